@@ -1,0 +1,54 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .treatAllWarnings(as: .error)
+]
+
+let package = Package(
+    name: "sckb",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sckb", targets: ["sckb"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        .target(
+            name: "EventStore",
+            dependencies: ["CLMDB"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Projections",
+            dependencies: ["EventStore"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "sckb",
+            dependencies: [
+                "Projections",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EventStoreTests",
+            dependencies: ["EventStore"]
+        ),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: ["Projections"]
+        ),
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["sckb", "Projections"]
+        ),
+    ]
+)

@@ -1,0 +1,209 @@
+import CLMDB
+import Glibc
+
+/// One LMDB environment: the log and the tables kept beside it, in one memory-mapped file.
+///
+/// Open one per store per process. Writers serialize on LMDB's lock; readers see a snapshot and never block them.
+/// ```swift
+/// let environment = try Environment(path: ".sckb", tables: ["cities"], creating: true)
+/// try environment.write { transaction in
+///     _ = try transaction.append(id: nil) { position, recorded in Array("event \(position)".utf8) }
+/// }
+/// ```
+public final class Environment: @unchecked Sendable {
+    // @unchecked: an MDB_env may be shared between threads (it is opened with MDB_NOTLS); transactions never leave
+    // the closures of `read` and `write`, and the only mutable state, the map size, changes inside LMDB between
+    // write transactions.
+
+    /// The store's folder.
+    public let path: String
+    /// The log's tables.
+    public let log: EventLog
+    let pointer: OpaquePointer
+    private let tables: [String: Table]
+    private let clock: @Sendable () -> Timestamp
+
+    /// The map size a new store starts with, unless the caller gives one: 64 MiB.
+    public static let defaultInitialMapSize = 64 << 20
+
+    /// Opens the store at `path` with the log's tables and the caller's `tableNames`.
+    ///
+    /// With `creating`, a missing store is created (folder mode 0700, files 0600) and missing tables are added;
+    /// without it, a missing store throws ``StoreError/Kind/missing``. Stale reader slots left by dead processes are
+    /// cleared. `initialMapSize` applies only to a store created now; the map grows by itself later.
+    public init(
+        path: String, tables tableNames: [String], creating: Bool, initialMapSize: Int? = nil,
+        clock: @escaping @Sendable () -> Timestamp = Timestamp.now
+    ) throws(StoreError) {
+        self.path = path
+        self.clock = clock
+        let isNew = access(path + "/data.mdb", F_OK) != 0
+        if isNew {
+            guard creating else {
+                throw StoreError(.missing, operation: "open the store", path: path, reason: "no store there")
+            }
+            try Environment.makeDirectory(path)
+        }
+        var created: OpaquePointer?
+        try Environment.perform("create the environment", path, mdb_env_create(&created))
+        guard let created else {
+            throw StoreError(.unavailable, operation: "open the store", path: path, reason: "out of memory")
+        }
+        do {
+            try Environment.perform("configure the store", path, mdb_env_set_maxdbs(created, 64))
+            if isNew {
+                let size = initialMapSize ?? Environment.defaultInitialMapSize
+                try Environment.perform("configure the store", path, mdb_env_set_mapsize(created, size))
+            }
+            try Environment.perform(
+                "open the store", path, mdb_env_open(created, path, UInt32(MDB_NOTLS), 0o600))
+            var dead: Int32 = 0
+            try Environment.perform("clear stale readers of the store", path, mdb_reader_check(created, &dead))
+            let names = EventLog.tableNames + tableNames
+            let tables = try Environment.openTables(names, in: created, path: path, creating: creating)
+            self.tables = tables
+            self.log = try EventLog(tables: tables)
+        } catch {
+            mdb_env_close(created)
+            throw error
+        }
+        self.pointer = created
+    }
+
+    deinit {
+        mdb_env_close(pointer)
+    }
+
+    /// The table named `name`, one of those given at open.
+    public func table(named name: String) -> Table {
+        guard let table = tables[name] else { preconditionFailure("table \(name) was not opened") }
+        return table
+    }
+
+    /// Runs `body` in a read-only snapshot of the store and returns its result.
+    ///
+    /// The transaction and every byte read through it are valid only inside `body`.
+    /// The corresponding LMDB calls are `mdb_txn_begin` with `MDB_RDONLY` and `mdb_txn_abort`.
+    public func read<Result>(_ body: (borrowing ReadTransaction) throws -> Result) throws -> Result {
+        let transaction = try begin(flags: UInt32(MDB_RDONLY))
+        defer { mdb_txn_abort(transaction) }
+        return try body(ReadTransaction(pointer: transaction, log: log))
+    }
+
+    /// Runs `body` in the single write transaction and commits if it returns.
+    ///
+    /// If `body` throws, nothing is written. When the map fills up, the transaction is aborted, the map doubled and
+    /// `body` run again from the start, so `body` must have no effects outside the transaction. Bytes read inside
+    /// `body` are valid only inside it. The corresponding LMDB calls are `mdb_txn_begin`, `mdb_txn_commit`,
+    /// `mdb_txn_abort` and `mdb_env_set_mapsize`.
+    public func write<Result>(_ body: (borrowing WriteTransaction) throws -> Result) throws -> Result {
+        while true {
+            let transaction = try begin(flags: 0)
+            let state = WriteState()
+            let result: Result
+            do {
+                result = try body(WriteTransaction(pointer: transaction, log: log, state: state, clock: clock))
+            } catch {
+                mdb_txn_abort(transaction)
+                if state.isMapFull {
+                    try growMap()
+                    continue
+                }
+                throw error
+            }
+            // mdb_txn_commit frees the transaction even when it fails: never abort after this line.
+            let code = mdb_txn_commit(transaction)
+            if code == MDB_MAP_FULL {
+                try growMap()
+                continue
+            }
+            try check(code)
+            return result
+        }
+    }
+
+    /// The current size of the memory map, in bytes.
+    public var mapSize: Int {
+        var information = MDB_envinfo()
+        mdb_env_info(pointer, &information)
+        return information.me_mapsize
+    }
+
+    /// The size of the store's data file, in bytes.
+    public var fileSize: Int {
+        var status = stat()
+        guard stat(path + "/data.mdb", &status) == 0 else { return 0 }
+        return Int(status.st_size)
+    }
+
+    private func begin(flags: UInt32) throws(LMDBError) -> OpaquePointer {
+        while true {
+            var transaction: OpaquePointer?
+            let code = mdb_txn_begin(pointer, nil, flags, &transaction)
+            if code == MDB_MAP_RESIZED {
+                // Another process grew the map: adopt its size and try again.
+                try check(mdb_env_set_mapsize(pointer, 0))
+                continue
+            }
+            try check(code)
+            guard let transaction else { throw LMDBError(code: EINVAL) }
+            return transaction
+        }
+    }
+
+    private func growMap() throws(LMDBError) {
+        try check(mdb_env_set_mapsize(pointer, mapSize * 2))
+    }
+
+    private static func openTables(
+        _ names: [String], in environment: OpaquePointer, path: String, creating: Bool
+    ) throws(StoreError) -> [String: Table] {
+        // Open every table once, in a committed transaction of its own, as mdb_dbi_open must not race.
+        // Reads open existing tables without taking the writer's lock; only missing ones need a write.
+        var missing = false
+        var tables: [String: Table] = [:]
+        for pass in 0..<2 {
+            if pass == 1 && !missing { break }
+            guard pass == 0 || creating else {
+                throw StoreError(.damaged, operation: "open the store", path: path, reason: "its tables are missing")
+            }
+            var transaction: OpaquePointer?
+            try perform(
+                "open the store", path,
+                mdb_txn_begin(environment, nil, pass == 0 ? UInt32(MDB_RDONLY) : 0, &transaction))
+            guard let transaction else { continue }
+            for name in names {
+                var handle: MDB_dbi = 0
+                let code = mdb_dbi_open(transaction, name, pass == 0 ? 0 : UInt32(MDB_CREATE), &handle)
+                if code == MDB_NOTFOUND {
+                    missing = true
+                    continue
+                }
+                if code != MDB_SUCCESS {
+                    mdb_txn_abort(transaction)
+                    try perform("open table \(name) of the store", path, code)
+                }
+                tables[name] = Table(name: name, handle: handle)
+            }
+            try perform("open the store", path, mdb_txn_commit(transaction))
+        }
+        return tables
+    }
+
+    private static func makeDirectory(_ path: String) throws(StoreError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component
+            if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
+                throw StoreError(
+                    .unavailable, operation: "create the store", path: path, reason: String(cString: strerror(errno)))
+            }
+            prefix += "/"
+        }
+    }
+
+    private static func perform(_ operation: String, _ path: String, _ code: Int32) throws(StoreError) {
+        guard code != MDB_SUCCESS else { return }
+        throw StoreError(.unavailable, operation: operation, path: path, reason: LMDBError(code: code).description)
+    }
+}

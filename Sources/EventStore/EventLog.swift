@@ -1,0 +1,168 @@
+/// The store's own tables: events by position, the id index and the recorded-time index.
+///
+/// Each event is kept as its 32-byte chain hash followed by the bytes the caller encoded for it. The hash of the
+/// event at position N is SHA-256(hash of N-1 ‖ bytes of N), where the hash before position 1 is 32 zero bytes.
+public struct EventLog: Sendable {
+    /// Events by 8-byte big-endian position: hash ‖ encoded bytes.
+    public let events: Table
+    /// Positions by event id.
+    public let ids: Table
+    /// Empty values under 8-byte recorded seconds ‖ 8-byte position, for cuts by transaction time.
+    public let recorded: Table
+
+    /// The names of the tables the log needs in every store.
+    public static let tableNames = ["log.events", "log.ids", "log.recorded"]
+
+    init(tables: [String: Table]) throws(StoreError) {
+        guard let events = tables["log.events"], let ids = tables["log.ids"], let recorded = tables["log.recorded"]
+        else { throw StoreError(.damaged, operation: "open the log", path: "", reason: "log tables missing") }
+        self.events = events
+        self.ids = ids
+        self.recorded = recorded
+    }
+
+    /// The key under which the id index keeps `id`: its UTF-8 bytes, or their SHA-256 when too long for LMDB.
+    static func key(forID id: String) -> [UInt8] {
+        let bytes = Array(id.utf8)
+        if bytes.count < 400 { return [0] + bytes }
+        return [1] + SHA256.hash(bytes).bytes
+    }
+}
+
+/// The last event of a log.
+public struct LogHead: Hashable, Sendable {
+    /// Its position, which is also the number of events.
+    public let position: Position
+    /// Its chain hash, which seals the whole history.
+    public let hash: SHA256Digest
+    /// When it was recorded.
+    public let recorded: Timestamp
+
+    /// Describes the event at `position`.
+    public init(position: Position, hash: SHA256Digest, recorded: Timestamp) {
+        self.position = position
+        self.hash = hash
+        self.recorded = recorded
+    }
+}
+
+/// Something that can read a store's log: either kind of transaction.
+public protocol LogReader: KeyValueReader, ~Copyable {
+    /// The store's log tables.
+    var log: EventLog { get }
+}
+
+extension LogReader where Self: ~Copyable {
+    /// The last event, or nil for an empty log.
+    public func head() throws -> LogHead? {
+        var found: LogHead?
+        try scan(log.recorded, from: nil, reverse: true) { key, _ in
+            guard key.count == 16, let position = Position(key: UnsafeRawBufferPointer(rebasing: key[8...])),
+                let seconds = Position(key: key)
+            else { return false }
+            let hash = try withValue(forKey: position.key, in: log.events) { SHA256Digest(bytes: Array($0.prefix(32))) }
+            if let hash = hash ?? nil {
+                found = LogHead(
+                    position: position, hash: hash,
+                    recorded: Timestamp(secondsSince1970: Int64(bitPattern: seconds.rawValue)))
+            }
+            return false
+        }
+        return found
+    }
+
+    /// Calls `body` with the chain hash and the encoded bytes of the event at `position`; nil if there is none.
+    ///
+    /// Both buffers are valid only inside `body`.
+    public func withRecord<Result>(
+        at position: Position,
+        _ body: (_ hash: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer) throws -> Result
+    ) throws -> Result? {
+        try withValue(forKey: position.key, in: log.events) { value in
+            guard value.count >= 32 else { throw LogDamage(position: position, reason: "record shorter than a hash") }
+            return try body(UnsafeRawBufferPointer(rebasing: value[..<32]), UnsafeRawBufferPointer(rebasing: value[32...]))
+        }
+    }
+
+    /// Visits events in position order from `start` through `end` (or the head), while `body` returns true.
+    ///
+    /// Both buffers are valid only inside `body`.
+    public func forEachRecord(
+        from start: Position = .first, through end: Position? = nil,
+        _ body: (_ position: Position, _ hash: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        try scan(log.events, from: start.key, reverse: false) { key, value in
+            guard let position = Position(key: key) else { return false }
+            if let end, position > end { return false }
+            guard value.count >= 32 else { throw LogDamage(position: position, reason: "record shorter than a hash") }
+            return try body(
+                position, UnsafeRawBufferPointer(rebasing: value[..<32]), UnsafeRawBufferPointer(rebasing: value[32...]))
+        }
+    }
+
+    /// The position of the event stored with `id`, or nil.
+    public func position(ofID id: String) throws -> Position? {
+        try withValue(forKey: EventLog.key(forID: id), in: log.ids) { Position(key: $0) } ?? nil
+    }
+
+    /// The last position recorded at or before `instant`, or nil when every event was recorded after it.
+    public func lastPosition(recordedThrough instant: Timestamp) throws -> Position? {
+        var found: Position?
+        let bound = Position.key(UInt64(bitPattern: instant.secondsSince1970)) + Position.key(UInt64.max)
+        try scan(log.recorded, from: bound, reverse: true) { key, _ in
+            found = key.count == 16 ? Position(key: UnsafeRawBufferPointer(rebasing: key[8...])) : nil
+            return false
+        }
+        return found
+    }
+}
+
+extension WriteTransaction {
+    /// Appends one event at the position after the head and returns the new head.
+    ///
+    /// `encode` receives the event's position and recorded time (never earlier than the previous event's) and
+    /// returns the bytes to store and hash. When `id` is given, the id index maps it to the new position; the
+    /// caller checks ``position(ofID:)`` first, since an id already indexed is a programmer error here.
+    public func append(id: String?, _ encode: (Position, Timestamp) throws -> [UInt8]) throws -> LogHead {
+        let previous: LogHead?
+        if let cached = state.head {
+            previous = cached
+        } else {
+            previous = try head()
+        }
+        let position = previous.map { $0.position.next } ?? .first
+        let recorded = max(clock(), previous?.recorded ?? Timestamp(secondsSince1970: 0))
+        let bytes = try encode(position, recorded)
+        var hasher = SHA256()
+        hasher.update((previous?.hash ?? .zero).bytes)
+        hasher.update(bytes)
+        let hash = hasher.finalize()
+        try handle.put(hash.bytes + bytes, forKey: position.key, in: log.events, flags: appendFlag)
+        try handle.put(
+            [], forKey: Position.key(UInt64(bitPattern: recorded.secondsSince1970)) + position.key, in: log.recorded,
+            flags: appendFlag)
+        if let id {
+            try handle.put(position.key, forKey: EventLog.key(forID: id), in: log.ids)
+        }
+        let appended = LogHead(position: position, hash: hash, recorded: recorded)
+        state.head = .some(appended)
+        return appended
+    }
+}
+
+/// The log's bytes at a position break its format.
+public struct LogDamage: Error, Sendable, CustomStringConvertible {
+    /// Where the damage is.
+    public let position: Position
+    /// What is wrong.
+    public let reason: String
+
+    /// Describes damage at `position`.
+    public init(position: Position, reason: String) {
+        self.position = position
+        self.reason = reason
+    }
+
+    /// One line naming the position.
+    public var description: String { "position \(position): \(reason)" }
+}

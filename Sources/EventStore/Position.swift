@@ -1,0 +1,50 @@
+/// The place of an event in the log: 1 for the first event, then 2, 3, … with no gaps.
+public struct Position: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The position as a number.
+    public let rawValue: UInt64
+
+    /// Wraps a position number.
+    public init(rawValue: UInt64) {
+        self.rawValue = rawValue
+    }
+
+    /// Wraps a position number.
+    public init(_ rawValue: UInt64) {
+        self.rawValue = rawValue
+    }
+
+    /// The first position of every log.
+    public static let first = Position(1)
+
+    /// The position after this one.
+    public var next: Position { Position(rawValue + 1) }
+
+    /// The 8-byte big-endian key under which LMDB keeps this position, so byte order equals numeric order.
+    public var key: [UInt8] { Position.key(rawValue) }
+
+    /// Reads a position from the first 8 bytes of a key.
+    public init?(key: UnsafeRawBufferPointer) {
+        guard key.count >= 8 else { return nil }
+        var value: UInt64 = 0
+        for index in 0..<8 { value = value << 8 | UInt64(key[index]) }
+        self.rawValue = value
+    }
+
+    /// The 8-byte big-endian encoding of `value`.
+    public static func key(_ value: UInt64) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: 8)
+        var remaining = value
+        for index in stride(from: 7, through: 0, by: -1) {
+            bytes[index] = UInt8(truncatingIfNeeded: remaining)
+            remaining >>= 8
+        }
+        return bytes
+    }
+
+    public static func < (left: Position, right: Position) -> Bool {
+        left.rawValue < right.rawValue
+    }
+
+    /// The number, as text.
+    public var description: String { String(rawValue) }
+}

@@ -1,0 +1,188 @@
+import CLMDB
+import Glibc
+
+let appendFlag = UInt32(MDB_APPEND)
+
+/// What a write transaction learns while it runs: the head it has appended, whether the map filled up.
+final class WriteState {
+    var head: LogHead??
+    var isMapFull = false
+}
+
+/// The LMDB calls both kinds of transaction share, on a live `MDB_txn`.
+struct TransactionHandle {
+    let pointer: OpaquePointer
+    var writeState: WriteState?
+
+    /// Checks the code of a call that writes, noting a full map so that the environment can grow it and retry.
+    func checkWrite(_ code: Int32) throws {
+        if code == MDB_MAP_FULL { writeState?.isMapFull = true }
+        try check(code)
+    }
+
+    func withValue<Result>(
+        forKey key: [UInt8], in table: Table, _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) throws -> Result? {
+        var data = MDB_val()
+        let code = key.withUnsafeBytes { keyBytes in
+            var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            return mdb_get(pointer, table.handle, &keyValue, &data)
+        }
+        if code == MDB_NOTFOUND { return nil }
+        try check(code)
+        return try body(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
+    }
+
+    func scan(
+        _ table: Table, from start: [UInt8]?, reverse: Bool,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        var cursor: OpaquePointer?
+        try check(mdb_cursor_open(pointer, table.handle, &cursor))
+        guard let cursor else { throw LMDBError(code: EINVAL) }
+        defer { mdb_cursor_close(cursor) }
+        var key = MDB_val()
+        var data = MDB_val()
+        var code: Int32
+        if let start {
+            code = start.withUnsafeBytes { startBytes in
+                key = MDB_val(mv_size: startBytes.count, mv_data: UnsafeMutableRawPointer(mutating: startBytes.baseAddress))
+                return mdb_cursor_get(cursor, &key, &data, MDB_SET_RANGE)
+            }
+            if reverse {
+                if code == MDB_NOTFOUND {
+                    code = mdb_cursor_get(cursor, &key, &data, MDB_LAST)
+                } else if code == MDB_SUCCESS {
+                    let isAfterStart = start.withUnsafeBytes { startBytes in
+                        UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)
+                            .lexicographicallyPrecedes(startBytes) == false
+                            && !UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size).elementsEqual(startBytes)
+                    }
+                    if isAfterStart { code = mdb_cursor_get(cursor, &key, &data, MDB_PREV) }
+                }
+            }
+        } else {
+            code = mdb_cursor_get(cursor, &key, &data, reverse ? MDB_LAST : MDB_FIRST)
+        }
+        let step = reverse ? MDB_PREV : MDB_NEXT
+        while code == MDB_SUCCESS {
+            let keyBytes = UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)
+            let valueBytes = UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size)
+            guard try body(keyBytes, valueBytes) else { return }
+            code = mdb_cursor_get(cursor, &key, &data, step)
+        }
+        if code != MDB_NOTFOUND { try check(code) }
+    }
+
+    func count(of table: Table) throws -> Int {
+        var statistics = MDB_stat()
+        try check(mdb_stat(pointer, table.handle, &statistics))
+        return statistics.ms_entries
+    }
+
+    func put(_ value: [UInt8], forKey key: [UInt8], in table: Table, flags: UInt32 = 0) throws {
+        let code = key.withUnsafeBytes { keyBytes in
+            value.withUnsafeBytes { valueBytes in
+                var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+                var dataValue = MDB_val(
+                    mv_size: valueBytes.count, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress))
+                return mdb_put(pointer, table.handle, &keyValue, &dataValue, flags)
+            }
+        }
+        try checkWrite(code)
+    }
+
+    func removeValue(forKey key: [UInt8], in table: Table) throws -> Bool {
+        let code = key.withUnsafeBytes { keyBytes in
+            var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            return mdb_del(pointer, table.handle, &keyValue, nil)
+        }
+        if code == MDB_NOTFOUND { return false }
+        try checkWrite(code)
+        return true
+    }
+
+    func removeAll(in table: Table) throws {
+        try checkWrite(mdb_drop(pointer, table.handle, 0))
+    }
+}
+
+/// A read-only snapshot of the store, lent to the closure of ``Environment/read(_:)``.
+///
+/// It sees the state committed when it began, whatever writers do meanwhile, and never blocks them.
+public struct ReadTransaction: ~Copyable, LogReader {
+    let handle: TransactionHandle
+    /// The store's own tables: the log, its id index and its recorded-time index.
+    public let log: EventLog
+
+    init(pointer: OpaquePointer, log: EventLog) {
+        self.handle = TransactionHandle(pointer: pointer)
+        self.log = log
+    }
+
+    public func withValue<Result>(
+        forKey key: [UInt8], in table: Table, _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) throws -> Result? {
+        try handle.withValue(forKey: key, in: table, body)
+    }
+
+    public func scan(
+        _ table: Table, from start: [UInt8]?, reverse: Bool,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        try handle.scan(table, from: start, reverse: reverse, body)
+    }
+
+    public func count(of table: Table) throws -> Int {
+        try handle.count(of: table)
+    }
+}
+
+/// The store's single write transaction, lent to the closure of ``Environment/write(_:)``.
+///
+/// Everything written through it commits together when the closure returns, or not at all.
+public struct WriteTransaction: ~Copyable, LogReader, KeyValueWriter {
+    let handle: TransactionHandle
+    /// The store's own tables: the log, its id index and its recorded-time index.
+    public let log: EventLog
+    let clock: @Sendable () -> Timestamp
+
+    let state: WriteState
+
+    init(pointer: OpaquePointer, log: EventLog, state: WriteState, clock: @escaping @Sendable () -> Timestamp) {
+        self.handle = TransactionHandle(pointer: pointer, writeState: state)
+        self.state = state
+        self.log = log
+        self.clock = clock
+    }
+
+    public func withValue<Result>(
+        forKey key: [UInt8], in table: Table, _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) throws -> Result? {
+        try handle.withValue(forKey: key, in: table, body)
+    }
+
+    public func scan(
+        _ table: Table, from start: [UInt8]?, reverse: Bool,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        try handle.scan(table, from: start, reverse: reverse, body)
+    }
+
+    public func count(of table: Table) throws -> Int {
+        try handle.count(of: table)
+    }
+
+    public func put(_ value: [UInt8], forKey key: [UInt8], in table: Table) throws {
+        try handle.put(value, forKey: key, in: table)
+    }
+
+    @discardableResult
+    public func removeValue(forKey key: [UInt8], in table: Table) throws -> Bool {
+        try handle.removeValue(forKey: key, in: table)
+    }
+
+    public func removeAll(in table: Table) throws {
+        try handle.removeAll(in: table)
+    }
+}

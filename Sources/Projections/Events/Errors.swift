@@ -1,0 +1,56 @@
+/// Input that is not a well-formed event: bad JSON, an unknown field, a bad slug or date.
+///
+/// Its description is one line: `events/tri.jsonl:7: CityRegistered: field 'city': 'Leip zig' is not a slug`.
+public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Where the input came from (`file:line`), when known.
+    public var location: String?
+    /// What is wrong, and why.
+    public var message: String
+
+    /// Describes bad input.
+    public init(_ message: String, at location: String? = nil) {
+        self.message = message
+        self.location = location
+    }
+
+    /// The same error, located at `location` unless it already is.
+    public func located(at location: String) -> InputError {
+        var copy = self
+        if copy.location == nil { copy.location = location }
+        return copy
+    }
+
+    /// One line: `location: message`.
+    public var description: String {
+        location.map { "\($0): \(message)" } ?? message
+    }
+}
+
+/// A well-formed event that a rule of the catalogue refuses.
+public struct RuleViolation: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The event type whose rule refused it.
+    public var type: EventType
+    /// What the rule says and which value breaks it.
+    public var message: String
+    /// Where the input came from (`file:line`), when known.
+    public var location: String?
+
+    /// Describes a refusal of an event of `type`.
+    public init(_ type: EventType, _ message: String, at location: String? = nil) {
+        self.type = type
+        self.message = message
+        self.location = location
+    }
+
+    /// The same violation, located at `location` unless it already is.
+    public func located(at location: String) -> RuleViolation {
+        var copy = self
+        if copy.location == nil { copy.location = location }
+        return copy
+    }
+
+    /// One line: `location: Type refused: message`.
+    public var description: String {
+        (location.map { "\($0): " } ?? "") + "\(type.rawValue) refused: \(message)"
+    }
+}

@@ -1,0 +1,157 @@
+import Glibc
+
+/// Reads a file as lines of bytes, in fixed-size chunks, so memory does not grow with the file.
+///
+/// Lines end with LF; a CR before it is dropped. A last line without LF is still a line.
+public final class LineReader {
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+    private var isAtEnd = false
+    /// The number of the line last returned, from 1.
+    public private(set) var lineNumber = 0
+    /// Bytes consumed so far.
+    public private(set) var bytesRead = 0
+    /// The longest line accepted, in bytes.
+    public static let maximumLineLength = 1 << 20
+
+    /// Opens the file at `path` for reading.
+    public init(path: String) throws(InputError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw InputError("cannot read: \(String(cString: strerror(errno)))", at: path)
+        }
+        var status = stat()
+        if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
+            close(descriptor)
+            throw InputError("is a folder", at: path)
+        }
+        self.descriptor = descriptor
+        self.ownsDescriptor = true
+        self.buffer = [UInt8](repeating: 0, count: 1 << 16)
+    }
+
+    deinit {
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    /// Calls `body` with the next line's bytes (valid only inside it); returns false at the end of the file.
+    public func nextLine(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+        while true {
+            if let newline = buffer[start..<end].firstIndex(of: UInt8(ascii: "\n")) {
+                var lineEnd = newline
+                if lineEnd > start && buffer[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+                lineNumber += 1
+                bytesRead += newline + 1 - start
+                let lineStart = start
+                start = newline + 1
+                try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lineStart..<lineEnd])) }
+                return true
+            }
+            if isAtEnd {
+                guard start < end else { return false }
+                lineNumber += 1
+                bytesRead += end - start
+                var lineEnd = end
+                if buffer[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+                let lineStart = start
+                start = end
+                try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lineStart..<lineEnd])) }
+                return true
+            }
+            try fill()
+        }
+    }
+
+    private func fill() throws {
+        if start > 0 {
+            buffer.replaceSubrange(0..<(end - start), with: buffer[start..<end])
+            end -= start
+            start = 0
+        }
+        if end == buffer.count {
+            guard buffer.count < LineReader.maximumLineLength * 2 else {
+                throw InputError("line \(lineNumber + 1) is longer than \(LineReader.maximumLineLength) bytes")
+            }
+            buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
+        }
+        let count = buffer.withUnsafeMutableBytes { bytes in
+            read(descriptor, bytes.baseAddress.map { $0 + end }, bytes.count - end)
+        }
+        if count < 0 {
+            throw InputError("cannot read: \(String(cString: strerror(errno)))")
+        }
+        if count == 0 { isAtEnd = true }
+        end += count
+    }
+}
+
+/// Files and folders to import, resolved to a list of JSON Lines files in import order.
+public enum ImportSources {
+    /// Expands each path: a folder becomes its `*.jsonl` files in name order; `-` stays as standard input.
+    public static func files(for paths: [String]) throws(InputError) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            if path == "-" {
+                files.append(path)
+                continue
+            }
+            var status = stat()
+            guard stat(path, &status) == 0 else {
+                throw InputError("cannot read: \(String(cString: strerror(errno)))", at: path)
+            }
+            guard (status.st_mode & S_IFMT) == S_IFDIR else {
+                files.append(path)
+                continue
+            }
+            guard let directory = opendir(path) else {
+                throw InputError("cannot read folder: \(String(cString: strerror(errno)))", at: path)
+            }
+            defer { closedir(directory) }
+            var names: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                    String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name.hasSuffix(".jsonl") && !name.hasPrefix(".") { names.append(name) }
+            }
+            let folder = path.hasSuffix("/") ? path : path + "/"
+            files += names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { folder + $0 }
+        }
+        return files
+    }
+
+    /// Copies standard input to a private temporary file and returns its path, so that an import can be re-run.
+    public static func spoolStandardInput() throws(InputError) -> String {
+        var template = Array("/tmp/sckb-stdin-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { mkstemp($0) } ?? -1
+        }
+        guard descriptor >= 0 else {
+            throw InputError("cannot spool standard input: \(String(cString: strerror(errno)))", at: "-")
+        }
+        defer { close(descriptor) }
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if count == 0 { break }
+            guard count > 0 else {
+                unlink(path)
+                throw InputError("cannot read: \(String(cString: strerror(errno)))", at: "-")
+            }
+            var written = 0
+            while written < count {
+                let result = chunk.withUnsafeBytes { write(descriptor, $0.baseAddress.map { $0 + written }, count - written) }
+                guard result > 0 else {
+                    unlink(path)
+                    throw InputError("cannot spool standard input: \(String(cString: strerror(errno)))", at: "-")
+                }
+                written += result
+            }
+        }
+        return path
+    }
+}

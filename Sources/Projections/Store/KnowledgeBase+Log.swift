@@ -1,0 +1,135 @@
+import EventStore
+
+/// Which events `log` lists.
+public struct LogFilter: Sendable {
+    /// Only events of this type.
+    public var type: EventType?
+    /// Only events naming this entity.
+    public var entity: Slug?
+    /// Only events at or after this position.
+    public var from: Position = .first
+    /// At most this many events.
+    public var limit: Int?
+    /// Only events the knowledge base held at this cut (transaction time).
+    public var until: TransactionCut?
+    /// Only events that happened in the world through this cut (valid time).
+    public var asOf: ValidTimeCut?
+
+    /// Every event.
+    public init() {}
+}
+
+/// One event as `log` and `history` list it: with the retraction that withdrew it, if any inside the cut.
+public struct LogEntry: Sendable, Equatable {
+    /// The event.
+    public var recorded: RecordedEvent
+    /// The position of the retraction that withdrew it, if any.
+    public var retractedBy: Position?
+
+    /// The event as `export` writes it, plus `retracted_by` (a position or null).
+    public var json: JSONValue {
+        guard case .object(var object) = recorded.exportJSON else { return recorded.exportJSON }
+        object["retracted_by"] = retractedBy.map { .number(JSONNumber(integer: Int64($0.rawValue))) } ?? .null
+        return .object(object)
+    }
+}
+
+/// What `stats` reports.
+public struct LogStatistics: Sendable, Equatable {
+    /// Events inside the cut.
+    public var events: Int
+    /// The head inside the cut, or nil for an empty log.
+    public var head: LogHead?
+    /// Events by type.
+    public var byType: [EventType: Int]
+    /// The size of the store's data file, in bytes.
+    public var storeBytes: Int
+}
+
+extension KnowledgeBase {
+    /// Visits the events that `filter` selects, in log order.
+    public func log(_ filter: LogFilter, _ body: (LogEntry) throws -> Void) throws {
+        try environment.read { transaction in
+            guard let head = try transaction.head() else { return }
+            let last = try filter.until?.lastPosition(in: transaction) ?? head.position
+            var remaining = filter.limit ?? Int.max
+            if let entity = filter.entity {
+                let prefix = LogIndexes.entityPrefix(entity)
+                try transaction.scan(indexes.byEntity, from: prefix + filter.from.key, reverse: false) { key, _ in
+                    guard key.starts(with: prefix),
+                        let position = Position(key: UnsafeRawBufferPointer(rebasing: key[prefix.count...])),
+                        position <= last, remaining > 0
+                    else { return false }
+                    if let entry = try entry(at: position, through: last, filter, in: transaction) {
+                        try body(entry)
+                        remaining -= 1
+                    }
+                    return true
+                }
+            } else if let type = filter.type {
+                try transaction.scan(indexes.byType, from: [type.code] + filter.from.key, reverse: false) { key, _ in
+                    guard key.first == type.code,
+                        let position = Position(key: UnsafeRawBufferPointer(rebasing: key[1...])),
+                        position <= last, remaining > 0
+                    else { return false }
+                    if let entry = try entry(at: position, through: last, filter, in: transaction) {
+                        try body(entry)
+                        remaining -= 1
+                    }
+                    return true
+                }
+            } else {
+                var position = filter.from
+                while position <= last, remaining > 0 {
+                    if let entry = try entry(at: position, through: last, filter, in: transaction) {
+                        try body(entry)
+                        remaining -= 1
+                    }
+                    position = position.next
+                }
+            }
+        }
+    }
+
+    private func entry(
+        at position: Position, through last: Position, _ filter: LogFilter,
+        in transaction: borrowing ReadTransaction
+    ) throws -> LogEntry? {
+        let event = try recordedEvent(at: position, in: transaction)
+        if let type = filter.type, event.event.type != type { return nil }
+        if let asOf = filter.asOf, !asOf.includes(event.at) { return nil }
+        let retractedBy = try indexes.retraction(of: position, through: last, in: transaction)
+        return LogEntry(recorded: event, retractedBy: retractedBy)
+    }
+
+    /// Counts events by type, the head and the store's size, as of the cut.
+    public func statistics(until cut: TransactionCut? = nil, asOf: ValidTimeCut? = nil) throws -> LogStatistics {
+        try environment.read { transaction in
+            var byType: [EventType: Int] = [:]
+            let head = try transaction.head()
+            var cutHead = head
+            if cut == nil && asOf == nil {
+                for type in EventType.allCases {
+                    let count = try transaction.withValue(forKey: Array(type.rawValue.utf8), in: indexes.counts) {
+                        Position(key: $0)?.rawValue
+                    }
+                    if let count = count ?? nil, count > 0 { byType[type] = Int(count) }
+                }
+            } else {
+                let last = try cut?.lastPosition(in: transaction) ?? head?.position ?? Position(0)
+                cutHead = nil
+                try transaction.forEachRecord(through: last) { position, hash, bytes in
+                    let event = try RecordedEvent(
+                        position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
+                    if let asOf, !asOf.includes(event.at) { return true }
+                    byType[event.event.type, default: 0] += 1
+                    cutHead = LogHead(position: position, hash: event.hash, recorded: event.recorded)
+                    return true
+                }
+                if asOf == nil, last.rawValue > 0, cutHead?.position != last { cutHead = nil }
+            }
+            return LogStatistics(
+                events: byType.values.reduce(0, +), head: cutHead, byType: byType, storeBytes: environment.fileSize)
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import EventStore
+
+/// The knowledge base: the event log in one LMDB store, with the indexes and read models kept beside it.
+///
+/// Every write checks its events against the state of all earlier events and updates indexes and read models in the
+/// same transaction, so a query never replays the log and never sees a half-applied change.
+/// ```swift
+/// let base = try KnowledgeBase(path: ".sckb", creating: true)
+/// let outcome = try base.append(event)
+/// ```
+public final class KnowledgeBase: Sendable {
+    /// The LMDB environment.
+    public let environment: Environment
+    let indexes: LogIndexes
+
+    /// Every table the knowledge base keeps beside the log.
+    static let tableNames = LogIndexes.tableNames
+
+    /// Opens the store at `path`; with `creating`, creates it when missing.
+    public init(path: String, creating: Bool, initialMapSize: Int? = nil) throws(StoreError) {
+        environment = try Environment(
+            path: path, tables: KnowledgeBase.tableNames, creating: creating, initialMapSize: initialMapSize)
+        indexes = LogIndexes(table: environment.table(named:))
+    }
+
+    /// The path of the store.
+    public var path: String { environment.path }
+
+    // MARK: Writing
+
+    /// What became of one event given to the knowledge base.
+    public enum Outcome: Sendable, Equatable {
+        /// It was appended.
+        case appended(RecordedEvent)
+        /// Its id was already stored with the same content, so it was skipped; this is the stored event.
+        case skipped(RecordedEvent)
+    }
+
+    /// Checks `event` and appends it, in one transaction.
+    public func append(_ event: Event) throws -> Outcome {
+        try environment.write { transaction in try record(event, in: transaction) }
+    }
+
+    /// Counts of one import.
+    public struct ImportCounts: Sendable, Equatable {
+        /// Events appended.
+        public var appended = 0
+        /// Events skipped because their id was already stored with the same content.
+        public var skipped = 0
+
+        /// No events yet.
+        public init() {}
+    }
+
+    /// Imports one JSON Lines file in one transaction: all its new events or none.
+    ///
+    /// Errors name `name:line`. `progress` is called now and then with the bytes read so far; it may be called
+    /// again from the start if the transaction is retried after growing the map.
+    public func importFile(
+        at path: String, named name: String, progress: (Int) -> Void = { _ in }
+    ) throws -> ImportCounts {
+        try environment.write { transaction in
+            let reader = try LineReader(path: path)
+            var counts = ImportCounts()
+            var nextReport = 1 << 20
+            while try reader.nextLine({ line in
+                guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
+                let location = "\(name):\(reader.lineNumber)"
+                do {
+                    let event = try Event(json: JSONParser.parse(line))
+                    switch try record(event, in: transaction) {
+                    case .appended: counts.appended += 1
+                    case .skipped: counts.skipped += 1
+                    }
+                } catch let error as JSONSyntaxError {
+                    throw InputError("not valid JSON: \(error.description)", at: location)
+                } catch let error as InputError {
+                    throw error.located(at: location)
+                } catch let error as RuleViolation {
+                    throw error.located(at: location)
+                }
+            }) {
+                if reader.bytesRead >= nextReport {
+                    progress(reader.bytesRead)
+                    nextReport = reader.bytesRead + (1 << 20)
+                }
+            }
+            progress(reader.bytesRead)
+            return counts
+        }
+    }
+
+    func record(_ event: Event, in transaction: borrowing WriteTransaction) throws -> Outcome {
+        if let id = event.id, let existing = try transaction.position(ofID: id) {
+            let stored = try recordedEvent(at: existing, in: transaction)
+            guard event.hasSameContent(as: stored) else {
+                throw InputError(
+                    "id '\(SafeText.escaped(id))' is already stored at position \(existing) with other content")
+            }
+            return .skipped(stored)
+        }
+        var appendedAt: ValidTime?
+        let head = try transaction.append(id: event.id) { position, recorded in
+            let time = event.at ?? ValidTime(timestamp: recorded)
+            appendedAt = time
+            return event.canonicalBytes(position: position, recorded: recorded, at: time)
+        }
+        var stored = event
+        stored.at = appendedAt
+        let recorded = RecordedEvent(event: stored, position: head.position, recorded: head.recorded, hash: head.hash)
+        try indexes.add(recorded, to: transaction)
+        return .appended(recorded)
+    }
+
+    // MARK: Reading
+
+    /// Reads the event stored at `position`.
+    func recordedEvent(at position: Position, in reader: borrowing some LogReader & ~Copyable) throws
+        -> RecordedEvent
+    {
+        let event = try reader.withRecord(at: position) { hash, bytes in
+            try RecordedEvent(position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
+        }
+        guard let event else { throw LogDamage(position: position, reason: "no event stored there") }
+        return event
+    }
+
+    /// Writes each event through the cut, in log order, as `export` writes it: one canonical JSON line with its hash.
+    public func export(until cut: TransactionCut? = nil, _ body: ([UInt8]) throws -> Void) throws {
+        try environment.read { transaction in
+            let last = try cut?.lastPosition(in: transaction)
+            try transaction.forEachRecord(through: last) { position, hash, bytes in
+                try body(ExportLine.make(bytes: bytes, hash: hash))
+                return true
+            }
+        }
+    }
+
+    /// The log's head as the cut sees it, or nil when the log is empty there.
+    public func head(until cut: TransactionCut? = nil) throws -> LogHead? {
+        try environment.read { transaction in
+            guard let head = try transaction.head() else { return nil }
+            guard let cut else { return head }
+            let last = try cut.lastPosition(in: transaction)
+            guard last.rawValue > 0 else { return nil }
+            let event = try recordedEvent(at: last, in: transaction)
+            return LogHead(position: last, hash: event.hash, recorded: event.recorded)
+        }
+    }
+}
+
+/// The line `export` writes for a stored event: its canonical bytes with `"hash"` in its sorted place.
+enum ExportLine {
+    static func make(bytes: UnsafeRawBufferPointer, hash: UnsafeRawBufferPointer) -> [UInt8] {
+        // Keys are sorted, so "hash" goes just before "id" when there is one, else before the top-level
+        // "position". Neither `,"id":"` nor `,"position":` can occur inside a JSON string (quotes are escaped), and
+        // the only other object, data, precedes them and has no "id"; its "position" (EventRetracted) comes first.
+        let insertion = lastIndex(of: Array(",\"id\":\"".utf8), in: bytes)
+            ?? lastIndex(of: Array(",\"position\":".utf8), in: bytes) ?? 1
+        var line: [UInt8] = []
+        line.reserveCapacity(bytes.count + 80)
+        line.append(contentsOf: bytes[..<(insertion + 1)])
+        line.append(contentsOf: "\"hash\":\"".utf8)
+        for byte in hash {
+            line.append(hexDigits[Int(byte >> 4)])
+            line.append(hexDigits[Int(byte & 0x0F)])
+        }
+        line.append(contentsOf: "\",".utf8)
+        line.append(contentsOf: bytes[(insertion + 1)...])
+        return line
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func lastIndex(of needle: [UInt8], in haystack: UnsafeRawBufferPointer) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        var index = haystack.count - needle.count
+        while index >= 0 {
+            if haystack[index] == needle[0] && haystack[index..<(index + needle.count)].elementsEqual(needle) {
+                return index
+            }
+            index -= 1
+        }
+        return nil
+    }
+}

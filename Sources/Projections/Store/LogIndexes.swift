@@ -1,0 +1,52 @@
+import EventStore
+
+/// Indexes over the log that never change once written: events by type and by the entities they name, and which
+/// retraction retracted which event. They serve `log --type`, `log --entity`, `history` and `stats`.
+struct LogIndexes: Sendable {
+    /// Empty values under type code ‖ position.
+    let byType: Table
+    /// Empty values under entity id ‖ 0 ‖ position.
+    let byEntity: Table
+    /// The retracting position under each retracted position.
+    let retractions: Table
+    /// Event counts under each type's name.
+    let counts: Table
+
+    static let tableNames = ["index.type", "index.entity", "index.retractions", "index.counts"]
+
+    init(table: (String) -> Table) {
+        byType = table("index.type")
+        byEntity = table("index.entity")
+        retractions = table("index.retractions")
+        counts = table("index.counts")
+    }
+
+    static func entityPrefix(_ entity: Slug) -> [UInt8] {
+        Array(entity.rawValue.utf8) + [0]
+    }
+
+    /// Adds an appended event to every index.
+    func add(_ recorded: RecordedEvent, to storage: borrowing some KeyValueWriter & ~Copyable) throws {
+        let position = recorded.position.key
+        try storage.put([], forKey: [recorded.event.type.code] + position, in: byType)
+        for entity in Set(recorded.event.payload.entities) {
+            try storage.put([], forKey: LogIndexes.entityPrefix(entity) + position, in: byEntity)
+        }
+        if case .eventRetracted(let retraction) = recorded.event.payload {
+            try storage.put(position, forKey: retraction.position.key, in: retractions)
+        }
+        let countKey = Array(recorded.event.type.rawValue.utf8)
+        let count = try storage.withValue(forKey: countKey, in: counts) { Position(key: $0)?.rawValue } ?? nil
+        try storage.put(Position.key((count ?? 0) + 1), forKey: countKey, in: counts)
+    }
+
+    /// The position of the retraction of `position`, if one is inside the cut.
+    func retraction(of position: Position, through cut: Position, in reader: borrowing some KeyValueReader & ~Copyable)
+        throws -> Position?
+    {
+        guard let retracting = try reader.withValue(forKey: position.key, in: retractions, { Position(key: $0) }) ?? nil,
+            retracting <= cut
+        else { return nil }
+        return retracting
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Projections
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Count events by type; show the head position and hash and the store's size.",
+        discussion: """
+            The head hash seals the whole history: note it, and check it later with
+            verify --expect N:HASH.
+
+            Examples:
+              sckb stats
+              sckb stats --until 2026-01-31 --format json
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: FormatOptions
+    @OptionGroup var cut: CutOptions
+
+    func run() throws {
+        let statistics = try store.open(creating: false).statistics(until: cut.cut)
+        switch output.format {
+        case .json:
+            var byType = JSONObject()
+            for (type, count) in statistics.byType.sorted(by: { $0.key < $1.key }) {
+                byType[type.rawValue] = .number(JSONNumber(integer: Int64(count)))
+            }
+            let head: JSONValue =
+                statistics.head.map {
+                    ["position": .number(JSONNumber(integer: Int64($0.position.rawValue))), "hash": .string($0.hash.hex)]
+                } ?? ["position": 0, "hash": .null]
+            JSONOutput.print([
+                "events": .number(JSONNumber(integer: Int64(statistics.events))), "head": head,
+                "by_type": .object(byType), "store_bytes": .number(JSONNumber(integer: Int64(statistics.storeBytes))),
+            ])
+        default:
+            var table = TextTable("TYPE", "EVENTS")
+            for (type, count) in statistics.byType.sorted(by: { $0.key < $1.key }) {
+                table.append([type.rawValue, String(count)])
+            }
+            table.append(["total", String(statistics.events)])
+            table.print()
+            let out = Terminal.standardOutput
+            if let head = statistics.head {
+                out.writeLine("head: position \(head.position), hash \(head.hash.hex)")
+                out.writeLine("recorded: \(head.recorded.rfc3339)")
+            } else {
+                out.writeLine("head: the log is empty")
+            }
+            out.writeLine("store: \(statistics.storeBytes) bytes")
+            out.flush()
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import EventStore
+import Projections
+
+/// The exit codes of SPEC §5, and the one place errors map to them.
+enum ExitStatus: Int32 {
+    case done = 0
+    case refused = 1
+    case usage = 2
+    case storeUnavailable = 3
+
+    /// The status for `error`; nil when the parser handles it itself (help, version).
+    init?(for error: Error, parserCode: ArgumentParser.ExitCode) {
+        switch error {
+        case is InputError, is RuleViolation:
+            self = .refused
+        case is StoreError, is LMDBError, is LogDamage:
+            self = .storeUnavailable
+        case let failure as CommandFailure:
+            self = failure.status
+        default:
+            if parserCode == .success { return nil }
+            self = parserCode == .validationFailure ? .usage : .refused
+        }
+    }
+
+    /// The one-line message for an error of ours.
+    static func message(for error: Error) -> String {
+        switch error {
+        case let error as StoreError:
+            return error.description
+        case let error as LMDBError:
+            return "store failure: \(error.description)"
+        case let error as LogDamage:
+            return "the store is damaged: \(error.description)"
+        default:
+            return String(describing: error)
+        }
+    }
+}
+
+/// A failure the command itself reports, with its exit status.
+struct CommandFailure: Error, CustomStringConvertible {
+    let status: ExitStatus
+    let description: String
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Projections
+
+/// How a command prints its result.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, dot, mermaid
+}
+
+/// Options every command takes.
+struct StoreOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The store's folder (default: $SCKB_STORE, else ./.sckb).", valueName: "path"))
+    var store: String?
+
+    /// The store path in effect.
+    var path: String {
+        if let store { return store }
+        if let environment = ProcessInfo.processInfo.environment["SCKB_STORE"], !environment.isEmpty {
+            return environment
+        }
+        return "./.sckb"
+    }
+
+    /// Opens the knowledge base, creating it for a write.
+    func open(creating: Bool) throws -> KnowledgeBase {
+        let initialMapSize = ProcessInfo.processInfo.environment["SCKB_INITIAL_MAP_SIZE"].flatMap(Int.init)
+        return try KnowledgeBase(path: path, creating: creating, initialMapSize: initialMapSize)
+    }
+}
+
+/// The output format option.
+struct FormatOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table or json (default: table).")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        guard format == .table || format == .json else {
+            throw ValidationError("--format \(format.rawValue) applies to graphs only; use table or json")
+        }
+    }
+}
+
+/// The transaction-time cut of read commands.
+struct CutOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "What the knowledge base said then: positions up to N, or events recorded through a date (default: now).",
+            valueName: "N|date"))
+    var until: String?
+
+    func validate() throws {
+        if let until, TransactionCut(parsing: until) == nil {
+            throw ValidationError("--until '\(until)' is not a position or a date (YYYY-MM-DD or RFC 3339)")
+        }
+    }
+
+    var cut: TransactionCut? { until.flatMap(TransactionCut.init(parsing:)) }
+}

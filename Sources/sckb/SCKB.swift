@@ -1,0 +1,55 @@
+import ArgumentParser
+import EventStore
+import Foundation
+import Projections
+
+@main
+struct SCKB: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sckb",
+        abstract: "The replication knowledge base of the Scalable Cities community.",
+        discussion: """
+            Every change is an event appended to a log in an LMDB store; every view is a
+            projection of that log. Global options go after the command name.
+
+            Examples:
+              sckb import events/ --store /tmp/kb
+              sckb append CityRegistered city=leipzig name=Leipzig country=DE
+              sckb log --type CityRegistered --limit 5 --format json
+              sckb stats
+            """,
+        version: "0.1.0",
+        subcommands: [
+            AppendCommand.self, ImportCommand.self, ExportCommand.self, LogCommand.self, StatsCommand.self,
+        ]
+    )
+
+    // The root command owns main(): ArgumentParser alone would exit 64 on usage errors; SPEC wants 1, 2 and 3.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            defer { Terminal.standardOutput.flush() }
+            try command.run()
+        } catch {
+            Terminal.standardOutput.flush()
+            let status = ExitStatus(for: error, parserCode: exitCode(for: error))
+            guard let status else { exit(withError: error) }
+            let text = status == .usage ? oneLine(message(for: error)) : ExitStatus.message(for: error)
+            Terminal.standardError.write("sckb: \(oneLine(text))\n")
+            Foundation.exit(status.rawValue)
+        }
+    }
+
+    /// Joins a parser message onto one line: `Error:` dropped, list items joined with commas.
+    private static func oneLine(_ text: String) -> String {
+        var result = text.hasPrefix("Error: ") ? String(text.dropFirst(7)) : text
+        let lines = result.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard lines.count > 1 else { return result }
+        result = lines[0]
+        for (index, line) in lines.dropFirst().enumerated() {
+            let item = line.hasPrefix("- ") ? String(line.dropFirst(2)) : line
+            result += (index == 0 ? " " : ", ") + item
+        }
+        return result
+    }
+}
