@@ -12,15 +12,17 @@ public final class KnowledgeBase: Sendable {
     /// The LMDB environment.
     public let environment: Environment
     let indexes: LogIndexes
+    let readModels: ReadModels
 
     /// Every table the knowledge base keeps beside the log.
-    static let tableNames = LogIndexes.tableNames
+    static let tableNames = LogIndexes.tableNames + ReadModels.tableNames
 
     /// Opens the store at `path`; with `creating`, creates it when missing.
     public init(path: String, creating: Bool, initialMapSize: Int? = nil) throws(StoreError) {
         environment = try Environment(
             path: path, tables: KnowledgeBase.tableNames, creating: creating, initialMapSize: initialMapSize)
         indexes = LogIndexes(table: environment.table(named:))
+        readModels = ReadModels(table: environment.table(named:))
     }
 
     /// The path of the store.
@@ -108,7 +110,15 @@ public final class KnowledgeBase: Sendable {
         var stored = event
         stored.at = appendedAt
         let recorded = RecordedEvent(event: stored, position: head.position, recorded: head.recorded, hash: head.hash)
-        try indexes.add(recorded, to: transaction)
+        if case .eventRetracted(let retraction) = event.payload {
+            try checkTarget(of: retraction, at: head.position, in: transaction)
+            try indexes.add(recorded, to: transaction)
+            try retract(retraction.position, in: transaction)
+        } else {
+            try readModels.check(recorded, in: transaction)
+            try readModels.apply(recorded, to: transaction)
+            try indexes.add(recorded, to: transaction)
+        }
         return .appended(recorded)
     }
 

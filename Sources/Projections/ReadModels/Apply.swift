@@ -1,0 +1,167 @@
+import EventStore
+
+/// The one fold: how each event changes the read models. The same code maintains them as events arrive and
+/// rebuilds them from the log (replay, retraction, verify, cuts in time).
+extension ReadModels {
+    func apply(_ recorded: RecordedEvent, to state: borrowing some KeyValueWriter & ~Copyable) throws {
+        var stamp = Record()
+        stamp["position"] = Record.position(recorded.position)
+        stamp["at"] = .string(recorded.at.text)
+        func record(_ object: JSONObject) -> Record {
+            var record = Record(object)
+            record["position"] = stamp["position"]
+            record["at"] = stamp["at"]
+            return record
+        }
+        let payload = recorded.event.payload
+        switch payload {
+        case .projectRegistered(let data):
+            try state.put(record(payload.object), forKey: Key.of(data.project), in: projects)
+        case .projectEnded(let data):
+            guard var project = try state.record(Key.of(data.project), in: projects) else { return }
+            project["ended"] = stamp["position"]
+            project["ended_at"] = stamp["at"]
+            try state.put(project, forKey: Key.of(data.project), in: projects)
+        case .cityRegistered(let data):
+            try state.put(record(payload.object), forKey: Key.of(data.city), in: cities)
+        case .cityJoinedProject(let data):
+            try state.put(record(["role": .string(data.role.rawValue)]), forKey: Key.of(data.project, data.city), in: roles)
+            try state.put(Record(["role": .string(data.role.rawValue)]), forKey: Key.of(data.city, data.project), in: cityRoles)
+        case .solutionCatalogued(let data):
+            try state.put(record(payload.object), forKey: Key.of(data.solution), in: solutions)
+        case .demonstrationReported(let data):
+            try state.put(record(payload.object), forKey: Key.of(data.demonstration), in: demonstrations)
+            try state.put(
+                record(["how": "demonstrated", "demonstration": .string(data.demonstration.rawValue)]),
+                forKey: Key.of(data.solution, data.city) + [0] + recorded.position.key, in: adoptions)
+            try state.put([], forKey: Key.of(data.city, data.demonstration), in: demonstrationsByCity)
+            try state.put([], forKey: Key.of(data.solution, data.demonstration), in: demonstrationsBySolution)
+            if let project = data.project {
+                try state.put([], forKey: Key.of(project, data.demonstration), in: demonstrationsByProject)
+            }
+            for scope in Scope.all(city: data.city, project: data.project) {
+                let key = Array(scope.utf8)
+                let count = try state.record(key, in: demonstrationCounts)?.number("count")?.integerValue ?? 0
+                try state.put(Record(["count": Record.integer(Int(count) + 1)]), forKey: key, in: demonstrationCounts)
+            }
+        case .impactReported(let data):
+            try applyImpact(data, record(["value": .number(data.value)]), position: recorded.position, to: state)
+        case .replicationPlanned(let data):
+            try state.put(
+                record(payload.object.adding("status", "open")), forKey: Key.of(data.solution, data.city, data.from),
+                in: plans)
+            try state.put(Key.of(data.solution, data.city, data.from), forKey: recorded.position.key, in: openPlans)
+            try state.put([], forKey: Key.prefix(data.city) + recorded.position.key, in: plansByCity)
+            try state.put([], forKey: Key.prefix(data.from) + recorded.position.key, in: plansByCity)
+        case .solutionReplicated(let data):
+            try state.put(
+                record(["how": "adopted", "from": .string(data.from.rawValue)]),
+                forKey: Key.of(data.solution, data.city) + [0] + recorded.position.key, in: adoptions)
+            try state.put(record(payload.object), forKey: recorded.position.key, in: replications)
+            try state.put(Record(["direction": "in"]), forKey: Key.prefix(data.city) + recorded.position.key, in: replicationsByCity)
+            try state.put(Record(["direction": "out"]), forKey: Key.prefix(data.from) + recorded.position.key, in: replicationsByCity)
+            try state.put([], forKey: Key.prefix(data.solution) + recorded.position.key, in: replicationsBySolution)
+            try closePlans(of: data, position: recorded.position, to: state)
+        case .cityJoinedCCG(let data):
+            try state.put(record(["change": "joined"]), forKey: Key.prefix(data.city) + recorded.position.key, in: membershipEvents)
+            try state.put(record([:]), forKey: Key.of(data.city), in: members)
+        case .cityLeftCCG(let data):
+            try state.put(record(["change": "left"]), forKey: Key.prefix(data.city) + recorded.position.key, in: membershipEvents)
+            try state.removeValue(forKey: Key.of(data.city), in: members)
+        case .meetingScheduled(let data):
+            try state.put(record(payload.object), forKey: Key.of(data.meeting), in: meetings)
+        case .meetingAttended(let data):
+            try state.put(record([:]), forKey: Key.of(data.meeting, data.city), in: attendance)
+            try state.put([], forKey: Key.of(data.city, data.meeting), in: attendanceByCity)
+        case .travelContributionGranted(let data):
+            let year = try state.record(Key.of(data.meeting), in: meetings)?.string("on").flatMap(CivilDate.init(iso:))?.year
+            var contribution = record(["amount_eur": .number(data.amount)])
+            if let year { contribution["year"] = Record.integer(year) }
+            try state.put(contribution, forKey: Key.of(data.city, data.meeting), in: travel)
+            if let year {
+                let key = Key.of(data.city.rawValue, String(year))
+                let used = try state.record(key, in: travelYears)
+                let trips = (used?.number("trips")?.integerValue ?? 0) + 1
+                let total = (used?.number("total")?.hundredths ?? 0) + data.amount.hundredths
+                try state.put(
+                    Record(["trips": Record.integer(Int(trips)), "total": .number(JSONNumber(hundredths: total))]),
+                    forKey: key, in: travelYears)
+            }
+        case .grantAwarded(let data):
+            try state.put(record(payload.object), forKey: Key.of(data.grant), in: grants)
+            try state.put([], forKey: Key.of(data.city, data.grant), in: grantsByCity)
+        case .eventRetracted:
+            break
+        }
+    }
+
+    private func applyImpact(
+        _ data: ImpactReported, _ report: Record, position: Position,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        let prefix = Key.of(data.demonstration.rawValue, data.kpi.rawValue) + [0]
+        let previous = try state.last(in: impacts, prefix: prefix).flatMap { Record(bytes: $0.value) }?.number("value")
+        try state.put(report, forKey: prefix + position.key, in: impacts)
+        guard let demonstration = try state.record(Key.of(data.demonstration), in: demonstrations),
+            let city = demonstration.slug("city")
+        else { return }
+        for scope in Scope.all(city: city, project: demonstration.slug("project")) {
+            if data.kpi.isPercentage {
+                if let previous {
+                    try state.removeValue(
+                        forKey: Scope.maximumKey(scope, data.kpi, previous, data.demonstration), in: kpiMaxima)
+                }
+                try state.put([], forKey: Scope.maximumKey(scope, data.kpi, data.value, data.demonstration), in: kpiMaxima)
+            } else {
+                let key = Key.of(scope, data.kpi.rawValue)
+                let sum = try state.record(key, in: kpiSums)?.number("value")?.hundredths ?? 0
+                let updated = sum - (previous?.hundredths ?? 0) + data.value.hundredths
+                try state.put(Record(["value": .number(JSONNumber(hundredths: updated))]), forKey: key, in: kpiSums)
+            }
+        }
+    }
+
+    private func closePlans(
+        of replication: SolutionReplicated, position: Position, to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        var closing: [([UInt8], Record)] = []
+        try state.scan(plans, prefix: Key.of(replication.solution, replication.city) + [0]) { key, value in
+            if let plan = Record(bytes: value), plan.string("status") == "open" { closing.append((Array(key), plan)) }
+            return true
+        }
+        for (key, var plan) in closing {
+            plan["status"] = .string(plan.slug("from") == replication.from ? "fulfilled" : "closed")
+            plan["closed_by"] = Record.position(position)
+            try state.put(plan, forKey: key, in: plans)
+            if let opened = plan.position("position") {
+                try state.removeValue(forKey: opened.key, in: openPlans)
+            }
+        }
+    }
+}
+
+/// The scopes over which impacts and demonstrations add up: everything, one city, one project.
+enum Scope {
+    static let everything = "*"
+
+    static func city(_ city: Slug) -> String { "city:" + city.rawValue }
+    static func project(_ project: Slug) -> String { "project:" + project.rawValue }
+
+    static func all(city: Slug, project: Slug?) -> [String] {
+        [everything, Scope.city(city)] + (project.map { [Scope.project($0)] } ?? [])
+    }
+
+    /// scope ‖ kpi ‖ 0 ‖ value (8 bytes, ordered) ‖ demonstration: the last key of a scope and kpi is its maximum.
+    static func maximumKey(_ scope: String, _ kpi: KPI, _ value: JSONNumber, _ demonstration: Slug) -> [UInt8] {
+        Key.of(scope, kpi.rawValue) + [0] + Position.key(UInt64(bitPattern: value.hundredths) ^ (1 << 63))
+            + Array(demonstration.rawValue.utf8)
+    }
+}
+
+extension JSONObject {
+    func adding(_ key: String, _ value: JSONValue) -> JSONObject {
+        var copy = self
+        copy[key] = value
+        return copy
+    }
+}

@@ -1,0 +1,202 @@
+import EventStore
+
+/// The read models: LMDB tables kept in the same transaction as the events that change them.
+///
+/// Keys join entity ids with a 0 byte and end, where several entries share a prefix, with an 8-byte position, so a
+/// prefix scan lists them in log order. Values are small canonical JSON objects.
+struct ReadModels: Sendable {
+    let projects: Table
+    let cities: Table
+    let solutions: Table
+    let demonstrations: Table
+    let meetings: Table
+    let grants: Table
+    /// project ‖ city → role.
+    let roles: Table
+    /// city ‖ project → role.
+    let cityRoles: Table
+    /// solution ‖ city ‖ position → how the city got it (demonstrated, adopted).
+    let adoptions: Table
+    /// position → replication edge, in log order.
+    let replications: Table
+    /// city ‖ position → in or out, for profiles.
+    let replicationsByCity: Table
+    /// solution ‖ position, for profiles.
+    let replicationsBySolution: Table
+    /// solution ‖ city ‖ from → plan with its status.
+    let plans: Table
+    /// position → plan key, for open plans only.
+    let openPlans: Table
+    /// city ‖ position, plans naming the city (as city or from).
+    let plansByCity: Table
+    /// city ‖ demonstration; solution ‖ demonstration; project ‖ demonstration.
+    let demonstrationsByCity: Table
+    let demonstrationsBySolution: Table
+    let demonstrationsByProject: Table
+    /// demonstration ‖ kpi ‖ position → value.
+    let impacts: Table
+    /// scope ‖ kpi → summed value; scope ‖ kpi ‖ value ‖ demonstration → nothing (for maxima); scope → count.
+    let kpiSums: Table
+    let kpiMaxima: Table
+    let demonstrationCounts: Table
+    /// city ‖ position → joined or left; city → current membership.
+    let membershipEvents: Table
+    let members: Table
+    /// meeting ‖ city → attendance; city ‖ meeting.
+    let attendance: Table
+    let attendanceByCity: Table
+    /// city ‖ meeting → contribution; city ‖ year → trips and total.
+    let travel: Table
+    let travelYears: Table
+    /// city ‖ grant.
+    let grantsByCity: Table
+
+    static let tableNames = [
+        "rm.projects", "rm.cities", "rm.solutions", "rm.demonstrations", "rm.meetings", "rm.grants", "rm.roles",
+        "rm.city-roles", "rm.adoptions", "rm.replications", "rm.replications-by-city", "rm.replications-by-solution",
+        "rm.plans", "rm.open-plans", "rm.plans-by-city", "rm.demonstrations-by-city",
+        "rm.demonstrations-by-solution", "rm.demonstrations-by-project", "rm.impacts", "rm.kpi-sums",
+        "rm.kpi-maxima", "rm.demonstration-counts", "rm.membership-events", "rm.members", "rm.attendance",
+        "rm.attendance-by-city", "rm.travel", "rm.travel-years", "rm.grants-by-city",
+    ]
+
+    init(table: (String) -> Table) {
+        projects = table("rm.projects")
+        cities = table("rm.cities")
+        solutions = table("rm.solutions")
+        demonstrations = table("rm.demonstrations")
+        meetings = table("rm.meetings")
+        grants = table("rm.grants")
+        roles = table("rm.roles")
+        cityRoles = table("rm.city-roles")
+        adoptions = table("rm.adoptions")
+        replications = table("rm.replications")
+        replicationsByCity = table("rm.replications-by-city")
+        replicationsBySolution = table("rm.replications-by-solution")
+        plans = table("rm.plans")
+        openPlans = table("rm.open-plans")
+        plansByCity = table("rm.plans-by-city")
+        demonstrationsByCity = table("rm.demonstrations-by-city")
+        demonstrationsBySolution = table("rm.demonstrations-by-solution")
+        demonstrationsByProject = table("rm.demonstrations-by-project")
+        impacts = table("rm.impacts")
+        kpiSums = table("rm.kpi-sums")
+        kpiMaxima = table("rm.kpi-maxima")
+        demonstrationCounts = table("rm.demonstration-counts")
+        membershipEvents = table("rm.membership-events")
+        members = table("rm.members")
+        attendance = table("rm.attendance")
+        attendanceByCity = table("rm.attendance-by-city")
+        travel = table("rm.travel")
+        travelYears = table("rm.travel-years")
+        grantsByCity = table("rm.grants-by-city")
+    }
+
+    /// Every table, for clearing and comparing.
+    var all: [Table] {
+        [
+            projects, cities, solutions, demonstrations, meetings, grants, roles, cityRoles, adoptions, replications,
+            replicationsByCity, replicationsBySolution, plans, openPlans, plansByCity, demonstrationsByCity,
+            demonstrationsBySolution, demonstrationsByProject, impacts, kpiSums, kpiMaxima, demonstrationCounts,
+            membershipEvents, members, attendance, attendanceByCity, travel, travelYears, grantsByCity,
+        ]
+    }
+}
+
+/// Keys of read-model tables: parts joined by a 0 byte.
+enum Key {
+    static func of(_ parts: String...) -> [UInt8] {
+        var key: [UInt8] = []
+        for (index, part) in parts.enumerated() {
+            if index > 0 { key.append(0) }
+            key.append(contentsOf: part.utf8)
+        }
+        return key
+    }
+
+    static func of(_ slugs: Slug...) -> [UInt8] {
+        var key: [UInt8] = []
+        for (index, slug) in slugs.enumerated() {
+            if index > 0 { key.append(0) }
+            key.append(contentsOf: slug.rawValue.utf8)
+        }
+        return key
+    }
+
+    /// The prefix of every key that begins with `slug` as its first part.
+    static func prefix(_ slug: Slug) -> [UInt8] {
+        Array(slug.rawValue.utf8) + [0]
+    }
+
+    /// The parts of a key, split at 0 bytes, as text (the last 8 bytes of a positioned key are not text).
+    static func parts(_ key: UnsafeRawBufferPointer) -> [String] {
+        key.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The position in the last 8 bytes of `key`.
+    static func position(_ key: UnsafeRawBufferPointer) -> Position? {
+        guard key.count >= 8 else { return nil }
+        return Position(key: UnsafeRawBufferPointer(rebasing: key[(key.count - 8)...]))
+    }
+
+    /// `text` as a slug (keys hold only slugs written by the read models).
+    static func slug(_ text: some StringProtocol) -> Slug? {
+        Slug(rawValue: String(text))
+    }
+}
+
+/// A read-model value: a small JSON object.
+struct Record: Sendable, Equatable {
+    var object: JSONObject
+
+    init(_ object: JSONObject = JSONObject()) {
+        self.object = object
+    }
+
+    init?(bytes: UnsafeRawBufferPointer) {
+        guard case .object(let object) = try? JSONParser.parse(bytes) else { return nil }
+        self.object = object
+    }
+
+    init?(bytes: [UInt8]) {
+        guard case .object(let object) = try? JSONParser.parse(bytes) else { return nil }
+        self.object = object
+    }
+
+    var bytes: [UInt8] { CanonicalJSON.bytes(of: .object(object)) }
+
+    subscript(key: String) -> JSONValue? {
+        get { object[key] }
+        set { object[key] = newValue }
+    }
+
+    func string(_ key: String) -> String? { object[key]?.stringValue }
+    func slug(_ key: String) -> Slug? { object[key]?.stringValue.flatMap(Slug.init(rawValue:)) }
+    func number(_ key: String) -> JSONNumber? { object[key]?.numberValue }
+    func position(_ key: String) -> Position? {
+        object[key]?.numberValue?.integerValue.map { Position(UInt64($0)) }
+    }
+
+    /// The valid time the record's event covers (`at`, `at_end` in microseconds).
+    var time: ValidTime? { string("at").flatMap(ValidTime.init(parsing:)) }
+
+    static func position(_ position: Position) -> JSONValue {
+        .number(JSONNumber(integer: Int64(position.rawValue)))
+    }
+
+    static func integer(_ value: Int) -> JSONValue {
+        .number(JSONNumber(integer: Int64(value)))
+    }
+}
+
+extension KeyValueReader where Self: ~Copyable {
+    func record(_ key: [UInt8], in table: Table) throws -> Record? {
+        try withValue(forKey: key, in: table) { Record(bytes: $0) } ?? nil
+    }
+}
+
+extension KeyValueWriter where Self: ~Copyable {
+    func put(_ record: Record, forKey key: [UInt8], in table: Table) throws {
+        try put(record.bytes, forKey: key, in: table)
+    }
+}

@@ -1,0 +1,302 @@
+import EventStore
+
+/// The rules of the catalogue (SPEC §4), checked against the state of all earlier events.
+///
+/// Each check reads the read models through `state` (the write transaction, so two writers can never both pass a
+/// check only one may) and throws a ``RuleViolation`` naming the rule and the offending value.
+extension ReadModels {
+    func check(_ recorded: RecordedEvent, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        var context = RuleContext(recorded)
+        switch recorded.event.payload {
+        case .projectRegistered(let data):
+            try context.new("project", data.project, state.record(Key.of(data.project), in: projects))
+        case .projectEnded(let data):
+            let project = try context.known("project", data.project, state.record(Key.of(data.project), in: projects))
+            if let ended = project.position("ended") {
+                throw context.violation("project '\(data.project)' already ended (position \(ended))")
+            }
+        case .cityRegistered(let data):
+            try context.new("city", data.city, state.record(Key.of(data.city), in: cities))
+        case .cityJoinedProject(let data):
+            try context.known("city", data.city, state.record(Key.of(data.city), in: cities))
+            let project = try context.known("project", data.project, state.record(Key.of(data.project), in: projects))
+            if let role = try state.record(Key.of(data.project, data.city), in: roles) {
+                throw context.violation(
+                    "city '\(data.city)' is already in project '\(data.project)' as \(role.string("role") ?? "?")"
+                        + " (position \(role.position("position").map(String.init(describing:)) ?? "?"))")
+            }
+            if let ended = project.position("ended") {
+                throw context.violation("project '\(data.project)' has ended (position \(ended))")
+            }
+        case .solutionCatalogued(let data):
+            try context.new("solution", data.solution, state.record(Key.of(data.solution), in: solutions))
+        case .demonstrationReported(let data):
+            try context.new(
+                "demonstration", data.demonstration, state.record(Key.of(data.demonstration), in: demonstrations))
+            try context.known("solution", data.solution, state.record(Key.of(data.solution), in: solutions))
+            try context.known("city", data.city, state.record(Key.of(data.city), in: cities))
+            if let project = data.project {
+                try context.known("project", project, state.record(Key.of(project), in: projects))
+                guard let role = try state.record(Key.of(project, data.city), in: roles) else {
+                    throw context.violation("city '\(data.city)' is not in project '\(project)'")
+                }
+                try context.notBefore(role, "the city's joining project '\(project)'")
+            }
+        case .impactReported(let data):
+            try context.known(
+                "demonstration", data.demonstration, state.record(Key.of(data.demonstration), in: demonstrations))
+            if data.value.hundredths < 0 {
+                throw context.violation("value \(data.value) of \(data.kpi.rawValue) is negative")
+            }
+            if data.kpi.isPercentage && data.value.hundredths > 100_00 {
+                throw context.violation("value \(data.value) of \(data.kpi.rawValue) is a percentage above 100")
+            }
+        case .replicationPlanned(let data):
+            try checkReplication(
+                &context, solution: data.solution, city: data.city, from: data.from, project: data.project, in: state)
+            if let plan = try state.record(Key.of(data.solution, data.city, data.from), in: plans),
+                plan.string("status") == "open"
+            {
+                throw context.violation(
+                    "city '\(data.city)' already has an open plan for '\(data.solution)' from '\(data.from)'"
+                        + " (position \(plan.position("position").map(String.init(describing:)) ?? "?"))")
+            }
+        case .solutionReplicated(let data):
+            try checkReplication(
+                &context, solution: data.solution, city: data.city, from: data.from, project: data.project, in: state)
+        case .cityJoinedCCG(let data):
+            try context.known("city", data.city, state.record(Key.of(data.city), in: cities))
+            if let membership = try state.record(Key.of(data.city), in: members) {
+                throw context.violation(
+                    "city '\(data.city)' is a CCG member already (since position "
+                        + "\(membership.position("position").map(String.init(describing:)) ?? "?"))")
+            }
+            if let last = try state.last(in: membershipEvents, prefix: Key.prefix(data.city)),
+                let left = Record(bytes: last.value)
+            {
+                try context.notBefore(left, "the city's leaving the CCG")
+            }
+        case .cityLeftCCG(let data):
+            try context.known("city", data.city, state.record(Key.of(data.city), in: cities))
+            guard let membership = try state.record(Key.of(data.city), in: members) else {
+                throw context.violation("city '\(data.city)' is not a CCG member")
+            }
+            try context.notBefore(membership, "the city's joining the CCG")
+        case .meetingScheduled(let data):
+            try context.new("meeting", data.meeting, state.record(Key.of(data.meeting), in: meetings))
+        case .meetingAttended(let data):
+            try context.known("meeting", data.meeting, state.record(Key.of(data.meeting), in: meetings))
+            try context.known("city", data.city, state.record(Key.of(data.city), in: cities))
+            guard let membership = try state.record(Key.of(data.city), in: members) else {
+                throw context.violation("city '\(data.city)' is not a CCG member")
+            }
+            try context.notBefore(membership, "the city's joining the CCG")
+            if let attended = try state.record(Key.of(data.meeting, data.city), in: attendance) {
+                throw context.violation(
+                    "city '\(data.city)' already attended meeting '\(data.meeting)'"
+                        + " (position \(attended.position("position").map(String.init(describing:)) ?? "?"))")
+            }
+        case .travelContributionGranted(let data):
+            let reasons = try travelRefusals(city: data.city, meeting: data.meeting, amount: data.amount, in: state)
+            if let first = reasons.first {
+                throw context.violation(reasons.count == 1 ? first : reasons.joined(separator: "; "))
+            }
+            try notBeforeTravelFacts(&context, city: data.city, meeting: data.meeting, in: state)
+        case .grantAwarded(let data):
+            try context.new("grant", data.grant, state.record(Key.of(data.grant), in: grants))
+            try context.known("city", data.city, state.record(Key.of(data.city), in: cities))
+            try context.known("solution", data.solution, state.record(Key.of(data.solution), in: solutions))
+            if data.amount.hundredths <= 0 {
+                throw context.violation("amount_eur \(data.amount) is not above 0")
+            }
+            guard let proof = try firstDemonstration(of: data.solution, notAfter: recorded.at, in: state) else {
+                throw context.violation(
+                    "solution '\(data.solution)' has not been demonstrated anywhere (it must be already proven)")
+            }
+            try context.notBefore(proof, "the solution's first demonstration")
+        case .eventRetracted:
+            // Retractions are checked against the log, with every later event re-checked without the target.
+            break
+        }
+    }
+
+    private func checkReplication(
+        _ context: inout RuleContext, solution: Slug, city: Slug, from: Slug, project: Slug?,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws {
+        try context.known("solution", solution, state.record(Key.of(solution), in: solutions))
+        try context.known("city", city, state.record(Key.of(city), in: cities))
+        try context.known("city", from, state.record(Key.of(from), in: cities), field: "from")
+        if let project {
+            try context.known("project", project, state.record(Key.of(project), in: projects))
+        }
+        if city == from {
+            throw context.violation("city '\(city)' cannot replicate a solution from itself")
+        }
+        var source: Record?
+        try state.scan(adoptions, prefix: Key.of(solution, from) + [0]) { _, value in
+            guard let adoption = Record(bytes: value) else { return true }
+            if source == nil { source = adoption }
+            if let time = adoption.time, !context.event.at.isBefore(time) {
+                source = adoption
+                return false
+            }
+            return true
+        }
+        guard let source else {
+            throw context.violation("city '\(from)' has neither demonstrated nor adopted '\(solution)'")
+        }
+        try context.notBefore(source, "'\(from)' having '\(solution)'")
+        var existing: Record?
+        try state.scan(adoptions, prefix: Key.of(solution, city) + [0]) { _, value in
+            existing = Record(bytes: value)
+            return false
+        }
+        if let existing {
+            let how = existing.string("how") ?? "adopted"
+            throw context.violation(
+                "city '\(city)' has already \(how) '\(solution)'"
+                    + " (position \(existing.position("position").map(String.init(describing:)) ?? "?"))")
+        }
+    }
+
+    /// The first demonstration of `solution` in the log dated no later than `time`, else the first at all.
+    func firstDemonstration(
+        of solution: Slug, notAfter time: ValidTime, in state: borrowing some KeyValueReader & ~Copyable
+    ) throws -> Record? {
+        var found: Record?
+        try state.scan(demonstrationsBySolution, prefix: Key.prefix(solution)) { key, _ in
+            let parts = Key.parts(key)
+            guard parts.count == 2, let demonstration = Key.slug(parts[1]),
+                let record = try state.record(Key.of(demonstration), in: demonstrations)
+            else { return true }
+            if found == nil { found = record }
+            if let at = record.time, !time.isBefore(at) {
+                found = record
+                return false
+            }
+            return true
+        }
+        return found
+    }
+
+    /// Every reason the CCG travel rules refuse a contribution of `amount` to `city` for `meeting`; empty if none.
+    func travelRefusals(
+        city: Slug, meeting: Slug, amount: JSONNumber?, in state: borrowing some KeyValueReader & ~Copyable
+    ) throws -> [String] {
+        var reasons: [String] = []
+        let cityRecord = try state.record(Key.of(city), in: cities)
+        if cityRecord == nil {
+            reasons.append("city '\(city)' is not registered")
+        } else {
+            if try state.record(Key.of(city), in: members) == nil {
+                reasons.append("city '\(city)' is not a CCG member")
+            }
+            if try endedProject(of: city, in: state) == nil {
+                reasons.append("city '\(city)' is not a lighthouse or fellow city of an SCC project that has ended")
+            }
+        }
+        let meetingRecord = try state.record(Key.of(meeting), in: meetings)
+        if let meetingRecord {
+            if meetingRecord.string("format") != MeetingFormat.physical.rawValue {
+                reasons.append("meeting '\(meeting)' is not a physical meeting")
+            }
+        } else {
+            reasons.append("meeting '\(meeting)' is not scheduled")
+        }
+        if let granted = try state.record(Key.of(city, meeting), in: travel) {
+            reasons.append(
+                "city '\(city)' already has a travel contribution for meeting '\(meeting)'"
+                    + " (position \(granted.position("position").map(String.init(describing:)) ?? "?"))")
+        }
+        if let amount {
+            if amount.hundredths <= 0 { reasons.append("amount_eur \(amount) is not above 0") }
+            if amount.hundredths > 450_00 { reasons.append("amount_eur \(amount) is above the 450 EUR per trip") }
+        }
+        if let year = meetingRecord?.string("on").flatMap(CivilDate.init(iso:))?.year {
+            let used = try state.record(Key.of(city.rawValue, String(year)), in: travelYears)
+            let trips = used?.number("trips")?.integerValue ?? 0
+            let total = used?.number("total")?.hundredths ?? 0
+            if trips >= 2 {
+                reasons.append("city '\(city)' already has \(trips) trips in \(year), the most allowed")
+            }
+            if let amount, total + amount.hundredths > 900_00 {
+                reasons.append(
+                    "city '\(city)' would receive \(JSONNumber(hundredths: total + amount.hundredths)) EUR in \(year),"
+                        + " above the 900 EUR allowed (\(JSONNumber(hundredths: total)) already)")
+            }
+        }
+        return reasons
+    }
+
+    /// The first project `city` is in that has ended, as the project's record.
+    func endedProject(of city: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> Record? {
+        var found: Record?
+        try state.scan(cityRoles, prefix: Key.prefix(city)) { key, _ in
+            let parts = Key.parts(key)
+            guard parts.count == 2, let project = Key.slug(parts[1]),
+                let record = try state.record(Key.of(project), in: projects), record.position("ended") != nil
+            else { return true }
+            found = record
+            return false
+        }
+        return found
+    }
+
+    private func notBeforeTravelFacts(
+        _ context: inout RuleContext, city: Slug, meeting: Slug, in state: borrowing some KeyValueReader & ~Copyable
+    ) throws {
+        if let membership = try state.record(Key.of(city), in: members) {
+            try context.notBefore(membership, "the city's joining the CCG")
+        }
+        if let meetingRecord = try state.record(Key.of(meeting), in: meetings) {
+            try context.notBefore(meetingRecord, "the scheduling of meeting '\(meeting)'")
+        }
+        if let project = try endedProject(of: city, in: state),
+            let endedAt = project.string("ended_at").flatMap(ValidTime.init(parsing:)),
+            context.event.at.isBefore(endedAt)
+        {
+            throw context.violation(
+                "dated \(context.event.at) before the end of project '\(project.string("project") ?? "?")' (\(endedAt))")
+        }
+    }
+}
+
+/// The event under check, and the helpers every rule uses.
+struct RuleContext {
+    let event: RecordedEvent
+
+    init(_ event: RecordedEvent) {
+        self.event = event
+    }
+
+    func violation(_ message: String) -> RuleViolation {
+        RuleViolation(event.event.type, message)
+    }
+
+    /// Refuses an id that is already registered.
+    func new(_ kind: String, _ id: Slug, _ existing: Record?) throws {
+        if let existing {
+            throw violation(
+                "\(kind) '\(id)' is already registered"
+                    + " (position \(existing.position("position").map(String.init(describing:)) ?? "?"))")
+        }
+    }
+
+    /// Requires a registered entity dated no later than the event, and returns its record.
+    @discardableResult
+    func known(_ kind: String, _ id: Slug, _ record: Record?, field: String? = nil) throws -> Record {
+        guard let record else {
+            throw violation("\(field.map { "\($0) " } ?? "")\(kind) '\(id)' is not registered")
+        }
+        try notBefore(record, "the registration of \(kind) '\(id)'")
+        return record
+    }
+
+    /// Refuses an event dated before the event behind `record` (the date-order rule).
+    func notBefore(_ record: Record, _ what: String) throws {
+        guard let time = record.time, event.at.isBefore(time) else { return }
+        let position = record.position("position").map { ", position \($0)" } ?? ""
+        throw violation("dated \(event.at) before \(what) (\(time)\(position))")
+    }
+}

@@ -1,0 +1,68 @@
+import EventStore
+
+extension KnowledgeBase {
+    /// Refuses a retraction whose target does not exist, is itself a retraction, or is already retracted.
+    func checkTarget(of retraction: EventRetracted, at position: Position, in transaction: borrowing WriteTransaction)
+        throws
+    {
+        let target = retraction.position
+        guard target < position else {
+            throw RuleViolation(.eventRetracted, "position \(target) does not exist (the log ends at \(position.rawValue - 1))")
+        }
+        let event = try recordedEvent(at: target, in: transaction)
+        if event.event.type == .eventRetracted {
+            throw RuleViolation(.eventRetracted, "position \(target) is itself a retraction")
+        }
+        if let earlier = try indexes.retraction(of: target, through: position, in: transaction) {
+            throw RuleViolation(.eventRetracted, "position \(target) is already retracted (by position \(earlier))")
+        }
+    }
+
+    /// Withdraws `target` from every read model: rebuilds them from the log without it, re-checking every later
+    /// event. Refused, naming their positions, when later events still need it and nothing else could serve.
+    func retract(_ target: Position, in transaction: borrowing WriteTransaction) throws {
+        let failures = try rebuild(in: transaction, checkingAfter: target)
+        guard let first = failures.first else { return }
+        let positions = failures.prefix(10).map { String(describing: $0.position) }.joined(separator: ", ")
+        let more = failures.count > 10 ? " and \(failures.count - 10) more" : ""
+        throw RuleViolation(
+            .eventRetracted,
+            "position \(target) is needed by later unretracted events at positions \(positions)\(more)"
+                + " (first: \(first.violation.type.rawValue): \(first.violation.message))")
+    }
+
+    /// Clears every read model and folds the log into them again, skipping retracted events.
+    ///
+    /// Events after `checkingAfter` are checked against the rules first; those that fail are not applied and are
+    /// returned. With nil, nothing is checked (the log was valid when written).
+    func rebuild(in transaction: borrowing WriteTransaction, checkingAfter: Position?, progress: (Position) -> Void = { _ in })
+        throws -> [(position: Position, violation: RuleViolation)]
+    {
+        for table in readModels.all {
+            try transaction.removeAll(in: table)
+        }
+        var retracted = Set<Position>()
+        try transaction.scan(indexes.retractions, from: nil, reverse: false) { key, _ in
+            if let position = Position(key: key) { retracted.insert(position) }
+            return true
+        }
+        var failures: [(position: Position, violation: RuleViolation)] = []
+        try transaction.forEachRecord { position, hash, bytes in
+            if position.rawValue % 65_536 == 0 { progress(position) }
+            guard !retracted.contains(position) else { return true }
+            let event = try RecordedEvent(position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
+            if event.event.type == .eventRetracted { return true }
+            if let checkingAfter, position > checkingAfter {
+                do {
+                    try readModels.check(event, in: transaction)
+                } catch let violation as RuleViolation {
+                    failures.append((position, violation))
+                    return true
+                }
+            }
+            try readModels.apply(event, to: transaction)
+            return true
+        }
+        return failures
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+
+/// What one run of the `sckb` binary produced.
+struct RunResult {
+    /// The exit status (the signal number when the process was killed by one).
+    let status: Int32
+    /// Standard output, decoded as UTF-8.
+    let standardOutput: String
+    /// Standard error, decoded as UTF-8.
+    let standardError: String
+    /// Standard output, byte for byte.
+    var outputBytes: [UInt8]
+
+    /// The non-empty lines of standard error.
+    var errorLines: [Substring] {
+        standardError.split(separator: "\n", omittingEmptySubsequences: true)
+    }
+
+    /// The lines of standard output (JSON Lines: one event a line).
+    var outputLines: [Substring] {
+        standardOutput.split(separator: "\n", omittingEmptySubsequences: true)
+    }
+}
+
+/// A failure of the test harness itself, not of `sckb`.
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// The `sckb` binary under test.
+///
+/// `$SCKB_RELEASE_BINARY` when set (`make test` points it at the release build); else `sckb` in the folder of the
+/// test bundle (`CommandLine.arguments[0]`), where `swift test` builds it; else the nearest `.build/debug/sckb`
+/// found walking up from the test bundle or the current directory.
+func sckbBinaryPath() throws -> String {
+    let fileManager = FileManager.default
+    if let release = ProcessInfo.processInfo.environment["SCKB_RELEASE_BINARY"], !release.isEmpty {
+        guard fileManager.isExecutableFile(atPath: release) else {
+            throw HarnessError(description: "SCKB_RELEASE_BINARY=\(release) is not an executable file")
+        }
+        return release
+    }
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    var candidates = [bundle.deletingLastPathComponent().appendingPathComponent("sckb").path]
+    for start in [bundle.deletingLastPathComponent(), URL(fileURLWithPath: fileManager.currentDirectoryPath)] {
+        var folder = start.standardizedFileURL
+        while folder.path != "/" {
+            candidates.append(folder.appendingPathComponent(".build/debug/sckb").path)
+            folder.deleteLastPathComponent()
+        }
+    }
+    guard let found = candidates.first(where: { fileManager.isExecutableFile(atPath: $0) }) else {
+        throw HarnessError(description: "cannot find the sckb binary; looked at \(candidates.prefix(3))")
+    }
+    return found
+}
+
+/// Runs `sckb` with `arguments` as a real process and waits for it.
+///
+/// Standard output and error go to temporary files, not pipes, so that large outputs cannot deadlock. `input`
+/// becomes standard input (else /dev/null). The child inherits this process's environment without `SCKB_STORE`
+/// and `SCKB_INITIAL_MAP_SIZE`, plus `environment`.
+func runSCKB(_ arguments: [String], input: [UInt8]? = nil, environment: [String: String] = [:]) throws -> RunResult {
+    let binary = try sckbBinaryPath()
+    return try withTemporaryDirectory { folder in
+        let fileManager = FileManager.default
+        let outputPath = folder + "/stdout"
+        let errorPath = folder + "/stderr"
+        let inputPath = folder + "/stdin"
+        guard fileManager.createFile(atPath: outputPath, contents: nil),
+            fileManager.createFile(atPath: errorPath, contents: nil),
+            fileManager.createFile(atPath: inputPath, contents: Data(input ?? []))
+        else { throw HarnessError(description: "cannot create the files for the child's output in \(folder)") }
+        let outputHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        let errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        let inputHandle = try FileHandle(forReadingFrom: URL(fileURLWithPath: inputPath))
+        defer {
+            try? outputHandle.close()
+            try? errorHandle.close()
+            try? inputHandle.close()
+        }
+
+        var childEnvironment = ProcessInfo.processInfo.environment
+        childEnvironment["SCKB_STORE"] = nil
+        childEnvironment["SCKB_INITIAL_MAP_SIZE"] = nil
+        childEnvironment.merge(environment) { _, given in given }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = childEnvironment
+        process.standardInput = input == nil ? FileHandle.nullDevice : inputHandle
+        process.standardOutput = outputHandle
+        process.standardError = errorHandle
+        try process.run()
+        process.waitUntilExit()
+
+        let outputBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: outputPath)))
+        let errorBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: errorPath)))
+        return RunResult(
+            status: process.terminationStatus,
+            standardOutput: String(decoding: outputBytes, as: UTF8.self),
+            standardError: String(decoding: errorBytes, as: UTF8.self),
+            outputBytes: outputBytes)
+    }
+}
+
+/// Runs `body` with a fresh temporary folder, and deletes the folder and everything in it afterwards.
+func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "sckb-tests-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: base) }
+    return try body(base.path)
+}
+
+/// Writes `lines` to `path` as JSON Lines: each followed by a newline, UTF-8.
+func writeJSONLines(_ lines: [String], to path: String) throws {
+    let text = lines.map { $0 + "\n" }.joined()
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+}
+
+/// Parses one JSON object (a line of an export, or a command's JSON output).
+func jsonObject(_ text: some StringProtocol) throws -> [String: Any] {
+    let value = try JSONSerialization.jsonObject(with: Data(String(text).utf8), options: [.fragmentsAllowed])
+    guard let object = value as? [String: Any] else {
+        throw HarnessError(description: "not a JSON object: \(text)")
+    }
+    return object
+}
+
+/// The exit status and stdout of `sckb export --store STORE`, requiring success.
+func exportBytes(store: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [UInt8] {
+    let result = try runSCKB(["export", "--store", store])
+    #expect(result.status == 0, "export failed: \(result.standardError)", sourceLocation: sourceLocation)
+    return result.outputBytes
+}
