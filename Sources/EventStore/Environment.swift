@@ -30,9 +30,10 @@ public final class Environment: @unchecked Sendable {
     ///
     /// With `creating`, a missing store is created (folder mode 0700, files 0600) and missing tables are added;
     /// without it, a missing store throws ``StoreError/Kind/missing``. Stale reader slots left by dead processes are
-    /// cleared. `initialMapSize` applies only to a store created now; the map grows by itself later.
+    /// cleared. `initialMapSize` applies only to a store created now; the map grows by itself later. A store that is
+    /// not `isDurable` skips the flush at commit: for scratch copies that a crash may lose.
     public init(
-        path: String, tables tableNames: [String], creating: Bool, initialMapSize: Int? = nil,
+        path: String, tables tableNames: [String], creating: Bool, initialMapSize: Int? = nil, isDurable: Bool = true,
         clock: @escaping @Sendable () -> Timestamp = Timestamp.now
     ) throws(StoreError) {
         self.path = path
@@ -56,7 +57,9 @@ public final class Environment: @unchecked Sendable {
                 try Environment.perform("configure the store", path, mdb_env_set_mapsize(created, size))
             }
             try Environment.perform(
-                "open the store", path, mdb_env_open(created, path, UInt32(MDB_NOTLS), 0o600))
+                "open the store", path,
+                mdb_env_open(
+                    created, path, UInt32(MDB_NOTLS) | (isDurable ? 0 : UInt32(MDB_NOSYNC | MDB_NOMETASYNC)), 0o600))
             var dead: Int32 = 0
             try Environment.perform("clear stale readers of the store", path, mdb_reader_check(created, &dead))
             let names = EventLog.tableNames + tableNames

@@ -12,7 +12,7 @@ enum ExitStatus: Int32 {
     /// The status for `error`; nil when the parser handles it itself (help, version).
     init?(for error: Error, parserCode: ArgumentParser.ExitCode) {
         switch error {
-        case is InputError, is RuleViolation:
+        case is InputError, is RuleViolation, is NotFound:
             self = .refused
         case is StoreError, is LMDBError, is LogDamage:
             self = .storeUnavailable

@@ -43,6 +43,33 @@ struct FormatOptions: ParsableArguments {
     }
 }
 
+/// The output format option of graph commands.
+struct GraphFormatOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table, json, dot or mermaid (default: table).")
+    var format: OutputFormat = .table
+}
+
+/// The cuts in time of read commands: valid time (--as-of) and transaction time (--until), combinable.
+struct TimeOptions: ParsableArguments {
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp(
+            "What was true in the world then: events dated through DATE (a bare date: its whole day, UTC).",
+            valueName: "date"))
+    var asOf: String?
+
+    @OptionGroup var transaction: CutOptions
+
+    func validate() throws {
+        if let asOf, ValidTime(parsing: asOf) == nil {
+            throw ValidationError("--as-of '\(asOf)' is not a date (YYYY-MM-DD) or an RFC 3339 date-time")
+        }
+    }
+
+    var validTime: ValidTimeCut? { asOf.flatMap(ValidTime.init(parsing:)).map(ValidTimeCut.init(through:)) }
+    var view: ViewCut { ViewCut(until: transaction.cut, asOf: validTime) }
+}
+
 /// The transaction-time cut of read commands.
 struct CutOptions: ParsableArguments {
     @Option(

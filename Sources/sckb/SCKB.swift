@@ -20,7 +20,9 @@ struct SCKB: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            AppendCommand.self, ImportCommand.self, ExportCommand.self, LogCommand.self, StatsCommand.self,
+            AppendCommand.self, ImportCommand.self, ExportCommand.self, LogCommand.self, HistoryCommand.self,
+            GraphCommand.self, SpreadCommand.self, CityCommand.self, ProjectCommand.self, SolutionCommand.self,
+            KPIsCommand.self, CCGCommand.self, StatsCommand.self,
         ]
     )
 
@@ -35,7 +37,7 @@ struct SCKB: ParsableCommand {
             let status = ExitStatus(for: error, parserCode: exitCode(for: error))
             guard let status else { exit(withError: error) }
             let text = status == .usage ? oneLine(message(for: error)) : ExitStatus.message(for: error)
-            Terminal.standardError.write("sckb: \(oneLine(text))\n")
+            if !text.isEmpty { Terminal.standardError.write("sckb: \(oneLine(text))\n") }
             Foundation.exit(status.rawValue)
         }
     }

@@ -84,7 +84,7 @@ extension ReadModels {
                 let trips = (used?.number("trips")?.integerValue ?? 0) + 1
                 let total = (used?.number("total")?.hundredths ?? 0) + data.amount.hundredths
                 try state.put(
-                    Record(["trips": Record.integer(Int(trips)), "total": .number(JSONNumber(hundredths: total))]),
+                    Record(["trips": Record.integer(Int(trips)), "total": .number(JSONNumber(validatedHundredths: total))]),
                     forKey: key, in: travelYears)
             }
         case .grantAwarded(let data):
@@ -116,7 +116,7 @@ extension ReadModels {
                 let key = Key.of(scope, data.kpi.rawValue)
                 let sum = try state.record(key, in: kpiSums)?.number("value")?.hundredths ?? 0
                 let updated = sum - (previous?.hundredths ?? 0) + data.value.hundredths
-                try state.put(Record(["value": .number(JSONNumber(hundredths: updated))]), forKey: key, in: kpiSums)
+                try state.put(Record(["value": .number(JSONNumber(validatedHundredths: updated))]), forKey: key, in: kpiSums)
             }
         }
     }

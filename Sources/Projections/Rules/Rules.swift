@@ -51,6 +51,15 @@ extension ReadModels {
             if data.kpi.isPercentage && data.value.hundredths > 100_00 {
                 throw context.violation("value \(data.value) of \(data.kpi.rawValue) is a percentage above 100")
             }
+            if !data.kpi.isPercentage {
+                let total = try state.record(Key.of(Scope.everything, data.kpi.rawValue), in: kpiSums)?
+                    .number("value")?.hundredths ?? 0
+                if total + data.value.hundredths > ReadModels.largestTotal {
+                    throw context.violation(
+                        "value \(data.value) would take the total of \(data.kpi.rawValue) beyond 2^53,"
+                            + " where JSON numbers stop being exact")
+                }
+            }
         case .replicationPlanned(let data):
             try checkReplication(
                 &context, solution: data.solution, city: data.city, from: data.from, project: data.project, in: state)
@@ -222,8 +231,8 @@ extension ReadModels {
             }
             if let amount, total + amount.hundredths > 900_00 {
                 reasons.append(
-                    "city '\(city)' would receive \(JSONNumber(hundredths: total + amount.hundredths)) EUR in \(year),"
-                        + " above the 900 EUR allowed (\(JSONNumber(hundredths: total)) already)")
+                    "city '\(city)' would receive \(JSONNumber(validatedHundredths: total + amount.hundredths)) EUR in \(year),"
+                        + " above the 900 EUR allowed (\(JSONNumber(validatedHundredths: total)) already)")
             }
         }
         return reasons
@@ -260,6 +269,11 @@ extension ReadModels {
                 "dated \(context.event.at) before the end of project '\(project.string("project") ?? "?")' (\(endedAt))")
         }
     }
+}
+
+extension ReadModels {
+    /// The largest total a summed KPI may reach, in hundredths: 2^53, so that totals stay exact and never overflow.
+    static let largestTotal: Int64 = (1 << 53) * 100
 }
 
 /// The event under check, and the helpers every rule uses.

@@ -71,6 +71,10 @@ struct TextTable {
         self.headers = headers
     }
 
+    init(columns: [String]) {
+        self.headers = columns
+    }
+
     mutating func append(_ row: [String]) {
         rows.append(row.map(SafeText.escaped))
     }

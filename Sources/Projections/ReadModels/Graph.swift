@@ -1,0 +1,140 @@
+import EventStore
+
+/// A city at either end of a replication edge.
+public struct GraphNode: Sendable, Equatable {
+    public var id: Slug
+    public var name: String
+    public var country: String
+    public var tier: Tier
+
+    var json: JSONValue {
+        ["id": .string(id.rawValue), "name": .string(name), "country": .string(country), "tier": .string(tier.rawValue)]
+    }
+}
+
+/// A solution going from one city to another: done (SolutionReplicated) or planned (an open ReplicationPlanned).
+public struct GraphEdge: Sendable, Equatable {
+    /// Whether the replication happened or is still a plan.
+    public enum Status: String, Sendable {
+        case done, planned
+    }
+
+    public var solution: Slug
+    public var from: Slug
+    public var to: Slug
+    public var at: String
+    public var position: Position
+    public var funding: Funding?
+    public var project: Slug?
+    public var status: Status
+
+    var json: JSONValue {
+        [
+            "solution": .string(solution.rawValue), "from": .string(from.rawValue), "to": .string(to.rawValue),
+            "at": .string(at), "position": Record.position(position),
+            "funding": funding.map { .string($0.rawValue) } ?? .null,
+            "project": project.map { .string($0.rawValue) } ?? .null, "status": .string(status.rawValue),
+        ]
+    }
+}
+
+/// The replication graph: edges in log order, and the cities at their ends.
+public struct ReplicationGraph: Sendable, Equatable {
+    public var nodes: [GraphNode]
+    public var edges: [GraphEdge]
+
+    /// `{"nodes":[…],"edges":[…]}` as SPEC §5 shapes it.
+    public var json: JSONValue {
+        ["nodes": .array(nodes.map(\.json)), "edges": .array(edges.map(\.json))]
+    }
+}
+
+/// Which edges `graph` shows.
+public struct GraphFilter: Sendable {
+    public var solution: Slug?
+    public var fromTier: Tier?
+    public var toTier: Tier?
+    public var includesPlanned = false
+
+    public init(solution: Slug? = nil, fromTier: Tier? = nil, toTier: Tier? = nil, includesPlanned: Bool = false) {
+        self.solution = solution
+        self.fromTier = fromTier
+        self.toTier = toTier
+        self.includesPlanned = includesPlanned
+    }
+}
+
+extension ReadModels {
+    /// A city's tier: lighthouse in any project, else fellow in any, else other.
+    func tier(of city: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> Tier {
+        var tier = Tier.other
+        try state.scan(cityRoles, prefix: Key.prefix(city)) { _, value in
+            switch Record(bytes: value)?.string("role") {
+            case Role.lighthouse.rawValue:
+                tier = .lighthouse
+                return false
+            case Role.fellow.rawValue:
+                tier = .fellow
+            default:
+                break
+            }
+            return true
+        }
+        return tier
+    }
+
+    func graph(_ filter: GraphFilter, in state: borrowing some KeyValueReader & ~Copyable) throws -> ReplicationGraph {
+        var edges: [GraphEdge] = []
+        try state.scan(replications, from: nil, reverse: false) { key, value in
+            guard let position = Position(key: key), let record = Record(bytes: value),
+                let solution = record.slug("solution"), let from = record.slug("from"), let to = record.slug("city")
+            else { return true }
+            edges.append(
+                GraphEdge(
+                    solution: solution, from: from, to: to, at: record.string("at") ?? "", position: position,
+                    funding: record.string("funding").flatMap(Funding.init(rawValue:)), project: record.slug("project"),
+                    status: .done))
+            return true
+        }
+        if filter.includesPlanned {
+            var planKeys: [[UInt8]] = []
+            try state.scan(openPlans, from: nil, reverse: false) { _, value in
+                planKeys.append(Array(value))
+                return true
+            }
+            for key in planKeys {
+                guard let plan = try state.record(key, in: plans), let solution = plan.slug("solution"),
+                    let from = plan.slug("from"), let to = plan.slug("city"), let position = plan.position("position")
+                else { continue }
+                edges.append(
+                    GraphEdge(
+                        solution: solution, from: from, to: to, at: plan.string("at") ?? "", position: position,
+                        funding: nil, project: plan.slug("project"), status: .planned))
+            }
+            edges.sort { $0.position < $1.position }
+        }
+        var tiers: [Slug: Tier] = [:]
+        func tierOf(_ city: Slug, _ state: borrowing some KeyValueReader & ~Copyable) throws -> Tier {
+            if let known = tiers[city] { return known }
+            let tier = try self.tier(of: city, in: state)
+            tiers[city] = tier
+            return tier
+        }
+        var kept: [GraphEdge] = []
+        for edge in edges {
+            if let solution = filter.solution, edge.solution != solution { continue }
+            if let fromTier = filter.fromTier, try tierOf(edge.from, state) != fromTier { continue }
+            if let toTier = filter.toTier, try tierOf(edge.to, state) != toTier { continue }
+            kept.append(edge)
+        }
+        var nodes: [GraphNode] = []
+        for city in Set(kept.flatMap { [$0.from, $0.to] }).sorted() {
+            let record = try state.record(Key.of(city), in: cities)
+            nodes.append(
+                GraphNode(
+                    id: city, name: record?.string("name") ?? city.rawValue, country: record?.string("country") ?? "",
+                    tier: try tierOf(city, state)))
+        }
+        return ReplicationGraph(nodes: nodes, edges: kept)
+    }
+}

@@ -1,0 +1,66 @@
+import EventStore
+
+/// Impact totals over a scope: the maximum of each percentage KPI, the sum of each count KPI.
+public struct ImpactTotals: Sendable, Equatable {
+    public var totals: [KPI: JSONNumber]
+    public var demonstrations: Int
+
+    public var json: JSONValue {
+        var object = JSONObject()
+        for (kpi, value) in totals.sorted(by: { $0.key < $1.key }) { object[kpi.rawValue] = .number(value) }
+        return ["totals": .object(object), "demonstrations": Record.integer(demonstrations)]
+    }
+}
+
+extension ReadModels {
+    func impactTotals(project: Slug?, city: Slug?, in state: borrowing some KeyValueReader & ~Copyable) throws
+        -> ImpactTotals
+    {
+        if let project, let city {
+            return try combinedTotals(project: project, city: city, in: state)
+        }
+        let scope = city.map(Scope.city) ?? project.map(Scope.project) ?? Scope.everything
+        var totals: [KPI: JSONNumber] = [:]
+        for kpi in KPI.allCases {
+            if kpi.isPercentage {
+                let prefix = Key.of(scope, kpi.rawValue) + [0]
+                if let last = try state.last(in: kpiMaxima, prefix: prefix), last.key.count >= prefix.count + 8 {
+                    let bits = last.key[prefix.count..<(prefix.count + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                    totals[kpi] = JSONNumber(validatedHundredths: Int64(bitPattern: bits ^ (1 << 63)))
+                }
+            } else if let sum = try state.record(Key.of(scope, kpi.rawValue), in: kpiSums)?.number("value") {
+                totals[kpi] = sum
+            }
+        }
+        let count = try state.record(Array(scope.utf8), in: demonstrationCounts)?.number("count")?.integerValue ?? 0
+        return ImpactTotals(totals: totals, demonstrations: Int(count))
+    }
+
+    /// Totals for one city's demonstrations in one project, added up from their current reports.
+    private func combinedTotals(project: Slug, city: Slug, in state: borrowing some KeyValueReader & ~Copyable)
+        throws -> ImpactTotals
+    {
+        var chosen: [Slug] = []
+        try state.scan(demonstrationsByCity, prefix: Key.prefix(city)) { key, _ in
+            let parts = Key.parts(key)
+            if parts.count == 2, let demonstration = Key.slug(parts[1]) { chosen.append(demonstration) }
+            return true
+        }
+        var totals: [KPI: JSONNumber] = [:]
+        var count = 0
+        for demonstration in chosen {
+            guard try state.record(Key.of(demonstration), in: demonstrations)?.slug("project") == project else { continue }
+            count += 1
+            for kpi in KPI.allCases {
+                let prefix = Key.of(demonstration.rawValue, kpi.rawValue) + [0]
+                guard let value = try state.last(in: impacts, prefix: prefix).flatMap({ Record(bytes: $0.value) })?
+                    .number("value")
+                else { continue }
+                let current = totals[kpi]?.hundredths
+                totals[kpi] = JSONNumber(
+                    validatedHundredths: kpi.isPercentage ? max(current ?? 0, value.hundredths) : (current ?? 0) + value.hundredths)
+            }
+        }
+        return ImpactTotals(totals: totals, demonstrations: count)
+    }
+}

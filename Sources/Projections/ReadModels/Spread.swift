@@ -1,0 +1,85 @@
+import EventStore
+
+/// How far one solution has spread: where it was demonstrated, adopted and planned.
+public struct SolutionSpread: Sendable, Equatable {
+    public var solution: Slug
+    public var name: String
+    public var area: Area
+    public var demonstratedIn: [Slug]
+    public var adoptedBy: [Slug]
+    public var plannedBy: [Slug]
+    /// Adoptions by a fellow-tier city from a lighthouse-tier city.
+    public var lighthouseToFellow: Int
+    /// Distinct cities that demonstrated or adopted it.
+    public var reach: Int
+
+    public var json: JSONValue {
+        [
+            "solution": .string(solution.rawValue), "name": .string(name), "area": .string(area.rawValue),
+            "demonstrated_in": .array(demonstratedIn.map { .string($0.rawValue) }),
+            "adopted_by": .array(adoptedBy.map { .string($0.rawValue) }),
+            "planned_by": .array(plannedBy.map { .string($0.rawValue) }),
+            "lighthouse_to_fellow": Record.integer(lighthouseToFellow), "reach": Record.integer(reach),
+        ]
+    }
+}
+
+extension ReadModels {
+    /// Every solution's spread, sorted by reach (descending), then id.
+    func spread(area: Area?, in state: borrowing some KeyValueReader & ~Copyable) throws -> [SolutionSpread] {
+        var catalogue: [(Slug, String, Area)] = []
+        try state.scan(solutions, from: nil, reverse: false) { key, value in
+            guard let solution = Key.slug(String(decoding: key, as: UTF8.self)), let record = Record(bytes: value),
+                let recordArea = record.string("area").flatMap(Area.init(rawValue:))
+            else { return true }
+            if area == nil || area == recordArea { catalogue.append((solution, record.string("name") ?? "", recordArea)) }
+            return true
+        }
+        var result: [SolutionSpread] = []
+        var tiers: [Slug: Tier] = [:]
+        for (solution, name, solutionArea) in catalogue {
+            result.append(try spread(of: solution, name: name, area: solutionArea, tiers: &tiers, in: state))
+        }
+        return result.sorted { ($0.reach, $1.solution) > ($1.reach, $0.solution) }
+    }
+
+    /// One solution's spread; `tiers` caches the tiers of cities seen so far.
+    func spread(
+        of solution: Slug, name: String, area: Area, tiers: inout [Slug: Tier],
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws -> SolutionSpread {
+        var demonstrated = Set<Slug>()
+        var adopted: [(city: Slug, from: Slug)] = []
+        try state.scan(adoptions, prefix: Key.prefix(solution)) { key, value in
+            let parts = Key.parts(UnsafeRawBufferPointer(rebasing: key[..<(key.count - 8)]))
+            guard parts.count >= 2, let city = Key.slug(parts[1]), let record = Record(bytes: value) else {
+                return true
+            }
+            if record.string("how") == "demonstrated" {
+                demonstrated.insert(city)
+            } else if let from = record.slug("from") {
+                adopted.append((city, from))
+            }
+            return true
+        }
+        var planned = Set<Slug>()
+        try state.scan(plans, prefix: Key.prefix(solution)) { _, value in
+            if let plan = Record(bytes: value), plan.string("status") == "open", let city = plan.slug("city") {
+                planned.insert(city)
+            }
+            return true
+        }
+        var lighthouseToFellow = 0
+        for adoption in adopted {
+            for city in [adoption.city, adoption.from] where tiers[city] == nil {
+                tiers[city] = try tier(of: city, in: state)
+            }
+            if tiers[adoption.city] == .fellow && tiers[adoption.from] == .lighthouse { lighthouseToFellow += 1 }
+        }
+        let adopters = Set(adopted.map(\.city))
+        return SolutionSpread(
+            solution: solution, name: name, area: area, demonstratedIn: demonstrated.sorted(),
+            adoptedBy: adopters.sorted(), plannedBy: planned.sorted(), lighthouseToFellow: lighthouseToFellow,
+            reach: demonstrated.union(adopters).count)
+    }
+}

@@ -1,0 +1,51 @@
+import Projections
+
+/// A profile (a JSON object) as text: scalar fields as `key: value` lines, lists of objects as tables.
+enum ProfileRendering {
+    static func print(_ value: JSONValue) {
+        guard case .object(let object) = value else { return }
+        var text = ""
+        var sections: [(String, [JSONValue])] = []
+        for (key, member) in object.members {
+            switch member {
+            case .array(let items) where items.contains(where: { $0.objectValue != nil }):
+                sections.append((key, items))
+            case .object(let nested):
+                for (nestedKey, nestedValue) in nested.members {
+                    if case .array(let items) = nestedValue, items.contains(where: { $0.objectValue != nil }) {
+                        sections.append(("\(key).\(nestedKey)", items))
+                    } else {
+                        text += "\(key).\(nestedKey): \(scalar(nestedValue))\n"
+                    }
+                }
+            default:
+                text += "\(key): \(scalar(member))\n"
+            }
+        }
+        Terminal.standardOutput.write(text)
+        for (title, items) in sections {
+            Terminal.standardOutput.write("\n\(title) (\(items.count))\n")
+            var columns: [String] = []
+            for item in items {
+                for key in item.objectValue?.keys ?? [] where !columns.contains(key) { columns.append(key) }
+            }
+            var table = TextTable(columns: columns.map { $0.uppercased() })
+            for item in items {
+                table.append(columns.map { scalar(item[$0] ?? .null) })
+            }
+            table.print()
+        }
+        Terminal.standardOutput.flush()
+    }
+
+    static func scalar(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "-"
+        case .bool(let flag): return flag ? "yes" : "no"
+        case .number(let number): return number.canonicalText
+        case .string(let text): return SafeText.escaped(text)
+        case .array(let items): return items.isEmpty ? "-" : items.map(scalar).joined(separator: " ")
+        case .object: return "{…}"
+        }
+    }
+}
