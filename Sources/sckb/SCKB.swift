@@ -22,7 +22,7 @@ struct SCKB: ParsableCommand {
         subcommands: [
             AppendCommand.self, ImportCommand.self, ExportCommand.self, LogCommand.self, HistoryCommand.self,
             GraphCommand.self, SpreadCommand.self, CityCommand.self, ProjectCommand.self, SolutionCommand.self,
-            KPIsCommand.self, CCGCommand.self, StatsCommand.self,
+            KPIsCommand.self, CCGCommand.self, StatsCommand.self, GenerateCommand.self,
         ]
     )
 
