@@ -22,7 +22,7 @@ public struct EventLog: Sendable {
     }
 
     /// The key under which the id index keeps `id`: its UTF-8 bytes, or their SHA-256 when too long for LMDB.
-    static func key(forID id: String) -> [UInt8] {
+    public static func key(forID id: String) -> [UInt8] {
         let bytes = Array(id.utf8)
         if bytes.count < 400 { return [0] + bytes }
         return [1] + SHA256.hash(bytes).bytes

@@ -22,7 +22,8 @@ struct SCKB: ParsableCommand {
         subcommands: [
             AppendCommand.self, ImportCommand.self, ExportCommand.self, LogCommand.self, HistoryCommand.self,
             GraphCommand.self, SpreadCommand.self, CityCommand.self, ProjectCommand.self, SolutionCommand.self,
-            KPIsCommand.self, CCGCommand.self, StatsCommand.self, GenerateCommand.self,
+            KPIsCommand.self, CCGCommand.self, StatsCommand.self, VerifyCommand.self, ReplayCommand.self,
+            GenerateCommand.self,
         ]
     )
 
@@ -37,7 +38,7 @@ struct SCKB: ParsableCommand {
             let status = ExitStatus(for: error, parserCode: exitCode(for: error))
             guard let status else { exit(withError: error) }
             let text = status == .usage ? oneLine(message(for: error)) : ExitStatus.message(for: error)
-            if !text.isEmpty { Terminal.standardError.write("sckb: \(oneLine(text))\n") }
+            if !text.isEmpty { Terminal.standardError.write("sckb: \(SafeText.escaped(oneLine(text)))\n") }
             Foundation.exit(status.rawValue)
         }
     }

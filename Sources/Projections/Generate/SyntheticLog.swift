@@ -74,7 +74,7 @@ public struct SyntheticLog {
         var solutions: [String] = []
         var holders: [[Int]] = []
         var holderSets: [Set<Int>] = []
-        var openPlans: Set<[Int]> = []
+        var openPlans: [[Int]: Set<Int>] = [:]
         var demonstrations: [String] = []
         var impacts: [Int] = []
         var meetings: [Meeting] = []
@@ -157,7 +157,7 @@ public struct SyntheticLog {
                     demonstrations.append(id)
                     holders[solution].append(city)
                     holderSets[solution].insert(city)
-                    openPlans = openPlans.filter { $0[0] != solution || $0[1] != city }
+                    openPlans[[solution, city]] = nil
                     try emit(.demonstrationReported, "\"demonstration\":\"\(id)\",\"solution\":\"\(solutions[solution])\",\"city\":\"\(cities[city].id)\",\"project\":\"\(projects[project].id)\"")
                     continue
                 }
@@ -178,14 +178,13 @@ public struct SyntheticLog {
                 else { break }
                 let project = cities[city].projects.first.map { ",\"project\":\"\(projects[$0].id)\"" } ?? ""
                 if roll < 55 {
-                    guard !openPlans.contains([solution, city, from]) else { break }
-                    openPlans.insert([solution, city, from])
+                    guard openPlans[[solution, city], default: []].insert(from).inserted else { break }
                     try emit(.replicationPlanned, "\"solution\":\"\(solutions[solution])\",\"city\":\"\(cities[city].id)\",\"from\":\"\(cities[from].id)\"\(project)")
                 } else {
                     let funding = ["action-grant", "scale-grant", "project", "own", "other"][Int(random.next() % 5)]
                     holders[solution].append(city)
                     holderSets[solution].insert(city)
-                    openPlans = openPlans.filter { $0[0] != solution || $0[1] != city }
+                    openPlans[[solution, city]] = nil
                     try emit(.solutionReplicated, "\"solution\":\"\(solutions[solution])\",\"city\":\"\(cities[city].id)\",\"from\":\"\(cities[from].id)\"\(project),\"funding\":\"\(funding)\"")
                 }
                 continue

@@ -113,12 +113,28 @@ extension ReadModels {
                 }
                 try state.put([], forKey: Scope.maximumKey(scope, data.kpi, data.value, data.demonstration), in: kpiMaxima)
             } else {
-                let key = Key.of(scope, data.kpi.rawValue)
-                let sum = try state.record(key, in: kpiSums)?.number("value")?.hundredths ?? 0
-                let updated = sum - (previous?.hundredths ?? 0) + data.value.hundredths
-                try state.put(Record(["value": .number(JSONNumber(validatedHundredths: updated))]), forKey: key, in: kpiSums)
+                try adjustSum(scope, data.kpi, by: data.value.hundredths - (previous?.hundredths ?? 0),
+                              reports: previous == nil ? 1 : 0, in: state)
             }
         }
+    }
+
+    /// Changes the sum of a summed KPI over a scope, with the number of demonstrations that report it; the entry
+    /// exists exactly while at least one does, so an incremental change and a rebuild leave the same table.
+    func adjustSum(
+        _ scope: String, _ kpi: KPI, by change: Int64, reports: Int, in state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        let key = Key.of(scope, kpi.rawValue)
+        let current = try state.record(key, in: kpiSums)
+        let sum = (current?.number("value")?.hundredths ?? 0) + change
+        let count = Int(current?.number("reports")?.integerValue ?? 0) + reports
+        guard count > 0 else {
+            try state.removeValue(forKey: key, in: kpiSums)
+            return
+        }
+        try state.put(
+            Record(["value": .number(JSONNumber(validatedHundredths: sum)), "reports": Record.integer(count)]),
+            forKey: key, in: kpiSums)
     }
 
     private func closePlans(

@@ -21,6 +21,11 @@ extension KnowledgeBase {
     /// Withdraws `target` from every read model: rebuilds them from the log without it, re-checking every later
     /// event. Refused, naming their positions, when later events still need it and nothing else could serve.
     func retract(_ target: Position, in transaction: borrowing WriteTransaction) throws {
+        let event = try recordedEvent(at: target, in: transaction)
+        if ReadModels.isLeaf(event.event.type) {
+            try readModels.withdraw(event, from: transaction)
+            return
+        }
         let failures = try rebuild(in: transaction, checkingAfter: target)
         guard let first = failures.first else { return }
         let positions = failures.prefix(10).map { String(describing: $0.position) }.joined(separator: ", ")

@@ -133,7 +133,7 @@ final class ScratchStore {
     let environment: Environment
     private let path: String
 
-    init() throws {
+    init(tables: [String] = ReadModels.tableNames) throws {
         var template = Array("/tmp/sckb-view-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
         guard made != nil else {
@@ -142,7 +142,7 @@ final class ScratchStore {
         path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         do {
             environment = try Environment(
-                path: path, tables: ReadModels.tableNames, creating: true, initialMapSize: 1 << 30, isDurable: false)
+                path: path, tables: tables, creating: true, initialMapSize: 1 << 30, isDurable: false)
         } catch {
             ScratchStore.remove(path)
             throw error

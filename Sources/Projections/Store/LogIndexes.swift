@@ -14,6 +14,8 @@ struct LogIndexes: Sendable {
 
     static let tableNames = ["index.type", "index.entity", "index.retractions", "index.counts"]
 
+    var all: [Table] { [byType, byEntity, retractions, counts] }
+
     init(table: (String) -> Table) {
         byType = table("index.type")
         byEntity = table("index.entity")
