@@ -22,13 +22,23 @@ release: deps
 
 demo: release
 	@rm -rf $(DEMO_STORE)
-	$(SCKB) import events/ --store $(DEMO_STORE)
-	@echo
-	$(SCKB) stats --store $(DEMO_STORE)
-	@echo
-	$(SCKB) log --type SolutionReplicated --store $(DEMO_STORE)
-	@echo
-	$(SCKB) log --type ReplicationPlanned --store $(DEMO_STORE)
+	@echo "== import events/ into a fresh store ($(DEMO_STORE))"
+	@$(SCKB) import events/ --store $(DEMO_STORE)
+	@echo; echo "== the 18 lighthouse projects"
+	@$(SCKB) projects --store $(DEMO_STORE)
+	@echo; echo "== every city, its country and tier"
+	@$(SCKB) cities --store $(DEMO_STORE)
+	@echo; echo "== what spread where (reach: cities that demonstrated or adopted a solution)"
+	@$(SCKB) spread --store $(DEMO_STORE)
+	@echo; echo "== the replication graph (planned edges included)"
+	@$(SCKB) graph --planned --store $(DEMO_STORE)
+	@$(SCKB) graph --planned --format dot --store $(DEMO_STORE) > graph.dot
+	@if command -v dot >/dev/null 2>&1; then dot -Tsvg graph.dot -o graph.svg && echo "wrote graph.dot and graph.svg"; \
+		else echo "wrote graph.dot (install graphviz for graph.svg)"; fi
+	@echo; echo "== impact totals of the recorded demonstrations"
+	@$(SCKB) kpis --store $(DEMO_STORE)
+	@echo; echo "== verify"
+	@$(SCKB) verify --store $(DEMO_STORE)
 
 test: test-deps
 	$(SWIFT) build -c release --product sckb

@@ -49,6 +49,16 @@ extension KnowledgeBase {
         try view(at: cut) { state, models in try models.impactTotals(project: project, city: city, in: state) }
     }
 
+    /// Every project, by id.
+    public func projectList(at cut: ViewCut = ViewCut()) throws -> JSONValue {
+        try view(at: cut) { state, models in try models.projectList(in: state) }
+    }
+
+    /// Every city with its country and tier, by id.
+    public func cityList(at cut: ViewCut = ViewCut()) throws -> JSONValue {
+        try view(at: cut) { state, models in try models.cityList(in: state) }
+    }
+
     /// The current CCG members.
     public func ccgMembers(at cut: ViewCut = ViewCut()) throws -> JSONValue {
         try view(at: cut) { state, models in try models.ccgMembers(in: state) }

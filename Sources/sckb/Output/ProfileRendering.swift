@@ -1,3 +1,4 @@
+import Foundation
 import Projections
 
 /// A profile (a JSON object) as text: scalar fields as `key: value` lines, lists of objects as tables.
@@ -29,7 +30,7 @@ enum ProfileRendering {
             for item in items {
                 for key in item.objectValue?.keys ?? [] where !columns.contains(key) { columns.append(key) }
             }
-            var table = TextTable(columns: columns.map { $0.uppercased() })
+            var table = TextTable(columns: columns.map { $0.uppercased().replacingOccurrences(of: "_", with: " ") })
             for item in items {
                 table.append(columns.map { scalar(item[$0] ?? .null) })
             }
