@@ -132,6 +132,21 @@ public final class Environment: @unchecked Sendable {
         return information.me_mapsize
     }
 
+    /// Grows the map, before a write, so that at least `bytes` more fit without a full-map retry.
+    ///
+    /// A large import would otherwise fill the map several times, and each time run again from the start.
+    /// Call it outside any transaction of this process. The corresponding LMDB call is `mdb_env_set_mapsize`.
+    public func reserve(_ bytes: Int) throws(LMDBError) {
+        var information = MDB_envinfo()
+        var statistics = MDB_stat()
+        try check(mdb_env_info(pointer, &information))
+        try check(mdb_env_stat(pointer, &statistics))
+        let used = (information.me_last_pgno + 1) * Int(statistics.ms_psize)
+        var size = information.me_mapsize
+        while size - used < bytes { size *= 2 }
+        if size != information.me_mapsize { try check(mdb_env_set_mapsize(pointer, size)) }
+    }
+
     /// The size of the store's data file, in bytes.
     public var fileSize: Int {
         var status = stat()

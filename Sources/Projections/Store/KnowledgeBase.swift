@@ -1,4 +1,5 @@
 import EventStore
+import Glibc
 
 /// The knowledge base: the event log in one LMDB store, with the indexes and read models kept beside it.
 ///
@@ -61,7 +62,10 @@ public final class KnowledgeBase: Sendable {
     public func importFile(
         at path: String, named name: String, progress: (Int) -> Void = { _ in }
     ) throws -> ImportCounts {
-        try environment.write { transaction in
+        // The log, its indexes and the read models take about eight times the JSON Lines bytes.
+        var status = stat()
+        if stat(path, &status) == 0 { try environment.reserve(Int(status.st_size) * 8) }
+        return try environment.write { transaction in
             let reader = try LineReader(path: path)
             var counts = ImportCounts()
             var nextReport = 1 << 20

@@ -6,7 +6,7 @@ import Testing
 
 /// Property: whatever sequence of events (valid or not, retractions included) is given to the knowledge base, the
 /// read models and indexes it maintains incrementally equal the ones rebuilt from the log.
-@Suite struct IncrementalEqualsReplayTests {
+@Suite struct IncrementalEqualsReplayProperties {
     static let seeds: [UInt64] = [1, 2, 3, 4, 5, 6, 7, 8]
 
     @Test("the incrementally maintained read models equal the log's fold after random valid and invalid events",
@@ -92,6 +92,7 @@ private struct HistoryTally {
         #expect(skipped > 0, "no duplicate skipped: \(self)", sourceLocation: sourceLocation)
         #expect(leafRetractions > 0, "no retraction of a leaf event accepted: \(self)", sourceLocation: sourceLocation)
         #expect(otherRetractions > 0, "no retraction of a non-leaf event accepted: \(self)", sourceLocation: sourceLocation)
+        #expect(acceptedTypes.count >= 12, "too few kinds of events accepted: \(self)", sourceLocation: sourceLocation)
         #expect(retractionsRefused > 0, "no retraction refused: \(self)", sourceLocation: sourceLocation)
     }
 }
@@ -102,13 +103,23 @@ private struct RandomHistory {
     var step = 0
     /// Accepted events: position and type.
     var stored: [(position: Int, type: EventType)] = []
+    /// Ids named by accepted registrations, by kind, in order of acceptance (arrays, so that runs reproduce).
+    var known: [String: [String]] = [:]
+    /// Solutions and the cities that demonstrated or adopted them.
+    var held: [(solution: String, city: String)] = []
+    /// Cities and the projects they joined.
+    var joined: [(city: String, project: String)] = []
+    /// Positions of accepted retractions' targets.
+    var retracted: [Int] = []
+    /// Accepted events that carry an id, to send again unchanged (they must be skipped).
+    var withIDs: [Event] = []
 
-    static let cities = (0..<8).map { "city\($0)" }
-    static let projects = (0..<3).map { "project\($0)" }
-    static let solutions = (0..<5).map { "solution\($0)" }
-    static let demonstrations = (0..<12).map { "demo\($0)" }
-    static let meetings = (0..<5).map { "meeting\($0)" }
-    static let grants = (0..<8).map { "grant\($0)" }
+    static let cities = (0..<14).map { "city\($0)" }
+    static let projects = (0..<8).map { "project\($0)" }
+    static let solutions = (0..<10).map { "solution\($0)" }
+    static let demonstrations = (0..<30).map { "demo\($0)" }
+    static let meetings = (0..<12).map { "meeting\($0)" }
+    static let grants = (0..<20).map { "grant\($0)" }
     static let ids = (0..<25).map { "event-\($0)" }
 
     init(seed: UInt64) {
@@ -132,6 +143,8 @@ private struct RandomHistory {
                     tally.appended += 1
                     tally.acceptedTypes.insert(recorded.event.type)
                     history.stored.append((Int(recorded.position.rawValue), recorded.event.type))
+                    if event.id != nil { history.withIDs.append(event) }
+                    history.remember(event.payload)
                     if case .eventRetracted(let retraction) = event.payload,
                         let target = history.stored.first(where: { $0.position == Int(retraction.position.rawValue) })
                     {
@@ -153,6 +166,43 @@ private struct RandomHistory {
         return tally
     }
 
+    mutating func remember(_ payload: Payload) {
+        func note(_ kind: String, _ id: Slug) {
+            if !(known[kind] ?? []).contains(id.rawValue) { known[kind, default: []].append(id.rawValue) }
+        }
+        switch payload {
+        case .projectRegistered(let data): note("project", data.project)
+        case .cityRegistered(let data): note("city", data.city)
+        case .solutionCatalogued(let data): note("solution", data.solution)
+        case .demonstrationReported(let data):
+            note("demonstration", data.demonstration)
+            held.append((data.solution.rawValue, data.city.rawValue))
+        case .meetingScheduled(let data):
+            note("meeting", data.meeting)
+            if data.format == .physical { note("physical", data.meeting) }
+        case .cityJoinedCCG(let data): note("member", data.city)
+        case .projectEnded(let data): note("ended", data.project)
+        case .cityJoinedProject(let data): joined.append((data.city.rawValue, data.project.rawValue))
+        case .solutionReplicated(let data): held.append((data.solution.rawValue, data.city.rawValue))
+        case .eventRetracted(let data): retracted.append(Int(data.position.rawValue))
+        default: break
+        }
+    }
+
+    /// A reference: mostly an id already registered, sometimes any id of the pool (maybe unknown).
+    mutating func reference(_ kind: String, _ pool: [String]) -> String {
+        let candidates = known[kind] ?? []
+        if !candidates.isEmpty && chance(85) { return pick(candidates) }
+        return pick(pool)
+    }
+
+    /// A new id: mostly one not yet registered, sometimes any id of the pool (maybe a duplicate).
+    mutating func fresh(_ kind: String, _ pool: [String]) -> String {
+        let unused = pool.filter { !(known[kind] ?? []).contains($0) }
+        if !unused.isEmpty && chance(85) { return pick(unused) }
+        return pick(pool)
+    }
+
     mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &random) < percent }
 
     mutating func pick(_ values: [String]) -> String { values[Int.random(in: 0..<values.count, using: &random)] }
@@ -160,8 +210,8 @@ private struct RandomHistory {
     /// A date that mostly moves forward with the history, sometimes jumps back (a date-order break), and sometimes
     /// is left out (the moment of recording, after every given date).
     mutating func date() -> String? {
-        if chance(12) { return nil }
-        let jitter = chance(15) ? -Int.random(in: 30...400, using: &random) : Int.random(in: 0...10, using: &random)
+        if chance(3) { return nil }
+        let jitter = chance(8) ? -Int.random(in: 30...400, using: &random) : Int.random(in: 0...10, using: &random)
         return RandomHistory.day(max(0, step * 6 + jitter))
     }
 
@@ -173,65 +223,88 @@ private struct RandomHistory {
 
     mutating func nextEvent() throws -> Event {
         step += 1
+        if !withIDs.isEmpty && chance(3) {
+            return withIDs[Int.random(in: 0..<withIDs.count, using: &random)]
+        }
         let type = nextType()
         var fields: [(name: String, value: String)] = []
         func add(_ name: String, _ value: String) { fields.append((name, value)) }
         switch type {
         case .projectRegistered:
-            add("project", pick(Self.projects))
+            add("project", fresh("project", Self.projects))
             add("name", "Project \(step)")
         case .projectEnded:
-            add("project", pick(Self.projects))
+            add("project", reference("project", Self.projects))
         case .cityRegistered:
-            add("city", pick(Self.cities))
+            add("city", fresh("city", Self.cities))
             add("name", "City \(step)")
             add("country", pick(["DE", "FR", "ES", "IT"]))
         case .cityJoinedProject:
-            add("city", pick(Self.cities))
-            add("project", pick(Self.projects))
+            add("city", reference("city", Self.cities))
+            add("project", reference("project", Self.projects))
             add("role", pick(["lighthouse", "fellow"]))
         case .solutionCatalogued:
-            add("solution", pick(Self.solutions))
+            add("solution", fresh("solution", Self.solutions))
             add("name", "Solution \(step)")
             add("area", pick(Area.allCases.map(\.rawValue)))
         case .demonstrationReported:
-            add("demonstration", pick(Self.demonstrations))
-            add("solution", pick(Self.solutions))
-            add("city", pick(Self.cities))
-            if chance(60) { add("project", pick(Self.projects)) }
+            add("demonstration", fresh("demonstration", Self.demonstrations))
+            add("solution", reference("solution", Self.solutions))
+            add("city", reference("city", Self.cities))
+            if chance(60) { add("project", reference("project", Self.projects)) }
         case .impactReported:
-            add("demonstration", pick(Self.demonstrations))
-            let kpi = KPI.allCases[Int.random(in: 0..<KPI.allCases.count, using: &random)]
+            // Concentrated on a few demonstrations and indicators, so that reports replace earlier ones often.
+            let recent = (known["demonstration"] ?? []).suffix(4)
+            add("demonstration", !recent.isEmpty && chance(50) ? pick(Array(recent)) : reference("demonstration", Self.demonstrations))
+            let kpi = chance(50)
+                ? [KPI.energySavedPercent, .smartMeters][Int.random(in: 0...1, using: &random)]
+                : KPI.allCases[Int.random(in: 0..<KPI.allCases.count, using: &random)]
             add("kpi", kpi.rawValue)
             let value = chance(8) ? 150 : Int.random(in: 0...(kpi.isPercentage ? 100 : 5000), using: &random)
             add("value", chance(30) ? "\(value).5" : String(value))
         case .replicationPlanned, .solutionReplicated:
-            add("solution", pick(Self.solutions))
-            add("city", pick(Self.cities))
-            add("from", pick(Self.cities))
-            if chance(30) { add("project", pick(Self.projects)) }
+            if !held.isEmpty && chance(80) {
+                let source = held[Int.random(in: 0..<held.count, using: &random)]
+                add("solution", source.solution)
+                add("city", reference("city", Self.cities))
+                add("from", source.city)
+            } else {
+                add("solution", reference("solution", Self.solutions))
+                add("city", reference("city", Self.cities))
+                add("from", reference("city", Self.cities))
+            }
+            if chance(30) { add("project", reference("project", Self.projects)) }
             if type == .solutionReplicated && chance(50) {
                 add("funding", pick(["action-grant", "scale-grant", "project", "own", "other"]))
             }
-        case .cityJoinedCCG, .cityLeftCCG:
-            add("city", pick(Self.cities))
+        case .cityJoinedCCG:
+            add("city", reference("city", Self.cities))
+        case .cityLeftCCG:
+            add("city", reference("member", Self.cities))
         case .meetingScheduled:
-            add("meeting", pick(Self.meetings))
+            add("meeting", fresh("meeting", Self.meetings))
             add("kind", pick(["networking", "co-creation", "advocacy"]))
             add("format", chance(75) ? "physical" : "virtual")
             add("on", Self.day(step * 6 + Int.random(in: -30...30, using: &random)))
         case .meetingAttended:
-            add("meeting", pick(Self.meetings))
-            add("city", pick(Self.cities))
+            add("meeting", reference("meeting", Self.meetings))
+            add("city", reference("member", Self.cities))
         case .travelContributionGranted:
-            add("city", pick(Self.cities))
-            add("meeting", pick(Self.meetings))
+            let ended = known["ended"] ?? []
+            let eligible = joined.filter { ended.contains($0.project) && (known["member"] ?? []).contains($0.city) }
+            if !eligible.isEmpty && chance(80) {
+                add("city", eligible[Int.random(in: 0..<eligible.count, using: &random)].city)
+                add("meeting", reference("physical", Self.meetings))
+            } else {
+                add("city", reference("member", Self.cities))
+                add("meeting", reference("meeting", Self.meetings))
+            }
             add("amount_eur", String(Int.random(in: 1...500, using: &random)))
         case .grantAwarded:
-            add("grant", pick(Self.grants))
+            add("grant", fresh("grant", Self.grants))
             add("programme", pick(["action-grant", "scale-grant"]))
-            add("city", pick(Self.cities))
-            add("solution", pick(Self.solutions))
+            add("city", reference("city", Self.cities))
+            add("solution", reference("solution", Self.solutions))
             add("amount_eur", String(Int.random(in: 1000...90000, using: &random)))
         case .eventRetracted:
             add("position", String(retractionTarget()))
@@ -255,11 +328,11 @@ private struct RandomHistory {
         guard head > 0 else { return 1 }
         switch Int.random(in: 0..<100, using: &random) {
         case 0..<40:
-            let leaves = stored.filter { ReadModels.isLeaf($0.type) }
+            let leaves = stored.filter { ReadModels.isLeaf($0.type) && !retracted.contains($0.position) }
             if let chosen = leaves.randomElement(using: &random) { return chosen.position }
         case 40..<85:
             let others = stored.filter {
-                !ReadModels.isLeaf($0.type) && $0.type != .eventRetracted
+                !ReadModels.isLeaf($0.type) && $0.type != .eventRetracted && !retracted.contains($0.position)
                     && [.cityRegistered, .solutionReplicated, .cityLeftCCG, .projectEnded, .demonstrationReported,
                         .replicationPlanned, .cityJoinedCCG, .meetingScheduled, .cityJoinedProject]
                         .contains($0.type)
@@ -274,8 +347,12 @@ private struct RandomHistory {
     }
 
     mutating func nextType() -> EventType {
+        // Registrations first, so that later references have something to hit.
+        if step <= 24 {
+            return [.cityRegistered, .projectRegistered, .solutionCatalogued, .cityRegistered][step % 4]
+        }
         let weights: [(EventType, Int)] = [
-            (.projectRegistered, 5), (.projectEnded, 3), (.cityRegistered, 8), (.cityJoinedProject, 10),
+            (.projectRegistered, 4), (.projectEnded, 2), (.cityRegistered, 8), (.cityJoinedProject, 10),
             (.solutionCatalogued, 5), (.demonstrationReported, 10), (.impactReported, 10),
             (.replicationPlanned, 5), (.solutionReplicated, 7), (.cityJoinedCCG, 6), (.cityLeftCCG, 3),
             (.meetingScheduled, 4), (.meetingAttended, 6), (.travelContributionGranted, 7), (.grantAwarded, 4),
