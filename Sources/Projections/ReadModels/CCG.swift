@@ -12,13 +12,7 @@ public struct Eligibility: Sendable, Equatable {
 
 extension ReadModels {
     func ccgMembers(in state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
-        var entries: [(Slug, Record)] = []
-        try state.scan(members, from: nil, reverse: false) { key, value in
-            if let city = Key.slug(String(decoding: key, as: UTF8.self)), let record = Record(bytes: value) {
-                entries.append((city, record))
-            }
-            return true
-        }
+        let entries = try state.entries(of: members)
         var list: [JSONValue] = []
         for (city, membership) in entries {
             let record = try state.record(Key.of(city), in: cities)
@@ -36,13 +30,7 @@ extension ReadModels {
     }
 
     func ccgMeetings(year: Int?, in state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
-        var entries: [(Slug, Record)] = []
-        try state.scan(meetings, from: nil, reverse: false) { key, value in
-            if let meeting = Key.slug(String(decoding: key, as: UTF8.self)), let record = Record(bytes: value) {
-                entries.append((meeting, record))
-            }
-            return true
-        }
+        let entries = try state.entries(of: meetings)
         var list: [(String, JSONValue)] = []
         for (meeting, record) in entries {
             let on = record.string("on") ?? ""

@@ -3,13 +3,7 @@ import EventStore
 extension ReadModels {
     /// Every project with its dates, state and number of lighthouse and fellow cities, by id.
     func projectList(in state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
-        var entries: [(Slug, Record)] = []
-        try state.scan(projects, from: nil, reverse: false) { key, value in
-            if let project = Key.slug(String(decoding: key, as: UTF8.self)), let record = Record(bytes: value) {
-                entries.append((project, record))
-            }
-            return true
-        }
+        let entries = try state.entries(of: projects)
         var list: [JSONValue] = []
         for (project, record) in entries {
             var lighthouse = 0
@@ -28,13 +22,7 @@ extension ReadModels {
 
     /// Every city with its country, tier and projects, by id.
     func cityList(in state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
-        var entries: [(Slug, Record)] = []
-        try state.scan(cities, from: nil, reverse: false) { key, value in
-            if let city = Key.slug(String(decoding: key, as: UTF8.self)), let record = Record(bytes: value) {
-                entries.append((city, record))
-            }
-            return true
-        }
+        let entries = try state.entries(of: cities)
         var list: [JSONValue] = []
         for (city, record) in entries {
             var memberships: [JSONValue] = []

@@ -21,12 +21,7 @@ extension ReadModels {
             return true
         }
         var demonstrationList: [JSONValue] = []
-        var demonstrationIDs: [Slug] = []
-        try state.scan(demonstrationsByCity, prefix: Key.prefix(city)) { key, _ in
-            let parts = Key.parts(key)
-            if parts.count == 2, let id = Key.slug(parts[1]) { demonstrationIDs.append(id) }
-            return true
-        }
+        let demonstrationIDs = try state.ids(in: demonstrationsByCity, of: city)
         for id in demonstrationIDs {
             guard let demonstration = try state.record(Key.of(id), in: demonstrations) else { continue }
             demonstrationList.append(
@@ -71,12 +66,7 @@ extension ReadModels {
                  "at": plan["at"] ?? .null, "position": Record.position(position)])
         }
         let membership = try state.record(Key.of(city), in: members)
-        var meetingsAttended: [JSONValue] = []
-        try state.scan(attendanceByCity, prefix: Key.prefix(city)) { key, _ in
-            let parts = Key.parts(key)
-            if parts.count == 2 { meetingsAttended.append(.string(parts[1])) }
-            return true
-        }
+        let meetingsAttended = try state.ids(in: attendanceByCity, of: city).map { JSONValue.string($0.rawValue) }
         var travelList: [JSONValue] = []
         try state.scan(travel, prefix: Key.prefix(city)) { key, value in
             let parts = Key.parts(key)
@@ -88,12 +78,7 @@ extension ReadModels {
             return true
         }
         var grantList: [JSONValue] = []
-        var grantIDs: [Slug] = []
-        try state.scan(grantsByCity, prefix: Key.prefix(city)) { key, _ in
-            let parts = Key.parts(key)
-            if parts.count == 2, let id = Key.slug(parts[1]) { grantIDs.append(id) }
-            return true
-        }
+        let grantIDs = try state.ids(in: grantsByCity, of: city)
         for id in grantIDs {
             guard let grant = try state.record(Key.of(id), in: grants) else { continue }
             grantList.append(
@@ -138,12 +123,7 @@ extension ReadModels {
                  "country": cityRecord?["country"] ?? .null, "role": .string(role)])
         }
         var demonstrationList: [JSONValue] = []
-        var demonstrationIDs: [Slug] = []
-        try state.scan(demonstrationsByProject, prefix: Key.prefix(project)) { key, _ in
-            let parts = Key.parts(key)
-            if parts.count == 2, let id = Key.slug(parts[1]) { demonstrationIDs.append(id) }
-            return true
-        }
+        let demonstrationIDs = try state.ids(in: demonstrationsByProject, of: project)
         for id in demonstrationIDs {
             guard let demonstration = try state.record(Key.of(id), in: demonstrations) else { continue }
             demonstrationList.append(
@@ -167,12 +147,7 @@ extension ReadModels {
         guard let record = try state.record(Key.of(solution), in: solutions) else {
             throw NotFound(kind: "solution", id: solution.rawValue)
         }
-        var demonstrationIDs: [Slug] = []
-        try state.scan(demonstrationsBySolution, prefix: Key.prefix(solution)) { key, _ in
-            let parts = Key.parts(key)
-            if parts.count == 2, let id = Key.slug(parts[1]) { demonstrationIDs.append(id) }
-            return true
-        }
+        let demonstrationIDs = try state.ids(in: demonstrationsBySolution, of: solution)
         var demonstrationList: [JSONValue] = []
         for id in demonstrationIDs {
             guard let demonstration = try state.record(Key.of(id), in: demonstrations) else { continue }

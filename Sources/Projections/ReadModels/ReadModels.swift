@@ -193,6 +193,29 @@ extension KeyValueReader where Self: ~Copyable {
     func record(_ key: [UInt8], in table: Table) throws -> Record? {
         try withValue(forKey: key, in: table) { Record(bytes: $0) } ?? nil
     }
+
+    /// The second parts of the keys `owner ‖ 0 ‖ id` of an index table, in key order.
+    func ids(in index: Table, of owner: Slug) throws -> [Slug] {
+        var ids: [Slug] = []
+        try scan(index, prefix: Key.prefix(owner)) { key, _ in
+            let parts = Key.parts(key)
+            if parts.count == 2, let id = Key.slug(parts[1]) { ids.append(id) }
+            return true
+        }
+        return ids
+    }
+
+    /// Every entry of a table keyed by one slug, with its record, in key order.
+    func entries(of table: Table) throws -> [(Slug, Record)] {
+        var entries: [(Slug, Record)] = []
+        try scan(table, from: nil, reverse: false) { key, value in
+            if let id = Key.slug(String(decoding: key, as: UTF8.self)), let record = Record(bytes: value) {
+                entries.append((id, record))
+            }
+            return true
+        }
+        return entries
+    }
 }
 
 extension KeyValueWriter where Self: ~Copyable {

@@ -53,23 +53,18 @@ extension KnowledgeBase {
             guard let head = try transaction.head() else { return }
             let last = try filter.until?.lastPosition(in: transaction) ?? head.position
             var remaining = filter.limit ?? Int.max
-            if let entity = filter.entity {
-                let prefix = LogIndexes.entityPrefix(entity)
-                try transaction.scan(indexes.byEntity, from: prefix + filter.from.key, reverse: false) { key, _ in
-                    guard key.starts(with: prefix),
-                        let position = Position(key: UnsafeRawBufferPointer(rebasing: key[prefix.count...])),
-                        position <= last, remaining > 0
-                    else { return false }
-                    if let entry = try entry(at: position, through: last, filter, in: transaction) {
-                        try body(entry)
-                        remaining -= 1
-                    }
-                    return true
+            let index: (table: Table, prefix: [UInt8])? =
+                if let entity = filter.entity {
+                    (indexes.byEntity, LogIndexes.entityPrefix(entity))
+                } else if let type = filter.type {
+                    (indexes.byType, [type.code])
+                } else {
+                    nil
                 }
-            } else if let type = filter.type {
-                try transaction.scan(indexes.byType, from: [type.code] + filter.from.key, reverse: false) { key, _ in
-                    guard key.first == type.code,
-                        let position = Position(key: UnsafeRawBufferPointer(rebasing: key[1...])),
+            if let index {
+                try transaction.scan(index.table, from: index.prefix + filter.from.key, reverse: false) { key, _ in
+                    guard key.starts(with: index.prefix),
+                        let position = Position(key: UnsafeRawBufferPointer(rebasing: key[index.prefix.count...])),
                         position <= last, remaining > 0
                     else { return false }
                     if let entry = try entry(at: position, through: last, filter, in: transaction) {

@@ -28,7 +28,7 @@ struct LogCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: FormatOptions
-    @OptionGroup var cut: CutOptions
+    @OptionGroup var time: TimeOptions
 
     func validate() throws {
         if let entity, Slug(rawValue: entity) == nil { throw ValidationError("--entity '\(entity)' is not a slug") }
@@ -42,7 +42,8 @@ struct LogCommand: ParsableCommand {
         filter.entity = entity.flatMap(Slug.init(rawValue:))
         filter.from = Position(from)
         filter.limit = limit
-        filter.until = cut.cut
+        filter.until = time.transaction.cut
+        filter.asOf = time.validTime
         let base = try store.open(creating: false)
         switch output.format {
         case .json:

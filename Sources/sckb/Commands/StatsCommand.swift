@@ -17,10 +17,10 @@ struct StatsCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: FormatOptions
-    @OptionGroup var cut: CutOptions
+    @OptionGroup var time: TimeOptions
 
     func run() throws {
-        let statistics = try store.open(creating: false).statistics(until: cut.cut)
+        let statistics = try store.open(creating: false).statistics(until: time.transaction.cut, asOf: time.validTime)
         switch output.format {
         case .json:
             var byType = JSONObject()

@@ -444,7 +444,7 @@ struct DomainRuleTests {
 
     /// `ccg eligibility CITY --meeting M --amount A`: its exit status and whether it says eligible.
     func eligibility(_ store: DomainStore, _ city: String, _ meeting: String, _ amount: String) throws -> (Int32, Bool?) {
-        let result = try store.run(["ccg", "eligibility", city, "--meeting", meeting, "--amount", amount, "--format", "json"])
+        let result = try store.run(["ccg", "eligibility", city, "--meeting", meeting, "--amount=\(amount)", "--format", "json"])
         let object = try? jsonObject(result.standardOutput)
         return (result.status, object?["eligible"] as? Bool)
     }
@@ -491,6 +491,207 @@ struct DomainRuleTests {
             try store.refuse(
                 "TravelContributionGranted", grant("leipzig", "ccg-2025-lisbon", "100"), at: "2025-03-12",
                 naming: ["leipzig", "ccg-2025-lisbon"])
+        }
+    }
+
+    @Test("TravelContributionGranted refuses an amount of 0 or above 450 EUR", arguments: ["0", "450.01", "-5", "1000"])
+    func travelBadAmount(amount: String) throws {
+        try withDomainStore(seededWith: Self.travelWorld) { store in
+            try store.refuse(
+                "TravelContributionGranted", grant("leipzig", "ccg-2025-lisbon", amount), at: "2025-03-11",
+                naming: [amount])
+            #expect(try eligibility(store, "leipzig", "ccg-2025-lisbon", amount) == (1, false))
+        }
+    }
+
+    @Test("TravelContributionGranted accepts an amount above 0 up to 450 EUR", arguments: ["0.01", "450", "450.00"])
+    func travelGoodAmount(amount: String) throws {
+        try withDomainStore(seededWith: Self.travelWorld) { store in
+            #expect(try eligibility(store, "leipzig", "ccg-2025-lisbon", amount) == (0, true))
+            try store.accept("TravelContributionGranted", grant("leipzig", "ccg-2025-lisbon", amount), at: "2025-03-11")
+        }
+    }
+
+    @Test("a third trip in the calendar year of the meeting date is refused; a meeting in another year is fine")
+    func travelThirdTrip() throws {
+        try withDomainStore(seededWith: Self.travelWorld) { store in
+            try store.accept("TravelContributionGranted", grant("leipzig", "ccg-2025-lisbon", "100"), at: "2025-03-11")
+            try store.accept("TravelContributionGranted", grant("leipzig", "ccg-2025-utrecht", "100"), at: "2025-06-11")
+            // Granted in 2026, but the meeting is in 2025: it is the 2025 trips that count.
+            try store.refuse(
+                "TravelContributionGranted", grant("leipzig", "ccg-2025-espoo", "100"), at: "2026-01-15",
+                naming: ["leipzig", "2025"])
+            #expect(try eligibility(store, "leipzig", "ccg-2025-espoo", "100") == (1, false))
+            try store.accept("TravelContributionGranted", grant("leipzig", "ccg-2026-milan", "100"), at: "2025-12-20")
+        }
+    }
+
+    @Test("more than 900 EUR in the calendar year of the meeting date is refused")
+    func travelYearlySum() throws {
+        // With at most 450 EUR a trip and 2 trips a year, 900 EUR can only be passed by a third trip, so this
+        // rule is checked together with the trip count: both must be reported.
+        try withDomainStore(seededWith: Self.travelWorld) { store in
+            try store.accept("TravelContributionGranted", grant("leipzig", "ccg-2025-lisbon", "450"), at: "2025-03-11")
+            try store.accept("TravelContributionGranted", grant("leipzig", "ccg-2025-utrecht", "450"), at: "2025-06-11")
+            let line = try store.refuse(
+                "TravelContributionGranted", grant("leipzig", "ccg-2025-espoo", "0.01"), at: "2025-09-11",
+                naming: ["leipzig", "900"])
+            #expect(line.contains("900.01"), "\(line)")
+            let result = try store.run([
+                "ccg", "eligibility", "leipzig", "--meeting", "ccg-2025-espoo", "--amount", "0.01", "--format", "json",
+            ])
+            #expect(result.status == 1)
+            let reasons = try #require(try jsonObject(result.standardOutput)["reasons"] as? [String])
+            #expect(reasons.contains { $0.contains("900") })
+            try store.accept("TravelContributionGranted", grant("leipzig", "ccg-2026-milan", "450"), at: "2026-03-11")
+        }
+    }
+
+    // MARK: - Grants
+
+    @Test("GrantAwarded needs a solution that was demonstrated somewhere")
+    func grantProvenSolution() throws {
+        try withDomainStore(seededWith: E.triangulum + [E.solution("heat-pumps", area: "buildings")]) { store in
+            try store.refuse(
+                "GrantAwarded",
+                ["grant=action-leipzig-heat", "programme=action-grant", "city=leipzig", "solution=heat-pumps", "amount_eur=20000"],
+                at: "2022-01-01", naming: ["heat-pumps"])
+            try store.refuse(
+                "GrantAwarded",
+                ["grant=action-leipzig-bus", "programme=loan", "city=leipzig", "solution=e-bus", "amount_eur=20000"],
+                at: "2022-01-01", naming: ["loan"])
+            for programme in ["action-grant", "scale-grant"] {
+                try store.accept(
+                    "GrantAwarded",
+                    ["grant=\(programme)-sabadell-bus", "programme=\(programme)", "city=sabadell", "solution=e-bus", "amount_eur=20000"],
+                    at: "2022-01-01")
+            }
+        }
+    }
+
+    // MARK: - Retractions
+
+    @Test("EventRetracted refuses a position that does not exist", arguments: ["99", "0"])
+    func retractMissing(position: String) throws {
+        try withDomainStore(seededWith: E.triangulum) { store in
+            try store.refuse("EventRetracted", ["position=\(position)", "reason=typo"], naming: [position])
+        }
+    }
+
+    @Test("EventRetracted refuses a retraction of a retraction and a second retraction of the same event")
+    func retractTwice() throws {
+        try withDomainStore(seededWith: E.triangulum + [E.impact("d-eindhoven-e-bus", "smart_meters", "100")]) { store in
+            let retraction = try store.accept("EventRetracted", ["position=9", "reason=wrong count"])
+            #expect((retraction["position"] as? Int) == 10)
+            try store.refuse("EventRetracted", ["position=10", "reason=undo"], naming: ["10"])
+            try store.refuse("EventRetracted", ["position=9", "reason=again"], naming: ["9"])
+        }
+    }
+
+    @Test("retracting a CityRegistered that a later CityJoinedProject needs is refused, naming the dependent")
+    func retractNeeded() throws {
+        try withDomainStore(seededWith: E.triangulum + [E.join("sabadell", "triangulum", "fellow", at: "2016-01-01")]) {
+            store in
+            let line = try store.refuse("EventRetracted", ["position=4", "reason=duplicate"], naming: ["4", "9"])
+            #expect(line.contains("9"), "the error does not name the dependent's position 9: \(line)")
+            // Once the dependent is retracted, the registration can be.
+            try store.accept("EventRetracted", ["position=9", "reason=never joined"])
+            try store.accept("EventRetracted", ["position=4", "reason=duplicate"])
+            let city = try store.run(["city", "sabadell"])
+            #expect(city.status == 1)
+        }
+    }
+
+    @Test("a retraction is accepted while another unretracted event can serve the dependent")
+    func retractWithSubstitute() throws {
+        let lines = E.triangulum + [
+            E.demonstration("d-eindhoven-e-bus-2", solution: "e-bus", city: "eindhoven", at: "2016-02-01"),  // 9
+            E.replicated("e-bus", city: "leipzig", from: "eindhoven"),  // 10
+        ]
+        try withDomainStore(seededWith: lines) { store in
+            try store.accept("EventRetracted", ["position=8", "reason=counted twice"])
+            try store.refuse("EventRetracted", ["position=9", "reason=counted twice"], naming: ["10"])
+        }
+    }
+
+    @Test("retracting an ImpactReported is accepted and kpis no longer counts it")
+    func retractImpact() throws {
+        let lines = E.triangulum + [
+            E.impact("d-eindhoven-e-bus", "smart_meters", "100"),  // 9
+            E.impact("d-eindhoven-e-bus", "energy_saved_pct", "12.5"),  // 10
+            E.impact("d-eindhoven-e-bus", "energy_saved_pct", "30", at: "2017-01-01"),  // 11
+        ]
+        try withDomainStore(seededWith: lines) { store in
+            #expect(try store.kpiTotals() == ["smart_meters": 100, "energy_saved_pct": 30])
+            try store.accept("EventRetracted", ["position=9", "reason=not measured"])
+            #expect(try store.kpiTotals() == ["energy_saved_pct": 30])
+            // With the replacing report retracted, the earlier one is the current report again.
+            try store.accept("EventRetracted", ["position=11", "reason=wrong demonstration"])
+            #expect(try store.kpiTotals() == ["energy_saved_pct": 12.5])
+        }
+    }
+
+    // MARK: - Date order
+
+    struct DateOrderCase: Sendable, CustomTestStringConvertible {
+        let type: String
+        let fields: [String]
+        /// The `at` of the event referred to (the day before it is refused).
+        let earliest: String
+        let dayBefore: String
+        var testDescription: String { type }
+    }
+
+    static let dateOrderCases = [
+        DateOrderCase(
+            type: "CityJoinedProject", fields: ["city=sabadell", "project=triangulum", "role=fellow"],
+            earliest: "2015-01-01", dayBefore: "2014-12-31"),
+        DateOrderCase(type: "ProjectEnded", fields: ["project=triangulum"], earliest: "2015-01-01", dayBefore: "2014-12-31"),
+        DateOrderCase(
+            type: "ImpactReported", fields: ["demonstration=d-eindhoven-e-bus", "kpi=smart_meters", "value=10"],
+            earliest: "2016-01-01", dayBefore: "2015-12-31"),
+        DateOrderCase(
+            type: "SolutionReplicated", fields: ["solution=e-bus", "city=leipzig", "from=eindhoven"],
+            earliest: "2016-01-01", dayBefore: "2015-12-31"),
+        DateOrderCase(
+            type: "DemonstrationReported",
+            fields: ["demonstration=d-leipzig-e-bus", "solution=e-bus", "city=leipzig", "project=triangulum"],
+            earliest: "2015-02-01", dayBefore: "2015-01-31"),
+    ]
+
+    @Test("an event dated before an event it refers to is refused; the same day is accepted", arguments: dateOrderCases)
+    func dateOrder(_ testCase: DateOrderCase) throws {
+        try withDomainStore(seededWith: E.triangulum) { store in
+            try store.refuse(testCase.type, testCase.fields, at: testCase.dayBefore, naming: [testCase.dayBefore])
+            try store.accept(testCase.type, testCase.fields, at: testCase.earliest)
+        }
+    }
+
+    @Test("CityJoinedProject dated 2010 for a city registered in 2015 is refused")
+    func dateOrderJoin() throws {
+        try withDomainStore(seededWith: E.triangulum) { store in
+            try store.refuse(
+                "CityJoinedProject", ["city=sabadell", "project=triangulum", "role=fellow"], at: "2010-01-01",
+                naming: ["2010-01-01", "sabadell"])
+            try store.refuse(
+                "CityJoinedProject", ["city=sabadell", "project=triangulum", "role=fellow"],
+                at: "2014-12-31T23:59:59Z", naming: ["sabadell"])
+            try store.accept(
+                "CityJoinedProject", ["city=sabadell", "project=triangulum", "role=fellow"], at: "2015-01-01T09:30:00+01:00")
+        }
+    }
+
+    @Test("CCG events may not be dated before the membership or meeting they rely on")
+    func dateOrderCCG() throws {
+        try withDomainStore(seededWith: Self.travelWorld) { store in
+            try store.refuse(
+                "MeetingAttended", ["meeting=ccg-2025-lisbon", "city=leipzig"], at: "2024-11-30",
+                naming: ["ccg-2025-lisbon"])
+            try store.refuse(
+                "TravelContributionGranted", grant("leipzig", "ccg-2025-lisbon", "100"), at: "2024-11-30",
+                naming: ["ccg-2025-lisbon"])
+            try store.refuse("CityLeftCCG", ["city=leipzig"], at: "2020-12-31", naming: ["2020-12-31"])
+            try store.accept("MeetingAttended", ["meeting=ccg-2025-lisbon", "city=leipzig"], at: "2024-12-01")
         }
     }
 }
