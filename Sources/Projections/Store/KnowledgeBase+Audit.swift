@@ -54,7 +54,7 @@ extension KnowledgeBase {
         let scratchIndexes = LogIndexes(table: scratch.environment.table(named:))
         try environment.read { transaction in
             var expectedPosition = Position.first
-            var ids: [[UInt8]: Position] = [:]
+            var idCount = 0
             var retracted = Set<Position>()
             try transaction.scan(indexes.retractions, from: nil, reverse: false) { key, value in
                 if let target = Position(key: key) { retracted.insert(target) }
@@ -90,7 +90,16 @@ extension KnowledgeBase {
                         problems.append(VerificationProblem(position: position, problem: "unreadable event: \(error)"))
                         return true
                     }
-                    if let id = event.event.id { ids[EventLog.key(forID: id)] = position }
+                    if let id = event.event.id {
+                        idCount += 1
+                        let indexed = try transaction.position(ofID: id)
+                        if indexed != position {
+                            problems.append(
+                                VerificationProblem(
+                                    position: position,
+                                    problem: "the id index maps this event's id to \(indexed.map { "position \($0)" } ?? "nothing")"))
+                        }
+                    }
                     try scratchIndexes.add(event, to: target)
                     if !retracted.contains(position) && event.event.type != .eventRetracted {
                         try scratchModels.apply(event, to: target)
@@ -110,19 +119,11 @@ extension KnowledgeBase {
                                 ?? "expected hash \(expectation.hash.hex), but there is no event there"))
                 }
             }
-            var indexedIDs = 0
-            try transaction.scan(transaction.log.ids, from: nil, reverse: false) { key, value in
-                indexedIDs += 1
-                if let position = Position(key: value), ids[Array(key)] != position {
-                    problems.append(VerificationProblem(position: position, problem: "id index entry does not match the log"))
-                    return false
-                }
-                return true
-            }
-            if indexedIDs != ids.count {
+            let indexedIDs = try transaction.count(of: transaction.log.ids)
+            if indexedIDs != idCount {
                 problems.append(
                     VerificationProblem(
-                        position: Position(0), problem: "id index has \(indexedIDs) entries, the log \(ids.count) ids"))
+                        position: Position(0), problem: "the id index has \(indexedIDs) entries, the log \(idCount) ids"))
             }
             try scratch.environment.read { rebuilt in
                 for name in LogIndexes.tableNames + ReadModels.tableNames {
