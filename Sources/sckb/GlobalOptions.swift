@@ -24,6 +24,24 @@ struct StoreOptions: ParsableArguments {
         return "./.sckb"
     }
 
+    /// Opens the knowledge base for writing and runs `body`; a store created for a write that was refused is
+    /// removed again, so that refused input leaves nothing behind.
+    func write<Result>(_ body: (KnowledgeBase) throws -> Result) throws -> Result {
+        let folderExisted = FileManager.default.fileExists(atPath: path)
+        let storeExisted = FileManager.default.fileExists(atPath: path + "/data.mdb")
+        let base = try open(creating: true)
+        do {
+            return try body(base)
+        } catch {
+            if !storeExisted, (try? base.head(until: nil)) ?? nil == nil {
+                try? FileManager.default.removeItem(atPath: path + "/data.mdb")
+                try? FileManager.default.removeItem(atPath: path + "/lock.mdb")
+                if !folderExisted { try? FileManager.default.removeItem(atPath: path) }
+            }
+            throw error
+        }
+    }
+
     /// Opens the knowledge base, creating it for a write.
     func open(creating: Bool) throws -> KnowledgeBase {
         let initialMapSize = ProcessInfo.processInfo.environment["SCKB_INITIAL_MAP_SIZE"].flatMap(Int.init)

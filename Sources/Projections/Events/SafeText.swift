@@ -1,6 +1,7 @@
 /// Makes user-entered text safe to print on a terminal: control characters never go out raw.
 public enum SafeText {
-    /// `text` with every control character (C0, DEL, C1, U+2028, U+2029) written as an escape (`\n`, `\u{1B}`).
+    /// `text` with every control character (C0, DEL, C1, U+2028, U+2029, bidirectional controls) written as an
+    /// escape (`\n`, `\u{1B}`).
     public static func escaped(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var result = ""
@@ -20,9 +21,12 @@ public enum SafeText {
         return result
     }
 
-    /// Whether `scalar` is a control character that a terminal could act on.
+    /// Whether `scalar` is a control character that a terminal could act on, or a bidirectional override that
+    /// could make printed text read other than it is.
     public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
-            || scalar.value == 0x2029
+        let value = scalar.value
+        return value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+            || value == 0x200E || value == 0x200F || (0x202A...0x202E).contains(value)
+            || (0x2066...0x2069).contains(value)
     }
 }

@@ -40,7 +40,7 @@ extension ReadModels {
                 guard let role = try state.record(Key.of(project, data.city), in: roles) else {
                     throw context.violation("city '\(data.city)' is not in project '\(project)'")
                 }
-                try context.notBefore(role, "the city's joining project '\(project)'")
+                try context.notBefore(role, "city '\(data.city)' joining project '\(project)'")
             }
         case .impactReported(let data):
             try context.known(
@@ -83,14 +83,14 @@ extension ReadModels {
             if let last = try state.last(in: membershipEvents, prefix: Key.prefix(data.city)),
                 let left = Record(bytes: last.value)
             {
-                try context.notBefore(left, "the city's leaving the CCG")
+                try context.notBefore(left, "city '\(data.city)' leaving the CCG")
             }
         case .cityLeftCCG(let data):
             try context.known("city", data.city, state.record(Key.of(data.city), in: cities))
             guard let membership = try state.record(Key.of(data.city), in: members) else {
                 throw context.violation("city '\(data.city)' is not a CCG member")
             }
-            try context.notBefore(membership, "the city's joining the CCG")
+            try context.notBefore(membership, "city '\(data.city)' joining the CCG")
         case .meetingScheduled(let data):
             try context.new("meeting", data.meeting, state.record(Key.of(data.meeting), in: meetings))
         case .meetingAttended(let data):
@@ -99,7 +99,7 @@ extension ReadModels {
             guard let membership = try state.record(Key.of(data.city), in: members) else {
                 throw context.violation("city '\(data.city)' is not a CCG member")
             }
-            try context.notBefore(membership, "the city's joining the CCG")
+            try context.notBefore(membership, "city '\(data.city)' joining the CCG")
             if let attended = try state.record(Key.of(data.meeting, data.city), in: attendance) {
                 throw context.violation(
                     "city '\(data.city)' already attended meeting '\(data.meeting)'"
@@ -256,7 +256,7 @@ extension ReadModels {
         _ context: inout RuleContext, city: Slug, meeting: Slug, in state: borrowing some KeyValueReader & ~Copyable
     ) throws {
         if let membership = try state.record(Key.of(city), in: members) {
-            try context.notBefore(membership, "the city's joining the CCG")
+            try context.notBefore(membership, "city '\(city)' joining the CCG")
         }
         if let meetingRecord = try state.record(Key.of(meeting), in: meetings) {
             try context.notBefore(meetingRecord, "the scheduling of meeting '\(meeting)'")

@@ -58,7 +58,7 @@ struct AppendCommand: ParsableCommand {
             at: try at.map(Event.checkedTime),
             actor: try actor.map(Event.checkedActor),
             source: try source.map(Event.checkedSource))
-        let outcome = try store.open(creating: true).append(event)
+        let outcome = try store.write { base in try base.append(event) }
         switch (outcome, output.format) {
         case (.appended(let stored), .json), (.skipped(let stored), .json):
             JSONOutput.print(stored.exportJSON)

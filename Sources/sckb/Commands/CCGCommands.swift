@@ -73,7 +73,9 @@ struct CCGCommand: ParsableCommand {
                 """)
         @Argument(help: ArgumentHelp("The city's id.", valueName: "city")) var city: String
         @Option(help: ArgumentHelp("The meeting's id.", valueName: "id")) var meeting: String
-        @Option(help: ArgumentHelp("The amount asked for, in EUR (default: not checked).", valueName: "EUR"))
+        @Option(
+            parsing: .unconditional,
+            help: ArgumentHelp("The amount asked for, in EUR (default: not checked).", valueName: "EUR"))
         var amount: String?
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: FormatOptions

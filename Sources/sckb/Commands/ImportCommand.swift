@@ -30,7 +30,18 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let files = try ImportSources.files(for: paths)
-        let base = try store.open(creating: true)
+        let total = try store.write { base in try importAll(files, into: base) }
+        switch output.format {
+        case .json:
+            JSONOutput.print(["appended": .number(JSONNumber(integer: Int64(total.appended))),
+                              "skipped": .number(JSONNumber(integer: Int64(total.skipped)))])
+        default:
+            Terminal.standardOutput.writeLine(
+                "\(total.appended) appended, \(total.skipped) skipped (\(files.count) file\(files.count == 1 ? "" : "s"))")
+        }
+    }
+
+    private func importAll(_ files: [String], into base: KnowledgeBase) throws -> KnowledgeBase.ImportCounts {
         var total = KnowledgeBase.ImportCounts()
         let progress = Progress(isEnabled: Terminal.standardError.isTerminal)
         for (index, file) in files.enumerated() {
@@ -53,14 +64,7 @@ struct ImportCommand: ParsableCommand {
                     at: input.location)
             }
         }
-        switch output.format {
-        case .json:
-            JSONOutput.print(["appended": .number(JSONNumber(integer: Int64(total.appended))),
-                              "skipped": .number(JSONNumber(integer: Int64(total.skipped)))])
-        default:
-            Terminal.standardOutput.writeLine(
-                "\(total.appended) appended, \(total.skipped) skipped (\(files.count) file\(files.count == 1 ? "" : "s"))")
-        }
+        return total
     }
 
     private func fileSize(_ path: String) -> Int {

@@ -58,6 +58,36 @@ struct AuditConcurrencyTests {
         }
     }
 
+    @Test("two writers appending the same id at once: with the same content one appends and one skips; with other content one is refused")
+    func racingSameID() throws {
+        for round in 1...5 {
+            try withTemporaryDirectory { folder in
+                let store = folder + "/store"
+                try writeJSONLines([], to: folder + "/empty.jsonl")
+                try #require(try runSCKB(["import", folder + "/empty.jsonl", "--store", store]).status == 0)
+                let same = try ["first", "second"].map { name in
+                    try BackgroundSCKB(
+                        ["append", "CityRegistered", "city=twin", "name=Twin", "country=DE", "--id", "twin",
+                         "--at", "2015-01-01", "--store", store, "--format", "json"],
+                        folder: folder, name: name)
+                }
+                let results = try same.map { try $0.wait().result }
+                #expect(results.map(\.status) == [0, 0], "round \(round): \(results.map(\.standardError))")
+                #expect(try auditEventCount(store: store) == 1, "round \(round): an event was doubled")
+
+                let other = try ["bonn", "graz"].map { city in
+                    try BackgroundSCKB(
+                        ["append", "CityRegistered", "city=\(city)", "name=\(city.capitalized)", "country=DE",
+                         "--id", "contested", "--at", "2015-01-01", "--store", store],
+                        folder: folder, name: city)
+                }
+                let contested = try other.map { try $0.wait().result }
+                #expect(contested.map(\.status).sorted() == [0, 1], "round \(round): \(contested.map(\.standardError))")
+                #expect(try auditEventCount(store: store) == 2)
+            }
+        }
+    }
+
     @Test("writers importing different files at once all succeed; positions run 1…N, each file in one block")
     func concurrentImporters() throws {
         let writerCount = 4

@@ -19,22 +19,36 @@ enum DomainEvent {
         eventLine("CityJoinedProject", ["city": city, "project": project, "role": role], at: at)
     }
 
-    static func solution(_ solution: String, name: String? = nil, area: String = "mobility-logistics", at: String = "2015-01-01")
+    static func solution(
+        _ solution: String,
+        name: String? = nil,
+        area: String = "mobility-logistics",
+        at: String = "2015-01-01"
+    )
         -> String
     {
         eventLine("SolutionCatalogued", ["solution": solution, "name": name ?? solution, "area": area], at: at)
     }
 
     static func demonstration(
-        _ demonstration: String, solution: String, city: String, project: String? = nil, at: String = "2016-01-01"
+        _ demonstration: String,
+        solution: String,
+        city: String,
+        project: String? = nil,
+        at: String = "2016-01-01"
     ) -> String {
         if let project {
             return eventLine(
                 "DemonstrationReported",
-                ["demonstration": demonstration, "solution": solution, "city": city, "project": project], at: at)
+                ["demonstration": demonstration, "solution": solution, "city": city, "project": project],
+                at: at
+            )
         }
         return eventLine(
-            "DemonstrationReported", ["demonstration": demonstration, "solution": solution, "city": city], at: at)
+            "DemonstrationReported",
+            ["demonstration": demonstration, "solution": solution, "city": city],
+            at: at
+        )
     }
 
     static func impact(_ demonstration: String, _ kpi: String, _ value: String, at: String = "2016-06-01") -> String {
@@ -46,11 +60,18 @@ enum DomainEvent {
     }
 
     static func replicated(
-        _ solution: String, city: String, from: String, funding: String? = nil, at: String = "2018-01-01"
+        _ solution: String,
+        city: String,
+        from: String,
+        funding: String? = nil,
+        at: String = "2018-01-01"
     ) -> String {
         if let funding {
             return eventLine(
-                "SolutionReplicated", ["solution": solution, "city": city, "from": from, "funding": funding], at: at)
+                "SolutionReplicated",
+                ["solution": solution, "city": city, "from": from, "funding": funding],
+                at: at
+            )
         }
         return eventLine("SolutionReplicated", ["solution": solution, "city": city, "from": from], at: at)
     }
@@ -64,7 +85,10 @@ enum DomainEvent {
     }
 
     static func meeting(
-        _ meeting: String, on: String, format: String = "physical", kind: String = "networking",
+        _ meeting: String,
+        on: String,
+        format: String = "physical",
+        kind: String = "networking",
         at: String = "2024-12-01"
     ) -> String {
         eventLine("MeetingScheduled", ["meeting": meeting, "kind": kind, "format": format, "on": on], at: at)
@@ -76,7 +100,10 @@ enum DomainEvent {
 
     static func travel(_ city: String, meeting: String, amount: String, at: String) -> String {
         eventLine(
-            "TravelContributionGranted", ["city": city, "meeting": meeting, "amount_eur": RawJSON(amount)], at: at)
+            "TravelContributionGranted",
+            ["city": city, "meeting": meeting, "amount_eur": RawJSON(amount)],
+            at: at
+        )
     }
 
     /// Triangulum with its lighthouse Eindhoven and fellow Leipzig, Sabadell registered in no project, and the
@@ -111,7 +138,10 @@ struct DomainStore {
         try #require(result.status == 0, "seeding failed: \(result.standardError)", sourceLocation: sourceLocation)
         let counts = try jsonObject(result.standardOutput)
         try #require(
-            counts["appended"] as? Int == lines.count, "seeding appended \(counts)", sourceLocation: sourceLocation)
+            counts["appended"] as? Int == lines.count,
+            "seeding appended \(counts)",
+            sourceLocation: sourceLocation
+        )
     }
 
     /// `sckb append TYPE FIELDS [--at AT] --format json`.
@@ -124,11 +154,17 @@ struct DomainStore {
     /// Appends and requires success; returns the stored event.
     @discardableResult
     func accept(
-        _ type: String, _ fields: [String], at: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+        _ type: String,
+        _ fields: [String],
+        at: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> [String: Any] {
         let result = try append(type, fields, at: at)
         try #require(
-            result.status == 0, "\(type) \(fields) was refused: \(result.standardError)", sourceLocation: sourceLocation)
+            result.status == 0,
+            "\(type) \(fields) was refused: \(result.standardError)",
+            sourceLocation: sourceLocation
+        )
         #expect(result.standardError.isEmpty, "\(result.standardError)", sourceLocation: sourceLocation)
         let event = try jsonObject(result.standardOutput)
         #expect(event["type"] as? String == type, sourceLocation: sourceLocation)
@@ -139,13 +175,19 @@ struct DomainStore {
     /// byte-identical to the one before. Returns the stderr line.
     @discardableResult
     func refuse(
-        _ type: String, _ fields: [String], at: String? = nil, naming: [String],
+        _ type: String,
+        _ fields: [String],
+        at: String? = nil,
+        naming: [String],
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> String {
         let before = try exportBytes(store: path, sourceLocation: sourceLocation)
         let result = try append(type, fields, at: at)
-        #expect(result.status == 1, "\(type) \(fields): exit \(result.status), stdout \(result.standardOutput)",
-            sourceLocation: sourceLocation)
+        #expect(
+            result.status == 1,
+            "\(type) \(fields): exit \(result.status), stdout \(result.standardOutput)",
+            sourceLocation: sourceLocation
+        )
         #expect(result.standardOutput.isEmpty, "stdout: \(result.standardOutput)", sourceLocation: sourceLocation)
         #expect(result.errorLines.count == 1, "stderr: \(result.standardError)", sourceLocation: sourceLocation)
         let line = String(result.errorLines.first ?? "")
@@ -162,13 +204,18 @@ struct DomainStore {
     func json(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
         let result = try run(arguments + ["--format", "json"])
         try #require(
-            result.status == 0, "\(arguments): exit \(result.status): \(result.standardError)",
-            sourceLocation: sourceLocation)
+            result.status == 0,
+            "\(arguments): exit \(result.status): \(result.standardError)",
+            sourceLocation: sourceLocation
+        )
         return try jsonObject(result.standardOutput)
     }
 
     /// The `kpis` totals for the given filters.
-    func kpiTotals(_ filters: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Double] {
+    func kpiTotals(
+        _ filters: [String] = [],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [String: Double] {
         let object = try json(["kpis"] + filters, sourceLocation: sourceLocation)
         let totals = try #require(object["totals"] as? [String: Any], sourceLocation: sourceLocation)
         return totals.compactMapValues { ($0 as? NSNumber)?.doubleValue }
@@ -184,7 +231,8 @@ struct DomainStore {
 /// Runs `body` with a fresh store, seeded with `lines` when there are any.
 @discardableResult
 func withDomainStore<T>(
-    seededWith lines: [String] = [], sourceLocation: SourceLocation = #_sourceLocation,
+    seededWith lines: [String] = [],
+    sourceLocation: SourceLocation = #_sourceLocation,
     _ body: (DomainStore) throws -> T
 ) throws -> T {
     try withTemporaryDirectory { folder in
