@@ -26,9 +26,9 @@ struct ChainTests {
             let inputPath = folder + "/stdin"
             let outputPath = folder + "/stdout"
             let errorPath = folder + "/stderr"
-            FileManager.default.createFile(atPath: inputPath, contents: Data(input))
-            FileManager.default.createFile(atPath: outputPath, contents: nil)
-            FileManager.default.createFile(atPath: errorPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: inputPath, contents: Data(input))
+            _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
             let inputHandle = try FileHandle(forReadingFrom: URL(fileURLWithPath: inputPath))
             let outputHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
             let errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
