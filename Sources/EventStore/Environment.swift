@@ -33,7 +33,11 @@ public final class Environment: @unchecked Sendable {
     /// cleared. `initialMapSize` applies only to a store created now; the map grows by itself later. A store that is
     /// not `isDurable` skips the flush at commit: for scratch copies that a crash may lose.
     public init(
-        path: String, tables tableNames: [String], creating: Bool, initialMapSize: Int? = nil, isDurable: Bool = true,
+        path: String,
+        tables tableNames: [String],
+        creating: Bool,
+        initialMapSize: Int? = nil,
+        isDurable: Bool = true,
         clock: @escaping @Sendable () -> Timestamp = Timestamp.now
     ) throws(StoreError) {
         self.path = path
@@ -57,9 +61,15 @@ public final class Environment: @unchecked Sendable {
                 try Environment.perform("configure the store", path, mdb_env_set_mapsize(created, size))
             }
             try Environment.perform(
-                "open the store", path,
+                "open the store",
+                path,
                 mdb_env_open(
-                    created, path, UInt32(MDB_NOTLS) | (isDurable ? 0 : UInt32(MDB_NOSYNC | MDB_NOMETASYNC)), 0o600))
+                    created,
+                    path,
+                    UInt32(MDB_NOTLS) | (isDurable ? 0 : UInt32(MDB_NOSYNC | MDB_NOMETASYNC)),
+                    0o600
+                )
+            )
             var dead: Int32 = 0
             try Environment.perform("clear stale readers of the store", path, mdb_reader_check(created, &dead))
             let names = EventLog.tableNames + tableNames
@@ -174,7 +184,10 @@ public final class Environment: @unchecked Sendable {
     }
 
     private static func openTables(
-        _ names: [String], in environment: OpaquePointer, path: String, creating: Bool
+        _ names: [String],
+        in environment: OpaquePointer,
+        path: String,
+        creating: Bool
     ) throws(StoreError) -> [String: Table] {
         // Open every table once, in a committed transaction of its own, as mdb_dbi_open must not race.
         // Reads open existing tables without taking the writer's lock; only missing ones need a write.
@@ -187,8 +200,10 @@ public final class Environment: @unchecked Sendable {
             }
             var transaction: OpaquePointer?
             try perform(
-                "open the store", path,
-                mdb_txn_begin(environment, nil, pass == 0 ? UInt32(MDB_RDONLY) : 0, &transaction))
+                "open the store",
+                path,
+                mdb_txn_begin(environment, nil, pass == 0 ? UInt32(MDB_RDONLY) : 0, &transaction)
+            )
             guard let transaction else { continue }
             for name in names {
                 var handle: MDB_dbi = 0
@@ -214,7 +229,11 @@ public final class Environment: @unchecked Sendable {
             prefix += component
             if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
                 throw StoreError(
-                    .unavailable, operation: "create the store", path: path, reason: String(cString: strerror(errno)))
+                    .unavailable,
+                    operation: "create the store",
+                    path: path,
+                    reason: String(cString: strerror(errno))
+                )
             }
             prefix += "/"
         }

@@ -63,8 +63,10 @@ extension LogReader where Self: ~Copyable {
             let hash = try withValue(forKey: position.key, in: log.events) { SHA256Digest(bytes: Array($0.prefix(32))) }
             if let hash = hash ?? nil {
                 found = LogHead(
-                    position: position, hash: hash,
-                    recorded: Timestamp(secondsSince1970: Int64(bitPattern: seconds.rawValue)))
+                    position: position,
+                    hash: hash,
+                    recorded: Timestamp(secondsSince1970: Int64(bitPattern: seconds.rawValue))
+                )
             }
             return false
         }
@@ -80,7 +82,10 @@ extension LogReader where Self: ~Copyable {
     ) throws -> Result? {
         try withValue(forKey: position.key, in: log.events) { value in
             guard value.count >= 32 else { throw LogDamage(position: position, reason: "record shorter than a hash") }
-            return try body(UnsafeRawBufferPointer(rebasing: value[..<32]), UnsafeRawBufferPointer(rebasing: value[32...]))
+            return try body(
+                UnsafeRawBufferPointer(rebasing: value[..<32]),
+                UnsafeRawBufferPointer(rebasing: value[32...])
+            )
         }
     }
 
@@ -88,7 +93,8 @@ extension LogReader where Self: ~Copyable {
     ///
     /// Both buffers are valid only inside `body`.
     public func forEachRecord(
-        from start: Position = .first, through end: Position? = nil,
+        from start: Position = .first,
+        through end: Position? = nil,
         _ body: (_ position: Position, _ hash: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer) throws -> Bool
     ) throws {
         try scan(log.events, from: start.key, reverse: false) { key, value in
@@ -96,7 +102,10 @@ extension LogReader where Self: ~Copyable {
             if let end, position > end { return false }
             guard value.count >= 32 else { throw LogDamage(position: position, reason: "record shorter than a hash") }
             return try body(
-                position, UnsafeRawBufferPointer(rebasing: value[..<32]), UnsafeRawBufferPointer(rebasing: value[32...]))
+                position,
+                UnsafeRawBufferPointer(rebasing: value[..<32]),
+                UnsafeRawBufferPointer(rebasing: value[32...])
+            )
         }
     }
 
@@ -139,8 +148,11 @@ extension WriteTransaction {
         let hash = hasher.finalize()
         try handle.put(hash.bytes + bytes, forKey: position.key, in: log.events, flags: appendFlag)
         try handle.put(
-            [], forKey: Position.key(UInt64(bitPattern: recorded.secondsSince1970)) + position.key, in: log.recorded,
-            flags: appendFlag)
+            [],
+            forKey: Position.key(UInt64(bitPattern: recorded.secondsSince1970)) + position.key,
+            in: log.recorded,
+            flags: appendFlag
+        )
         if let id {
             try handle.put(position.key, forKey: EventLog.key(forID: id), in: log.ids)
         }

@@ -29,13 +29,17 @@ public struct Table: Hashable, Sendable, CustomStringConvertible {
 public protocol KeyValueReader: ~Copyable {
     /// Calls `body` with the value stored under `key` and returns its result, or nil when there is none.
     func withValue<Result>(
-        forKey key: [UInt8], in table: Table, _ body: (UnsafeRawBufferPointer) throws -> Result
+        forKey key: [UInt8],
+        in table: Table,
+        _ body: (UnsafeRawBufferPointer) throws -> Result
     ) throws -> Result?
 
     /// Visits entries in key order from the first key at or after `start` (or, in `reverse`, from the last key at
     /// or before `start`), while `body` returns true. A nil `start` begins at the first (or last) entry.
     func scan(
-        _ table: Table, from start: [UInt8]?, reverse: Bool,
+        _ table: Table,
+        from start: [UInt8]?,
+        reverse: Bool,
         _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool
     ) throws
 
@@ -69,7 +73,8 @@ extension KeyValueReader where Self: ~Copyable {
 
     /// Visits, in key order, the entries whose keys begin with `prefix`, while `body` returns true.
     public func scan(
-        _ table: Table, prefix: [UInt8],
+        _ table: Table,
+        prefix: [UInt8],
         _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool
     ) throws {
         try scan(table, from: prefix, reverse: false) { key, value in

@@ -21,11 +21,16 @@ struct TransactionHandle {
     }
 
     func withValue<Result>(
-        forKey key: [UInt8], in table: Table, _ body: (UnsafeRawBufferPointer) throws -> Result
+        forKey key: [UInt8],
+        in table: Table,
+        _ body: (UnsafeRawBufferPointer) throws -> Result
     ) throws -> Result? {
         var data = MDB_val()
         let code = key.withUnsafeBytes { keyBytes in
-            var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            var keyValue = MDB_val(
+                mv_size: keyBytes.count,
+                mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress)
+            )
             return mdb_get(pointer, table.handle, &keyValue, &data)
         }
         if code == MDB_NOTFOUND { return nil }
@@ -34,7 +39,9 @@ struct TransactionHandle {
     }
 
     func scan(
-        _ table: Table, from start: [UInt8]?, reverse: Bool,
+        _ table: Table,
+        from start: [UInt8]?,
+        reverse: Bool,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
     ) throws {
         var cursor: OpaquePointer?
@@ -46,7 +53,10 @@ struct TransactionHandle {
         var code: Int32
         if let start {
             code = start.withUnsafeBytes { startBytes in
-                key = MDB_val(mv_size: startBytes.count, mv_data: UnsafeMutableRawPointer(mutating: startBytes.baseAddress))
+                key = MDB_val(
+                    mv_size: startBytes.count,
+                    mv_data: UnsafeMutableRawPointer(mutating: startBytes.baseAddress)
+                )
                 return mdb_cursor_get(cursor, &key, &data, MDB_SET_RANGE)
             }
             if reverse {
@@ -83,9 +93,14 @@ struct TransactionHandle {
     func put(_ value: [UInt8], forKey key: [UInt8], in table: Table, flags: UInt32 = 0) throws {
         let code = key.withUnsafeBytes { keyBytes in
             value.withUnsafeBytes { valueBytes in
-                var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+                var keyValue = MDB_val(
+                    mv_size: keyBytes.count,
+                    mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress)
+                )
                 var dataValue = MDB_val(
-                    mv_size: valueBytes.count, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress))
+                    mv_size: valueBytes.count,
+                    mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress)
+                )
                 return mdb_put(pointer, table.handle, &keyValue, &dataValue, flags)
             }
         }
@@ -94,7 +109,10 @@ struct TransactionHandle {
 
     func removeValue(forKey key: [UInt8], in table: Table) throws -> Bool {
         let code = key.withUnsafeBytes { keyBytes in
-            var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            var keyValue = MDB_val(
+                mv_size: keyBytes.count,
+                mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress)
+            )
             return mdb_del(pointer, table.handle, &keyValue, nil)
         }
         if code == MDB_NOTFOUND { return false }
@@ -121,13 +139,17 @@ public struct ReadTransaction: ~Copyable, LogReader {
     }
 
     public func withValue<Result>(
-        forKey key: [UInt8], in table: Table, _ body: (UnsafeRawBufferPointer) throws -> Result
+        forKey key: [UInt8],
+        in table: Table,
+        _ body: (UnsafeRawBufferPointer) throws -> Result
     ) throws -> Result? {
         try handle.withValue(forKey: key, in: table, body)
     }
 
     public func scan(
-        _ table: Table, from start: [UInt8]?, reverse: Bool,
+        _ table: Table,
+        from start: [UInt8]?,
+        reverse: Bool,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
     ) throws {
         try handle.scan(table, from: start, reverse: reverse, body)
@@ -157,13 +179,17 @@ public struct WriteTransaction: ~Copyable, LogReader, KeyValueWriter {
     }
 
     public func withValue<Result>(
-        forKey key: [UInt8], in table: Table, _ body: (UnsafeRawBufferPointer) throws -> Result
+        forKey key: [UInt8],
+        in table: Table,
+        _ body: (UnsafeRawBufferPointer) throws -> Result
     ) throws -> Result? {
         try handle.withValue(forKey: key, in: table, body)
     }
 
     public func scan(
-        _ table: Table, from start: [UInt8]?, reverse: Bool,
+        _ table: Table,
+        from start: [UInt8]?,
+        reverse: Bool,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
     ) throws {
         try handle.scan(table, from: start, reverse: reverse, body)

@@ -12,7 +12,10 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The store's folder (default: $SCKB_STORE, else ./.sckb).", valueName: "path"))
+            "The store's folder (default: $SCKB_STORE, else ./.sckb).",
+            valueName: "path"
+        )
+    )
     var store: String?
 
     /// The store path in effect.
@@ -73,7 +76,9 @@ struct TimeOptions: ParsableArguments {
         name: .customLong("as-of"),
         help: ArgumentHelp(
             "What was true in the world then: events dated through DATE (a bare date: its whole day, UTC).",
-            valueName: "date"))
+            valueName: "date"
+        )
+    )
     var asOf: String?
 
     @OptionGroup var transaction: CutOptions
@@ -94,7 +99,9 @@ struct CutOptions: ParsableArguments {
         name: .long,
         help: ArgumentHelp(
             "What the knowledge base said then: positions up to N, or events recorded through a date (default: now).",
-            valueName: "N|date"))
+            valueName: "N|date"
+        )
+    )
     var until: String?
 
     func validate() throws {

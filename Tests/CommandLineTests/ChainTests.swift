@@ -48,8 +48,11 @@ struct ChainTests {
             let output = [UInt8](try Data(contentsOf: URL(fileURLWithPath: outputPath)))
             let error = try String(contentsOfFile: errorPath, encoding: .utf8)
             return RunResult(
-                status: process.terminationStatus, standardOutput: String(decoding: output, as: UTF8.self),
-                standardError: error, outputBytes: output)
+                status: process.terminationStatus,
+                standardOutput: String(decoding: output, as: UTF8.self),
+                standardError: error,
+                outputBytes: output
+            )
         }
     }
 
@@ -58,7 +61,8 @@ struct ChainTests {
         let probe = try runPython(["-c", "import jcs"])
         try #require(
             probe.status == 0,
-            "Python's jcs package is missing: `make test` installs it (python3 -m pip install jcs). \(probe.standardError)")
+            "Python's jcs package is missing: `make test` installs it (python3 -m pip install jcs). \(probe.standardError)"
+        )
     }
 
     static let cityNames = [
@@ -69,8 +73,10 @@ struct ChainTests {
         "Vitoria-Gasteiz", "Hamburg", "Tampere", "Kladno", "Písek", "Suceava", "Garðabær",
     ]
 
-    static let countries = ["PL", "CH", "BR", "PL", "SE", "SE", "IS", "FR", "RO", "DK", "NO", "EE", "DE", "IT", "GR",
-                            "UA", "BE", "JP", "IE", "DE"]
+    static let countries = [
+        "PL", "CH", "BR", "PL", "SE", "SE", "IS", "FR", "RO", "DK", "NO", "EE", "DE", "IT", "GR",
+        "UA", "BE", "JP", "IE", "DE",
+    ]
 
     static let areas = ["mobility-logistics", "buildings", "urban-data-ict", "citizen-engagement", "urban-governance"]
 
@@ -78,8 +84,10 @@ struct ChainTests {
 
     static let values = ["12.50", "0.05", "99.9", "100", "3", "1234567890123.45", "0", "7.1", "42.00", "15.25"]
 
-    static let kpis = ["energy_saved_pct", "smart_meters", "floor_area_m2", "co2_reduced_pct", "e_vehicles",
-                       "charging_stations", "citizens_engaged"]
+    static let kpis = [
+        "energy_saved_pct", "smart_meters", "floor_area_m2", "co2_reduced_pct", "e_vehicles",
+        "charging_stations", "citizens_engaged",
+    ]
 
     /// About 200 events valid under the catalogue rules: registrations (2014), joins (2015), demonstrations (2016),
     /// impact reports (2017), every reference to an entity registered earlier, each `at` after what it refers to.
@@ -91,35 +99,52 @@ struct ChainTests {
                 eventLine(
                     "CityRegistered",
                     ["city": "city-\(index)", "name": name, "country": countries[index % countries.count]],
-                    id: "city-\(index)", at: index.isMultiple(of: 3) ? "2014-03-\(10 + index % 15)" :
-                        "2014-03-\(10 + index % 15)T\(10 + index % 10):15:00\(offset)",
+                    id: "city-\(index)",
+                    at: index.isMultiple(of: 3)
+                        ? "2014-03-\(10 + index % 15)" : "2014-03-\(10 + index % 15)T\(10 + index % 10):15:00\(offset)",
                     actor: index.isMultiple(of: 4) ? "secretariat" : nil,
-                    source: index.isMultiple(of: 5) ? "https://scalablecities.eu/cities/\(index)?q=ä&x=\"y\"" : nil))
+                    source: index.isMultiple(of: 5) ? "https://scalablecities.eu/cities/\(index)?q=ä&x=\"y\"" : nil
+                )
+            )
         }
         for project in 0..<10 {
             lines.append(
                 eventLine(
                     "ProjectRegistered",
-                    ["project": "project-\(project)", "name": "Projekt №\(project) — “Smart” \\ \"Lighthouse\"",
-                     "call": "SCC-0\(project % 3 + 1)-2014", "start": "2014-0\(project % 9 + 1)-01",
-                     "end": "2019-12-31"],
-                    id: "project-\(project)", at: "2014-01-0\(project % 9 + 1)T08:00:00+01:00"))
+                    [
+                        "project": "project-\(project)", "name": "Projekt №\(project) — “Smart” \\ \"Lighthouse\"",
+                        "call": "SCC-0\(project % 3 + 1)-2014", "start": "2014-0\(project % 9 + 1)-01",
+                        "end": "2019-12-31",
+                    ],
+                    id: "project-\(project)",
+                    at: "2014-01-0\(project % 9 + 1)T08:00:00+01:00"
+                )
+            )
         }
         for solution in 0..<20 {
             lines.append(
                 eventLine(
                     "SolutionCatalogued",
-                    ["solution": "solution-\(solution)", "name": "Lösung \(solution) 🔋 déjà vu",
-                     "area": areas[solution % areas.count]],
-                    at: "2014-04-\(10 + solution)T23:59:59-02:00"))
+                    [
+                        "solution": "solution-\(solution)", "name": "Lösung \(solution) 🔋 déjà vu",
+                        "area": areas[solution % areas.count],
+                    ],
+                    at: "2014-04-\(10 + solution)T23:59:59-02:00"
+                )
+            )
         }
         for join in 0..<40 {
             lines.append(
                 eventLine(
                     "CityJoinedProject",
-                    ["city": "city-\(join)", "project": "project-\(join % 10)",
-                     "role": join < 10 ? "lighthouse" : "fellow"],
-                    id: "join-\(join)", at: "2015-01-\(10 + join % 18)T00:30:00\(offsets[join % offsets.count])"))
+                    [
+                        "city": "city-\(join)", "project": "project-\(join % 10)",
+                        "role": join < 10 ? "lighthouse" : "fellow",
+                    ],
+                    id: "join-\(join)",
+                    at: "2015-01-\(10 + join % 18)T00:30:00\(offsets[join % offsets.count])"
+                )
+            )
         }
         for demonstration in 0..<40 {
             let city = demonstration
@@ -127,22 +152,32 @@ struct ChainTests {
                 eventLine(
                     "DemonstrationReported",
                     demonstration.isMultiple(of: 2)
-                        ? ["demonstration": "demo-\(demonstration)", "solution": "solution-\(demonstration % 20)",
-                           "city": "city-\(city)", "project": "project-\(city % 10)"]
-                        : ["demonstration": "demo-\(demonstration)", "solution": "solution-\(demonstration % 20)",
-                           "city": "city-\(city)"],
-                    at: "2016-0\(demonstration % 9 + 1)-15"))
+                        ? [
+                            "demonstration": "demo-\(demonstration)", "solution": "solution-\(demonstration % 20)",
+                            "city": "city-\(city)", "project": "project-\(city % 10)",
+                        ]
+                        : [
+                            "demonstration": "demo-\(demonstration)", "solution": "solution-\(demonstration % 20)",
+                            "city": "city-\(city)",
+                        ],
+                    at: "2016-0\(demonstration % 9 + 1)-15"
+                )
+            )
         }
         for report in 0..<50 {
             let kpi = kpis[report % kpis.count]
-            let value = kpi.hasSuffix("_pct") ? ["12.50", "99.9", "0.05", "100", "7.1"][report % 5]
+            let value =
+                kpi.hasSuffix("_pct")
+                ? ["12.50", "99.9", "0.05", "100", "7.1"][report % 5]
                 : values[report % values.count]
             lines.append(
                 eventLine(
                     "ImpactReported",
                     ["demonstration": "demo-\(report % 40)", "kpi": kpi, "value": RawJSON(value)],
                     at: "2017-0\(report % 9 + 1)-0\(report % 9 + 1)T12:00:00\(offsets[report % offsets.count])",
-                    actor: report.isMultiple(of: 3) ? "monitoring-and-evaluation" : nil))
+                    actor: report.isMultiple(of: 3) ? "monitoring-and-evaluation" : nil
+                )
+            )
         }
         return lines
     }
@@ -169,7 +204,9 @@ struct ChainTests {
             #expect(checked.standardOutput == "ok \(lines.count) \(head)\n")
 
             // The checker is not vacuous: change one byte of one name and it names that position.
-            var tampered = export.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var tampered = export.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(
+                String.init
+            )
             tampered[16] = tampered[16].replacingOccurrences(of: "back\\\\slash", with: "back\\\\slosh")
             #expect(tampered[16] != String(export.outputLines[16]))
             let broken = try runPython(["-c", Self.checker], input: Array(tampered.joined(separator: "\n").utf8))
@@ -188,7 +225,9 @@ struct ChainTests {
             let imported = try runSCKB(["import", path, "--store", store])
             try #require(imported.status == 0, "import: \(imported.standardError)")
             let export = try runSCKB(["export", "--store", store])
-            let names = try export.outputLines.map { try (jsonObject($0)["data"] as? [String: Any])?["name"] as? String }
+            let names = try export.outputLines.map {
+                try (jsonObject($0)["data"] as? [String: Any])?["name"] as? String
+            }
             #expect(names == Self.cityNames)
         }
     }

@@ -8,7 +8,10 @@ struct FoundationTests {
 
     /// Writes `lines` to `folder/name` and imports that file into `store`, asking for JSON counts.
     func importLines(
-        _ lines: [String], into store: String, folder: String, name: String = "events.jsonl"
+        _ lines: [String],
+        into store: String,
+        folder: String,
+        name: String = "events.jsonl"
     ) throws -> (result: RunResult, path: String) {
         let path = folder + "/" + name
         try writeJSONLines(lines, to: path)
@@ -56,14 +59,18 @@ struct FoundationTests {
                 #expect(result.status == 0, "append \(city): \(result.standardError)")
             }
             try populate(
-                store, folder: folder,
+                store,
+                folder: folder,
                 with: [
                     cityLine("dresden"), cityLine("essen"), cityLine("freiburg"), cityLine("gera"),
                     projectLine("triangulum"), projectLine("grow-smarter"),
-                ])
+                ]
+            )
             let stdin = [solutionLine("bike-sharing"), solutionLine("heat-pumps", area: "buildings")]
             let piped = try runSCKB(
-                ["import", "-", "--store", store], input: Array(stdin.map { $0 + "\n" }.joined().utf8))
+                ["import", "-", "--store", store],
+                input: Array(stdin.map { $0 + "\n" }.joined().utf8)
+            )
             #expect(piped.status == 0, "import -: \(piped.standardError)")
 
             let positions = try exportedEvents(store).map { $0["position"] as? Int }
@@ -80,10 +87,11 @@ struct FoundationTests {
     func reimportIsNoOp() throws {
         try withTemporaryDirectory { folder in
             let store = folder + "/kb"
-            let lines = Self.threeCities + [
-                projectLine("triangulum", id: "project-triangulum", at: "2014-02-01"),
-                solutionLine("bike-sharing", id: "solution-bike-sharing", at: "2014-03-01"),
-            ]
+            let lines =
+                Self.threeCities + [
+                    projectLine("triangulum", id: "project-triangulum", at: "2014-02-01"),
+                    solutionLine("bike-sharing", id: "solution-bike-sharing", at: "2014-03-01"),
+                ]
             let (first, path) = try importLines(lines, into: store, folder: folder)
             #expect(first.status == 0, "first import: \(first.standardError)")
             #expect(try counts(first) == (5, 0))
@@ -91,8 +99,10 @@ struct FoundationTests {
 
             let second = try runSCKB(["import", path, "--store", store, "--format", "json"])
             #expect(second.status == 0, "second import: \(second.standardError)")
-            #expect(second.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-                == #"{"appended":0,"skipped":5}"#)
+            #expect(
+                second.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+                    == #"{"appended":0,"skipped":5}"#
+            )
             #expect(try exportBytes(store: store) == before)
         }
     }
@@ -106,8 +116,11 @@ struct FoundationTests {
 
             let conflicting = cityLine("aachen", name: "Aix-la-Chapelle", id: "city-aachen", at: "2014-01-01")
             let (result, _) = try importLines(
-                [cityLine("dresden", id: "city-dresden"), conflicting], into: store, folder: folder,
-                name: "conflict.jsonl")
+                [cityLine("dresden", id: "city-dresden"), conflicting],
+                into: store,
+                folder: folder,
+                name: "conflict.jsonl"
+            )
             #expect(result.status == 1)
             #expect(result.errorLines.count == 1, "stderr: \(result.standardError)")
             #expect(result.standardError.contains("city-aachen"), "stderr: \(result.standardError)")
@@ -130,14 +143,22 @@ struct FoundationTests {
         try withTemporaryDirectory { folder in
             let store = folder + "/kb"
             let line = cityLine("aachen", id: "city-aachen", at: "2014-01-01")
-            let (same, _) = try importLines([line, cityLine("bonn"), line], into: store, folder: folder, name: "same.jsonl")
+            let (same, _) = try importLines(
+                [line, cityLine("bonn"), line],
+                into: store,
+                folder: folder,
+                name: "same.jsonl"
+            )
             #expect(same.status == 0, "stderr: \(same.standardError)")
             #expect(try counts(same) == (2, 1))
             let before = try exportBytes(store: store)
 
             let (other, path) = try importLines(
-                [cityLine("celle", id: "city-celle"), cityLine("dresden", id: "city-celle")], into: store,
-                folder: folder, name: "other.jsonl")
+                [cityLine("celle", id: "city-celle"), cityLine("dresden", id: "city-celle")],
+                into: store,
+                folder: folder,
+                name: "other.jsonl"
+            )
             #expect(other.status == 1)
             #expect(other.errorLines.count == 1, "stderr: \(other.standardError)")
             #expect(other.standardError.contains("\(path):2"), "stderr: \(other.standardError)")
@@ -152,14 +173,20 @@ struct FoundationTests {
             let store = folder + "/kb"
             let id = String(repeating: "🚲", count: 128)
             let (first, path) = try importLines(
-                [cityLine("aachen", id: id, at: "2014-01-01")], into: store, folder: folder)
+                [cityLine("aachen", id: id, at: "2014-01-01")],
+                into: store,
+                folder: folder
+            )
             #expect(first.status == 0, "stderr: \(first.standardError)")
             let again = try runSCKB(["import", path, "--store", store, "--format", "json"])
             #expect(try counts(again) == (0, 1))
             let before = try exportBytes(store: store)
             let (other, _) = try importLines(
-                [cityLine("aachen", name: "Aix", id: id, at: "2014-01-01")], into: store, folder: folder,
-                name: "other.jsonl")
+                [cityLine("aachen", name: "Aix", id: id, at: "2014-01-01")],
+                into: store,
+                folder: folder,
+                name: "other.jsonl"
+            )
             #expect(other.status == 1)
             #expect(try exportBytes(store: store) == before)
             #expect(try exportedEvents(store).first?["id"] as? String == id)
@@ -175,7 +202,9 @@ struct FoundationTests {
 
     @Test(
         "a bad line 7 of 10 names FILE:7 and leaves the store as it was",
-        arguments: [false, true], badSeventhLines)
+        arguments: [false, true],
+        badSeventhLines
+    )
     func badLineSevenLeavesStoreUnchanged(storeHasEvents: Bool, badLine: String) throws {
         try withTemporaryDirectory { folder in
             let store = folder + "/kb"
@@ -234,7 +263,9 @@ struct FoundationTests {
         solutionLine("bike-sharing", id: "solution-bike-sharing", at: "2014-01-01"),
         eventLine(
             "DemonstrationReported",
-            ["demonstration": "aachen-bikes", "solution": "bike-sharing", "city": "aachen"], at: "2015-01-01"),
+            ["demonstration": "aachen-bikes", "solution": "bike-sharing", "city": "aachen"],
+            at: "2015-01-01"
+        ),
     ]
 
     static let refusals: [(fault: String, line: String, named: String)] = [
@@ -254,8 +285,10 @@ struct FoundationTests {
         (
             "number with exponent",
             eventLine(
-                "ImpactReported", ["demonstration": "aachen-bikes", "kpi": "smart_meters", "value": RawJSON("1e3")],
-                at: "2016-01-01"),
+                "ImpactReported",
+                ["demonstration": "aachen-bikes", "kpi": "smart_meters", "value": RawJSON("1e3")],
+                at: "2016-01-01"
+            ),
             "1e3"
         ),
         (
@@ -263,14 +296,18 @@ struct FoundationTests {
             eventLine(
                 "ImpactReported",
                 ["demonstration": "aachen-bikes", "kpi": "floor_area_m2", "value": RawJSON("12.505")],
-                at: "2016-01-01"),
+                at: "2016-01-01"
+            ),
             "12.505"
         ),
         ("id longer than 128 characters", cityLine("bonn", id: String(repeating: "i", count: 129)), "id"),
         (
             "actor that is an e-mail address",
             eventLine(
-                "CityRegistered", ["city": "bonn", "name": "Bonn", "country": "DE"], actor: "someone@example.org"),
+                "CityRegistered",
+                ["city": "bonn", "name": "Bonn", "country": "DE"],
+                actor: "someone@example.org"
+            ),
             "someone@example.org"
         ),
     ]
@@ -282,7 +319,11 @@ struct FoundationTests {
             try populate(store, folder: folder, with: Self.refusalSetup)
             let before = try exportBytes(store: store)
             let (result, path) = try importLines(
-                [cityLine("dresden"), line], into: store, folder: folder, name: "faulty.jsonl")
+                [cityLine("dresden"), line],
+                into: store,
+                folder: folder,
+                name: "faulty.jsonl"
+            )
             #expect(result.status == 1, "\(fault): status \(result.status)")
             #expect(result.errorLines.count == 1, "\(fault): stderr: \(result.standardError)")
             #expect(result.standardError.contains("\(path):2"), "\(fault): stderr: \(result.standardError)")
@@ -293,7 +334,10 @@ struct FoundationTests {
 
     @Test(
         "usage errors exit 2 with one stderr line and create no store",
-        arguments: [["append"], ["append", "NoSuchType"], ["append", "CityRegistered", "city"], ["log", "--limit", "x"]])
+        arguments: [
+            ["append"], ["append", "NoSuchType"], ["append", "CityRegistered", "city"], ["log", "--limit", "x"],
+        ]
+    )
     func usageErrorsExitWith2(arguments: [String]) throws {
         try withTemporaryDirectory { folder in
             let store = folder + "/kb"
@@ -324,30 +368,45 @@ struct FoundationTests {
             let first = folder + "/first"
             let second = folder + "/second"
             try populate(
-                first, folder: folder,
+                first,
+                folder: folder,
                 with: [
                     cityLine("leipzig", name: "Leipzig", id: "city-leipzig", at: "2014-05-01T10:00:00+02:00"),
                     cityLine("lodz", name: "Łódź", country: "PL", id: "city-lodz"),
                     eventLine(
                         "ProjectRegistered",
-                        ["project": "triangulum", "name": "Triangulum", "call": "SCC-01-2014", "start": "2015-02-01",
-                         "end": "2020-01-31"],
-                        id: "project-triangulum", at: "2015-01-15", actor: "secretariat",
-                        source: "https://cordis.europa.eu/project/id/646578"),
+                        [
+                            "project": "triangulum", "name": "Triangulum", "call": "SCC-01-2014", "start": "2015-02-01",
+                            "end": "2020-01-31",
+                        ],
+                        id: "project-triangulum",
+                        at: "2015-01-15",
+                        actor: "secretariat",
+                        source: "https://cordis.europa.eu/project/id/646578"
+                    ),
                     eventLine(
-                        "CityJoinedProject", ["city": "leipzig", "project": "triangulum", "role": "fellow"],
-                        at: "2015-02-01"),
+                        "CityJoinedProject",
+                        ["city": "leipzig", "project": "triangulum", "role": "fellow"],
+                        at: "2015-02-01"
+                    ),
                     solutionLine("e-bus", name: "Electric buses \"Linie 1\" \\ night", at: "2015-03-01"),
                     eventLine(
                         "DemonstrationReported",
-                        ["demonstration": "leipzig-e-bus", "solution": "e-bus", "city": "leipzig",
-                         "project": "triangulum"],
-                        at: "2016-06-30T23:30:00-01:00"),
+                        [
+                            "demonstration": "leipzig-e-bus", "solution": "e-bus", "city": "leipzig",
+                            "project": "triangulum",
+                        ],
+                        at: "2016-06-30T23:30:00-01:00"
+                    ),
                     eventLine(
                         "ImpactReported",
                         ["demonstration": "leipzig-e-bus", "kpi": "floor_area_m2", "value": RawJSON("12.50")],
-                        at: "2017-01-01", actor: "secretariat"),
-                ], name: "first.jsonl")
+                        at: "2017-01-01",
+                        actor: "secretariat"
+                    ),
+                ],
+                name: "first.jsonl"
+            )
             let exported = try runSCKB(["export", "--store", first])
             try #require(exported.status == 0, "export: \(exported.standardError)")
             let exportPath = folder + "/export.jsonl"
@@ -417,8 +476,10 @@ struct FoundationTests {
         try withTemporaryDirectory { folder in
             let store = folder + "/kb"
             try populate(
-                store, folder: folder,
-                with: Self.threeCities + [projectLine("triangulum"), projectLine("ruggedised"), solutionLine("e-bus")])
+                store,
+                folder: folder,
+                with: Self.threeCities + [projectLine("triangulum"), projectLine("ruggedised"), solutionLine("e-bus")]
+            )
             let result = try runSCKB(["stats", "--store", store, "--format", "json"])
             #expect(result.status == 0, "stderr: \(result.standardError)")
             let stats = try jsonObject(result.standardOutput)
@@ -441,7 +502,11 @@ struct FoundationTests {
         cityLine("aachen", at: "2014-01-01"),
         cityLine("bonn", at: "2014-01-01"),
         projectLine("triangulum", at: "2014-06-01"),
-        eventLine("CityJoinedProject", ["city": "aachen", "project": "triangulum", "role": "lighthouse"], at: "2015-01-01"),
+        eventLine(
+            "CityJoinedProject",
+            ["city": "aachen", "project": "triangulum", "role": "lighthouse"],
+            at: "2015-01-01"
+        ),
         cityLine("celle", at: "2014-01-01"),
         eventLine("CityJoinedProject", ["city": "bonn", "project": "triangulum", "role": "fellow"], at: "2015-01-01"),
         solutionLine("e-bus", at: "2014-01-01"),
@@ -528,17 +593,24 @@ struct FoundationTests {
             #expect(!Self.hasRawControlCharacter(log.standardOutput), "log: \(log.standardOutput.debugDescription)")
 
             let (refused, _) = try importLines(
-                [cityLine("bad\u{1B}[2J", name: "X")], into: store, folder: folder, name: "bad.jsonl")
+                [cityLine("bad\u{1B}[2J", name: "X")],
+                into: store,
+                folder: folder,
+                name: "bad.jsonl"
+            )
             #expect(refused.status == 1)
             #expect(refused.errorLines.count == 1)
             #expect(
-                !Self.hasRawControlCharacter(refused.standardError), "stderr: \(refused.standardError.debugDescription)")
+                !Self.hasRawControlCharacter(refused.standardError),
+                "stderr: \(refused.standardError.debugDescription)"
+            )
         }
     }
 
     @Test(
         "control characters in a rejected option value never reach standard error raw",
-        arguments: [["log", "--entity", "x\u{1B}[31m"], ["export", "--until", "\u{1B}[2J"]])
+        arguments: [["log", "--entity", "x\u{1B}[31m"], ["export", "--until", "\u{1B}[2J"]]
+    )
     func controlCharactersInOptionValuesAreEscaped(arguments: [String]) throws {
         try withTemporaryDirectory { folder in
             let store = folder + "/kb"
@@ -547,22 +619,31 @@ struct FoundationTests {
             #expect(result.status == 2)
             #expect(result.errorLines.count == 1, "stderr: \(result.standardError.debugDescription)")
             #expect(
-                !Self.hasRawControlCharacter(result.standardError), "stderr: \(result.standardError.debugDescription)")
+                !Self.hasRawControlCharacter(result.standardError),
+                "stderr: \(result.standardError.debugDescription)"
+            )
         }
     }
 
     @Test(
-        "control characters in a file name never reach standard error raw when the file is refused")
+        "control characters in a file name never reach standard error raw when the file is refused"
+    )
     func controlCharactersInFileNamesAreEscaped() throws {
         try withTemporaryDirectory { folder in
             let store = folder + "/kb"
             let (result, _) = try importLines(
-                [#"{"type":1}"#], into: store, folder: folder, name: "bad\u{1B}[31m.jsonl")
+                [#"{"type":1}"#],
+                into: store,
+                folder: folder,
+                name: "bad\u{1B}[31m.jsonl"
+            )
             #expect(result.status == 1)
             #expect(result.errorLines.count == 1, "stderr: \(result.standardError.debugDescription)")
             #expect(result.standardError.contains(".jsonl:1"), "stderr: \(result.standardError.debugDescription)")
             #expect(
-                !Self.hasRawControlCharacter(result.standardError), "stderr: \(result.standardError.debugDescription)")
+                !Self.hasRawControlCharacter(result.standardError),
+                "stderr: \(result.standardError.debugDescription)"
+            )
         }
     }
 
@@ -574,7 +655,9 @@ struct FoundationTests {
             let store = folder + "/nested/kb"
             let result: RunResult
             if creatingCommand == "append" {
-                result = try runSCKB(["append", "CityRegistered", "city=aachen", "name=Aachen", "country=DE", "--store", store])
+                result = try runSCKB([
+                    "append", "CityRegistered", "city=aachen", "name=Aachen", "country=DE", "--store", store,
+                ])
             } else {
                 result = try importLines([cityLine("aachen")], into: store, folder: folder).result
             }
@@ -592,7 +675,8 @@ struct FoundationTests {
 
     @Test(
         "sckb --help and each command's --help show an example",
-        arguments: [[], ["append"], ["import"], ["export"], ["log"], ["stats"]])
+        arguments: [[], ["append"], ["import"], ["export"], ["log"], ["stats"]]
+    )
     func helpShowsExample(command: [String]) throws {
         let result = try runSCKB(command + ["--help"])
         #expect(result.status == 0)

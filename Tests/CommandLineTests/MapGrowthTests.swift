@@ -6,7 +6,8 @@ import Testing
 struct MapGrowthTests {
     @Test(
         "50,000 events imported in one file into a store that starts with a 64 KiB map all arrive",
-        .timeLimit(.minutes(5)))
+        .timeLimit(.minutes(5))
+    )
     func largeImportGrowsTheMap() throws {
         try withTemporaryDirectory { folder in
             let store = folder + "/kb"
@@ -23,11 +24,16 @@ struct MapGrowthTests {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
 
             let environment = ["SCKB_INITIAL_MAP_SIZE": "65536"]
-            let imported = try runSCKB(["import", path, "--store", store, "--format", "json"], environment: environment)
+            let imported = try runSCKB(
+                ["import", path, "--store", store, "--format", "json"],
+                environment: environment
+            )
             #expect(imported.status == 0, "import: \(imported.standardError)")
             #expect(imported.standardError.isEmpty, "import: \(imported.standardError)")
-            #expect(imported.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-                == #"{"appended":50000,"skipped":0}"#)
+            #expect(
+                imported.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+                    == #"{"appended":50000,"skipped":0}"#
+            )
 
             let stats = try runSCKB(["stats", "--store", store, "--format", "json"], environment: environment)
             #expect(stats.status == 0, "stats: \(stats.standardError)")

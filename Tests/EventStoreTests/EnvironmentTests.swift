@@ -51,7 +51,9 @@ final class ManualClock: @unchecked Sendable {
 /// Runs `body` with the path of a store folder that does not exist yet, inside a temporary folder deleted afterwards.
 func withTemporaryStorePath<T>(_ body: (String) throws -> T) throws -> T {
     let base = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "sckb-eventstore-\(UUID().uuidString)", isDirectory: true)
+        "sckb-eventstore-\(UUID().uuidString)",
+        isDirectory: true
+    )
     try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: base) }
     return try body(base.path + "/store")
@@ -82,17 +84,21 @@ func records(of environment: Environment) throws -> [(position: UInt64, hash: [U
             let secondKey = Position.key(second)
             #expect(
                 firstKey.lexicographicallyPrecedes(secondKey) == (first < second),
-                "\(first) vs \(second): keys \(firstKey) and \(secondKey)")
+                "\(first) vs \(second): keys \(firstKey) and \(secondKey)"
+            )
             #expect(firstKey.count == 8)
             let decoded = firstKey.withUnsafeBytes { Position(key: $0) }
             #expect(decoded == Position(first))
         }
     }
 
-    @Test("neighbouring positions and the extremes sort as numbers", arguments: [
-        (UInt64(0), UInt64(1)), (255, 256), (65_535, 65_536), (UInt64(UInt32.max), UInt64(UInt32.max) + 1),
-        (UInt64.max - 1, UInt64.max),
-    ])
+    @Test(
+        "neighbouring positions and the extremes sort as numbers",
+        arguments: [
+            (UInt64(0), UInt64(1)), (255, 256), (65_535, 65_536), (UInt64(UInt32.max), UInt64(UInt32.max) + 1),
+            (UInt64.max - 1, UInt64.max),
+        ]
+    )
     func boundaryKeysSort(smaller: UInt64, larger: UInt64) {
         #expect(Position.key(smaller).lexicographicallyPrecedes(Position.key(larger)))
         #expect(!Position.key(larger).lexicographicallyPrecedes(Position.key(smaller)))
@@ -108,15 +114,21 @@ func records(of environment: Environment) throws -> [(position: UInt64, hash: [U
             // Some appends in one transaction, the rest one per transaction.
             try environment.write { transaction in
                 for index in 1...5 {
-                    heads.append(try transaction.append(id: "event-\(index)") { position, _ in
-                        Array("event \(position.rawValue) of \(index)".utf8)
-                    })
+                    heads.append(
+                        try transaction.append(id: "event-\(index)") { position, _ in
+                            Array("event \(position.rawValue) of \(index)".utf8)
+                        }
+                    )
                 }
             }
             for index in 6...12 {
-                heads.append(try environment.write { transaction in
-                    try transaction.append(id: nil) { position, _ in Array("event \(position.rawValue) of \(index)".utf8) }
-                })
+                heads.append(
+                    try environment.write { transaction in
+                        try transaction.append(id: nil) { position, _ in
+                            Array("event \(position.rawValue) of \(index)".utf8)
+                        }
+                    }
+                )
             }
             #expect(heads.map(\.position.rawValue) == Array(1...12))
 
@@ -194,9 +206,11 @@ func records(of environment: Environment) throws -> [(position: UInt64, hash: [U
             #expect(environment.mapSize >= 4_000_000)
             let stored = try records(of: environment)
             #expect(stored.map(\.position) == Array(1...UInt64(count)))
-            #expect(stored.allSatisfy { record in
-                record.bytes == [UInt8](repeating: UInt8(truncatingIfNeeded: record.position), count: 10_000)
-            })
+            #expect(
+                stored.allSatisfy { record in
+                    record.bytes == [UInt8](repeating: UInt8(truncatingIfNeeded: record.position), count: 10_000)
+                }
+            )
         }
     }
 
@@ -289,8 +303,10 @@ func records(of environment: Environment) throws -> [(position: UInt64, hash: [U
         ([10], true, [[10]]),
     ]
 
-    @Test("scan(_:from:reverse:) starts at the first key at or after start, or in reverse at the last at or before it",
-          arguments: scans)
+    @Test(
+        "scan(_:from:reverse:) starts at the first key at or after start, or in reverse at the last at or before it",
+        arguments: scans
+    )
     func scanSemantics(start: [UInt8]?, reverse: Bool, visited: [[UInt8]]) throws {
         try withScanTable { environment, table in
             let keys = try environment.read { transaction in
@@ -327,7 +343,8 @@ func records(of environment: Environment) throws -> [(position: UInt64, hash: [U
     func timestampRoundTrip() throws {
         var generator = SeededGenerator(seed: 1970)
         let earliest = Timestamp(startOf: try #require(CivilDate(year: 1, month: 1, day: 1))).secondsSince1970
-        let latest = Timestamp(startOf: try #require(CivilDate(year: 9999, month: 12, day: 31))).secondsSince1970
+        let latest =
+            Timestamp(startOf: try #require(CivilDate(year: 9999, month: 12, day: 31))).secondsSince1970
             + 86_399
         for _ in 0..<5000 {
             let seconds = Int64.random(in: earliest...latest, using: &generator)
@@ -359,7 +376,8 @@ func records(of environment: Environment) throws -> [(position: UInt64, hash: [U
         arguments: [
             "2020-01-01T10:00:00+02:00", "2020-01-01T24:00:00Z", "2020-01-01T10:60:00Z", "2020-01-01T10:00:60Z",
             "2020-01-01 10:00:00Z", "2020-01-01T10:00:00.5Z", "2020-02-30T10:00:00Z", "2020-01-01", "",
-        ])
+        ]
+    )
     func timestampRejects(text: String) {
         #expect(Timestamp(rfc3339: text) == nil)
     }
@@ -411,8 +429,11 @@ func records(of environment: Environment) throws -> [(position: UInt64, hash: [U
 
     @Test(
         "CivilDate(iso:) refuses anything but a valid YYYY-MM-DD",
-        arguments: ["2021-02-30", "2021-04-31", "2021-13-01", "2021-00-10", "2021-01-00", "0000-01-01", "2021-1-01",
-                    "21-01-01", "2021/01/01", "2021-01-01T00:00:00Z", "", "２０２１-01-01"])
+        arguments: [
+            "2021-02-30", "2021-04-31", "2021-13-01", "2021-00-10", "2021-01-00", "0000-01-01", "2021-1-01",
+            "21-01-01", "2021/01/01", "2021-01-01T00:00:00Z", "", "２０２１-01-01",
+        ]
+    )
     func civilDateRejects(text: String) {
         #expect(CivilDate(iso: text) == nil)
     }

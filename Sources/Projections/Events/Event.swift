@@ -92,7 +92,8 @@ public struct Event: Sendable, Equatable {
     public static func checkedTime(_ text: String) throws(InputError) -> ValidTime {
         guard let time = ValidTime(parsing: text) else {
             throw InputError(
-                "'at' '\(SafeText.escaped(text))' is not a date (YYYY-MM-DD) or an RFC 3339 date-time with a zone")
+                "'at' '\(SafeText.escaped(text))' is not a date (YYYY-MM-DD) or an RFC 3339 date-time with a zone"
+            )
         }
         return time
     }

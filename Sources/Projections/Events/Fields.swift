@@ -56,7 +56,9 @@ public struct FieldReader {
         let text = try string(field, value)
         guard let slug = Slug(rawValue: text) else {
             throw failure(
-                field, "'\(SafeText.escaped(text))' is not a slug ([a-z0-9]+(-[a-z0-9]+)*, at most 64 characters)")
+                field,
+                "'\(SafeText.escaped(text))' is not a slug ([a-z0-9]+(-[a-z0-9]+)*, at most 64 characters)"
+            )
         }
         return slug
     }
@@ -122,14 +124,20 @@ public struct FieldReader {
     }
 
     /// A required value from a closed set.
-    public mutating func choice<Value: Vocabulary>(_ field: String, as: Value.Type = Value.self) throws(InputError)
+    public mutating func choice<Value: Vocabulary>(
+        _ field: String,
+        as: Value.Type = Value.self
+    ) throws(InputError)
         -> Value
     {
         try choice(field, require(field))
     }
 
     /// An optional value from a closed set.
-    public mutating func optionalChoice<Value: Vocabulary>(_ field: String, as: Value.Type = Value.self)
+    public mutating func optionalChoice<Value: Vocabulary>(
+        _ field: String,
+        as: Value.Type = Value.self
+    )
         throws(InputError) -> Value?
     {
         guard let value = try take(field) else { return nil }

@@ -88,7 +88,9 @@ public struct SyntheticLog {
         func emit(_ type: EventType, _ data: String) throws {
             let day = CivilDate(daysSince1970: startDay + Int64(written) * span / Int64(max(count, 1)))
             line.removeAll(keepingCapacity: true)
-            line.append(contentsOf: "{\"id\":\"g\(seed)-\(written + 1)\",\"type\":\"\(type.rawValue)\",\"at\":\"\(day)\"".utf8)
+            line.append(
+                contentsOf: "{\"id\":\"g\(seed)-\(written + 1)\",\"type\":\"\(type.rawValue)\",\"at\":\"\(day)\"".utf8
+            )
             line.append(contentsOf: ",\"actor\":\"generator\",\"data\":{\(data)}}".utf8)
             written += 1
             try body(line)
@@ -101,13 +103,19 @@ public struct SyntheticLog {
         let setup = projectCount + cityCount * 2 + solutionCount + meetingCount
         guard setup < count else {
             for index in 0..<count {
-                try emit(.cityRegistered, "\"city\":\"city-\(index + 1)\",\"name\":\"City \(index + 1)\",\"country\":\"DE\"")
+                try emit(
+                    .cityRegistered,
+                    "\"city\":\"city-\(index + 1)\",\"name\":\"City \(index + 1)\",\"country\":\"DE\""
+                )
             }
             return
         }
         for index in 0..<projectCount {
             projects.append(Project(id: "project-\(index + 1)"))
-            try emit(.projectRegistered, "\"project\":\"project-\(index + 1)\",\"name\":\"Lighthouse project \(index + 1)\",\"call\":\"SCC-01-20\(15 + index % 6)\"")
+            try emit(
+                .projectRegistered,
+                "\"project\":\"project-\(index + 1)\",\"name\":\"Lighthouse project \(index + 1)\",\"call\":\"SCC-01-20\(15 + index % 6)\""
+            )
         }
         for index in 0..<cityCount {
             let name = Self.names[index % Self.names.count] + " \(index + 1)"
@@ -118,14 +126,20 @@ public struct SyntheticLog {
             let role = projects[project].members.count < 3 ? "lighthouse" : "fellow"
             projects[project].members.append(index)
             cities[index].projects.append(project)
-            try emit(.cityJoinedProject, "\"city\":\"city-\(index + 1)\",\"project\":\"\(projects[project].id)\",\"role\":\"\(role)\"")
+            try emit(
+                .cityJoinedProject,
+                "\"city\":\"city-\(index + 1)\",\"project\":\"\(projects[project].id)\",\"role\":\"\(role)\""
+            )
         }
         for index in 0..<solutionCount {
             solutions.append("solution-\(index + 1)")
             holders.append([])
             holderSets.append([])
             let area = Self.areas[index % Self.areas.count]
-            try emit(.solutionCatalogued, "\"solution\":\"solution-\(index + 1)\",\"name\":\"Solution \(index + 1)\",\"area\":\"\(area)\"")
+            try emit(
+                .solutionCatalogued,
+                "\"solution\":\"solution-\(index + 1)\",\"name\":\"Solution \(index + 1)\",\"area\":\"\(area)\""
+            )
         }
         // Every solution is demonstrated once, so replications always have a source.
         for index in 0..<solutionCount where written < count - meetingCount {
@@ -135,7 +149,10 @@ public struct SyntheticLog {
             demonstrations.append(id)
             holders[index].append(city)
             holderSets[index].insert(city)
-            try emit(.demonstrationReported, "\"demonstration\":\"\(id)\",\"solution\":\"\(solutions[index])\",\"city\":\"\(cities[city].id)\",\"project\":\"\(projects[project].id)\"")
+            try emit(
+                .demonstrationReported,
+                "\"demonstration\":\"\(id)\",\"solution\":\"\(solutions[index])\",\"city\":\"\(cities[city].id)\",\"project\":\"\(projects[project].id)\""
+            )
         }
         var retractionsLeft = retractionCount
         var nextRetraction = count / (retractionCount + 1)
@@ -145,7 +162,10 @@ public struct SyntheticLog {
                 let target = impacts.remove(at: Int(random.next() % UInt64(impacts.count)))
                 retractionsLeft -= 1
                 nextRetraction += count / (retractionCount + 1)
-                try emit(.eventRetracted, "\"position\":\(target),\"reason\":\"Figure withdrawn by the city after review\"")
+                try emit(
+                    .eventRetracted,
+                    "\"position\":\(target),\"reason\":\"Figure withdrawn by the city after review\""
+                )
                 continue
             }
             switch roll {
@@ -158,16 +178,24 @@ public struct SyntheticLog {
                     holders[solution].append(city)
                     holderSets[solution].insert(city)
                     openPlans[[solution, city]] = nil
-                    try emit(.demonstrationReported, "\"demonstration\":\"\(id)\",\"solution\":\"\(solutions[solution])\",\"city\":\"\(cities[city].id)\",\"project\":\"\(projects[project].id)\"")
+                    try emit(
+                        .demonstrationReported,
+                        "\"demonstration\":\"\(id)\",\"solution\":\"\(solutions[solution])\",\"city\":\"\(cities[city].id)\",\"project\":\"\(projects[project].id)\""
+                    )
                     continue
                 }
             case 15..<45:
                 if !demonstrations.isEmpty {
                     let demonstration = demonstrations[Int(random.next() % UInt64(demonstrations.count))]
                     let kpi = Self.kpis[Int(random.next() % UInt64(Self.kpis.count))]
-                    let value = kpi.isPercentage ? "\(random.next() % 90 + 1).\(random.next() % 100)" : "\(random.next() % 5000 + 1)"
+                    let value =
+                        kpi.isPercentage
+                        ? "\(random.next() % 90 + 1).\(random.next() % 100)" : "\(random.next() % 5000 + 1)"
                     impacts.append(written + 1)
-                    try emit(.impactReported, "\"demonstration\":\"\(demonstration)\",\"kpi\":\"\(kpi.rawValue)\",\"value\":\(value)")
+                    try emit(
+                        .impactReported,
+                        "\"demonstration\":\"\(demonstration)\",\"kpi\":\"\(kpi.rawValue)\",\"value\":\(value)"
+                    )
                     continue
                 }
             case 45..<55, 55..<65:
@@ -179,13 +207,19 @@ public struct SyntheticLog {
                 let project = cities[city].projects.first.map { ",\"project\":\"\(projects[$0].id)\"" } ?? ""
                 if roll < 55 {
                     guard openPlans[[solution, city], default: []].insert(from).inserted else { break }
-                    try emit(.replicationPlanned, "\"solution\":\"\(solutions[solution])\",\"city\":\"\(cities[city].id)\",\"from\":\"\(cities[from].id)\"\(project)")
+                    try emit(
+                        .replicationPlanned,
+                        "\"solution\":\"\(solutions[solution])\",\"city\":\"\(cities[city].id)\",\"from\":\"\(cities[from].id)\"\(project)"
+                    )
                 } else {
                     let funding = ["action-grant", "scale-grant", "project", "own", "other"][Int(random.next() % 5)]
                     holders[solution].append(city)
                     holderSets[solution].insert(city)
                     openPlans[[solution, city]] = nil
-                    try emit(.solutionReplicated, "\"solution\":\"\(solutions[solution])\",\"city\":\"\(cities[city].id)\",\"from\":\"\(cities[from].id)\"\(project),\"funding\":\"\(funding)\"")
+                    try emit(
+                        .solutionReplicated,
+                        "\"solution\":\"\(solutions[solution])\",\"city\":\"\(cities[city].id)\",\"from\":\"\(cities[from].id)\"\(project),\"funding\":\"\(funding)\""
+                    )
                 }
                 continue
             case 65..<72:
@@ -208,7 +242,10 @@ public struct SyntheticLog {
                 let on = today()
                 meetings.append(Meeting(id: "meeting-\(index + 1)", isPhysical: physical, year: on.year))
                 let kind = ["networking", "co-creation", "advocacy"][index % 3]
-                try emit(.meetingScheduled, "\"meeting\":\"meeting-\(index + 1)\",\"kind\":\"\(kind)\",\"format\":\"\(physical ? "physical" : "virtual")\",\"on\":\"\(on)\",\"place\":\"\(Self.names[index % Self.names.count])\"")
+                try emit(
+                    .meetingScheduled,
+                    "\"meeting\":\"meeting-\(index + 1)\",\"kind\":\"\(kind)\",\"format\":\"\(physical ? "physical" : "virtual")\",\"on\":\"\(on)\",\"place\":\"\(Self.names[index % Self.names.count])\""
+                )
                 continue
             case 74..<84:
                 guard let meeting = meetings.indices.last.map({ max(0, $0 - Int(random.next() % 3)) }),
@@ -228,7 +265,10 @@ public struct SyntheticLog {
                 guard used.trips < 2, used.total + amount <= 900 else { break }
                 cities[city].travel[year] = (used.trips + 1, used.total + amount)
                 cities[city].travelled.insert(meeting)
-                try emit(.travelContributionGranted, "\"city\":\"\(cities[city].id)\",\"meeting\":\"\(meetings[meeting].id)\",\"amount_eur\":\(amount)")
+                try emit(
+                    .travelContributionGranted,
+                    "\"city\":\"\(cities[city].id)\",\"meeting\":\"\(meetings[meeting].id)\",\"amount_eur\":\(amount)"
+                )
                 continue
             case 90..<92:
                 let project = Int(random.next() % UInt64(projectCount))
@@ -241,19 +281,28 @@ public struct SyntheticLog {
                 let solution = Int(random.next() % UInt64(solutionCount))
                 let city = Int(random.next() % UInt64(cityCount))
                 let programme = random.next() % 2 == 0 ? "action-grant" : "scale-grant"
-                try emit(.grantAwarded, "\"grant\":\"grant-\(written + 1)\",\"programme\":\"\(programme)\",\"city\":\"\(cities[city].id)\",\"solution\":\"\(solutions[solution])\",\"amount_eur\":\(random.next() % 45_000 + 5000)")
+                try emit(
+                    .grantAwarded,
+                    "\"grant\":\"grant-\(written + 1)\",\"programme\":\"\(programme)\",\"city\":\"\(cities[city].id)\",\"solution\":\"\(solutions[solution])\",\"amount_eur\":\(random.next() % 45_000 + 5000)"
+                )
                 continue
             default:
                 break
             }
             // Fallback, always valid: an impact report on a known demonstration, else a new city.
             guard !demonstrations.isEmpty else {
-                try emit(.cityRegistered, "\"city\":\"extra-city-\(written + 1)\",\"name\":\"Extra\",\"country\":\"DE\"")
+                try emit(
+                    .cityRegistered,
+                    "\"city\":\"extra-city-\(written + 1)\",\"name\":\"Extra\",\"country\":\"DE\""
+                )
                 continue
             }
             let demonstration = demonstrations[Int(random.next() % UInt64(demonstrations.count))]
             impacts.append(written + 1)
-            try emit(.impactReported, "\"demonstration\":\"\(demonstration)\",\"kpi\":\"citizens_engaged\",\"value\":\(random.next() % 900 + 1)")
+            try emit(
+                .impactReported,
+                "\"demonstration\":\"\(demonstration)\",\"kpi\":\"citizens_engaged\",\"value\":\(random.next() % 900 + 1)"
+            )
         }
     }
 }

@@ -144,7 +144,9 @@ public enum ImportSources {
             }
             var written = 0
             while written < count {
-                let result = chunk.withUnsafeBytes { write(descriptor, $0.baseAddress.map { $0 + written }, count - written) }
+                let result = chunk.withUnsafeBytes {
+                    write(descriptor, $0.baseAddress.map { $0 + written }, count - written)
+                }
                 guard result > 0 else {
                     unlink(path)
                     throw InputError("cannot spool standard input: \(String(cString: strerror(errno)))", at: "-")

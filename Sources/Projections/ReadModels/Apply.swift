@@ -25,15 +25,25 @@ extension ReadModels {
         case .cityRegistered(let data):
             try state.put(record(payload.object), forKey: Key.of(data.city), in: cities)
         case .cityJoinedProject(let data):
-            try state.put(record(["role": .string(data.role.rawValue)]), forKey: Key.of(data.project, data.city), in: roles)
-            try state.put(Record(["role": .string(data.role.rawValue)]), forKey: Key.of(data.city, data.project), in: cityRoles)
+            try state.put(
+                record(["role": .string(data.role.rawValue)]),
+                forKey: Key.of(data.project, data.city),
+                in: roles
+            )
+            try state.put(
+                Record(["role": .string(data.role.rawValue)]),
+                forKey: Key.of(data.city, data.project),
+                in: cityRoles
+            )
         case .solutionCatalogued(let data):
             try state.put(record(payload.object), forKey: Key.of(data.solution), in: solutions)
         case .demonstrationReported(let data):
             try state.put(record(payload.object), forKey: Key.of(data.demonstration), in: demonstrations)
             try state.put(
                 record(["how": "demonstrated", "demonstration": .string(data.demonstration.rawValue)]),
-                forKey: Key.of(data.solution, data.city) + [0] + recorded.position.key, in: adoptions)
+                forKey: Key.of(data.solution, data.city) + [0] + recorded.position.key,
+                in: adoptions
+            )
             try state.put([], forKey: Key.of(data.city, data.demonstration), in: demonstrationsByCity)
             try state.put([], forKey: Key.of(data.solution, data.demonstration), in: demonstrationsBySolution)
             if let project = data.project {
@@ -48,25 +58,45 @@ extension ReadModels {
             try applyImpact(data, record(["value": .number(data.value)]), position: recorded.position, to: state)
         case .replicationPlanned(let data):
             try state.put(
-                record(payload.object.adding("status", "open")), forKey: Key.of(data.solution, data.city, data.from),
-                in: plans)
+                record(payload.object.adding("status", "open")),
+                forKey: Key.of(data.solution, data.city, data.from),
+                in: plans
+            )
             try state.put(Key.of(data.solution, data.city, data.from), forKey: recorded.position.key, in: openPlans)
             try state.put([], forKey: Key.prefix(data.city) + recorded.position.key, in: plansByCity)
             try state.put([], forKey: Key.prefix(data.from) + recorded.position.key, in: plansByCity)
         case .solutionReplicated(let data):
             try state.put(
                 record(["how": "adopted", "from": .string(data.from.rawValue)]),
-                forKey: Key.of(data.solution, data.city) + [0] + recorded.position.key, in: adoptions)
+                forKey: Key.of(data.solution, data.city) + [0] + recorded.position.key,
+                in: adoptions
+            )
             try state.put(record(payload.object), forKey: recorded.position.key, in: replications)
-            try state.put(Record(["direction": "in"]), forKey: Key.prefix(data.city) + recorded.position.key, in: replicationsByCity)
-            try state.put(Record(["direction": "out"]), forKey: Key.prefix(data.from) + recorded.position.key, in: replicationsByCity)
+            try state.put(
+                Record(["direction": "in"]),
+                forKey: Key.prefix(data.city) + recorded.position.key,
+                in: replicationsByCity
+            )
+            try state.put(
+                Record(["direction": "out"]),
+                forKey: Key.prefix(data.from) + recorded.position.key,
+                in: replicationsByCity
+            )
             try state.put([], forKey: Key.prefix(data.solution) + recorded.position.key, in: replicationsBySolution)
             try closePlans(of: data, position: recorded.position, to: state)
         case .cityJoinedCCG(let data):
-            try state.put(record(["change": "joined"]), forKey: Key.prefix(data.city) + recorded.position.key, in: membershipEvents)
+            try state.put(
+                record(["change": "joined"]),
+                forKey: Key.prefix(data.city) + recorded.position.key,
+                in: membershipEvents
+            )
             try state.put(record([:]), forKey: Key.of(data.city), in: members)
         case .cityLeftCCG(let data):
-            try state.put(record(["change": "left"]), forKey: Key.prefix(data.city) + recorded.position.key, in: membershipEvents)
+            try state.put(
+                record(["change": "left"]),
+                forKey: Key.prefix(data.city) + recorded.position.key,
+                in: membershipEvents
+            )
             try state.removeValue(forKey: Key.of(data.city), in: members)
         case .meetingScheduled(let data):
             try state.put(record(payload.object), forKey: Key.of(data.meeting), in: meetings)
@@ -74,7 +104,8 @@ extension ReadModels {
             try state.put(record([:]), forKey: Key.of(data.meeting, data.city), in: attendance)
             try state.put([], forKey: Key.of(data.city, data.meeting), in: attendanceByCity)
         case .travelContributionGranted(let data):
-            let year = try state.record(Key.of(data.meeting), in: meetings)?.string("on").flatMap(CivilDate.init(iso:))?.year
+            let year = try state.record(Key.of(data.meeting), in: meetings)?.string("on").flatMap(CivilDate.init(iso:))?
+                .year
             var contribution = record(["amount_eur": .number(data.amount)])
             if let year { contribution["year"] = Record.integer(year) }
             try state.put(contribution, forKey: Key.of(data.city, data.meeting), in: travel)
@@ -84,8 +115,12 @@ extension ReadModels {
                 let trips = (used?.number("trips")?.integerValue ?? 0) + 1
                 let total = (used?.number("total")?.hundredths ?? 0) + data.amount.hundredths
                 try state.put(
-                    Record(["trips": Record.integer(Int(trips)), "total": .number(JSONNumber(validatedHundredths: total))]),
-                    forKey: key, in: travelYears)
+                    Record([
+                        "trips": Record.integer(Int(trips)), "total": .number(JSONNumber(validatedHundredths: total)),
+                    ]),
+                    forKey: key,
+                    in: travelYears
+                )
             }
         case .grantAwarded(let data):
             try state.put(record(payload.object), forKey: Key.of(data.grant), in: grants)
@@ -96,7 +131,9 @@ extension ReadModels {
     }
 
     private func applyImpact(
-        _ data: ImpactReported, _ report: Record, position: Position,
+        _ data: ImpactReported,
+        _ report: Record,
+        position: Position,
         to state: borrowing some KeyValueWriter & ~Copyable
     ) throws {
         let prefix = Key.of(data.demonstration.rawValue, data.kpi.rawValue) + [0]
@@ -109,12 +146,23 @@ extension ReadModels {
             if data.kpi.isPercentage {
                 if let previous {
                     try state.removeValue(
-                        forKey: Scope.maximumKey(scope, data.kpi, previous, data.demonstration), in: kpiMaxima)
+                        forKey: Scope.maximumKey(scope, data.kpi, previous, data.demonstration),
+                        in: kpiMaxima
+                    )
                 }
-                try state.put([], forKey: Scope.maximumKey(scope, data.kpi, data.value, data.demonstration), in: kpiMaxima)
+                try state.put(
+                    [],
+                    forKey: Scope.maximumKey(scope, data.kpi, data.value, data.demonstration),
+                    in: kpiMaxima
+                )
             } else {
-                try adjustSum(scope, data.kpi, by: data.value.hundredths - (previous?.hundredths ?? 0),
-                              reports: previous == nil ? 1 : 0, in: state)
+                try adjustSum(
+                    scope,
+                    data.kpi,
+                    by: data.value.hundredths - (previous?.hundredths ?? 0),
+                    reports: previous == nil ? 1 : 0,
+                    in: state
+                )
             }
         }
     }
@@ -122,7 +170,11 @@ extension ReadModels {
     /// Changes the sum of a summed KPI over a scope, with the number of demonstrations that report it; the entry
     /// exists exactly while at least one does, so an incremental change and a rebuild leave the same table.
     func adjustSum(
-        _ scope: String, _ kpi: KPI, by change: Int64, reports: Int, in state: borrowing some KeyValueWriter & ~Copyable
+        _ scope: String,
+        _ kpi: KPI,
+        by change: Int64,
+        reports: Int,
+        in state: borrowing some KeyValueWriter & ~Copyable
     ) throws {
         let key = Key.of(scope, kpi.rawValue)
         let current = try state.record(key, in: kpiSums)
@@ -134,11 +186,15 @@ extension ReadModels {
         }
         try state.put(
             Record(["value": .number(JSONNumber(validatedHundredths: sum)), "reports": Record.integer(count)]),
-            forKey: key, in: kpiSums)
+            forKey: key,
+            in: kpiSums
+        )
     }
 
     private func closePlans(
-        of replication: SolutionReplicated, position: Position, to state: borrowing some KeyValueWriter & ~Copyable
+        of replication: SolutionReplicated,
+        position: Position,
+        to state: borrowing some KeyValueWriter & ~Copyable
     ) throws {
         var closing: [([UInt8], Record)] = []
         try state.scan(plans, prefix: Key.of(replication.solution, replication.city) + [0]) { key, value in

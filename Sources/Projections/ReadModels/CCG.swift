@@ -22,9 +22,12 @@ extension ReadModels {
                 return true
             }
             list.append(
-                ["city": .string(city.rawValue), "name": record?["name"] ?? .null, "country": record?["country"] ?? .null,
-                 "since": membership["at"] ?? .null, "position": membership["position"] ?? .null,
-                 "meetings_attended": Record.integer(attended)])
+                [
+                    "city": .string(city.rawValue), "name": record?["name"] ?? .null,
+                    "country": record?["country"] ?? .null,
+                    "since": membership["at"] ?? .null, "position": membership["position"] ?? .null,
+                    "meetings_attended": Record.integer(attended),
+                ])
         }
         return ["members": .array(list)]
     }
@@ -42,10 +45,16 @@ extension ReadModels {
                 return true
             }
             list.append(
-                (on + meeting.rawValue,
-                 ["meeting": .string(meeting.rawValue), "kind": record["kind"] ?? .null,
-                  "format": record["format"] ?? .null, "on": record["on"] ?? .null, "place": record["place"] ?? .null,
-                  "attendees": .array(attendees)]))
+                (
+                    on + meeting.rawValue,
+                    [
+                        "meeting": .string(meeting.rawValue), "kind": record["kind"] ?? .null,
+                        "format": record["format"] ?? .null, "on": record["on"] ?? .null,
+                        "place": record["place"] ?? .null,
+                        "attendees": .array(attendees),
+                    ]
+                )
+            )
         }
         return ["meetings": .array(list.sorted { $0.0 < $1.0 }.map(\.1))]
     }
@@ -57,8 +66,12 @@ extension ReadModels {
             guard parts.count == 2, let record = Record(bytes: value) else { return true }
             if let year, record.number("year")?.integerValue != Int64(year) { return true }
             contributions.append(
-                ["city": .string(parts[0]), "meeting": .string(parts[1]), "amount_eur": record["amount_eur"] ?? .null,
-                 "year": record["year"] ?? .null, "at": record["at"] ?? .null, "position": record["position"] ?? .null])
+                [
+                    "city": .string(parts[0]), "meeting": .string(parts[1]),
+                    "amount_eur": record["amount_eur"] ?? .null,
+                    "year": record["year"] ?? .null, "at": record["at"] ?? .null,
+                    "position": record["position"] ?? .null,
+                ])
             return true
         }
         var totals: [JSONValue] = []
@@ -67,19 +80,28 @@ extension ReadModels {
             guard parts.count == 2, let record = Record(bytes: value) else { return true }
             if let year, parts[1] != String(year) { return true }
             totals.append(
-                ["city": .string(parts[0]), "year": Record.integer(Int(parts[1]) ?? 0),
-                 "trips": record["trips"] ?? .null, "total_eur": record["total"] ?? .null])
+                [
+                    "city": .string(parts[0]), "year": Record.integer(Int(parts[1]) ?? 0),
+                    "trips": record["trips"] ?? .null, "total_eur": record["total"] ?? .null,
+                ])
             return true
         }
         return ["contributions": .array(contributions), "totals": .array(totals)]
     }
 
-    func eligibility(city: String, meeting: String, amount: JSONNumber?, in state: borrowing some KeyValueReader & ~Copyable)
+    func eligibility(
+        city: String,
+        meeting: String,
+        amount: JSONNumber?,
+        in state: borrowing some KeyValueReader & ~Copyable
+    )
         throws -> Eligibility
     {
         var refusals: [String] = []
         if Slug(rawValue: city) == nil { refusals.append("'\(SafeText.escaped(city))' is not a city id (a slug)") }
-        if Slug(rawValue: meeting) == nil { refusals.append("'\(SafeText.escaped(meeting))' is not a meeting id (a slug)") }
+        if Slug(rawValue: meeting) == nil {
+            refusals.append("'\(SafeText.escaped(meeting))' is not a meeting id (a slug)")
+        }
         guard let citySlug = Slug(rawValue: city), let meetingSlug = Slug(rawValue: meeting) else {
             return Eligibility(isEligible: false, reasons: refusals)
         }
@@ -88,7 +110,8 @@ extension ReadModels {
         var reasons = ["city '\(citySlug)' is a CCG member"]
         if let project = try endedProject(of: citySlug, in: state) {
             reasons.append(
-                "city '\(citySlug)' is in project '\(project.string("project") ?? "?")', which has ended")
+                "city '\(citySlug)' is in project '\(project.string("project") ?? "?")', which has ended"
+            )
         }
         reasons.append("meeting '\(meetingSlug)' is a physical CCG meeting")
         reasons.append("city '\(citySlug)' has no travel contribution for meeting '\(meetingSlug)' yet")
@@ -98,7 +121,8 @@ extension ReadModels {
             let total = used?.number("total") ?? JSONNumber(integer: 0)
             reasons.append(
                 "city '\(citySlug)' has \(trips) of 2 trips and \(total) of 900 EUR in \(on.year)"
-                    + (amount.map { "; \($0) EUR is within the 450 EUR per trip" } ?? ""))
+                    + (amount.map { "; \($0) EUR is within the 450 EUR per trip" } ?? "")
+            )
         }
         return Eligibility(isEligible: true, reasons: reasons)
     }

@@ -8,7 +8,10 @@ public struct GraphNode: Sendable, Equatable {
     public var tier: Tier
 
     var json: JSONValue {
-        ["id": .string(id.rawValue), "name": .string(name), "country": .string(country), "tier": .string(tier.rawValue)]
+        [
+            "id": .string(id.rawValue), "name": .string(name), "country": .string(country),
+            "tier": .string(tier.rawValue),
+        ]
     }
 }
 
@@ -91,9 +94,16 @@ extension ReadModels {
             else { return true }
             edges.append(
                 GraphEdge(
-                    solution: solution, from: from, to: to, at: record.string("at") ?? "", position: position,
-                    funding: record.string("funding").flatMap(Funding.init(rawValue:)), project: record.slug("project"),
-                    status: .done))
+                    solution: solution,
+                    from: from,
+                    to: to,
+                    at: record.string("at") ?? "",
+                    position: position,
+                    funding: record.string("funding").flatMap(Funding.init(rawValue:)),
+                    project: record.slug("project"),
+                    status: .done
+                )
+            )
             return true
         }
         if filter.includesPlanned {
@@ -108,8 +118,16 @@ extension ReadModels {
                 else { continue }
                 edges.append(
                     GraphEdge(
-                        solution: solution, from: from, to: to, at: plan.string("at") ?? "", position: position,
-                        funding: nil, project: plan.slug("project"), status: .planned))
+                        solution: solution,
+                        from: from,
+                        to: to,
+                        at: plan.string("at") ?? "",
+                        position: position,
+                        funding: nil,
+                        project: plan.slug("project"),
+                        status: .planned
+                    )
+                )
             }
             edges.sort { $0.position < $1.position }
         }
@@ -132,8 +150,12 @@ extension ReadModels {
             let record = try state.record(Key.of(city), in: cities)
             nodes.append(
                 GraphNode(
-                    id: city, name: record?.string("name") ?? city.rawValue, country: record?.string("country") ?? "",
-                    tier: try tierOf(city, state)))
+                    id: city,
+                    name: record?.string("name") ?? city.rawValue,
+                    country: record?.string("country") ?? "",
+                    tier: try tierOf(city, state)
+                )
+            )
         }
         return ReplicationGraph(nodes: nodes, edges: kept)
     }

@@ -13,7 +13,11 @@ public struct ImpactTotals: Sendable, Equatable {
 }
 
 extension ReadModels {
-    func impactTotals(project: Slug?, city: Slug?, in state: borrowing some KeyValueReader & ~Copyable) throws
+    func impactTotals(
+        project: Slug?,
+        city: Slug?,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws
         -> ImpactTotals
     {
         if let project, let city {
@@ -37,7 +41,11 @@ extension ReadModels {
     }
 
     /// Totals for one city's demonstrations in one project, added up from their current reports.
-    private func combinedTotals(project: Slug, city: Slug, in state: borrowing some KeyValueReader & ~Copyable)
+    private func combinedTotals(
+        project: Slug,
+        city: Slug,
+        in state: borrowing some KeyValueReader & ~Copyable
+    )
         throws -> ImpactTotals
     {
         var chosen: [Slug] = []
@@ -49,16 +57,21 @@ extension ReadModels {
         var totals: [KPI: JSONNumber] = [:]
         var count = 0
         for demonstration in chosen {
-            guard try state.record(Key.of(demonstration), in: demonstrations)?.slug("project") == project else { continue }
+            guard try state.record(Key.of(demonstration), in: demonstrations)?.slug("project") == project else {
+                continue
+            }
             count += 1
             for kpi in KPI.allCases {
                 let prefix = Key.of(demonstration.rawValue, kpi.rawValue) + [0]
-                guard let value = try state.last(in: impacts, prefix: prefix).flatMap({ Record(bytes: $0.value) })?
-                    .number("value")
+                guard
+                    let value = try state.last(in: impacts, prefix: prefix).flatMap({ Record(bytes: $0.value) })?
+                        .number("value")
                 else { continue }
                 let current = totals[kpi]?.hundredths
                 totals[kpi] = JSONNumber(
-                    validatedHundredths: kpi.isPercentage ? max(current ?? 0, value.hundredths) : (current ?? 0) + value.hundredths)
+                    validatedHundredths: kpi.isPercentage
+                        ? max(current ?? 0, value.hundredths) : (current ?? 0) + value.hundredths
+                )
             }
         }
         return ImpactTotals(totals: totals, demonstrations: count)

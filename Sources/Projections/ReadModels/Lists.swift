@@ -9,13 +9,20 @@ extension ReadModels {
             var lighthouse = 0
             var fellow = 0
             try state.scan(roles, prefix: Key.prefix(project)) { _, value in
-                if Record(bytes: value)?.string("role") == Role.lighthouse.rawValue { lighthouse += 1 } else { fellow += 1 }
+                if Record(bytes: value)?.string("role") == Role.lighthouse.rawValue {
+                    lighthouse += 1
+                } else {
+                    fellow += 1
+                }
                 return true
             }
             list.append(
-                ["project": .string(project.rawValue), "name": record["name"] ?? .null, "start": record["start"] ?? .null,
-                 "end": record["end"] ?? .null, "ended": .bool(record["ended"] != nil),
-                 "lighthouse_cities": Record.integer(lighthouse), "fellow_cities": Record.integer(fellow)])
+                [
+                    "project": .string(project.rawValue), "name": record["name"] ?? .null,
+                    "start": record["start"] ?? .null,
+                    "end": record["end"] ?? .null, "ended": .bool(record["ended"] != nil),
+                    "lighthouse_cities": Record.integer(lighthouse), "fellow_cities": Record.integer(fellow),
+                ])
         }
         return ["projects": .array(list)]
     }
@@ -34,8 +41,11 @@ extension ReadModels {
                 return true
             }
             list.append(
-                ["city": .string(city.rawValue), "name": record["name"] ?? .null, "country": record["country"] ?? .null,
-                 "tier": .string(try tier(of: city, in: state).rawValue), "projects": .array(memberships)])
+                [
+                    "city": .string(city.rawValue), "name": record["name"] ?? .null,
+                    "country": record["country"] ?? .null,
+                    "tier": .string(try tier(of: city, in: state).rawValue), "projects": .array(memberships),
+                ])
         }
         return ["cities": .array(list)]
     }

@@ -11,7 +11,9 @@ public struct NotFound: Error, Sendable, CustomStringConvertible {
 extension ReadModels {
     /// What the record says about one city (keys documented in README.md).
     func cityProfile(_ city: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
-        guard let record = try state.record(Key.of(city), in: cities) else { throw NotFound(kind: "city", id: city.rawValue) }
+        guard let record = try state.record(Key.of(city), in: cities) else {
+            throw NotFound(kind: "city", id: city.rawValue)
+        }
         var projectsList: [JSONValue] = []
         try state.scan(cityRoles, prefix: Key.prefix(city)) { key, value in
             let parts = Key.parts(key)
@@ -25,8 +27,10 @@ extension ReadModels {
         for id in demonstrationIDs {
             guard let demonstration = try state.record(Key.of(id), in: demonstrations) else { continue }
             demonstrationList.append(
-                ["demonstration": .string(id.rawValue), "solution": demonstration["solution"] ?? .null,
-                 "project": demonstration["project"] ?? .null, "at": demonstration["at"] ?? .null])
+                [
+                    "demonstration": .string(id.rawValue), "solution": demonstration["solution"] ?? .null,
+                    "project": demonstration["project"] ?? .null, "at": demonstration["at"] ?? .null,
+                ])
         }
         var replicationsIn: [JSONValue] = []
         var replicationsOut: [JSONValue] = []
@@ -62,8 +66,10 @@ extension ReadModels {
                 let plan = try state.record(key, in: plans)
             else { continue }
             plansList.append(
-                ["solution": plan["solution"] ?? .null, "city": plan["city"] ?? .null, "from": plan["from"] ?? .null,
-                 "at": plan["at"] ?? .null, "position": Record.position(position)])
+                [
+                    "solution": plan["solution"] ?? .null, "city": plan["city"] ?? .null, "from": plan["from"] ?? .null,
+                    "at": plan["at"] ?? .null, "position": Record.position(position),
+                ])
         }
         let membership = try state.record(Key.of(city), in: members)
         let meetingsAttended = try state.ids(in: attendanceByCity, of: city).map { JSONValue.string($0.rawValue) }
@@ -72,8 +78,10 @@ extension ReadModels {
             let parts = Key.parts(key)
             if parts.count == 2, let contribution = Record(bytes: value) {
                 travelList.append(
-                    ["meeting": .string(parts[1]), "amount_eur": contribution["amount_eur"] ?? .null,
-                     "year": contribution["year"] ?? .null, "position": contribution["position"] ?? .null])
+                    [
+                        "meeting": .string(parts[1]), "amount_eur": contribution["amount_eur"] ?? .null,
+                        "year": contribution["year"] ?? .null, "position": contribution["position"] ?? .null,
+                    ])
             }
             return true
         }
@@ -82,8 +90,10 @@ extension ReadModels {
         for id in grantIDs {
             guard let grant = try state.record(Key.of(id), in: grants) else { continue }
             grantList.append(
-                ["grant": .string(id.rawValue), "programme": grant["programme"] ?? .null,
-                 "solution": grant["solution"] ?? .null, "amount_eur": grant["amount_eur"] ?? .null])
+                [
+                    "grant": .string(id.rawValue), "programme": grant["programme"] ?? .null,
+                    "solution": grant["solution"] ?? .null, "amount_eur": grant["amount_eur"] ?? .null,
+                ])
         }
         return [
             "city": .string(city.rawValue), "name": record["name"] ?? .null, "country": record["country"] ?? .null,
@@ -119,16 +129,20 @@ extension ReadModels {
             if role == Role.lighthouse.rawValue { lighthouse += 1 } else { fellow += 1 }
             let cityRecord = try state.record(Key.of(city), in: cities)
             cityList.append(
-                ["city": .string(city.rawValue), "name": cityRecord?["name"] ?? .null,
-                 "country": cityRecord?["country"] ?? .null, "role": .string(role)])
+                [
+                    "city": .string(city.rawValue), "name": cityRecord?["name"] ?? .null,
+                    "country": cityRecord?["country"] ?? .null, "role": .string(role),
+                ])
         }
         var demonstrationList: [JSONValue] = []
         let demonstrationIDs = try state.ids(in: demonstrationsByProject, of: project)
         for id in demonstrationIDs {
             guard let demonstration = try state.record(Key.of(id), in: demonstrations) else { continue }
             demonstrationList.append(
-                ["demonstration": .string(id.rawValue), "solution": demonstration["solution"] ?? .null,
-                 "city": demonstration["city"] ?? .null, "at": demonstration["at"] ?? .null])
+                [
+                    "demonstration": .string(id.rawValue), "solution": demonstration["solution"] ?? .null,
+                    "city": demonstration["city"] ?? .null, "at": demonstration["at"] ?? .null,
+                ])
         }
         let totals = try impactTotals(project: project, city: nil, in: state)
         return [
@@ -152,8 +166,10 @@ extension ReadModels {
         for id in demonstrationIDs {
             guard let demonstration = try state.record(Key.of(id), in: demonstrations) else { continue }
             demonstrationList.append(
-                ["demonstration": .string(id.rawValue), "city": demonstration["city"] ?? .null,
-                 "project": demonstration["project"] ?? .null, "at": demonstration["at"] ?? .null])
+                [
+                    "demonstration": .string(id.rawValue), "city": demonstration["city"] ?? .null,
+                    "project": demonstration["project"] ?? .null, "at": demonstration["at"] ?? .null,
+                ])
         }
         var positions: [Position] = []
         try state.scan(replicationsBySolution, prefix: Key.prefix(solution)) { key, _ in
@@ -164,17 +180,21 @@ extension ReadModels {
         for position in positions {
             guard let edge = try state.record(position.key, in: replications) else { continue }
             adoptions.append(
-                ["city": edge["city"] ?? .null, "from": edge["from"] ?? .null, "at": edge["at"] ?? .null,
-                 "position": Record.position(position), "funding": edge["funding"] ?? .null,
-                 "project": edge["project"] ?? .null])
+                [
+                    "city": edge["city"] ?? .null, "from": edge["from"] ?? .null, "at": edge["at"] ?? .null,
+                    "position": Record.position(position), "funding": edge["funding"] ?? .null,
+                    "project": edge["project"] ?? .null,
+                ])
         }
         var planList: [JSONValue] = []
         try state.scan(plans, prefix: Key.prefix(solution)) { _, value in
             if let plan = Record(bytes: value) {
                 planList.append(
-                    ["city": plan["city"] ?? .null, "from": plan["from"] ?? .null, "at": plan["at"] ?? .null,
-                     "position": plan["position"] ?? .null, "status": plan["status"] ?? .null,
-                     "closed_by": plan["closed_by"] ?? .null])
+                    [
+                        "city": plan["city"] ?? .null, "from": plan["from"] ?? .null, "at": plan["at"] ?? .null,
+                        "position": plan["position"] ?? .null, "status": plan["status"] ?? .null,
+                        "closed_by": plan["closed_by"] ?? .null,
+                    ])
             }
             return true
         }

@@ -32,7 +32,9 @@ extension ReadModels {
             guard let solution = Key.slug(String(decoding: key, as: UTF8.self)), let record = Record(bytes: value),
                 let recordArea = record.string("area").flatMap(Area.init(rawValue:))
             else { return true }
-            if area == nil || area == recordArea { catalogue.append((solution, record.string("name") ?? "", recordArea)) }
+            if area == nil || area == recordArea {
+                catalogue.append((solution, record.string("name") ?? "", recordArea))
+            }
             return true
         }
         var result: [SolutionSpread] = []
@@ -45,7 +47,10 @@ extension ReadModels {
 
     /// One solution's spread; `tiers` caches the tiers of cities seen so far.
     func spread(
-        of solution: Slug, name: String, area: Area, tiers: inout [Slug: Tier],
+        of solution: Slug,
+        name: String,
+        area: Area,
+        tiers: inout [Slug: Tier],
         in state: borrowing some KeyValueReader & ~Copyable
     ) throws -> SolutionSpread {
         var demonstrated = Set<Slug>()
@@ -78,8 +83,14 @@ extension ReadModels {
         }
         let adopters = Set(adopted.map(\.city))
         return SolutionSpread(
-            solution: solution, name: name, area: area, demonstratedIn: demonstrated.sorted(),
-            adoptedBy: adopters.sorted(), plannedBy: planned.sorted(), lighthouseToFellow: lighthouseToFellow,
-            reach: demonstrated.union(adopters).count)
+            solution: solution,
+            name: name,
+            area: area,
+            demonstratedIn: demonstrated.sorted(),
+            adoptedBy: adopters.sorted(),
+            plannedBy: planned.sorted(),
+            lighthouseToFellow: lighthouseToFellow,
+            reach: demonstrated.union(adopters).count
+        )
     }
 }

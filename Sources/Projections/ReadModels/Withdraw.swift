@@ -22,19 +22,33 @@ extension ReadModels {
             try state.removeValue(forKey: prefix + recorded.position.key, in: impacts)
             // Only the current (last) report counts; withdrawing an older one changes no total.
             guard let current, current.key == prefix + recorded.position.key else { return }
-            let previous = try state.last(in: impacts, prefix: prefix).flatMap { Record(bytes: $0.value) }?.number("value")
+            let previous = try state.last(in: impacts, prefix: prefix).flatMap { Record(bytes: $0.value) }?.number(
+                "value"
+            )
             guard let demonstration = try state.record(Key.of(data.demonstration), in: demonstrations),
                 let city = demonstration.slug("city")
             else { return }
             for scope in Scope.all(city: city, project: demonstration.slug("project")) {
                 if data.kpi.isPercentage {
-                    try state.removeValue(forKey: Scope.maximumKey(scope, data.kpi, data.value, data.demonstration), in: kpiMaxima)
+                    try state.removeValue(
+                        forKey: Scope.maximumKey(scope, data.kpi, data.value, data.demonstration),
+                        in: kpiMaxima
+                    )
                     if let previous {
-                        try state.put([], forKey: Scope.maximumKey(scope, data.kpi, previous, data.demonstration), in: kpiMaxima)
+                        try state.put(
+                            [],
+                            forKey: Scope.maximumKey(scope, data.kpi, previous, data.demonstration),
+                            in: kpiMaxima
+                        )
                     }
                 } else {
-                    try adjustSum(scope, data.kpi, by: (previous?.hundredths ?? 0) - data.value.hundredths,
-                                  reports: previous == nil ? -1 : 0, in: state)
+                    try adjustSum(
+                        scope,
+                        data.kpi,
+                        by: (previous?.hundredths ?? 0) - data.value.hundredths,
+                        reports: previous == nil ? -1 : 0,
+                        in: state
+                    )
                 }
             }
         case .meetingAttended(let data):
@@ -52,8 +66,12 @@ extension ReadModels {
                 try state.removeValue(forKey: key, in: travelYears)
             } else {
                 try state.put(
-                    Record(["trips": Record.integer(Int(trips)), "total": .number(JSONNumber(validatedHundredths: total))]),
-                    forKey: key, in: travelYears)
+                    Record([
+                        "trips": Record.integer(Int(trips)), "total": .number(JSONNumber(validatedHundredths: total)),
+                    ]),
+                    forKey: key,
+                    in: travelYears
+                )
             }
         case .grantAwarded(let data):
             try state.removeValue(forKey: Key.of(data.grant), in: grants)

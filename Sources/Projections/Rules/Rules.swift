@@ -23,7 +23,8 @@ extension ReadModels {
             if let role = try state.record(Key.of(data.project, data.city), in: roles) {
                 throw context.violation(
                     "city '\(data.city)' is already in project '\(data.project)' as \(role.string("role") ?? "?")"
-                        + " (position \(role.position("position").map(String.init(describing:)) ?? "?"))")
+                        + " (position \(role.position("position").map(String.init(describing:)) ?? "?"))"
+                )
             }
             if let ended = project.position("ended") {
                 throw context.violation("project '\(data.project)' has ended (position \(ended))")
@@ -32,7 +33,10 @@ extension ReadModels {
             try context.new("solution", data.solution, state.record(Key.of(data.solution), in: solutions))
         case .demonstrationReported(let data):
             try context.new(
-                "demonstration", data.demonstration, state.record(Key.of(data.demonstration), in: demonstrations))
+                "demonstration",
+                data.demonstration,
+                state.record(Key.of(data.demonstration), in: demonstrations)
+            )
             try context.known("solution", data.solution, state.record(Key.of(data.solution), in: solutions))
             try context.known("city", data.city, state.record(Key.of(data.city), in: cities))
             if let project = data.project {
@@ -44,7 +48,10 @@ extension ReadModels {
             }
         case .impactReported(let data):
             try context.known(
-                "demonstration", data.demonstration, state.record(Key.of(data.demonstration), in: demonstrations))
+                "demonstration",
+                data.demonstration,
+                state.record(Key.of(data.demonstration), in: demonstrations)
+            )
             if data.value.hundredths < 0 {
                 throw context.violation("value \(data.value) of \(data.kpi.rawValue) is negative")
             }
@@ -52,33 +59,49 @@ extension ReadModels {
                 throw context.violation("value \(data.value) of \(data.kpi.rawValue) is a percentage above 100")
             }
             if !data.kpi.isPercentage {
-                let total = try state.record(Key.of(Scope.everything, data.kpi.rawValue), in: kpiSums)?
+                let total =
+                    try state.record(Key.of(Scope.everything, data.kpi.rawValue), in: kpiSums)?
                     .number("value")?.hundredths ?? 0
                 if total + data.value.hundredths > ReadModels.largestTotal {
                     throw context.violation(
                         "value \(data.value) would take the total of \(data.kpi.rawValue) beyond 2^53,"
-                            + " where JSON numbers stop being exact")
+                            + " where JSON numbers stop being exact"
+                    )
                 }
             }
         case .replicationPlanned(let data):
             try checkReplication(
-                &context, solution: data.solution, city: data.city, from: data.from, project: data.project, in: state)
+                &context,
+                solution: data.solution,
+                city: data.city,
+                from: data.from,
+                project: data.project,
+                in: state
+            )
             if let plan = try state.record(Key.of(data.solution, data.city, data.from), in: plans),
                 plan.string("status") == "open"
             {
                 throw context.violation(
                     "city '\(data.city)' already has an open plan for '\(data.solution)' from '\(data.from)'"
-                        + " (position \(plan.position("position").map(String.init(describing:)) ?? "?"))")
+                        + " (position \(plan.position("position").map(String.init(describing:)) ?? "?"))"
+                )
             }
         case .solutionReplicated(let data):
             try checkReplication(
-                &context, solution: data.solution, city: data.city, from: data.from, project: data.project, in: state)
+                &context,
+                solution: data.solution,
+                city: data.city,
+                from: data.from,
+                project: data.project,
+                in: state
+            )
         case .cityJoinedCCG(let data):
             try context.known("city", data.city, state.record(Key.of(data.city), in: cities))
             if let membership = try state.record(Key.of(data.city), in: members) {
                 throw context.violation(
                     "city '\(data.city)' is a CCG member already (since position "
-                        + "\(membership.position("position").map(String.init(describing:)) ?? "?"))")
+                        + "\(membership.position("position").map(String.init(describing:)) ?? "?"))"
+                )
             }
             if let last = try state.last(in: membershipEvents, prefix: Key.prefix(data.city)),
                 let left = Record(bytes: last.value)
@@ -103,7 +126,8 @@ extension ReadModels {
             if let attended = try state.record(Key.of(data.meeting, data.city), in: attendance) {
                 throw context.violation(
                     "city '\(data.city)' already attended meeting '\(data.meeting)'"
-                        + " (position \(attended.position("position").map(String.init(describing:)) ?? "?"))")
+                        + " (position \(attended.position("position").map(String.init(describing:)) ?? "?"))"
+                )
             }
         case .travelContributionGranted(let data):
             let reasons = try travelRefusals(city: data.city, meeting: data.meeting, amount: data.amount, in: state)
@@ -120,7 +144,8 @@ extension ReadModels {
             }
             guard let proof = try firstDemonstration(of: data.solution, notAfter: recorded.at, in: state) else {
                 throw context.violation(
-                    "solution '\(data.solution)' has not been demonstrated anywhere (it must be already proven)")
+                    "solution '\(data.solution)' has not been demonstrated anywhere (it must be already proven)"
+                )
             }
             try context.notBefore(proof, "the solution's first demonstration")
         case .eventRetracted:
@@ -130,7 +155,11 @@ extension ReadModels {
     }
 
     private func checkReplication(
-        _ context: inout RuleContext, solution: Slug, city: Slug, from: Slug, project: Slug?,
+        _ context: inout RuleContext,
+        solution: Slug,
+        city: Slug,
+        from: Slug,
+        project: Slug?,
         in state: borrowing some KeyValueReader & ~Copyable
     ) throws {
         try context.known("solution", solution, state.record(Key.of(solution), in: solutions))
@@ -165,13 +194,16 @@ extension ReadModels {
             let how = existing.string("how") ?? "adopted"
             throw context.violation(
                 "city '\(city)' has already \(how) '\(solution)'"
-                    + " (position \(existing.position("position").map(String.init(describing:)) ?? "?"))")
+                    + " (position \(existing.position("position").map(String.init(describing:)) ?? "?"))"
+            )
         }
     }
 
     /// The first demonstration of `solution` in the log dated no later than `time`, else the first at all.
     func firstDemonstration(
-        of solution: Slug, notAfter time: ValidTime, in state: borrowing some KeyValueReader & ~Copyable
+        of solution: Slug,
+        notAfter time: ValidTime,
+        in state: borrowing some KeyValueReader & ~Copyable
     ) throws -> Record? {
         var found: Record?
         try state.scan(demonstrationsBySolution, prefix: Key.prefix(solution)) { key, _ in
@@ -191,7 +223,10 @@ extension ReadModels {
 
     /// Every reason the CCG travel rules refuse a contribution of `amount` to `city` for `meeting`; empty if none.
     func travelRefusals(
-        city: Slug, meeting: Slug, amount: JSONNumber?, in state: borrowing some KeyValueReader & ~Copyable
+        city: Slug,
+        meeting: Slug,
+        amount: JSONNumber?,
+        in state: borrowing some KeyValueReader & ~Copyable
     ) throws -> [String] {
         var reasons: [String] = []
         let cityRecord = try state.record(Key.of(city), in: cities)
@@ -216,7 +251,8 @@ extension ReadModels {
         if let granted = try state.record(Key.of(city, meeting), in: travel) {
             reasons.append(
                 "city '\(city)' already has a travel contribution for meeting '\(meeting)'"
-                    + " (position \(granted.position("position").map(String.init(describing:)) ?? "?"))")
+                    + " (position \(granted.position("position").map(String.init(describing:)) ?? "?"))"
+            )
         }
         if let amount {
             if amount.hundredths <= 0 { reasons.append("amount_eur \(amount) is not above 0") }
@@ -232,7 +268,8 @@ extension ReadModels {
             if let amount, total + amount.hundredths > 900_00 {
                 reasons.append(
                     "city '\(city)' would receive \(JSONNumber(validatedHundredths: total + amount.hundredths)) EUR in \(year),"
-                        + " above the 900 EUR allowed (\(JSONNumber(validatedHundredths: total)) already)")
+                        + " above the 900 EUR allowed (\(JSONNumber(validatedHundredths: total)) already)"
+                )
             }
         }
         return reasons
@@ -253,7 +290,10 @@ extension ReadModels {
     }
 
     private func notBeforeTravelFacts(
-        _ context: inout RuleContext, city: Slug, meeting: Slug, in state: borrowing some KeyValueReader & ~Copyable
+        _ context: inout RuleContext,
+        city: Slug,
+        meeting: Slug,
+        in state: borrowing some KeyValueReader & ~Copyable
     ) throws {
         if let membership = try state.record(Key.of(city), in: members) {
             try context.notBefore(membership, "city '\(city)' joining the CCG")
@@ -266,7 +306,8 @@ extension ReadModels {
             context.event.at.isBefore(endedAt)
         {
             throw context.violation(
-                "dated \(context.event.at) before the end of project '\(project.string("project") ?? "?")' (\(endedAt))")
+                "dated \(context.event.at) before the end of project '\(project.string("project") ?? "?")' (\(endedAt))"
+            )
         }
     }
 }
@@ -293,7 +334,8 @@ struct RuleContext {
         if let existing {
             throw violation(
                 "\(kind) '\(id)' is already registered"
-                    + " (position \(existing.position("position").map(String.init(describing:)) ?? "?"))")
+                    + " (position \(existing.position("position").map(String.init(describing:)) ?? "?"))"
+            )
         }
     }
 

@@ -21,7 +21,9 @@ public enum ExportVerifier {
             } catch {
                 throw InputError("not valid JSON: \(error)", at: location)
             }
-            guard case .object(var object) = json else { throw InputError("an event must be a JSON object", at: location) }
+            guard case .object(var object) = json else {
+                throw InputError("an event must be a JSON object", at: location)
+            }
             guard let hashText = object["hash"]?.stringValue, let stated = SHA256Digest(hex: hashText) else {
                 throw InputError("the line has no hash (is it an export?)", at: location)
             }
@@ -39,12 +41,17 @@ public enum ExportVerifier {
                 problems.append(
                     VerificationProblem(
                         position: expectedPosition,
-                        problem: "line \(reader.lineNumber) holds position \(position), expected \(expectedPosition)"))
+                        problem: "line \(reader.lineNumber) holds position \(position), expected \(expectedPosition)"
+                    )
+                )
             } else if computed != stated {
                 problems.append(
                     VerificationProblem(
                         position: position,
-                        problem: "hash mismatch: the line says \(stated.hex), its content and the previous hash give \(computed.hex)"))
+                        problem:
+                            "hash mismatch: the line says \(stated.hex), its content and the previous hash give \(computed.hex)"
+                    )
+                )
             }
             if wanted.contains(position) { seen[position] = stated }
             // Resynchronize on the line's own position, so one deleted or moved line is reported once.
@@ -56,10 +63,14 @@ public enum ExportVerifier {
                 VerificationProblem(
                     position: expectation.position,
                     problem: seen[expectation.position].map { "expected hash \(expectation.hash.hex), found \($0.hex)" }
-                        ?? "expected hash \(expectation.hash.hex), but the export has no such position"))
+                        ?? "expected hash \(expectation.hash.hex), but the export has no such position"
+                )
+            )
         }
         return VerificationReport(
-            events: events, head: events > 0 ? previous : nil,
-            problems: problems.sorted { $0.position < $1.position })
+            events: events,
+            head: events > 0 ? previous : nil,
+            problems: problems.sorted { $0.position < $1.position }
+        )
     }
 }

@@ -33,7 +33,8 @@ public struct ExpectedHash: Sendable, Equatable {
     /// Reads `N:HASH`.
     public init?(parsing text: String) {
         let parts = text.split(separator: ":", maxSplits: 1)
-        guard parts.count == 2, let number = UInt64(parts[0]), number >= 1, let hash = SHA256Digest(hex: String(parts[1]))
+        guard parts.count == 2, let number = UInt64(parts[0]), number >= 1,
+            let hash = SHA256Digest(hex: String(parts[1]))
         else { return nil }
         position = Position(number)
         self.hash = hash
@@ -43,7 +44,10 @@ public struct ExpectedHash: Sendable, Equatable {
 extension KnowledgeBase {
     /// Checks the chain from the stored bytes, the id index, the log indexes and every read model (rebuilt from the
     /// log in a scratch store with the same fold, then compared entry by entry). Writes nothing to the store.
-    public func verify(expecting expected: [ExpectedHash] = [], progress: (Position) -> Void = { _ in }) throws
+    public func verify(
+        expecting expected: [ExpectedHash] = [],
+        progress: (Position) -> Void = { _ in }
+    ) throws
         -> VerificationReport
     {
         var problems: [VerificationProblem] = []
@@ -66,7 +70,11 @@ extension KnowledgeBase {
                     guard problems.count < 100 else { return false }
                     if position != expectedPosition {
                         problems.append(
-                            VerificationProblem(position: expectedPosition, problem: "position missing (next stored is \(position))"))
+                            VerificationProblem(
+                                position: expectedPosition,
+                                problem: "position missing (next stored is \(position))"
+                            )
+                        )
                         expectedPosition = position
                     }
                     expectedPosition = position.next
@@ -80,7 +88,10 @@ extension KnowledgeBase {
                         problems.append(
                             VerificationProblem(
                                 position: position,
-                                problem: "hash mismatch: stored \(stored.hex), recomputed from the stored bytes \(computed.hex)"))
+                                problem:
+                                    "hash mismatch: stored \(stored.hex), recomputed from the stored bytes \(computed.hex)"
+                            )
+                        )
                     }
                     previous = stored
                     let event: RecordedEvent
@@ -97,7 +108,10 @@ extension KnowledgeBase {
                             problems.append(
                                 VerificationProblem(
                                     position: position,
-                                    problem: "the id index maps this event's id to \(indexed.map { "position \($0)" } ?? "nothing")"))
+                                    problem:
+                                        "the id index maps this event's id to \(indexed.map { "position \($0)" } ?? "nothing")"
+                                )
+                            )
                         }
                     }
                     try scratchIndexes.add(event, to: target)
@@ -108,32 +122,43 @@ extension KnowledgeBase {
                 }
             }
             for expectation in expected {
-                let stored = try transaction.withRecord(at: expectation.position) { hash, _ in
-                    SHA256Digest(bytes: Array(hash))
-                } ?? nil
+                let stored =
+                    try transaction.withRecord(at: expectation.position) { hash, _ in
+                        SHA256Digest(bytes: Array(hash))
+                    } ?? nil
                 if stored != expectation.hash {
                     problems.append(
                         VerificationProblem(
                             position: expectation.position,
                             problem: stored.map { "expected hash \(expectation.hash.hex), found \($0.hex)" }
-                                ?? "expected hash \(expectation.hash.hex), but there is no event there"))
+                                ?? "expected hash \(expectation.hash.hex), but there is no event there"
+                        )
+                    )
                 }
             }
             let indexedIDs = try transaction.count(of: transaction.log.ids)
             if indexedIDs != idCount {
                 problems.append(
                     VerificationProblem(
-                        position: Position(0), problem: "the id index has \(indexedIDs) entries, the log \(idCount) ids"))
+                        position: Position(0),
+                        problem: "the id index has \(indexedIDs) entries, the log \(idCount) ids"
+                    )
+                )
             }
             try scratch.environment.read { rebuilt in
                 for name in LogIndexes.tableNames + ReadModels.tableNames {
                     if let difference = try firstDifference(
-                        environment.table(named: name), in: transaction, scratch.environment.table(named: name), in: rebuilt)
-                    {
+                        environment.table(named: name),
+                        in: transaction,
+                        scratch.environment.table(named: name),
+                        in: rebuilt
+                    ) {
                         problems.append(
                             VerificationProblem(
                                 position: Position(0),
-                                problem: "table \(name) differs from the log's fold at key \(difference)"))
+                                problem: "table \(name) differs from the log's fold at key \(difference)"
+                            )
+                        )
                     }
                 }
             }
@@ -147,7 +172,11 @@ extension KnowledgeBase {
             for table in indexes.all { try transaction.removeAll(in: table) }
             var count = 0
             try transaction.forEachRecord { position, hash, bytes in
-                let event = try RecordedEvent(position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
+                let event = try RecordedEvent(
+                    position: position,
+                    hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
+                    bytes: bytes
+                )
                 try indexes.add(event, to: transaction)
                 count += 1
                 return true
@@ -160,7 +189,9 @@ extension KnowledgeBase {
 
 /// Compares two tables entry by entry; returns a description of the first differing key, or nil when equal.
 func firstDifference(
-    _ left: Table, in leftReader: borrowing some KeyValueReader & ~Copyable, _ right: Table,
+    _ left: Table,
+    in leftReader: borrowing some KeyValueReader & ~Copyable,
+    _ right: Table,
     in rightReader: borrowing some KeyValueReader & ~Copyable
 ) throws -> String? {
     var leftEntries: [([UInt8], [UInt8])] = []
@@ -184,7 +215,9 @@ func firstDifference(
             return describe(leftEntry.0 == rightEntry.0 ? leftEntry.0 : min(leftEntry.0, rightEntry.0))
         }
         if leftEntries.count != rightEntries.count {
-            let extra = leftEntries.count > rightEntries.count ? leftEntries[rightEntries.count] : rightEntries[leftEntries.count]
+            let extra =
+                leftEntries.count > rightEntries.count
+                ? leftEntries[rightEntries.count] : rightEntries[leftEntries.count]
             return describe(extra.0)
         }
         guard let last = leftEntries.last, leftEntries.count == 4096 else { break }

@@ -2,12 +2,19 @@ import EventStore
 
 extension KnowledgeBase {
     /// Refuses a retraction whose target does not exist, is itself a retraction, or is already retracted.
-    func checkTarget(of retraction: EventRetracted, at position: Position, in transaction: borrowing WriteTransaction)
+    func checkTarget(
+        of retraction: EventRetracted,
+        at position: Position,
+        in transaction: borrowing WriteTransaction
+    )
         throws
     {
         let target = retraction.position
         guard target < position else {
-            throw RuleViolation(.eventRetracted, "position \(target) does not exist (the log ends at \(position.rawValue - 1))")
+            throw RuleViolation(
+                .eventRetracted,
+                "position \(target) does not exist (the log ends at \(position.rawValue - 1))"
+            )
         }
         let event = try recordedEvent(at: target, in: transaction)
         if event.event.type == .eventRetracted {
@@ -33,14 +40,19 @@ extension KnowledgeBase {
         throw RuleViolation(
             .eventRetracted,
             "position \(target) is needed by later unretracted events at positions \(positions)\(more)"
-                + " (first: \(first.violation.type.rawValue): \(first.violation.message))")
+                + " (first: \(first.violation.type.rawValue): \(first.violation.message))"
+        )
     }
 
     /// Clears every read model and folds the log into them again, skipping retracted events.
     ///
     /// Events after `checkingAfter` are checked against the rules first; those that fail are not applied and are
     /// returned. With nil, nothing is checked (the log was valid when written).
-    func rebuild(in transaction: borrowing WriteTransaction, checkingAfter: Position?, progress: (Position) -> Void = { _ in })
+    func rebuild(
+        in transaction: borrowing WriteTransaction,
+        checkingAfter: Position?,
+        progress: (Position) -> Void = { _ in }
+    )
         throws -> [(position: Position, violation: RuleViolation)]
     {
         for table in readModels.all {
@@ -55,7 +67,11 @@ extension KnowledgeBase {
         try transaction.forEachRecord { position, hash, bytes in
             if position.rawValue % 65_536 == 0 { progress(position) }
             guard !retracted.contains(position) else { return true }
-            let event = try RecordedEvent(position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
+            let event = try RecordedEvent(
+                position: position,
+                hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
+                bytes: bytes
+            )
             if event.event.type == .eventRetracted { return true }
             if let checkingAfter, position > checkingAfter {
                 do {

@@ -87,7 +87,9 @@ extension KnowledgeBase {
     }
 
     private func entry(
-        at position: Position, through last: Position, _ filter: LogFilter,
+        at position: Position,
+        through last: Position,
+        _ filter: LogFilter,
         in transaction: borrowing ReadTransaction
     ) throws -> LogEntry? {
         let event = try recordedEvent(at: position, in: transaction)
@@ -115,7 +117,10 @@ extension KnowledgeBase {
                 cutHead = nil
                 try transaction.forEachRecord(through: last) { position, hash, bytes in
                     let event = try RecordedEvent(
-                        position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
+                        position: position,
+                        hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
+                        bytes: bytes
+                    )
                     if let asOf, !asOf.includes(event.at) { return true }
                     byType[event.event.type, default: 0] += 1
                     cutHead = LogHead(position: position, hash: event.hash, recorded: event.recorded)
@@ -124,7 +129,11 @@ extension KnowledgeBase {
                 if asOf == nil, last.rawValue > 0, cutHead?.position != last { cutHead = nil }
             }
             return LogStatistics(
-                events: byType.values.reduce(0, +), head: cutHead, byType: byType, storeBytes: environment.fileSize)
+                events: byType.values.reduce(0, +),
+                head: cutHead,
+                byType: byType,
+                storeBytes: environment.fileSize
+            )
         }
     }
 }

@@ -43,7 +43,11 @@ extension KnowledgeBase {
     }
 
     /// Impact totals, for everything, one project, one city, or one city in one project.
-    public func impactTotals(project: Slug? = nil, city: Slug? = nil, at cut: ViewCut = ViewCut()) throws
+    public func impactTotals(
+        project: Slug? = nil,
+        city: Slug? = nil,
+        at cut: ViewCut = ViewCut()
+    ) throws
         -> ImpactTotals
     {
         try view(at: cut) { state, models in try models.impactTotals(project: project, city: city, in: state) }
@@ -75,10 +79,17 @@ extension KnowledgeBase {
     }
 
     /// Whether `city` may receive a travel contribution for `meeting`, with every reason; writes nothing.
-    public func eligibility(city: String, meeting: String, amount: JSONNumber?, at cut: ViewCut = ViewCut()) throws
+    public func eligibility(
+        city: String,
+        meeting: String,
+        amount: JSONNumber?,
+        at cut: ViewCut = ViewCut()
+    ) throws
         -> Eligibility
     {
-        try view(at: cut) { state, models in try models.eligibility(city: city, meeting: meeting, amount: amount, in: state) }
+        try view(at: cut) { state, models in
+            try models.eligibility(city: city, meeting: meeting, amount: amount, in: state)
+        }
     }
 
     /// Every event naming `entity`, and the retractions of those events, in log order.
@@ -105,7 +116,8 @@ extension KnowledgeBase {
     /// the cut into a scratch store, with the same fold as replay. Such a view costs a pass over the log up to the
     /// cut; the current state costs only the lookups of the view.
     func view<Result>(
-        at cut: ViewCut, _ body: (borrowing ReadTransaction, ReadModels) throws -> Result
+        at cut: ViewCut,
+        _ body: (borrowing ReadTransaction, ReadModels) throws -> Result
     ) throws -> Result {
         if cut.isNow {
             return try environment.read { transaction in try body(transaction, readModels) }
@@ -126,7 +138,10 @@ extension KnowledgeBase {
                 try source.forEachRecord(through: last) { position, hash, bytes in
                     guard !retracted.contains(position) else { return true }
                     let event = try RecordedEvent(
-                        position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
+                        position: position,
+                        hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
+                        bytes: bytes
+                    )
                     if event.event.type == .eventRetracted { return true }
                     if let asOf = cut.asOf, !asOf.includes(event.at) { return true }
                     try models.apply(event, to: target)
@@ -147,12 +162,22 @@ final class ScratchStore {
         var template = Array("/tmp/sckb-view-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
         guard made != nil else {
-            throw StoreError(.unavailable, operation: "create a scratch store", path: "/tmp", reason: String(cString: strerror(errno)))
+            throw StoreError(
+                .unavailable,
+                operation: "create a scratch store",
+                path: "/tmp",
+                reason: String(cString: strerror(errno))
+            )
         }
         path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         do {
             environment = try Environment(
-                path: path, tables: tables, creating: true, initialMapSize: 1 << 30, isDurable: false)
+                path: path,
+                tables: tables,
+                creating: true,
+                initialMapSize: 1 << 30,
+                isDurable: false
+            )
         } catch {
             ScratchStore.remove(path)
             throw error

@@ -21,7 +21,11 @@ public final class KnowledgeBase: Sendable {
     /// Opens the store at `path`; with `creating`, creates it when missing.
     public init(path: String, creating: Bool, initialMapSize: Int? = nil) throws(StoreError) {
         environment = try Environment(
-            path: path, tables: KnowledgeBase.tableNames, creating: creating, initialMapSize: initialMapSize)
+            path: path,
+            tables: KnowledgeBase.tableNames,
+            creating: creating,
+            initialMapSize: initialMapSize
+        )
         indexes = LogIndexes(table: environment.table(named:))
         readModels = ReadModels(table: environment.table(named:))
     }
@@ -60,7 +64,9 @@ public final class KnowledgeBase: Sendable {
     /// Errors name `name:line`. `progress` is called now and then with the bytes read so far; it may be called
     /// again from the start if the transaction is retried after growing the map.
     public func importFile(
-        at path: String, named name: String, progress: (Int) -> Void = { _ in }
+        at path: String,
+        named name: String,
+        progress: (Int) -> Void = { _ in }
     ) throws -> ImportCounts {
         // The log, its indexes and the read models take about eight times the JSON Lines bytes.
         var status = stat()
@@ -101,7 +107,8 @@ public final class KnowledgeBase: Sendable {
             let stored = try recordedEvent(at: existing, in: transaction)
             guard event.hasSameContent(as: stored) else {
                 throw InputError(
-                    "id '\(SafeText.escaped(id))' is already stored at position \(existing) with other content")
+                    "id '\(SafeText.escaped(id))' is already stored at position \(existing) with other content"
+                )
             }
             return .skipped(stored)
         }
@@ -129,7 +136,10 @@ public final class KnowledgeBase: Sendable {
     // MARK: Reading
 
     /// Reads the event stored at `position`.
-    func recordedEvent(at position: Position, in reader: borrowing some LogReader & ~Copyable) throws
+    func recordedEvent(
+        at position: Position,
+        in reader: borrowing some LogReader & ~Copyable
+    ) throws
         -> RecordedEvent
     {
         let event = try reader.withRecord(at: position) { hash, bytes in
@@ -169,7 +179,8 @@ enum ExportLine {
         // Keys are sorted, so "hash" goes just before "id" when there is one, else before the top-level
         // "position". Neither `,"id":"` nor `,"position":` can occur inside a JSON string (quotes are escaped), and
         // the only other object, data, precedes them and has no "id"; its "position" (EventRetracted) comes first.
-        let insertion = lastIndex(of: Array(",\"id\":\"".utf8), in: bytes)
+        let insertion =
+            lastIndex(of: Array(",\"id\":\"".utf8), in: bytes)
             ?? lastIndex(of: Array(",\"position\":".utf8), in: bytes) ?? 1
         var line: [UInt8] = []
         line.reserveCapacity(bytes.count + 80)

@@ -43,10 +43,15 @@ struct LogIndexes: Sendable {
     }
 
     /// The position of the retraction of `position`, if one is inside the cut.
-    func retraction(of position: Position, through cut: Position, in reader: borrowing some KeyValueReader & ~Copyable)
+    func retraction(
+        of position: Position,
+        through cut: Position,
+        in reader: borrowing some KeyValueReader & ~Copyable
+    )
         throws -> Position?
     {
-        guard let retracting = try reader.withValue(forKey: position.key, in: retractions, { Position(key: $0) }) ?? nil,
+        guard
+            let retracting = try reader.withValue(forKey: position.key, in: retractions, { Position(key: $0) }) ?? nil,
             retracting <= cut
         else { return nil }
         return retracting

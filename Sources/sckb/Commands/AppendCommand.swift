@@ -57,18 +57,21 @@ struct AppendCommand: ParsableCommand {
             id: try id.map(Event.checkedID),
             at: try at.map(Event.checkedTime),
             actor: try actor.map(Event.checkedActor),
-            source: try source.map(Event.checkedSource))
+            source: try source.map(Event.checkedSource)
+        )
         let outcome = try store.write { base in try base.append(event) }
         switch (outcome, output.format) {
         case (.appended(let stored), .json), (.skipped(let stored), .json):
             JSONOutput.print(stored.exportJSON)
         case (.appended(let stored), _):
             Terminal.standardOutput.writeLine(
-                "appended \(stored.event.type.rawValue) at position \(stored.position), hash \(stored.hash.hex)")
+                "appended \(stored.event.type.rawValue) at position \(stored.position), hash \(stored.hash.hex)"
+            )
             JSONOutput.print(stored.exportJSON)
         case (.skipped(let stored), _):
             Terminal.standardOutput.writeLine(
-                "skipped: id already stored with the same content at position \(stored.position)")
+                "skipped: id already stored with the same content at position \(stored.position)"
+            )
             JSONOutput.print(stored.exportJSON)
         }
     }

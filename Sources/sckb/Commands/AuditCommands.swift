@@ -50,7 +50,9 @@ struct VerifyCommand: ParsableCommand {
             JSONOutput.print(report.json)
         } else {
             let out = Terminal.standardOutput
-            out.writeLine(report.isOK ? "ok: \(report.events) events verified" : "FAILED: \(report.problems.count) problem(s)")
+            out.writeLine(
+                report.isOK ? "ok: \(report.events) events verified" : "FAILED: \(report.problems.count) problem(s)"
+            )
             if let head = report.head { out.writeLine("head: \(head.hex)") }
             for problem in report.problems {
                 out.writeLine("position \(problem.position): \(SafeText.escaped(problem.problem))")
@@ -60,7 +62,8 @@ struct VerifyCommand: ParsableCommand {
             let first = report.problems[0]
             throw CommandFailure(
                 status: .storeUnavailable,
-                description: "verification failed at position \(first.position): \(first.problem)")
+                description: "verification failed at position \(first.position): \(first.problem)"
+            )
         }
     }
 }
@@ -97,7 +100,8 @@ struct ReplayCommand: ParsableCommand {
             ])
         } else {
             Terminal.standardOutput.writeLine(
-                "replayed \(count) events in \(String(format: "%.2f", seconds)) s: \(rate) events/s")
+                "replayed \(count) events in \(String(format: "%.2f", seconds)) s: \(rate) events/s"
+            )
         }
     }
 }

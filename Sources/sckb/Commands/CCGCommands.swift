@@ -17,7 +17,8 @@ struct CCGCommand: ParsableCommand {
     struct Members: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the current CCG members.",
-            discussion: "Example:\n  sckb ccg members --format json")
+            discussion: "Example:\n  sckb ccg members --format json"
+        )
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: FormatOptions
         @OptionGroup var time: TimeOptions
@@ -31,7 +32,8 @@ struct CCGCommand: ParsableCommand {
     struct Meetings: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List CCG meetings with their attendees.",
-            discussion: "Example:\n  sckb ccg meetings --year 2025")
+            discussion: "Example:\n  sckb ccg meetings --year 2025"
+        )
         @Option(help: ArgumentHelp("Only meetings held in this year (default: all).", valueName: "year"))
         var year: Int?
         @OptionGroup var store: StoreOptions
@@ -47,7 +49,8 @@ struct CCGCommand: ParsableCommand {
     struct Travel: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List travel contributions and each city's trips and total per year.",
-            discussion: "Example:\n  sckb ccg travel --year 2025 --format json")
+            discussion: "Example:\n  sckb ccg travel --year 2025 --format json"
+        )
         @Option(help: ArgumentHelp("Only contributions for meetings in this year (default: all).", valueName: "year"))
         var year: Int?
         @OptionGroup var store: StoreOptions
@@ -70,12 +73,14 @@ struct CCGCommand: ParsableCommand {
 
                 Example:
                   sckb ccg eligibility leipzig --meeting ccg-2025-lisbon --amount 400
-                """)
+                """
+        )
         @Argument(help: ArgumentHelp("The city's id.", valueName: "city")) var city: String
         @Option(help: ArgumentHelp("The meeting's id.", valueName: "id")) var meeting: String
         @Option(
             parsing: .unconditional,
-            help: ArgumentHelp("The amount asked for, in EUR (default: not checked).", valueName: "EUR"))
+            help: ArgumentHelp("The amount asked for, in EUR (default: not checked).", valueName: "EUR")
+        )
         var amount: String?
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: FormatOptions
@@ -89,7 +94,11 @@ struct CCGCommand: ParsableCommand {
 
         func run() throws {
             let answer = try store.open(creating: false).eligibility(
-                city: city, meeting: meeting, amount: amount.flatMap { try? JSONNumber(literal: $0) }, at: time.view)
+                city: city,
+                meeting: meeting,
+                amount: amount.flatMap { try? JSONNumber(literal: $0) },
+                at: time.view
+            )
             if output.format == .json {
                 JSONOutput.print(answer.json)
             } else {

@@ -44,8 +44,11 @@ struct GraphCommand: ParsableCommand {
 
     func run() throws {
         let filter = GraphFilter(
-            solution: solution.flatMap(Slug.init(rawValue:)), fromTier: fromTier, toTier: toTier,
-            includesPlanned: planned)
+            solution: solution.flatMap(Slug.init(rawValue:)),
+            fromTier: fromTier,
+            toTier: toTier,
+            includesPlanned: planned
+        )
         let graph = try store.open(creating: false).graph(filter, at: time.view)
         switch output.format {
         case .json: JSONOutput.print(graph.json)

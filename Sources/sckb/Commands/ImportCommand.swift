@@ -33,11 +33,14 @@ struct ImportCommand: ParsableCommand {
         let total = try store.write { base in try importAll(files, into: base) }
         switch output.format {
         case .json:
-            JSONOutput.print(["appended": .number(JSONNumber(integer: Int64(total.appended))),
-                              "skipped": .number(JSONNumber(integer: Int64(total.skipped)))])
+            JSONOutput.print([
+                "appended": .number(JSONNumber(integer: Int64(total.appended))),
+                "skipped": .number(JSONNumber(integer: Int64(total.skipped))),
+            ])
         default:
             Terminal.standardOutput.writeLine(
-                "\(total.appended) appended, \(total.skipped) skipped (\(files.count) file\(files.count == 1 ? "" : "s"))")
+                "\(total.appended) appended, \(total.skipped) skipped (\(files.count) file\(files.count == 1 ? "" : "s"))"
+            )
         }
     }
 
@@ -61,7 +64,8 @@ struct ImportCommand: ParsableCommand {
                 guard index > 0, let input = error as? InputError else { throw error }
                 throw InputError(
                     input.message + " (nothing of this file was imported; \(index) earlier file(s) were)",
-                    at: input.location)
+                    at: input.location
+                )
             }
         }
         return total

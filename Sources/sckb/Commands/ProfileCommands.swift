@@ -33,7 +33,10 @@ struct CityCommand: ParsableCommand {
     func validate() throws { _ = try slugArgument(id, "city") }
 
     func run() throws {
-        printProfile(try store.open(creating: false).cityProfile(slugArgument(id, "city"), at: time.view), output.format)
+        printProfile(
+            try store.open(creating: false).cityProfile(slugArgument(id, "city"), at: time.view),
+            output.format
+        )
     }
 }
 
@@ -57,7 +60,9 @@ struct ProjectCommand: ParsableCommand {
 
     func run() throws {
         printProfile(
-            try store.open(creating: false).projectProfile(slugArgument(id, "project"), at: time.view), output.format)
+            try store.open(creating: false).projectProfile(slugArgument(id, "project"), at: time.view),
+            output.format
+        )
     }
 }
 
@@ -82,7 +87,8 @@ struct SolutionCommand: ParsableCommand {
     func run() throws {
         printProfile(
             try store.open(creating: false).solutionProfile(slugArgument(id, "solution"), at: time.view),
-            output.format)
+            output.format
+        )
     }
 }
 
@@ -116,14 +122,19 @@ struct KPIsCommand: ParsableCommand {
 
     func run() throws {
         let totals = try store.open(creating: false).impactTotals(
-            project: project.flatMap(Slug.init(rawValue:)), city: city.flatMap(Slug.init(rawValue:)), at: time.view)
+            project: project.flatMap(Slug.init(rawValue:)),
+            city: city.flatMap(Slug.init(rawValue:)),
+            at: time.view
+        )
         switch output.format {
         case .json:
             JSONOutput.print(totals.json)
         default:
             var table = TextTable("KPI", "TOTAL", "AGGREGATE")
             for kpi in KPI.allCases {
-                table.append([kpi.rawValue, totals.totals[kpi]?.canonicalText ?? "-", kpi.isPercentage ? "maximum" : "sum"])
+                table.append([
+                    kpi.rawValue, totals.totals[kpi]?.canonicalText ?? "-", kpi.isPercentage ? "maximum" : "sum",
+                ])
             }
             table.print()
             Terminal.standardOutput.writeLine("demonstrations: \(totals.demonstrations)")
@@ -154,7 +165,10 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         let entries = try store.open(creating: false).history(
-            of: slugArgument(id, "entity"), until: time.transaction.cut, asOf: time.validTime)
+            of: slugArgument(id, "entity"),
+            until: time.transaction.cut,
+            asOf: time.validTime
+        )
         switch output.format {
         case .json:
             JSONOutput.print(["events": .array(entries.map(\.json))])

@@ -29,7 +29,10 @@ struct StatsCommand: ParsableCommand {
             }
             let head: JSONValue =
                 statistics.head.map {
-                    ["position": .number(JSONNumber(integer: Int64($0.position.rawValue))), "hash": .string($0.hash.hex)]
+                    [
+                        "position": .number(JSONNumber(integer: Int64($0.position.rawValue))),
+                        "hash": .string($0.hash.hex),
+                    ]
                 } ?? ["position": 0, "hash": .null]
             JSONOutput.print([
                 "events": .number(JSONNumber(integer: Int64(statistics.events))), "head": head,

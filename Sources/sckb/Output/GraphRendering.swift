@@ -23,11 +23,13 @@ enum GraphRendering {
         var text = "digraph replication {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n"
         for node in graph.nodes {
             let style = node.tier == .lighthouse ? ", style=\"rounded,filled\", fillcolor=\"#ffe9a8\"" : ""
-            text += "  \"\(dotEscaped(node.id.rawValue))\" [label=\"\(dotEscaped("\(node.name) (\(node.country))"))\"\(style)];\n"
+            text +=
+                "  \"\(dotEscaped(node.id.rawValue))\" [label=\"\(dotEscaped("\(node.name) (\(node.country))"))\"\(style)];\n"
         }
         for edge in graph.edges {
             let dashed = edge.status == .planned ? ", style=dashed" : ""
-            text += "  \"\(dotEscaped(edge.from.rawValue))\" -> \"\(dotEscaped(edge.to.rawValue))\""
+            text +=
+                "  \"\(dotEscaped(edge.from.rawValue))\" -> \"\(dotEscaped(edge.to.rawValue))\""
                 + " [label=\"\(dotEscaped(edge.solution.rawValue))\"\(dashed)];\n"
         }
         return text + "}\n"
@@ -40,7 +42,8 @@ enum GraphRendering {
         }
         for edge in graph.edges {
             let arrow = edge.status == .planned ? "-.->" : "-->"
-            text += "  \(edge.from.rawValue) \(arrow)|\"\(mermaidEscaped(edge.solution.rawValue))\"| \(edge.to.rawValue)\n"
+            text +=
+                "  \(edge.from.rawValue) \(arrow)|\"\(mermaidEscaped(edge.solution.rawValue))\"| \(edge.to.rawValue)\n"
         }
         return text
     }

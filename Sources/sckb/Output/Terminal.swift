@@ -87,7 +87,8 @@ struct TextTable {
             }
         }
         let separators = 2 * (widths.count - 1)
-        while widths.reduce(0, +) + separators > maximumWidth, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
+        while widths.reduce(0, +) + separators > maximumWidth,
+            let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
             widths[widest] > 12
         {
             widths[widest] -= 1
@@ -97,7 +98,8 @@ struct TextTable {
             for (index, width) in widths.enumerated() {
                 var cell = index < cells.count ? cells[index] : ""
                 if cell.count > width { cell = String(cell.prefix(width - 1)) + "…" }
-                text += index == widths.count - 1 ? cell : cell.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                text +=
+                    index == widths.count - 1 ? cell : cell.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
             }
             while text.hasSuffix(" ") { text.removeLast() }
             return text

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// An `sckb` process started but not yet waited for, so that several can run at once or one can be killed.
@@ -55,7 +55,8 @@ final class BackgroundSCKB {
             status: process.terminationStatus,
             standardOutput: String(decoding: outputBytes, as: UTF8.self),
             standardError: String(decoding: errorBytes, as: UTF8.self),
-            outputBytes: outputBytes)
+            outputBytes: outputBytes
+        )
         return (result, process.terminationReason == .uncaughtSignal)
     }
 }
@@ -64,8 +65,10 @@ final class BackgroundSCKB {
 func auditJSON(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
     let result = try runSCKB(arguments + ["--format", "json"])
     try #require(
-        result.status == 0, "sckb \(arguments.joined(separator: " ")) failed: \(result.standardError)",
-        sourceLocation: sourceLocation)
+        result.status == 0,
+        "sckb \(arguments.joined(separator: " ")) failed: \(result.standardError)",
+        sourceLocation: sourceLocation
+    )
     return try jsonObject(result.standardOutput)
 }
 

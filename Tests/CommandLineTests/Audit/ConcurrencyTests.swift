@@ -10,19 +10,33 @@ struct AuditConcurrencyTests {
     static let travelSetup: [String] = [
         eventLine("ProjectRegistered", ["project": "triangulum", "name": "Triangulum"], at: "2015-01-01"),
         eventLine("CityRegistered", ["city": "leipzig", "name": "Leipzig", "country": "DE"], at: "2015-01-01"),
-        eventLine("CityJoinedProject", ["city": "leipzig", "project": "triangulum", "role": "fellow"], at: "2015-02-01"),
+        eventLine(
+            "CityJoinedProject",
+            ["city": "leipzig", "project": "triangulum", "role": "fellow"],
+            at: "2015-02-01"
+        ),
         eventLine("ProjectEnded", ["project": "triangulum"], at: "2020-01-31"),
         eventLine("CityJoinedCCG", ["city": "leipzig"], at: "2021-01-01"),
         eventLine(
-            "MeetingScheduled", ["meeting": "m1", "kind": "networking", "format": "physical", "on": "2025-03-01"],
-            at: "2024-12-01"),
+            "MeetingScheduled",
+            ["meeting": "m1", "kind": "networking", "format": "physical", "on": "2025-03-01"],
+            at: "2024-12-01"
+        ),
         eventLine(
-            "MeetingScheduled", ["meeting": "m2", "kind": "co-creation", "format": "physical", "on": "2025-06-01"],
-            at: "2024-12-01"),
+            "MeetingScheduled",
+            ["meeting": "m2", "kind": "co-creation", "format": "physical", "on": "2025-06-01"],
+            at: "2024-12-01"
+        ),
         eventLine(
-            "MeetingScheduled", ["meeting": "m3", "kind": "advocacy", "format": "physical", "on": "2025-09-01"],
-            at: "2024-12-01"),
-        eventLine("TravelContributionGranted", ["city": "leipzig", "meeting": "m1", "amount_eur": 100], at: "2025-03-02"),
+            "MeetingScheduled",
+            ["meeting": "m3", "kind": "advocacy", "format": "physical", "on": "2025-09-01"],
+            at: "2024-12-01"
+        ),
+        eventLine(
+            "TravelContributionGranted",
+            ["city": "leipzig", "meeting": "m1", "amount_eur": 100],
+            at: "2025-03-02"
+        ),
     ]
 
     @Test("two racing travel grants that only fit the yearly budget once: exactly one is appended", arguments: 1...20)
@@ -36,9 +50,13 @@ struct AuditConcurrencyTests {
             // Launch both before waiting for either.
             let writers = try ["m2", "m3"].map { meeting in
                 try BackgroundSCKB(
-                    ["append", "TravelContributionGranted", "city=leipzig", "meeting=\(meeting)", "amount_eur=450",
-                     "--store", store],
-                    folder: folder, name: meeting)
+                    [
+                        "append", "TravelContributionGranted", "city=leipzig", "meeting=\(meeting)", "amount_eur=450",
+                        "--store", store,
+                    ],
+                    folder: folder,
+                    name: meeting
+                )
             }
             let results = try writers.map { try $0.wait().result }
             #expect(results.map(\.status).sorted() == [0, 1], "round \(round): \(results.map(\.standardError))")
@@ -58,7 +76,9 @@ struct AuditConcurrencyTests {
         }
     }
 
-    @Test("two writers appending the same id at once: with the same content one appends and one skips; with other content one is refused")
+    @Test(
+        "two writers appending the same id at once: with the same content one appends and one skips; with other content one is refused"
+    )
     func racingSameID() throws {
         for round in 1...5 {
             try withTemporaryDirectory { folder in
@@ -67,9 +87,13 @@ struct AuditConcurrencyTests {
                 try #require(try runSCKB(["import", folder + "/empty.jsonl", "--store", store]).status == 0)
                 let same = try ["first", "second"].map { name in
                     try BackgroundSCKB(
-                        ["append", "CityRegistered", "city=twin", "name=Twin", "country=DE", "--id", "twin",
-                         "--at", "2015-01-01", "--store", store, "--format", "json"],
-                        folder: folder, name: name)
+                        [
+                            "append", "CityRegistered", "city=twin", "name=Twin", "country=DE", "--id", "twin",
+                            "--at", "2015-01-01", "--store", store, "--format", "json",
+                        ],
+                        folder: folder,
+                        name: name
+                    )
                 }
                 let results = try same.map { try $0.wait().result }
                 #expect(results.map(\.status) == [0, 0], "round \(round): \(results.map(\.standardError))")
@@ -77,12 +101,19 @@ struct AuditConcurrencyTests {
 
                 let other = try ["bonn", "graz"].map { city in
                     try BackgroundSCKB(
-                        ["append", "CityRegistered", "city=\(city)", "name=\(city.capitalized)", "country=DE",
-                         "--id", "contested", "--at", "2015-01-01", "--store", store],
-                        folder: folder, name: city)
+                        [
+                            "append", "CityRegistered", "city=\(city)", "name=\(city.capitalized)", "country=DE",
+                            "--id", "contested", "--at", "2015-01-01", "--store", store,
+                        ],
+                        folder: folder,
+                        name: city
+                    )
                 }
                 let contested = try other.map { try $0.wait().result }
-                #expect(contested.map(\.status).sorted() == [0, 1], "round \(round): \(contested.map(\.standardError))")
+                #expect(
+                    contested.map(\.status).sorted() == [0, 1],
+                    "round \(round): \(contested.map(\.standardError))"
+                )
                 #expect(try auditEventCount(store: store) == 2)
             }
         }
@@ -106,7 +137,9 @@ struct AuditConcurrencyTests {
             let importers = try (0..<writerCount).map { writer in
                 try BackgroundSCKB(
                     ["import", folder + "/writer\(writer).jsonl", "--store", store, "--format", "json"],
-                    folder: folder, name: "writer\(writer)")
+                    folder: folder,
+                    name: "writer\(writer)"
+                )
             }
             for (writer, importer) in importers.enumerated() {
                 let result = try importer.wait().result
@@ -152,7 +185,10 @@ struct AuditConcurrencyTests {
             try #require(try auditEventCount(store: store) == preCount)
 
             let importer = try BackgroundSCKB(
-                ["import", folder + "/big.jsonl", "--store", store, "--format", "json"], folder: folder, name: "import")
+                ["import", folder + "/big.jsonl", "--store", store, "--format", "json"],
+                folder: folder,
+                name: "import"
+            )
             var seen: [Int] = []
             var readsStartedDuringImport = 0
             while importer.isRunning {

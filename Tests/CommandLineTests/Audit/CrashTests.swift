@@ -8,7 +8,8 @@ struct AuditCrashTests {
 
     /// Runs `body` with a folder holding `big.jsonl` (a generated log of `events`) and an empty store at `store`.
     private func withBigFile<T>(
-        events: Int = generatedEvents, _ body: (_ folder: String, _ store: String) throws -> T
+        events: Int = generatedEvents,
+        _ body: (_ folder: String, _ store: String) throws -> T
     ) throws -> T {
         try withTemporaryDirectory { folder in
             let generated = try runSCKB(["generate", "--events", String(events), "--seed", "3"])
@@ -41,14 +42,18 @@ struct AuditCrashTests {
 
     @Test(
         "kill -9 during an import leaves a store that verifies, with the file wholly in or wholly out",
-        arguments: [50, 180, 450, 1100, 2000])
+        arguments: [50, 180, 450, 1100, 2000]
+    )
     func killedImport(delay: Int) throws {
         try withBigFile { folder, store in
             // A little random jitter on top of the chosen delay, so the kill lands at different points of the work.
             var generator = SystemRandomNumberGenerator()
             let jitter = Int.random(in: 0...(delay / 5), using: &generator)
             let importer = try BackgroundSCKB(
-                ["import", folder + "/big.jsonl", "--store", store], folder: folder, name: "import")
+                ["import", folder + "/big.jsonl", "--store", store],
+                folder: folder,
+                name: "import"
+            )
             pause(milliseconds: delay + jitter)
             importer.kill()
             let (result, killed) = try importer.wait()
@@ -65,7 +70,10 @@ struct AuditCrashTests {
     func importAgainAfterKill() throws {
         try withBigFile { folder, store in
             let importer = try BackgroundSCKB(
-                ["import", folder + "/big.jsonl", "--store", store], folder: folder, name: "import")
+                ["import", folder + "/big.jsonl", "--store", store],
+                folder: folder,
+                name: "import"
+            )
             pause(milliseconds: 600)
             importer.kill()
             _ = try importer.wait()
@@ -80,7 +88,10 @@ struct AuditCrashTests {
         }
     }
 
-    @Test("kill -9 during a replay leaves the store as it was: it verifies and holds every event", arguments: [100, 700])
+    @Test(
+        "kill -9 during a replay leaves the store as it was: it verifies and holds every event",
+        arguments: [100, 700]
+    )
     func killedReplay(delay: Int) throws {
         let events = 5000
         try withBigFile(events: events) { folder, store in

@@ -11,18 +11,40 @@ struct AuditTamperTests {
         eventLine("CityRegistered", ["city": "leipzig", "name": "Leipzig", "country": "DE"], at: "2015-01-01"),
         eventLine("CityRegistered", ["city": "tamperville", "name": "Tamperville", "country": "DE"], at: "2015-01-01"),
         eventLine("CityRegistered", ["city": "sabadell", "name": "Sabadell", "country": "ES"], at: "2015-01-02"),
-        eventLine("CityJoinedProject", ["city": "tamperville", "project": "triangulum", "role": "lighthouse"], at: "2015-02-01"),
-        eventLine("CityJoinedProject", ["city": "leipzig", "project": "triangulum", "role": "fellow"], at: "2015-02-01"),
-        eventLine("SolutionCatalogued", ["solution": "e-bus", "name": "Electric bus", "area": "mobility-logistics"], at: "2015-03-01"),
+        eventLine(
+            "CityJoinedProject",
+            ["city": "tamperville", "project": "triangulum", "role": "lighthouse"],
+            at: "2015-02-01"
+        ),
+        eventLine(
+            "CityJoinedProject",
+            ["city": "leipzig", "project": "triangulum", "role": "fellow"],
+            at: "2015-02-01"
+        ),
+        eventLine(
+            "SolutionCatalogued",
+            ["solution": "e-bus", "name": "Electric bus", "area": "mobility-logistics"],
+            at: "2015-03-01"
+        ),
         eventLine(
             "DemonstrationReported",
             ["demonstration": "tv-bus", "solution": "e-bus", "city": "tamperville", "project": "triangulum"],
-            at: "2016-01-01", actor: "secretariat", source: "https://example.org/report.pdf"),
+            at: "2016-01-01",
+            actor: "secretariat",
+            source: "https://example.org/report.pdf"
+        ),
         eventLine("ImpactReported", ["demonstration": "tv-bus", "kpi": "e_vehicles", "value": 12], at: "2016-06-01"),
-        eventLine("ImpactReported", ["demonstration": "tv-bus", "kpi": "co2_reduced_pct", "value": RawJSON("12.5")], at: "2016-06-01"),
         eventLine(
-            "SolutionReplicated", ["solution": "e-bus", "city": "leipzig", "from": "tamperville", "funding": "own"],
-            id: "rep-1", at: "2018-01-01"),
+            "ImpactReported",
+            ["demonstration": "tv-bus", "kpi": "co2_reduced_pct", "value": RawJSON("12.5")],
+            at: "2016-06-01"
+        ),
+        eventLine(
+            "SolutionReplicated",
+            ["solution": "e-bus", "city": "leipzig", "from": "tamperville", "funding": "own"],
+            id: "rep-1",
+            at: "2018-01-01"
+        ),
         eventLine("CityJoinedCCG", ["city": "leipzig"], at: "2019-01-01"),
     ]
 
@@ -45,7 +67,9 @@ struct AuditTamperTests {
 
     /// Requires `sckb verify …` to fail with exit 3, `"ok":false`, and its first problem at `position`.
     private func expectFailure(
-        _ arguments: [String], at position: Int, sourceLocation: SourceLocation = #_sourceLocation
+        _ arguments: [String],
+        at position: Int,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         let json = try runSCKB(["verify"] + arguments + ["--format", "json"])
         #expect(json.status == 3, "\(json.standardError)", sourceLocation: sourceLocation)
@@ -53,11 +77,16 @@ struct AuditTamperTests {
         #expect(report["ok"] as? Bool == false, sourceLocation: sourceLocation)
         let problems = try #require(report["problems"] as? [[String: Any]], sourceLocation: sourceLocation)
         #expect(
-            problems.first?["position"] as? Int == position, "\(problems)", sourceLocation: sourceLocation)
+            problems.first?["position"] as? Int == position,
+            "\(problems)",
+            sourceLocation: sourceLocation
+        )
         #expect(json.errorLines.count == 1, sourceLocation: sourceLocation)
         #expect(
-            json.standardError.contains("position \(position)"), "\(json.standardError)",
-            sourceLocation: sourceLocation)
+            json.standardError.contains("position \(position)"),
+            "\(json.standardError)",
+            sourceLocation: sourceLocation
+        )
         let table = try runSCKB(["verify"] + arguments)
         #expect(table.status == 3, sourceLocation: sourceLocation)
         #expect(!table.standardOutput.hasPrefix("ok"), "\(table.standardOutput)", sourceLocation: sourceLocation)
@@ -178,7 +207,8 @@ struct AuditTamperTests {
 
     @Test(
         "any one export line altered in its time, recorded time, a data value or its hash is named at its position",
-        arguments: ["at", "recorded", "data", "hash"])
+        arguments: ["at", "recorded", "data", "hash"]
+    )
     func everyLineAltered(part: String) throws {
         try withStore { folder, _, export in
             for index in export.indices {
@@ -206,7 +236,8 @@ struct AuditTamperTests {
         let start = try #require(
             (0...(characters.count - markerScalars.count)).first {
                 Array(characters[$0..<($0 + markerScalars.count)]) == markerScalars
-            })
+            }
+        )
         var index = start + markerScalars.count
         if part == "data" {
             // Skip the first key and its colon to its value.
@@ -239,7 +270,9 @@ struct AuditTamperTests {
                 let hash = try #require(try jsonObject(export[position - 1])["hash"] as? String)
                 let wrong = try #require(try jsonObject(export[position % export.count])["hash"] as? String)
                 for target in [["--store", store], [folder + "/export.jsonl"]] {
-                    let right = try runSCKB(["verify"] + target + ["--expect", "\(position):\(hash)", "--format", "json"])
+                    let right = try runSCKB(
+                        ["verify"] + target + ["--expect", "\(position):\(hash)", "--format", "json"]
+                    )
                     #expect(right.status == 0, "\(right.standardError)")
                     #expect(try jsonObject(right.standardOutput)["ok"] as? Bool == true)
                     try expectFailure(target + ["--expect", "\(position):\(wrong)"], at: position)

@@ -13,22 +13,45 @@ struct AuditTimeTravelTests {
         eventLine("CityRegistered", ["city": "leipzig", "name": "Leipzig", "country": "DE"], at: "2015-01-01"),
         eventLine("CityRegistered", ["city": "sabadell", "name": "Sabadell", "country": "ES"], at: "2015-01-01"),
         eventLine(
-            "CityJoinedProject", ["city": "manchester", "project": "triangulum", "role": "lighthouse"],
-            at: "2015-02-01"),
-        eventLine("CityJoinedProject", ["city": "leipzig", "project": "triangulum", "role": "fellow"], at: "2015-02-01"),
-        eventLine("CityJoinedProject", ["city": "sabadell", "project": "triangulum", "role": "fellow"], at: "2015-02-01"),
+            "CityJoinedProject",
+            ["city": "manchester", "project": "triangulum", "role": "lighthouse"],
+            at: "2015-02-01"
+        ),
         eventLine(
-            "SolutionCatalogued", ["solution": "smart-lamppost", "name": "Smart lamppost", "area": "urban-data-ict"],
-            at: "2015-03-01"),
+            "CityJoinedProject",
+            ["city": "leipzig", "project": "triangulum", "role": "fellow"],
+            at: "2015-02-01"
+        ),
+        eventLine(
+            "CityJoinedProject",
+            ["city": "sabadell", "project": "triangulum", "role": "fellow"],
+            at: "2015-02-01"
+        ),
+        eventLine(
+            "SolutionCatalogued",
+            ["solution": "smart-lamppost", "name": "Smart lamppost", "area": "urban-data-ict"],
+            at: "2015-03-01"
+        ),
         eventLine(
             "DemonstrationReported",
             ["demonstration": "man-lamp", "solution": "smart-lamppost", "city": "manchester", "project": "triangulum"],
-            at: "2016-01-01"),
-        eventLine("ImpactReported", ["demonstration": "man-lamp", "kpi": "energy_saved_pct", "value": 20], at: "2016-06-01"),
-        eventLine("ImpactReported", ["demonstration": "man-lamp", "kpi": "smart_meters", "value": 100], at: "2016-06-01"),
+            at: "2016-01-01"
+        ),
+        eventLine(
+            "ImpactReported",
+            ["demonstration": "man-lamp", "kpi": "energy_saved_pct", "value": 20],
+            at: "2016-06-01"
+        ),
+        eventLine(
+            "ImpactReported",
+            ["demonstration": "man-lamp", "kpi": "smart_meters", "value": 100],
+            at: "2016-06-01"
+        ),
         eventLine(
             "SolutionReplicated",
-            ["solution": "smart-lamppost", "city": "leipzig", "from": "manchester", "funding": "own"], at: "2018-01-01"),
+            ["solution": "smart-lamppost", "city": "leipzig", "from": "manchester", "funding": "own"],
+            at: "2018-01-01"
+        ),
         eventLine("CityJoinedCCG", ["city": "leipzig"], at: "2019-01-01"),
         eventLine("CityJoinedCCG", ["city": "manchester"], at: "2019-01-01"),
     ]
@@ -39,7 +62,8 @@ struct AuditTimeTravelTests {
         eventLine(
             "SolutionReplicated",
             ["solution": "smart-lamppost", "city": "sabadell", "from": "manchester", "funding": "project"],
-            at: "2017-01-01"),
+            at: "2017-01-01"
+        ),
         eventLine("EventRetracted", ["position": 11, "reason": "double count"], at: "2019-06-01"),
         eventLine("EventRetracted", ["position": 14, "reason": "entered by mistake"], at: "2019-06-01"),
         eventLine("CityLeftCCG", ["city": "leipzig"], at: "2022-01-01"),
@@ -105,7 +129,8 @@ struct AuditTimeTravelTests {
             (cut: ["--as-of", "2018-01-01", "--until", "14"], expected: ["leipzig"]),
             (cut: ["--as-of", "2017-06-01", "--until", "15"], expected: ["sabadell"]),
             (cut: ["--as-of", "2016-12-31"], expected: []),
-        ])
+        ]
+    )
     func lateRecordedEarlierDatedReplication(cut: [String], expected: [String]) throws {
         try withTimelineStore { _, store in
             #expect(try edgeTargets(query(["graph"], store: store, cut)) == expected, "graph \(cut)")
@@ -129,7 +154,8 @@ struct AuditTimeTravelTests {
             (cut: ["--as-of", "2020-01-01", "--until", "14"], smartMeters: 100, members: ["leipzig", "manchester"]),
             (cut: ["--as-of", "2020-01-01", "--until", "17"], smartMeters: nil, members: ["leipzig"]),
             (cut: ["--as-of", "2018-12-31", "--until", "14"], smartMeters: 100, members: []),
-        ])
+        ]
+    )
     func retractionAfterTheCut(cut: [String], smartMeters: Int?, members expected: [String]) throws {
         try withTimelineStore { _, store in
             let kpis = try totals(query(["kpis"], store: store, cut))
@@ -164,7 +190,8 @@ struct AuditTimeTravelTests {
         try withTimelineStore { _, store in
             for asOf in [[], ["--as-of", "2017-06-01"]] as [[String]] {
                 let result = try runSCKB(
-                    arguments + ["--store", store, "--format", "json", "--until", "2000-01-01"] + asOf)
+                    arguments + ["--store", store, "--format", "json", "--until", "2000-01-01"] + asOf
+                )
                 if arguments[0] == "city" {
                     #expect(result.status == 1, "\(asOf): \(result.standardOutput)")
                     #expect(result.errorLines.count == 1)
@@ -192,7 +219,9 @@ struct AuditTimeTravelTests {
         try withTimelineStore { _, store in
             for asOf in [[], ["--as-of", "2017-06-01"], ["--as-of", "2020-01-01"]] as [[String]] {
                 let uncut = try runSCKB(arguments + ["--store", store, "--format", "json"] + asOf)
-                let cut = try runSCKB(arguments + ["--store", store, "--format", "json", "--until", "2999-12-31"] + asOf)
+                let cut = try runSCKB(
+                    arguments + ["--store", store, "--format", "json", "--until", "2999-12-31"] + asOf
+                )
                 #expect(uncut.status == 0, "\(asOf): \(uncut.standardError)")
                 #expect(cut.status == uncut.status)
                 #expect(cut.standardOutput == uncut.standardOutput, "\(asOf)")
@@ -203,7 +232,8 @@ struct AuditTimeTravelTests {
 
     @Test(
         "a query cut at --until N equals the same query on a store that holds only the first N events",
-        arguments: [4, 11, 14, 15, 16, 17, 40])
+        arguments: [4, 11, 14, 15, 16, 17, 40]
+    )
     func cutEqualsPrefixStore(position: Int) throws {
         try withTimelineStore { folder, store in
             let prefix = try runSCKB(["export", "--store", store, "--until", String(position)])
@@ -216,7 +246,8 @@ struct AuditTimeTravelTests {
             for arguments in Self.queries {
                 for asOf in [[], ["--as-of", "2017-06-01"], ["--as-of", "2020-01-01"]] as [[String]] {
                     let cut = try runSCKB(
-                        arguments + ["--store", store, "--format", "json", "--until", String(position)] + asOf)
+                        arguments + ["--store", store, "--format", "json", "--until", String(position)] + asOf
+                    )
                     let whole = try runSCKB(arguments + ["--store", prefixStore, "--format", "json"] + asOf)
                     let label = (arguments + asOf + ["--until", String(position)]).joined(separator: " ")
                     #expect(cut.status == whole.status, "\(label): \(cut.standardError) vs \(whole.standardError)")

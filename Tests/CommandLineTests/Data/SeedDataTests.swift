@@ -59,8 +59,12 @@ struct SeedDataTests {
             #expect(byType["ProjectRegistered"] == (try Self.rows("projects.csv").count))
             #expect(byType["ProjectRegistered"] == 18)
             #expect(byType["CityRegistered"] == (try Self.rows("cities.csv").filter { $0["confirmed"] == "yes" }.count))
-            #expect(byType["CityJoinedProject"] == (try Self.rows("roles.csv").filter { $0["confirmed"] == "yes" }.count))
-            let lighthouseRoles = try Self.rows("roles.csv").filter { $0["confirmed"] == "yes" && $0["role"] == "lighthouse" }
+            #expect(
+                byType["CityJoinedProject"] == (try Self.rows("roles.csv").filter { $0["confirmed"] == "yes" }.count)
+            )
+            let lighthouseRoles = try Self.rows("roles.csv").filter {
+                $0["confirmed"] == "yes" && $0["role"] == "lighthouse"
+            }
             let graph = try runSCKB(["log", "--type", "CityJoinedProject", "--store", store, "--format", "json"])
             let events = try #require(try jsonObject(graph.standardOutput)["events"] as? [[String: Any]])
             let lighthouse = events.filter { ($0["data"] as? [String: Any])?["role"] as? String == "lighthouse" }
@@ -78,8 +82,10 @@ struct SeedDataTests {
             }
 
             let second = try runSCKB(["import", Self.repository + "/events", "--store", store, "--format", "json"])
-            #expect(second.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-                == "{\"appended\":0,\"skipped\":\(lines.count)}")
+            #expect(
+                second.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+                    == "{\"appended\":0,\"skipped\":\(lines.count)}"
+            )
             let verify = try runSCKB(["verify", "--store", store, "--format", "json"])
             #expect(verify.status == 0)
         }
@@ -93,8 +99,10 @@ struct SeedDataTests {
                 let out = folder + "/run\(run)"
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["python3", Self.repository + "/scripts/make_events.py",
-                                     "--data", Self.repository + "/data", "--out", out]
+                process.arguments = [
+                    "python3", Self.repository + "/scripts/make_events.py",
+                    "--data", Self.repository + "/data", "--out", out,
+                ]
                 process.standardError = FileHandle.nullDevice
                 try process.run()
                 process.waitUntilExit()

@@ -27,8 +27,12 @@ func jsonQuoted(_ text: String) -> String {
 
 /// One JSON Lines event, members in the order given. Data values are strings (quoted), `Int`s or ``RawJSON``.
 func eventLine(
-    _ type: String, _ data: KeyValuePairs<String, Any>, id: String? = nil, at: String? = nil,
-    actor: String? = nil, source: String? = nil
+    _ type: String,
+    _ data: KeyValuePairs<String, Any>,
+    id: String? = nil,
+    at: String? = nil,
+    actor: String? = nil,
+    source: String? = nil
 ) -> String {
     func literal(_ value: Any) -> String {
         switch value {
@@ -51,7 +55,11 @@ func eventLine(
 
 /// A CityRegistered line for a new city.
 func cityLine(
-    _ city: String, name: String? = nil, country: String = "DE", id: String? = nil, at: String? = nil
+    _ city: String,
+    name: String? = nil,
+    country: String = "DE",
+    id: String? = nil,
+    at: String? = nil
 ) -> String {
     eventLine("CityRegistered", ["city": city, "name": name ?? city.capitalized, "country": country], id: id, at: at)
 }
@@ -63,7 +71,11 @@ func projectLine(_ project: String, name: String? = nil, id: String? = nil, at: 
 
 /// A SolutionCatalogued line for a new solution.
 func solutionLine(
-    _ solution: String, name: String? = nil, area: String = "mobility-logistics", id: String? = nil, at: String? = nil
+    _ solution: String,
+    name: String? = nil,
+    area: String = "mobility-logistics",
+    id: String? = nil,
+    at: String? = nil
 ) -> String {
     eventLine("SolutionCatalogued", ["solution": solution, "name": name ?? solution, "area": area], id: id, at: at)
 }

@@ -102,14 +102,17 @@ func runSCKB(_ arguments: [String], input: [UInt8]? = nil, environment: [String:
             status: process.terminationStatus,
             standardOutput: String(decoding: outputBytes, as: UTF8.self),
             standardError: String(decoding: errorBytes, as: UTF8.self),
-            outputBytes: outputBytes)
+            outputBytes: outputBytes
+        )
     }
 }
 
 /// Runs `body` with a fresh temporary folder, and deletes the folder and everything in it afterwards.
 func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
     let base = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "sckb-tests-\(UUID().uuidString)", isDirectory: true)
+        "sckb-tests-\(UUID().uuidString)",
+        isDirectory: true
+    )
     try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: base) }
     return try body(base.path)

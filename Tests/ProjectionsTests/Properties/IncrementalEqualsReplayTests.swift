@@ -9,8 +9,10 @@ import Testing
 @Suite struct IncrementalEqualsReplayProperties {
     static let seeds: [UInt64] = [1, 2, 3, 4, 5, 6, 7, 8]
 
-    @Test("the incrementally maintained read models equal the log's fold after random valid and invalid events",
-          arguments: seeds)
+    @Test(
+        "the incrementally maintained read models equal the log's fold after random valid and invalid events",
+        arguments: seeds
+    )
     func incrementalModelsEqualTheFold(seed: UInt64) throws {
         try withScratchFolder { folder in
             let base = try KnowledgeBase(path: folder + "/store", creating: true)
@@ -54,7 +56,9 @@ import Testing
 /// Runs `body` with a fresh folder under the temporary directory and removes it afterwards.
 private func withScratchFolder<T>(_ body: (String) throws -> T) throws -> T {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "sckb-properties-\(UUID().uuidString)", isDirectory: true)
+        "sckb-properties-\(UUID().uuidString)",
+        isDirectory: true
+    )
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     return try body(folder.path)
@@ -91,7 +95,11 @@ private struct HistoryTally {
         #expect(refusedAsInput > 0, "no event refused as bad input: \(self)", sourceLocation: sourceLocation)
         #expect(skipped > 0, "no duplicate skipped: \(self)", sourceLocation: sourceLocation)
         #expect(leafRetractions > 0, "no retraction of a leaf event accepted: \(self)", sourceLocation: sourceLocation)
-        #expect(otherRetractions > 0, "no retraction of a non-leaf event accepted: \(self)", sourceLocation: sourceLocation)
+        #expect(
+            otherRetractions > 0,
+            "no retraction of a non-leaf event accepted: \(self)",
+            sourceLocation: sourceLocation
+        )
         #expect(acceptedTypes.count >= 12, "too few kinds of events accepted: \(self)", sourceLocation: sourceLocation)
         #expect(retractionsRefused > 0, "no retraction refused: \(self)", sourceLocation: sourceLocation)
     }
@@ -149,7 +157,11 @@ private struct RandomHistory {
                         let target = history.stored.first(where: { $0.position == Int(retraction.position.rawValue) })
                     {
                         tally.retractedTypes.insert(target.type)
-                        if ReadModels.isLeaf(target.type) { tally.leafRetractions += 1 } else { tally.otherRetractions += 1 }
+                        if ReadModels.isLeaf(target.type) {
+                            tally.leafRetractions += 1
+                        } else {
+                            tally.otherRetractions += 1
+                        }
                     }
                 case .skipped:
                     tally.skipped += 1
@@ -217,7 +229,10 @@ private struct RandomHistory {
 
     static func day(_ offset: Int) -> String {
         let date = Date(timeIntervalSince1970: 1_420_070_400 + Double(offset) * 86_400)  // 2015-01-01 + offset
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC") ?? .current, from: date)
+        let parts = Calendar(identifier: .gregorian).dateComponents(
+            in: TimeZone(identifier: "UTC") ?? .current,
+            from: date
+        )
         return String(format: "%04d-%02d-%02d", parts.year ?? 2015, parts.month ?? 1, parts.day ?? 1)
     }
 
@@ -255,8 +270,12 @@ private struct RandomHistory {
         case .impactReported:
             // Concentrated on a few demonstrations and indicators, so that reports replace earlier ones often.
             let recent = (known["demonstration"] ?? []).suffix(4)
-            add("demonstration", !recent.isEmpty && chance(50) ? pick(Array(recent)) : reference("demonstration", Self.demonstrations))
-            let kpi = chance(50)
+            add(
+                "demonstration",
+                !recent.isEmpty && chance(50) ? pick(Array(recent)) : reference("demonstration", Self.demonstrations)
+            )
+            let kpi =
+                chance(50)
                 ? [KPI.energySavedPercent, .smartMeters][Int.random(in: 0...1, using: &random)]
                 : KPI.allCases[Int.random(in: 0..<KPI.allCases.count, using: &random)]
             add("kpi", kpi.rawValue)
@@ -319,7 +338,11 @@ private struct RandomHistory {
         let time = date()
         // A few ids from a small pool: re-sending an identical event is skipped, other content under it refused.
         let id = chance(10) ? pick(Self.ids) : nil
-        return Event(payload: payload, id: id, at: try time.map { text throws(InputError) in try Event.checkedTime(text) })
+        return Event(
+            payload: payload,
+            id: id,
+            at: try time.map { text throws(InputError) in try Event.checkedTime(text) }
+        )
     }
 
     /// A retraction target: a leaf or non-leaf event already stored, another retraction, or no event at all.
@@ -333,9 +356,11 @@ private struct RandomHistory {
         case 40..<85:
             let others = stored.filter {
                 !ReadModels.isLeaf($0.type) && $0.type != .eventRetracted && !retracted.contains($0.position)
-                    && [.cityRegistered, .solutionReplicated, .cityLeftCCG, .projectEnded, .demonstrationReported,
-                        .replicationPlanned, .cityJoinedCCG, .meetingScheduled, .cityJoinedProject]
-                        .contains($0.type)
+                    && [
+                        .cityRegistered, .solutionReplicated, .cityLeftCCG, .projectEnded, .demonstrationReported,
+                        .replicationPlanned, .cityJoinedCCG, .meetingScheduled, .cityJoinedProject,
+                    ]
+                    .contains($0.type)
             }
             if let chosen = others.randomElement(using: &random) { return chosen.position }
         case 85..<93:
