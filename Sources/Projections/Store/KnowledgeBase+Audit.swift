@@ -2,18 +2,25 @@ import EventStore
 
 /// One thing `verify` found wrong, at the first position it concerns (0 when it concerns no single event).
 public struct VerificationProblem: Sendable, Equatable {
+    /// The first position the problem concerns; 0 when it concerns no single event.
     public var position: Position
+    /// What is wrong, in words.
     public var problem: String
 
+    /// `{"position":n,"problem":"…"}`.
     public var json: JSONValue { ["position": Record.position(position), "problem": .string(problem)] }
 }
 
 /// What `verify` reports.
 public struct VerificationReport: Sendable, Equatable {
+    /// The number of stored events read.
     public var events: Int
+    /// The stored hash of the last event read, the chain's head; nil when none was read.
     public var head: SHA256Digest?
+    /// What is wrong, in the order found; the log is read no further once 100 are found.
     public var problems: [VerificationProblem]
 
+    /// Whether verification found no problem.
     public var isOK: Bool { problems.isEmpty }
 
     /// `{"ok":bool,"events":n,"head":"hex","problems":[{"position","problem"}]}`.
@@ -27,7 +34,9 @@ public struct VerificationReport: Sendable, Equatable {
 
 /// An auditor's note: position N carried this hash when they looked.
 public struct ExpectedHash: Sendable, Equatable {
+    /// The position the auditor noted.
     public var position: Position
+    /// The hash the event at `position` carried then.
     public var hash: SHA256Digest
 
     /// Reads `N:HASH`.
@@ -59,11 +68,7 @@ extension KnowledgeBase {
         try environment.read { transaction in
             var expectedPosition = Position.first
             var idCount = 0
-            var retracted = Set<Position>()
-            try transaction.scan(indexes.retractions, from: nil, reverse: false) { key, value in
-                if let target = Position(key: key) { retracted.insert(target) }
-                return true
-            }
+            let retracted = try retractedPositions(in: transaction)
             try scratch.environment.write { target in
                 try transaction.forEachRecord { position, hash, bytes in
                     if position.rawValue % 65_536 == 0 { progress(position) }
@@ -169,20 +174,8 @@ extension KnowledgeBase {
     /// Rebuilds every read model and index from the log in one write transaction; returns the events folded.
     public func replay(progress: (Position) -> Void = { _ in }) throws -> Int {
         try environment.write { transaction in
-            for table in indexes.all { try transaction.removeAll(in: table) }
-            var count = 0
-            try transaction.forEachRecord { position, hash, bytes in
-                let event = try RecordedEvent(
-                    position: position,
-                    hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
-                    bytes: bytes
-                )
-                try indexes.add(event, to: transaction)
-                count += 1
-                return true
-            }
-            _ = try rebuild(in: transaction, checkingAfter: nil, progress: progress)
-            return count
+            _ = try rebuild(in: transaction, checkingAfter: nil, rebuildingIndexes: true, progress: progress)
+            return Int(try transaction.head()?.position.rawValue ?? 0)
         }
     }
 }

@@ -51,28 +51,25 @@ extension KnowledgeBase {
     func rebuild(
         in transaction: borrowing WriteTransaction,
         checkingAfter: Position?,
+        rebuildingIndexes: Bool = false,
         progress: (Position) -> Void = { _ in }
-    )
-        throws -> [(position: Position, violation: RuleViolation)]
-    {
-        for table in readModels.all {
+    ) throws -> [(position: Position, violation: RuleViolation)] {
+        for table in readModels.all + (rebuildingIndexes ? indexes.all : []) {
             try transaction.removeAll(in: table)
         }
-        var retracted = Set<Position>()
-        try transaction.scan(indexes.retractions, from: nil, reverse: false) { key, _ in
-            if let position = Position(key: key) { retracted.insert(position) }
-            return true
-        }
+        let retracted = try retractedPositions(in: transaction)
         var failures: [(position: Position, violation: RuleViolation)] = []
         try transaction.forEachRecord { position, hash, bytes in
             if position.rawValue % 65_536 == 0 { progress(position) }
-            guard !retracted.contains(position) else { return true }
+            let isRetracted = retracted.contains(position)
+            if isRetracted && !rebuildingIndexes { return true }
             let event = try RecordedEvent(
                 position: position,
                 hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
                 bytes: bytes
             )
-            if event.event.type == .eventRetracted { return true }
+            if rebuildingIndexes { try indexes.add(event, to: transaction) }
+            if isRetracted || event.event.type == .eventRetracted { return true }
             if let checkingAfter, position > checkingAfter {
                 do {
                     try readModels.check(event, in: transaction)
@@ -85,5 +82,21 @@ extension KnowledgeBase {
             return true
         }
         return failures
+    }
+
+    /// The positions of every retracted event, read from the log itself (not from an index), so that a rebuild
+    /// depends on nothing but the log. Only retractions are decoded: their canonical bytes end with their type.
+    func retractedPositions(in reader: borrowing some LogReader & ~Copyable) throws -> Set<Position> {
+        let suffix = Array("\"type\":\"EventRetracted\"}".utf8)
+        var retracted = Set<Position>()
+        try reader.forEachRecord { position, hash, bytes in
+            guard bytes.count > suffix.count, bytes[(bytes.count - suffix.count)...].elementsEqual(suffix) else {
+                return true
+            }
+            let event = try RecordedEvent(position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
+            if case .eventRetracted(let retraction) = event.event.payload { retracted.insert(retraction.position) }
+            return true
+        }
+        return retracted
     }
 }
