@@ -4,7 +4,7 @@ DEMO_STORE ?= .sckb-demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SCKB := .build/release/sckb
 
-.PHONY: demo test deps test-deps release events clean
+.PHONY: demo test deps test-deps release events lint clean
 
 # liblmdb-dev (through pkg-config) is the only system library sckb needs.
 deps:
@@ -43,6 +43,10 @@ demo: release
 test: test-deps
 	$(SWIFT) build -c release --product sckb
 	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) test
+
+# The style check: swift-format with the project's .swift-format (public API documented, no force unwraps).
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests
 
 # Rebuilds events/ from the CSV files in data/ (deterministic: the same files every time).
 events:

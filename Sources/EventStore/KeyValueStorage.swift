@@ -16,7 +16,9 @@ public struct Table: Hashable, Sendable, CustomStringConvertible {
         self.handle = handle
     }
 
+    /// Tables are equal when their names are.
     public static func == (left: Table, right: Table) -> Bool { left.name == right.name }
+    /// Hashes the name, as `==` compares it.
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
     /// The table's name.

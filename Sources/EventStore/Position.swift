@@ -41,6 +41,7 @@ public struct Position: RawRepresentable, Hashable, Comparable, Sendable, Custom
         return bytes
     }
 
+    /// Orders by number, which is log order.
     public static func < (left: Position, right: Position) -> Bool {
         left.rawValue < right.rawValue
     }

@@ -138,6 +138,7 @@ public struct ReadTransaction: ~Copyable, LogReader {
         self.log = log
     }
 
+    /// Calls `body` with the value under `key` (`mdb_get`); the bytes are valid only inside `body`.
     public func withValue<Result>(
         forKey key: [UInt8],
         in table: Table,
@@ -146,6 +147,7 @@ public struct ReadTransaction: ~Copyable, LogReader {
         try handle.withValue(forKey: key, in: table, body)
     }
 
+    /// Visits entries through an LMDB cursor (`mdb_cursor_get`); the bytes are valid only inside `body`.
     public func scan(
         _ table: Table,
         from start: [UInt8]?,
@@ -155,6 +157,7 @@ public struct ReadTransaction: ~Copyable, LogReader {
         try handle.scan(table, from: start, reverse: reverse, body)
     }
 
+    /// The number of entries in `table` (`mdb_stat`).
     public func count(of table: Table) throws -> Int {
         try handle.count(of: table)
     }
@@ -178,6 +181,8 @@ public struct WriteTransaction: ~Copyable, LogReader, KeyValueWriter {
         self.clock = clock
     }
 
+    /// Calls `body` with the value under `key` (`mdb_get`), seeing this transaction's own writes; the bytes
+    /// are valid only inside `body`.
     public func withValue<Result>(
         forKey key: [UInt8],
         in table: Table,
@@ -186,6 +191,8 @@ public struct WriteTransaction: ~Copyable, LogReader, KeyValueWriter {
         try handle.withValue(forKey: key, in: table, body)
     }
 
+    /// Visits entries through an LMDB cursor (`mdb_cursor_get`), seeing this transaction's own writes; the bytes
+    /// are valid only inside `body`.
     public func scan(
         _ table: Table,
         from start: [UInt8]?,
@@ -195,19 +202,23 @@ public struct WriteTransaction: ~Copyable, LogReader, KeyValueWriter {
         try handle.scan(table, from: start, reverse: reverse, body)
     }
 
+    /// The number of entries in `table` (`mdb_stat`), counting this transaction's own writes.
     public func count(of table: Table) throws -> Int {
         try handle.count(of: table)
     }
 
+    /// Stores `value` under `key`, replacing what was there (`mdb_put`); it commits with the transaction.
     public func put(_ value: [UInt8], forKey key: [UInt8], in table: Table) throws {
         try handle.put(value, forKey: key, in: table)
     }
 
+    /// Removes the entry under `key` (`mdb_del`); returns whether there was one.
     @discardableResult
     public func removeValue(forKey key: [UInt8], in table: Table) throws -> Bool {
         try handle.removeValue(forKey: key, in: table)
     }
 
+    /// Removes every entry of `table` but keeps the table (`mdb_drop` with 0).
     public func removeAll(in table: Table) throws {
         try handle.removeAll(in: table)
     }

@@ -2,12 +2,18 @@ import EventStore
 
 /// A city plans to take over a solution from another city.
 public struct ReplicationPlanned: EventData {
+    /// The event type, `ReplicationPlanned`.
     public static let type = EventType.replicationPlanned
+    /// The solution to take over, by id.
     public var solution: Slug
+    /// The city that plans to take it over, by id.
     public var city: Slug
+    /// The city it is to come from, by id: one that has demonstrated or adopted it.
     public var from: Slug
+    /// The project under which it is planned, by id, if any.
     public var project: Slug?
 
+    /// Reads the data, refusing what the catalogue does not allow.
     public init(reading fields: inout FieldReader) throws(InputError) {
         solution = try fields.slug("solution")
         city = try fields.slug("city")
@@ -15,6 +21,7 @@ public struct ReplicationPlanned: EventData {
         project = try fields.optionalSlug("project")
     }
 
+    /// Writes the data in catalogue order.
     public func write(to fields: inout FieldWriter) {
         fields.slug("solution", solution)
         fields.slug("city", city)
@@ -22,18 +29,26 @@ public struct ReplicationPlanned: EventData {
         fields.slug("project", project)
     }
 
+    /// The solution and both cities, and the project if any.
     public var entities: [Slug] { [solution, city, from] + (project.map { [$0] } ?? []) }
 }
 
 /// A city has taken over a solution from another city.
 public struct SolutionReplicated: EventData {
+    /// The event type, `SolutionReplicated`.
     public static let type = EventType.solutionReplicated
+    /// The solution taken over, by id.
     public var solution: Slug
+    /// The city that has taken it over, by id.
     public var city: Slug
+    /// The city it came from, by id: one that has demonstrated or adopted it.
     public var from: Slug
+    /// The project under which it happened, by id, if any.
     public var project: Slug?
+    /// How the replication was paid for, if given.
     public var funding: Funding?
 
+    /// Reads the data, refusing what the catalogue does not allow.
     public init(reading fields: inout FieldReader) throws(InputError) {
         solution = try fields.slug("solution")
         city = try fields.slug("city")
@@ -42,6 +57,7 @@ public struct SolutionReplicated: EventData {
         funding = try fields.optionalChoice("funding")
     }
 
+    /// Writes the data in catalogue order.
     public func write(to fields: inout FieldWriter) {
         fields.slug("solution", solution)
         fields.slug("city", city)
@@ -50,18 +66,26 @@ public struct SolutionReplicated: EventData {
         fields.choice("funding", funding)
     }
 
+    /// The solution and both cities, and the project if any.
     public var entities: [Slug] { [solution, city, from] + (project.map { [$0] } ?? []) }
 }
 
 /// A grant is awarded to a city to replicate an already proven solution.
 public struct GrantAwarded: EventData {
+    /// The event type, `GrantAwarded`.
     public static let type = EventType.grantAwarded
+    /// The grant's id, new to the record.
     public var grant: Slug
+    /// The programme that awards it.
     public var programme: Programme
+    /// The city that receives it, by id.
     public var city: Slug
+    /// The solution it replicates, by id: one demonstrated somewhere already.
     public var solution: Slug
+    /// The amount awarded, in EUR (the field `amount_eur`).
     public var amount: JSONNumber
 
+    /// Reads the data, refusing what the catalogue does not allow.
     public init(reading fields: inout FieldReader) throws(InputError) {
         grant = try fields.slug("grant")
         programme = try fields.choice("programme")
@@ -70,6 +94,7 @@ public struct GrantAwarded: EventData {
         amount = try fields.number("amount_eur")
     }
 
+    /// Writes the data in catalogue order.
     public func write(to fields: inout FieldWriter) {
         fields.slug("grant", grant)
         fields.choice("programme", programme)
@@ -78,24 +103,31 @@ public struct GrantAwarded: EventData {
         fields.number("amount_eur", amount)
     }
 
+    /// The grant, the city and the solution.
     public var entities: [Slug] { [grant, city, solution] }
 }
 
 /// An earlier event is withdrawn from every view; it stays in the log, marked.
 public struct EventRetracted: EventData {
+    /// The event type, `EventRetracted`.
     public static let type = EventType.eventRetracted
+    /// The position of the event withdrawn: not itself a retraction, and not retracted yet.
     public var position: Position
+    /// Why the event is withdrawn: non-empty, at most 1000 Unicode scalars.
     public var reason: String
 
+    /// Reads the data, refusing what the catalogue does not allow.
     public init(reading fields: inout FieldReader) throws(InputError) {
         position = try fields.position("position")
         reason = try fields.name("reason", maximumLength: 1000)
     }
 
+    /// Writes the data in catalogue order.
     public func write(to fields: inout FieldWriter) {
         fields.position("position", position)
         fields.text("reason", reason)
     }
 
+    /// None: a retraction names a position, not an entity.
     public var entities: [Slug] { [] }
 }

@@ -31,6 +31,7 @@ public struct Slug: RawRepresentable, Hashable, Comparable, Sendable, CustomStri
         return !previousWasHyphen
     }
 
+    /// Orders by the slug's text.
     public static func < (left: Slug, right: Slug) -> Bool { left.rawValue < right.rawValue }
 
     /// The slug's text.

@@ -28,6 +28,7 @@ public enum EventType: String, Vocabulary, Comparable {
     /// A one-byte code for indexes.
     public var code: UInt8 { UInt8(EventType.allCases.firstIndex(of: self) ?? 0) }
 
+    /// Orders by the type's name.
     public static func < (left: EventType, right: EventType) -> Bool { left.rawValue < right.rawValue }
 }
 
@@ -58,6 +59,7 @@ public enum KPI: String, Vocabulary, Comparable {
     /// Whether the indicator is a percentage (at most 100, aggregated by maximum) rather than a count (summed).
     public var isPercentage: Bool { self == .energySavedPercent || self == .co2ReducedPercent }
 
+    /// Orders by the indicator's name as the catalogue spells it.
     public static func < (left: KPI, right: KPI) -> Bool { left.rawValue < right.rawValue }
 }
 
@@ -90,6 +92,7 @@ public enum Programme: String, Vocabulary {
 public enum Tier: String, Vocabulary, Comparable {
     case lighthouse, fellow, other
 
+    /// Orders lighthouse first, then fellow, then other.
     public static func < (left: Tier, right: Tier) -> Bool {
         allCases.firstIndex(of: left) ?? 0 < allCases.firstIndex(of: right) ?? 0
     }

@@ -23,9 +23,12 @@ struct SeededGenerator: RandomNumberGenerator {
 /// Every event passes the rules when imported in order into an empty store; the same seed gives the same bytes.
 /// Dates never decrease along the log, from 2014-01-01 to 2026-06-30.
 public struct SyntheticLog {
+    /// The number of events (lines) to write.
     public let count: Int
+    /// The seed of the pseudo-random choices; it also appears in every event id (`g<seed>-N`).
     public let seed: UInt64
 
+    /// A log of `count` events drawn from `seed`.
     public init(count: Int, seed: UInt64) {
         self.count = count
         self.seed = seed

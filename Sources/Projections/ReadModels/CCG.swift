@@ -2,9 +2,12 @@ import EventStore
 
 /// The answer to "may city X receive a CCG travel contribution for meeting M?".
 public struct Eligibility: Sendable, Equatable {
+    /// Whether the contribution may be granted.
     public var isEligible: Bool
+    /// The rules the request breaks, or, when eligible, the rules it meets with what the city has used that year.
     public var reasons: [String]
 
+    /// `{"eligible":bool,"reasons":[…]}`.
     public var json: JSONValue {
         ["eligible": .bool(isEligible), "reasons": .array(reasons.map { .string($0) })]
     }

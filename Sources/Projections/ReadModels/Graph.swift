@@ -2,9 +2,13 @@ import EventStore
 
 /// A city at either end of a replication edge.
 public struct GraphNode: Sendable, Equatable {
+    /// The city, by id.
     public var id: Slug
+    /// The city's name.
     public var name: String
+    /// The city's ISO 3166-1 alpha-2 country code.
     public var country: String
+    /// The city's tier: lighthouse, fellow or other.
     public var tier: Tier
 
     var json: JSONValue {
@@ -22,13 +26,21 @@ public struct GraphEdge: Sendable, Equatable {
         case done, planned
     }
 
+    /// The solution that travels, by id.
     public var solution: Slug
+    /// The city it comes from, by id.
     public var from: Slug
+    /// The city that adopted it, or plans to, by id.
     public var to: Slug
+    /// When it happened in the world: the `at` of its event, a date or a UTC date-time.
     public var at: String
+    /// The position of its SolutionReplicated or ReplicationPlanned event.
     public var position: Position
+    /// How the replication was paid for; nil when not given, and always for a plan.
     public var funding: Funding?
+    /// The project under which it happened, by id, if any.
     public var project: Slug?
+    /// Whether the replication happened or is still a plan.
     public var status: Status
 
     var json: JSONValue {
@@ -43,7 +55,9 @@ public struct GraphEdge: Sendable, Equatable {
 
 /// The replication graph: edges in log order, and the cities at their ends.
 public struct ReplicationGraph: Sendable, Equatable {
+    /// The cities at either end of an edge, sorted by id.
     public var nodes: [GraphNode]
+    /// The edges, in log order.
     public var edges: [GraphEdge]
 
     /// `{"nodes":[…],"edges":[…]}` as SPEC §5 shapes it.
@@ -54,11 +68,16 @@ public struct ReplicationGraph: Sendable, Equatable {
 
 /// Which edges `graph` shows.
 public struct GraphFilter: Sendable {
+    /// Only edges of this solution, when given.
     public var solution: Slug?
+    /// Only edges from a city of this tier, when given.
     public var fromTier: Tier?
+    /// Only edges to a city of this tier, when given.
     public var toTier: Tier?
+    /// Whether open plans are shown beside the replications done.
     public var includesPlanned = false
 
+    /// A filter; the defaults show every replication done.
     public init(solution: Slug? = nil, fromTier: Tier? = nil, toTier: Tier? = nil, includesPlanned: Bool = false) {
         self.solution = solution
         self.fromTier = fromTier

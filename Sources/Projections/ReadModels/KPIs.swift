@@ -2,9 +2,12 @@ import EventStore
 
 /// Impact totals over a scope: the maximum of each percentage KPI, the sum of each count KPI.
 public struct ImpactTotals: Sendable, Equatable {
+    /// Each indicator's total; an indicator with no current report in scope is absent.
     public var totals: [KPI: JSONNumber]
+    /// The number of demonstrations in scope, with or without reports.
     public var demonstrations: Int
 
+    /// `{"totals":{…},"demonstrations":n}`, the indicators in name order.
     public var json: JSONValue {
         var object = JSONObject()
         for (kpi, value) in totals.sorted(by: { $0.key < $1.key }) { object[kpi.rawValue] = .number(value) }

@@ -2,17 +2,24 @@ import EventStore
 
 /// How far one solution has spread: where it was demonstrated, adopted and planned.
 public struct SolutionSpread: Sendable, Equatable {
+    /// The solution, by id.
     public var solution: Slug
+    /// The solution's name.
     public var name: String
+    /// The solution's area.
     public var area: Area
+    /// The cities that demonstrated it, sorted by id.
     public var demonstratedIn: [Slug]
+    /// The cities that replicated it, sorted by id.
     public var adoptedBy: [Slug]
+    /// The cities with an open plan to replicate it, sorted by id.
     public var plannedBy: [Slug]
     /// Adoptions by a fellow-tier city from a lighthouse-tier city.
     public var lighthouseToFellow: Int
     /// Distinct cities that demonstrated or adopted it.
     public var reach: Int
 
+    /// The JSON object `spread` prints for the solution.
     public var json: JSONValue {
         [
             "solution": .string(solution.rawValue), "name": .string(name), "area": .string(area.rawValue),

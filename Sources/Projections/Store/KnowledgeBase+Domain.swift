@@ -93,7 +93,11 @@ extension KnowledgeBase {
             guard bytes.count > suffix.count, bytes[(bytes.count - suffix.count)...].elementsEqual(suffix) else {
                 return true
             }
-            let event = try RecordedEvent(position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
+            let event = try RecordedEvent(
+                position: position,
+                hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
+                bytes: bytes
+            )
             if case .eventRetracted(let retraction) = event.event.payload { retracted.insert(retraction.position) }
             return true
         }

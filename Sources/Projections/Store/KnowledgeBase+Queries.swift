@@ -4,9 +4,12 @@ import Glibc
 /// Where in time a view is taken: what the knowledge base said at a transaction-time cut, about the world at a
 /// valid-time cut. Both nil: the current state, read straight from the read models.
 public struct ViewCut: Sendable {
+    /// The transaction-time cut (`--until`): what the knowledge base held then; nil for all it holds now.
     public var until: TransactionCut?
+    /// The valid-time cut (`--as-of`): what happened in the world through it; nil for all time.
     public var asOf: ValidTimeCut?
 
+    /// A cut; with both nil, the current state.
     public init(until: TransactionCut? = nil, asOf: ValidTimeCut? = nil) {
         self.until = until
         self.asOf = asOf
