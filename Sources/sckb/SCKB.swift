@@ -31,7 +31,7 @@ struct SCKB: ParsableCommand {
     // The root command owns main(): ArgumentParser alone would exit 64 on usage errors; SPEC wants 1, 2 and 3.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(movingGlobalOptionsAfterCommand(Array(CommandLine.arguments.dropFirst())))
             defer { Terminal.standardOutput.flush() }
             try command.run()
         } catch {
@@ -42,6 +42,28 @@ struct SCKB: ParsableCommand {
             if !text.isEmpty { Terminal.standardError.write("sckb: \(SafeText.escaped(oneLine(text)))\n") }
             Foundation.exit(status.rawValue)
         }
+    }
+
+    /// The global options that may also stand before the command name (`sckb --store kb graph`).
+    static let globalOptions: Set<String> = ["--store", "--format", "--as-of", "--until"]
+
+    /// Moves global options given before the command name to the end, where every command declares them.
+    static func movingGlobalOptionsAfterCommand(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count, arguments[index].hasPrefix("--") {
+            let option = arguments[index]
+            let name = String(option.prefix { $0 != "=" })
+            guard globalOptions.contains(name) else { break }
+            leading.append(option)
+            if !option.contains("="), index + 1 < arguments.count {
+                leading.append(arguments[index + 1])
+                index += 1
+            }
+            index += 1
+        }
+        guard !leading.isEmpty, index < arguments.count else { return arguments }
+        return Array(arguments[index...]) + leading
     }
 
     /// Joins a parser message onto one line: `Error:` dropped, list items joined with commas.
