@@ -5,6 +5,7 @@
 set -euo pipefail
 events=${1:-1000000}
 work=${2:-$(mktemp -d)}
+mkdir -p "$work"
 half=$((events / 2))
 root=$(cd "$(dirname "$0")/.." && pwd)
 sckb=$root/.build/release/sckb
