@@ -173,6 +173,9 @@ struct Record: Sendable, Equatable {
     func string(_ key: String) -> String? { object[key]?.stringValue }
     func slug(_ key: String) -> Slug? { object[key]?.stringValue.flatMap(Slug.init(rawValue:)) }
     func number(_ key: String) -> JSONNumber? { object[key]?.numberValue }
+    /// The position of the event behind the record, as text for messages ("?" if it has none).
+    var positionText: String { position("position")?.description ?? "?" }
+
     func position(_ key: String) -> Position? {
         object[key]?.numberValue?.integerValue.map { Position(UInt64($0)) }
     }

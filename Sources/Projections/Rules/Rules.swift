@@ -23,7 +23,7 @@ extension ReadModels {
             if let role = try state.record(Key.of(data.project, data.city), in: roles) {
                 throw context.violation(
                     "city '\(data.city)' is already in project '\(data.project)' as \(role.string("role") ?? "?")"
-                        + " (position \(role.position("position").map(String.init(describing:)) ?? "?"))"
+                        + " (position \(role.positionText))"
                 )
             }
             if let ended = project.position("ended") {
@@ -83,7 +83,7 @@ extension ReadModels {
             {
                 throw context.violation(
                     "city '\(data.city)' already has an open plan for '\(data.solution)' from '\(data.from)'"
-                        + " (position \(plan.position("position").map(String.init(describing:)) ?? "?"))"
+                        + " (position \(plan.positionText))"
                 )
             }
         case .solutionReplicated(let data):
@@ -100,7 +100,7 @@ extension ReadModels {
             if let membership = try state.record(Key.of(data.city), in: members) {
                 throw context.violation(
                     "city '\(data.city)' is a CCG member already (since position "
-                        + "\(membership.position("position").map(String.init(describing:)) ?? "?"))"
+                        + "\(membership.positionText))"
                 )
             }
             if let last = try state.last(in: membershipEvents, prefix: Key.prefix(data.city)),
@@ -126,7 +126,7 @@ extension ReadModels {
             if let attended = try state.record(Key.of(data.meeting, data.city), in: attendance) {
                 throw context.violation(
                     "city '\(data.city)' already attended meeting '\(data.meeting)'"
-                        + " (position \(attended.position("position").map(String.init(describing:)) ?? "?"))"
+                        + " (position \(attended.positionText))"
                 )
             }
         case .travelContributionGranted(let data):
@@ -194,7 +194,7 @@ extension ReadModels {
             let how = existing.string("how") ?? "adopted"
             throw context.violation(
                 "city '\(city)' has already \(how) '\(solution)'"
-                    + " (position \(existing.position("position").map(String.init(describing:)) ?? "?"))"
+                    + " (position \(existing.positionText))"
             )
         }
     }
@@ -251,7 +251,7 @@ extension ReadModels {
         if let granted = try state.record(Key.of(city, meeting), in: travel) {
             reasons.append(
                 "city '\(city)' already has a travel contribution for meeting '\(meeting)'"
-                    + " (position \(granted.position("position").map(String.init(describing:)) ?? "?"))"
+                    + " (position \(granted.positionText))"
             )
         }
         if let amount {
@@ -334,7 +334,7 @@ struct RuleContext {
         if let existing {
             throw violation(
                 "\(kind) '\(id)' is already registered"
-                    + " (position \(existing.position("position").map(String.init(describing:)) ?? "?"))"
+                    + " (position \(existing.positionText))"
             )
         }
     }
