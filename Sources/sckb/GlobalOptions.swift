@@ -112,3 +112,19 @@ struct CutOptions: ParsableArguments {
 
     var cut: TransactionCut? { until.flatMap(TransactionCut.init(parsing:)) }
 }
+
+/// The options of every read view: the store, the output format and the cuts in time.
+struct ViewOptions: ParsableArguments {
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: FormatOptions
+    @OptionGroup var time: TimeOptions
+
+    /// Opens the store, asks `query` for the view at the cuts, and prints it: JSON, or text by `rendering`.
+    func show(
+        rendering: (JSONValue) -> Void = ProfileRendering.print,
+        _ query: (KnowledgeBase, ViewCut) throws -> JSONValue
+    ) throws {
+        let view = try query(store.open(creating: false), time.view)
+        if output.format == .json { JSONOutput.print(view) } else { rendering(view) }
+    }
+}

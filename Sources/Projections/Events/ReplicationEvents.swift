@@ -1,5 +1,16 @@
 import EventStore
 
+/// An event that takes a solution from one city to another: a plan or a replication.
+protocol Replicating {
+    var solution: Slug { get }
+    var city: Slug { get }
+    var from: Slug { get }
+    var project: Slug? { get }
+}
+
+extension ReplicationPlanned: Replicating {}
+extension SolutionReplicated: Replicating {}
+
 /// A city plans to take over a solution from another city.
 public struct ReplicationPlanned: EventData {
     /// The event type, `ReplicationPlanned`.

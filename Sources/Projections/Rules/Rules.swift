@@ -70,14 +70,7 @@ extension ReadModels {
                 }
             }
         case .replicationPlanned(let data):
-            try checkReplication(
-                &context,
-                solution: data.solution,
-                city: data.city,
-                from: data.from,
-                project: data.project,
-                in: state
-            )
+            try checkReplication(&context, data, in: state)
             if let plan = try state.record(Key.of(data.solution, data.city, data.from), in: plans),
                 plan.string("status") == "open"
             {
@@ -87,14 +80,7 @@ extension ReadModels {
                 )
             }
         case .solutionReplicated(let data):
-            try checkReplication(
-                &context,
-                solution: data.solution,
-                city: data.city,
-                from: data.from,
-                project: data.project,
-                in: state
-            )
+            try checkReplication(&context, data, in: state)
         case .cityJoinedCCG(let data):
             try context.known("city", data.city, state.record(Key.of(data.city), in: cities))
             if let membership = try state.record(Key.of(data.city), in: members) {
@@ -154,14 +140,15 @@ extension ReadModels {
         }
     }
 
+    /// The rules a plan and a replication share: `from` has the solution, `city` is another city without it.
     private func checkReplication(
         _ context: inout RuleContext,
-        solution: Slug,
-        city: Slug,
-        from: Slug,
-        project: Slug?,
+        _ replication: some Replicating,
         in state: borrowing some KeyValueReader & ~Copyable
     ) throws {
+        let (solution, city, from, project) = (
+            replication.solution, replication.city, replication.from, replication.project
+        )
         try context.known("solution", solution, state.record(Key.of(solution), in: solutions))
         try context.known("city", city, state.record(Key.of(city), in: cities))
         try context.known("city", from, state.record(Key.of(from), in: cities), field: "from")

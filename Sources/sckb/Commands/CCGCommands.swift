@@ -19,13 +19,10 @@ struct CCGCommand: ParsableCommand {
             abstract: "List the current CCG members.",
             discussion: "Example:\n  sckb ccg members --format json"
         )
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var output: FormatOptions
-        @OptionGroup var time: TimeOptions
+        @OptionGroup var view: ViewOptions
 
         func run() throws {
-            let view = try store.open(creating: false).ccgMembers(at: time.view)
-            output.format == .json ? JSONOutput.print(view) : ProfileRendering.print(view)
+            try view.show { base, cut in try base.ccgMembers(at: cut) }
         }
     }
 
@@ -36,13 +33,10 @@ struct CCGCommand: ParsableCommand {
         )
         @Option(help: ArgumentHelp("Only meetings held in this year (default: all).", valueName: "year"))
         var year: Int?
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var output: FormatOptions
-        @OptionGroup var time: TimeOptions
+        @OptionGroup var view: ViewOptions
 
         func run() throws {
-            let view = try store.open(creating: false).ccgMeetings(year: year, at: time.view)
-            output.format == .json ? JSONOutput.print(view) : ProfileRendering.print(view)
+            try view.show { base, cut in try base.ccgMeetings(year: year, at: cut) }
         }
     }
 
@@ -53,13 +47,10 @@ struct CCGCommand: ParsableCommand {
         )
         @Option(help: ArgumentHelp("Only contributions for meetings in this year (default: all).", valueName: "year"))
         var year: Int?
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var output: FormatOptions
-        @OptionGroup var time: TimeOptions
+        @OptionGroup var view: ViewOptions
 
         func run() throws {
-            let view = try store.open(creating: false).ccgTravel(year: year, at: time.view)
-            output.format == .json ? JSONOutput.print(view) : ProfileRendering.print(view)
+            try view.show { base, cut in try base.ccgTravel(year: year, at: cut) }
         }
     }
 

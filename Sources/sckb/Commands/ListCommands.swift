@@ -2,9 +2,8 @@ import ArgumentParser
 import Foundation
 import Projections
 
-/// Prints a list view (`{"name":[objects]}`) as JSON or as one aligned table.
-func printList(_ view: JSONValue, _ format: OutputFormat) {
-    guard format != .json else { return JSONOutput.print(view) }
+/// Prints a list view (`{"name":[objects]}`) as one aligned table.
+func printList(_ view: JSONValue) {
     guard case .object(let object) = view, let (_, items) = object.members.first, let rows = items.arrayValue else {
         return
     }
@@ -23,12 +22,10 @@ struct ProjectsCommand: ParsableCommand {
         abstract: "List every project with its dates and its lighthouse and fellow cities.",
         discussion: "Examples:\n  sckb projects\n  sckb projects --format json --until 100"
     )
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var output: FormatOptions
-    @OptionGroup var time: TimeOptions
+    @OptionGroup var view: ViewOptions
 
     func run() throws {
-        printList(try store.open(creating: false).projectList(at: time.view), output.format)
+        try view.show(rendering: printList) { base, cut in try base.projectList(at: cut) }
     }
 }
 
@@ -38,11 +35,9 @@ struct CitiesCommand: ParsableCommand {
         abstract: "List every city with its country, tier and project roles.",
         discussion: "Examples:\n  sckb cities\n  sckb cities --format json --as-of 2016-12-31"
     )
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var output: FormatOptions
-    @OptionGroup var time: TimeOptions
+    @OptionGroup var view: ViewOptions
 
     func run() throws {
-        printList(try store.open(creating: false).cityList(at: time.view), output.format)
+        try view.show(rendering: printList) { base, cut in try base.cityList(at: cut) }
     }
 }

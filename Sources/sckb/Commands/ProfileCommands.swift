@@ -9,11 +9,6 @@ func slugArgument(_ text: String, _ kind: String) throws -> Slug {
     return slug
 }
 
-/// Prints a profile in the chosen format.
-func printProfile(_ profile: JSONValue, _ format: OutputFormat) {
-    if format == .json { JSONOutput.print(profile) } else { ProfileRendering.print(profile) }
-}
-
 struct CityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "city",
@@ -26,17 +21,12 @@ struct CityCommand: ParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("The city's id.", valueName: "id")) var id: String
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var output: FormatOptions
-    @OptionGroup var time: TimeOptions
+    @OptionGroup var view: ViewOptions
 
     func validate() throws { _ = try slugArgument(id, "city") }
 
     func run() throws {
-        printProfile(
-            try store.open(creating: false).cityProfile(slugArgument(id, "city"), at: time.view),
-            output.format
-        )
+        try view.show { base, cut in try base.cityProfile(slugArgument(id, "city"), at: cut) }
     }
 }
 
@@ -52,17 +42,12 @@ struct ProjectCommand: ParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("The project's id.", valueName: "id")) var id: String
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var output: FormatOptions
-    @OptionGroup var time: TimeOptions
+    @OptionGroup var view: ViewOptions
 
     func validate() throws { _ = try slugArgument(id, "project") }
 
     func run() throws {
-        printProfile(
-            try store.open(creating: false).projectProfile(slugArgument(id, "project"), at: time.view),
-            output.format
-        )
+        try view.show { base, cut in try base.projectProfile(slugArgument(id, "project"), at: cut) }
     }
 }
 
@@ -78,17 +63,12 @@ struct SolutionCommand: ParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("The solution's id.", valueName: "id")) var id: String
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var output: FormatOptions
-    @OptionGroup var time: TimeOptions
+    @OptionGroup var view: ViewOptions
 
     func validate() throws { _ = try slugArgument(id, "solution") }
 
     func run() throws {
-        printProfile(
-            try store.open(creating: false).solutionProfile(slugArgument(id, "solution"), at: time.view),
-            output.format
-        )
+        try view.show { base, cut in try base.solutionProfile(slugArgument(id, "solution"), at: cut) }
     }
 }
 

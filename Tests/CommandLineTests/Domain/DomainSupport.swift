@@ -37,16 +37,9 @@ enum DomainEvent {
         project: String? = nil,
         at: String = "2016-01-01"
     ) -> String {
-        if let project {
-            return eventLine(
-                "DemonstrationReported",
-                ["demonstration": demonstration, "solution": solution, "city": city, "project": project],
-                at: at
-            )
-        }
-        return eventLine(
+        eventLine(
             "DemonstrationReported",
-            ["demonstration": demonstration, "solution": solution, "city": city],
+            ["demonstration": demonstration, "solution": solution, "city": city, "project": project as Any],
             at: at
         )
     }
@@ -66,14 +59,11 @@ enum DomainEvent {
         funding: String? = nil,
         at: String = "2018-01-01"
     ) -> String {
-        if let funding {
-            return eventLine(
-                "SolutionReplicated",
-                ["solution": solution, "city": city, "from": from, "funding": funding],
-                at: at
-            )
-        }
-        return eventLine("SolutionReplicated", ["solution": solution, "city": city, "from": from], at: at)
+        eventLine(
+            "SolutionReplicated",
+            ["solution": solution, "city": city, "from": from, "funding": funding as Any],
+            at: at
+        )
     }
 
     static func joinedCCG(_ city: String, at: String = "2021-01-01") -> String {

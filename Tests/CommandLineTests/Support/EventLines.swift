@@ -25,7 +25,8 @@ func jsonQuoted(_ text: String) -> String {
     return result + "\""
 }
 
-/// One JSON Lines event, members in the order given. Data values are strings (quoted), `Int`s or ``RawJSON``.
+/// One JSON Lines event, members in the order given. Data values are strings (quoted), `Int`s or ``RawJSON``; a
+/// field whose value is an optional that is nil is left out.
 func eventLine(
     _ type: String,
     _ data: KeyValuePairs<String, Any>,
@@ -48,7 +49,14 @@ func eventLine(
     if let at { members.append("\"at\":" + jsonQuoted(at)) }
     if let actor { members.append("\"actor\":" + jsonQuoted(actor)) }
     if let source { members.append("\"source\":" + jsonQuoted(source)) }
-    let fields = data.map { jsonQuoted($0.key) + ":" + literal($0.value) }
+    let fields = data.compactMap { key, value -> String? in
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return nil }
+            return jsonQuoted(key) + ":" + literal(wrapped)
+        }
+        return jsonQuoted(key) + ":" + literal(value)
+    }
     members.append("\"data\":{" + fields.joined(separator: ",") + "}")
     return "{" + members.joined(separator: ",") + "}"
 }
