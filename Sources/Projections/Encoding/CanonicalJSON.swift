@@ -52,6 +52,56 @@ public enum CanonicalJSON {
         return output
     }
 
+    /// The bytes a command prints for `value`: the canonical form with C1 controls (U+0080–U+009F) and the line
+    /// and paragraph separators (U+2028, U+2029) also escaped as `\uXXXX`, so that no printed line acts on a
+    /// terminal or splits where a line splitter breaks. Parsed back, it is the same value as the canonical form.
+    public static func displayBytes(of value: JSONValue) -> [UInt8] {
+        escapingForDisplay(bytes(of: value))
+    }
+
+    /// `json` (UTF-8 JSON text) with every C1 control, U+2028 and U+2029 escaped as `\uXXXX`. Outside strings
+    /// JSON text is ASCII, so these scalars can only stand inside strings, where the escape means the same.
+    public static func escapingForDisplay(_ json: some Collection<UInt8>) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(json.count)
+        var iterator = json.makeIterator()
+        var pending: [UInt8] = []
+        let digits = Array("0123456789abcdef".utf8)
+        func escape(_ scalar: UInt32) {
+            output.append(contentsOf: Array("\\u".utf8))
+            for shift in stride(from: 12, through: 0, by: -4) {
+                output.append(digits[Int((scalar >> UInt32(shift)) & 0xf)])
+            }
+        }
+        while let byte = iterator.next() {
+            pending.append(byte)
+            switch pending.count {
+            case 1:
+                if byte != 0xC2 && byte != 0xE2 {
+                    output.append(byte)
+                    pending.removeAll(keepingCapacity: true)
+                }
+            case 2:
+                if pending[0] == 0xC2 {
+                    if (0x80...0x9F).contains(byte) { escape(UInt32(byte)) } else { output.append(contentsOf: pending) }
+                    pending.removeAll(keepingCapacity: true)
+                } else if byte != 0x80 {
+                    output.append(contentsOf: pending)
+                    pending.removeAll(keepingCapacity: true)
+                }
+            default:
+                if byte == 0xA8 || byte == 0xA9 {
+                    escape(0x2000 | UInt32(byte - 0x80))
+                } else {
+                    output.append(contentsOf: pending)
+                }
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        output.append(contentsOf: pending)
+        return output
+    }
+
     /// Appends `string` in quotes, escaped as `JSON.stringify` does: `\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`, other
     /// controls below U+0020 as `\u00xx`, and every other scalar as raw UTF-8.
     static func writeString(_ string: String, into output: inout [UInt8]) {

@@ -22,7 +22,7 @@ struct ExportCommand: ParsableCommand {
         let base = try store.open(creating: false)
         let newline = UInt8(ascii: "\n")
         try base.export(until: cut.cut) { line in
-            Terminal.standardOutput.write(bytes: line)
+            Terminal.standardOutput.write(bytes: CanonicalJSON.escapingForDisplay(line))
             Terminal.standardOutput.write(bytes: CollectionOfOne(newline))
         }
         Terminal.standardOutput.flush()

@@ -53,8 +53,7 @@ final class Terminal: Sendable {
 /// Prints JSON values compactly, in canonical key order.
 enum JSONOutput {
     static func print(_ value: JSONValue) {
-        var bytes: [UInt8] = []
-        CanonicalJSON.write(value, into: &bytes)
+        var bytes = CanonicalJSON.displayBytes(of: value)
         bytes.append(UInt8(ascii: "\n"))
         Terminal.standardOutput.write(bytes: bytes)
         Terminal.standardOutput.flush()
