@@ -12,7 +12,8 @@ let package = Package(
         .executable(name: "sckb", targets: ["sckb"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -30,10 +31,16 @@ let package = Package(
             dependencies: ["EventStore"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "WebView",
+            dependencies: ["Projections", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "sckb",
             dependencies: [
                 "Projections",
+                "WebView",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -48,7 +55,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["sckb", "Projections"]
+            dependencies: ["Projections"]
         ),
     ]
 )

@@ -31,13 +31,15 @@ public final class Environment: @unchecked Sendable {
     /// With `creating`, a missing store is created (folder mode 0700, files 0600) and missing tables are added;
     /// without it, a missing store throws ``StoreError/Kind/missing``. Stale reader slots left by dead processes are
     /// cleared. `initialMapSize` applies only to a store created now; the map grows by itself later. A store that is
-    /// not `isDurable` skips the flush at commit: for scratch copies that a crash may lose.
+    /// not `isDurable` skips the flush at commit: for scratch copies that a crash may lose. One opened `isReadOnly`
+    /// (`MDB_RDONLY`) needs no write access to the data file, and every write transaction on it fails.
     public init(
         path: String,
         tables tableNames: [String],
         creating: Bool,
         initialMapSize: Int? = nil,
         isDurable: Bool = true,
+        isReadOnly: Bool = false,
         clock: @escaping @Sendable () -> Timestamp = Timestamp.now
     ) throws(StoreError) {
         self.path = path
@@ -66,14 +68,20 @@ public final class Environment: @unchecked Sendable {
                 mdb_env_open(
                     created,
                     path,
-                    UInt32(MDB_NOTLS) | (isDurable ? 0 : UInt32(MDB_NOSYNC | MDB_NOMETASYNC)),
+                    UInt32(MDB_NOTLS) | (isDurable ? 0 : UInt32(MDB_NOSYNC | MDB_NOMETASYNC))
+                        | (isReadOnly ? UInt32(MDB_RDONLY) : 0),
                     0o600
                 )
             )
             var dead: Int32 = 0
             try Environment.perform("clear stale readers of the store", path, mdb_reader_check(created, &dead))
             let names = EventLog.tableNames + tableNames
-            let tables = try Environment.openTables(names, in: created, path: path, creating: creating)
+            let tables = try Environment.openTables(
+                names,
+                in: created,
+                path: path,
+                creating: creating && !isReadOnly
+            )
             self.tables = tables
             self.log = try EventLog(tables: tables)
         } catch {

@@ -24,7 +24,7 @@ struct SCKB: ParsableCommand {
             GraphCommand.self, SpreadCommand.self, ProjectsCommand.self, CitiesCommand.self, CityCommand.self,
             ProjectCommand.self, SolutionCommand.self,
             KPIsCommand.self, CCGCommand.self, StatsCommand.self, VerifyCommand.self, ReplayCommand.self,
-            GenerateCommand.self,
+            GenerateCommand.self, ServeCommand.self,
         ]
     )
 

@@ -18,13 +18,16 @@ public final class KnowledgeBase: Sendable {
     /// Every table the knowledge base keeps beside the log.
     static let tableNames = LogIndexes.tableNames + ReadModels.tableNames
 
-    /// Opens the store at `path`; with `creating`, creates it when missing.
-    public init(path: String, creating: Bool, initialMapSize: Int? = nil) throws(StoreError) {
+    /// Opens the store at `path`; with `creating`, creates it when missing; `readingOnly` opens an existing store
+    /// for reading alone (LMDB's `MDB_RDONLY`), so that any write would fail.
+    public init(path: String, creating: Bool, initialMapSize: Int? = nil, readingOnly: Bool = false) throws(StoreError)
+    {
         environment = try Environment(
             path: path,
             tables: KnowledgeBase.tableNames,
-            creating: creating,
-            initialMapSize: initialMapSize
+            creating: creating && !readingOnly,
+            initialMapSize: initialMapSize,
+            isReadOnly: readingOnly
         )
         indexes = LogIndexes(table: environment.table(named:))
         readModels = ReadModels(table: environment.table(named:))

@@ -1,0 +1,206 @@
+import EventStore
+import Projections
+
+/// The web view's routes: HTML pages and `/api/…`, answered from a store opened for reading only.
+///
+/// `respond` is synchronous and knows nothing of HTTP servers; ``WebServer`` adapts it to Hummingbird. Every query
+/// reads the store anew, so a write by another process shows on the next request.
+public final class Site: Sendable {
+    /// The knowledge base, opened for reading only.
+    public let base: KnowledgeBase
+
+    /// Serves `base`.
+    public init(base: KnowledgeBase) {
+        self.base = base
+    }
+
+    /// The log's head position now (0 for an empty log): the key under which answers are kept.
+    public func headPosition() throws -> UInt64 {
+        try base.head()?.position.rawValue ?? 0
+    }
+
+    /// The answer to `method` on `path` with the raw `query` (the part after `?`).
+    public func respond(method: String, path: String, query: String?) -> WebResponse {
+        let isAPI = path == "/api" || path.hasPrefix("/api/")
+        guard method == "GET" || method == "HEAD" else {
+            return failure(
+                WebError(405, "method \(method) is not allowed; this view is read-only (GET and HEAD)"),
+                isAPI
+            )
+        }
+        do {
+            let parameters = try QueryParameters(query: query)
+            if path == "/style.css" {
+                try parameters.check(allowed: [])
+                return WebResponse(
+                    status: 200,
+                    contentType: "text/css; charset=utf-8",
+                    body: Array(Stylesheet.text.utf8)
+                )
+            }
+            let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+            guard path.hasPrefix("/"), !segments.contains(where: \.isEmpty) || path == "/" else {
+                throw WebError(404, "there is no page at \(path)")
+            }
+            if isAPI { return try api(Array(segments.dropFirst()), parameters, path: path) }
+            return try page(path == "/" ? [] : Array(segments), parameters, path: path)
+        } catch {
+            return failure(error, isAPI)
+        }
+    }
+
+    // MARK: The API
+
+    private func api(_ segments: [Substring], _ parameters: QueryParameters, path: String) throws -> WebResponse {
+        let cut = try RequestCut(parameters, ignoringEmpty: false)
+        let views = Views(base: base, parameters: parameters, cut: cut, isPage: false)
+        func allow(_ names: Set<String>, cut allowsCut: Bool = true) throws(WebError) {
+            try parameters.check(allowed: names.union(allowsCut ? Views.cutNames : []))
+        }
+        let value: JSONValue
+        var isCacheable = true
+        switch (segments.first, segments.count) {
+        case ("graph", 1):
+            try allow(Views.graphNames)
+            value = try views.graph().json
+        case ("spread", 1):
+            try allow(Views.spreadNames)
+            value = try ViewJSON.spread(views.spread())
+        case ("kpis", 1):
+            try allow(Views.kpiNames)
+            value = try views.kpis().json
+        case ("city", 2), ("project", 2), ("solution", 2):
+            try allow([])
+            value = try views.profile(String(segments[0]), segments[1])
+        case ("projects", 1):
+            try allow([])
+            value = try base.projectList(at: cut.view)
+        case ("cities", 1):
+            try allow([])
+            value = try base.cityList(at: cut.view)
+        case ("ccg", 2) where segments[1] == "members":
+            try allow([])
+            value = try views.ccg(segments[1])
+        case ("ccg", 2) where segments[1] == "meetings" || segments[1] == "travel":
+            try allow(Views.yearNames)
+            value = try views.ccg(segments[1])
+        case ("ccg", 2) where segments[1] == "eligibility":
+            try allow(Views.eligibilityNames)
+            guard let answer = try views.eligibility() else {
+                throw WebError(400, "parameters 'city' and 'meeting' are both needed")
+            }
+            value = answer.json
+        case ("log", 1):
+            try allow(Views.logNames)
+            value = try ViewJSON.events(views.log())
+        case ("history", 2):
+            try allow([])
+            value = try ViewJSON.events(views.history(segments[1]))
+        case ("stats", 1):
+            try allow([])
+            value = try ViewJSON.statistics(views.statistics())
+            isCacheable = false
+        case ("verify", 1):
+            try allow(Views.verifyNames, cut: false)
+            value = try views.verify().json
+            isCacheable = false
+        default:
+            throw WebError(404, "there is no API route at \(path)")
+        }
+        return WebResponse(
+            status: 200,
+            contentType: WebResponse.jsonType,
+            body: ViewJSON.line(value),
+            isCacheable: isCacheable
+        )
+    }
+
+    // MARK: Pages
+
+    private func page(_ segments: [Substring], _ parameters: QueryParameters, path: String) throws -> WebResponse {
+        let cut = try RequestCut(parameters, ignoringEmpty: true)
+        let views = Views(base: base, parameters: parameters, cut: cut, isPage: true)
+        let pages = Pages(views: views, path: path)
+        func allow(_ names: Set<String>) throws(WebError) {
+            try parameters.check(allowed: names.union(Views.cutNames))
+        }
+        let page: Page
+        switch (segments.first, segments.count) {
+        case (nil, 0):
+            try allow([])
+            page = try pages.overview()
+        case ("graph", 1):
+            try allow(Views.graphNames)
+            page = try pages.graph()
+        case ("spread", 1):
+            try allow(Views.spreadNames.union(["sort"]))
+            page = try pages.spread()
+        case ("kpis", 1):
+            try allow(Views.kpiNames)
+            page = try pages.kpis()
+        case ("city", 2), ("project", 2), ("solution", 2):
+            try allow([])
+            page = try pages.profile(String(segments[0]), segments[1])
+        case ("cities", 1), ("projects", 1):
+            try allow([])
+            page = try pages.list(String(segments[0]))
+        case ("ccg", 2) where ["members", "meetings", "travel"].contains(segments[1]):
+            try allow(segments[1] == "members" ? [] : Views.yearNames)
+            page = try pages.ccg(segments[1])
+        case ("ccg", 2) where segments[1] == "eligibility":
+            try allow(Views.eligibilityNames)
+            page = try pages.eligibility()
+        case ("log", 1):
+            try allow(Views.logNames)
+            page = try pages.log()
+        case ("history", 2):
+            try allow([])
+            page = try pages.history(segments[1])
+        default:
+            throw WebError(404, "there is no page at \(path)")
+        }
+        return WebResponse(status: 200, contentType: WebResponse.htmlType, body: Array(page.render().utf8))
+    }
+
+    // MARK: Failures
+
+    private func failure(_ error: Error, _ isAPI: Bool) -> WebResponse {
+        let status: Int
+        let message: String
+        var isCacheable = true
+        switch error {
+        case let error as WebError:
+            status = error.status
+            message = error.description
+        case let error as NotFound:
+            status = 404
+            message = error.description
+        case let error as InputError:
+            status = 400
+            message = error.description
+        default:
+            status = 500
+            message = "the store could not be read: \(error)"
+            isCacheable = false
+        }
+        if isAPI {
+            return WebResponse(
+                status: status,
+                contentType: WebResponse.jsonType,
+                body: ViewJSON.line(["error": .string(message), "status": .number(JSONNumber(integer: Int64(status)))]),
+                isCacheable: isCacheable
+            )
+        }
+        let titles = [400: "Bad request", 404: "Not found", 405: "Method not allowed"]
+        var page = Page(path: "/", title: titles[status] ?? "Server error", cut: .now)
+        page.append(
+            "<p class=\"error\">\(HTML.escape(message))</p><p>" + HTML.link("/", "Back to the overview") + "</p>"
+        )
+        return WebResponse(
+            status: status,
+            contentType: WebResponse.htmlType,
+            body: Array(page.render().utf8),
+            isCacheable: isCacheable
+        )
+    }
+}
