@@ -4,7 +4,7 @@ DEMO_STORE ?= .sckb-demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SCKB := .build/release/sckb
 
-.PHONY: demo test deps test-deps release events lint clean
+.PHONY: demo test deps test-deps release events lint clean bench-web
 
 # liblmdb-dev (through pkg-config) is the only system library sckb needs.
 deps:
@@ -16,6 +16,7 @@ deps:
 # The tests cross-check the hash chain with Python's jcs package, an RFC 8785 implementation not our own.
 test-deps: deps
 	@python3 -c 'import jcs' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check jcs
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 release: deps
 	$(SWIFT) build -c release --product sckb
@@ -43,6 +44,11 @@ demo: release
 test: test-deps
 	$(SWIFT) build -c release --product sckb
 	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) test
+
+# Load run of `sckb serve` (wrk on 127.0.0.1, under 30 s): requests/s and p99 while another process imports.
+bench-web: release
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+	scripts/bench-web.sh
 
 # The style check: swift-format with the project's .swift-format (public API documented, no force unwraps).
 lint:

@@ -25,9 +25,8 @@ struct Pages {
     func overview() throws -> Page {
         var page = newPage("Scalable Cities replication knowledge base")
         let statistics = try views.statistics()
-        let totals = try views.kpis()
-        let spread = try views.spread()
-        let graph = try views.base.graph(GraphFilter(includesPlanned: true), at: cut.view)
+        let set = try views.base.views(graph: GraphFilter(includesPlanned: true), at: cut.view)
+        let (totals, spread, graph) = (set.totals, set.spread, set.graph)
         let done = graph.edges.filter { $0.status == .done }.count
         page.append("<section><h2>The record</h2><dl>")
         page.append("<dt>events</dt><dd>\(statistics.events)</dd>")
@@ -76,9 +75,10 @@ struct Pages {
 
     func graph() throws -> Page {
         var page = newPage("Replication graph", keeping: ["solution", "from-tier", "to-tier", "planned"])
-        let graph = try views.graph()
+        let set = try views.base.views(graph: views.graphFilter(), at: cut.view)
+        let graph = set.graph
         var solutions: [Slug: (name: String, area: Area)] = [:]
-        for item in try views.base.spread(at: cut.view) { solutions[item.solution] = (item.name, item.area) }
+        for item in set.spread { solutions[item.solution] = (item.name, item.area) }
         var sources: [Position: String] = [:]
         for type in [EventType.solutionReplicated, .replicationPlanned] {
             var filter = LogFilter()

@@ -19,6 +19,15 @@ public final class Site: Sendable {
         try base.head()?.position.rawValue ?? 0
     }
 
+    /// The head position that decides the answer to a request with `query`, given the log's `head`: min(N, head)
+    /// for `until=N`, else `head` (positions up to N never change: the log is append-only).
+    public func effectiveHead(query: String?, head: UInt64) -> UInt64 {
+        guard let parameters = try? QueryParameters(query: query), let until = parameters["until"],
+            let position = UInt64(until)
+        else { return head }
+        return min(position, head)
+    }
+
     /// The answer to `method` on `path` with the raw `query` (the part after `?`).
     public func respond(method: String, path: String, query: String?) -> WebResponse {
         let isAPI = path == "/api" || path.hasPrefix("/api/")

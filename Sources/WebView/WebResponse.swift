@@ -30,12 +30,13 @@ public struct WebResponse: Sendable {
         + "frame-ancestors 'none'"
 }
 
-/// Answers kept by (route and query, the log's head position): the same head means the same log, so the same
-/// answer. When the head moves, everything kept is dropped. Concurrent misses of one key wait for one computation.
+/// Answers kept by (route and query, the log's head position as the request sees it): the log is append-only, so the
+/// same head means the same log and the same answer. A request whose `until` is a position N sees the head at
+/// min(N, head), so its answer stays valid while later events arrive. Concurrent misses of one key wait for one
+/// computation.
 public final class ResponseCache: Sendable {
     private struct State {
-        var head: UInt64 = 0
-        var entries: [String: WebResponse] = [:]
+        var entries: [String: (head: UInt64, response: WebResponse)] = [:]
         var flights: [String: [CheckedContinuation<WebResponse, Never>]] = [:]
     }
 
@@ -56,7 +57,7 @@ public final class ResponseCache: Sendable {
         head: UInt64,
         make: @escaping @Sendable () -> WebResponse
     ) async -> WebResponse {
-        if isEnabled, let kept = state.withLock({ $0.head == head ? $0.entries[key] : nil }) { return kept }
+        if isEnabled, let kept = state.withLock({ $0.entries[key] }), kept.head == head { return kept.response }
         let flight = "\(head) \(key)"
         return await withCheckedContinuation { continuation in
             let isFirst = state.withLock { state in
@@ -71,12 +72,9 @@ public final class ResponseCache: Sendable {
             DispatchQueueBridge.run {
                 let response = make()
                 let waiting = self.state.withLock { state in
-                    if self.isEnabled && response.isCacheable && head >= state.head {
-                        if head != state.head || state.entries.count >= self.capacity {
-                            state.entries.removeAll(keepingCapacity: true)
-                            state.head = head
-                        }
-                        state.entries[key] = response
+                    if self.isEnabled && response.isCacheable && head >= state.entries[key]?.head ?? 0 {
+                        if state.entries.count >= self.capacity { state.entries.removeAll(keepingCapacity: true) }
+                        state.entries[key] = (head, response)
                     }
                     return state.flights.removeValue(forKey: flight) ?? []
                 }

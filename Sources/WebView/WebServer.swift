@@ -44,7 +44,7 @@ public enum WebServer {
             let path = request.uri.path
             let query = request.uri.query
             let key = method == "HEAD" ? "GET " + request.uri.string : method + " " + request.uri.string
-            let head = (try? site.headPosition()) ?? UInt64.max
+            let head = site.effectiveHead(query: query, head: (try? site.headPosition()) ?? UInt64.max)
             let answer = await cache.answer(for: key, head: head) {
                 site.respond(method: method == "HEAD" ? "GET" : method, path: path, query: query)
             }

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs `program` with `arguments` and waits (at most `timeout` seconds, then SIGKILL); stdout and stderr go to
+/// files in `folder`.
+func runProgram(_ program: String, _ arguments: [String], folder: String, timeout: TimeInterval = 120) throws -> RunResult {
+    let name = UUID().uuidString
+    let outputPath = folder + "/\(name).stdout"
+    let errorPath = folder + "/\(name).stderr"
+    guard FileManager.default.createFile(atPath: outputPath, contents: nil),
+        FileManager.default.createFile(atPath: errorPath, contents: nil)
+    else { throw HarnessError(description: "cannot create output files in \(folder)") }
+    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+    let error = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+    defer {
+        try? output.close()
+        try? error.close()
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: program)
+    process.arguments = arguments
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { usleep(50_000) }
+    if process.isRunning { _ = kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    let outputBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: outputPath)))
+    let errorBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: errorPath)))
+    return RunResult(
+        status: process.terminationStatus,
+        standardOutput: String(decoding: outputBytes, as: UTF8.self),
+        standardError: String(decoding: errorBytes, as: UTF8.self),
+        outputBytes: outputBytes
+    )
+}
+
+@Suite("sckb serve, isolated", .serialized)
+struct WebIsolationTests {
+    static let setpriv = "/usr/bin/setpriv"
+    static let asNobody = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+    @Test("served as nobody from a store it may read but not write: every view answers, the data file is unchanged")
+    func readOnlyAsNobody() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.setpriv), "setpriv (util-linux) is needed")
+        try withTemporaryDirectory { folder in
+            let store = folder + "/kb"
+            try WebFixtures.makeStore(store, folder: folder)
+            // Root owns everything; nobody may read the data file but not write it. LMDB's readers record
+            // themselves in the lock file, so that one alone is writable for all.
+            #expect(chmod(folder, 0o755) == 0 && chmod(store, 0o755) == 0)
+            #expect(chmod(store + "/data.mdb", 0o644) == 0 && chmod(store + "/lock.mdb", 0o666) == 0)
+            let probe = try runProgram(
+                Self.asNobody[0],
+                Array(Self.asNobody.dropFirst()) + ["/bin/sh", "-c", "echo x >> '\(store)/data.mdb'"],
+                folder: folder
+            )
+            try #require(probe.status != 0, "nobody could write the data file; the test would prove nothing")
+            let before = try Data(contentsOf: URL(fileURLWithPath: store + "/data.mdb"))
+
+            let server = try ServeProcess(store: store, folder: folder, launcher: Self.asNobody)
+            defer { server.stop() }
+            let targets = [
+                "/", "/graph?planned", "/graph?as-of=2019-12-31&until=360", "/spread?sort=area", "/kpis",
+                "/city/leipzig", "/city/sabadell?until=355", "/project/triangulum", "/solution/urban-data-platform",
+                "/cities", "/projects", "/ccg/members", "/ccg/meetings", "/ccg/travel",
+                "/ccg/eligibility?city=leipzig&meeting=m", "/log", "/history/sabadell", "/api/graph?until=356",
+                "/api/stats", "/api/verify", "/api/log?as-of=2018-01-01", "/api/kpis?as-of=2020-01-01",
+            ]
+            for target in targets {
+                let answer = try server.request(target)
+                #expect(answer.status == 200, "\(target) as nobody: \(answer.status) \(answer.text.prefix(300))")
+            }
+            let verify = try jsonObject(try server.request("/api/verify").text)
+            #expect(verify["ok"] as? Bool == true)
+            let after = try Data(contentsOf: URL(fileURLWithPath: store + "/data.mdb"))
+            #expect(before == after, "the data file changed while only the server had it open")
+
+            // A write by another process (root here) shows on the next request.
+            try writeJSONLines(
+                [#"{"type":"CityRegistered","data":{"city":"late-city","name":"Late City","country":"IT"}}"#],
+                to: folder + "/late.jsonl"
+            )
+            let imported = try runSCKB(["import", folder + "/late.jsonl", "--store", store])
+            #expect(imported.status == 0, "\(imported.standardError)")
+            #expect(try server.request("/city/late-city").status == 200)
+            #expect(server.stop() == 0, "\(server.standardError)")
+        }
+    }
+
+    @Test("headless chromium renders the overview, the graph and a city page with their elements")
+    func browser() throws {
+        let chromium = "/usr/bin/chromium"
+        try #require(FileManager.default.isExecutableFile(atPath: chromium), "chromium is needed (make test-deps)")
+        let screenshots = WebFixtures.repository + "/.build/web-screenshots"
+        try FileManager.default.createDirectory(atPath: screenshots, withIntermediateDirectories: true)
+        try withTemporaryDirectory { folder in
+            let store = folder + "/kb"
+            try WebFixtures.makeStore(store, folder: folder)
+            let server = try ServeProcess(store: store, folder: folder)
+            defer { server.stop() }
+            let pages: [(String, String, [String])] = [
+                ("/", "overview", ["<nav aria-label=\"views\">", "id=\"cut\"", "Headline figures", "<table>"]),
+                (
+                    "/graph?planned", "graph",
+                    ["<svg class=\"graph\"", "<path class=\"edge", "class=\"edge planned\"", "<circle", "<marker"]
+                ),
+                ("/city/sabadell", "city", ["<h1>City: Sabadell</h1>", "replications in", "href=\"/city/barcelona\""]),
+            ]
+            for (target, name, expected) in pages {
+                let options = [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+                    "--user-data-dir=\(folder)/chromium-\(name)", "--window-size=1200,1400",
+                ]
+                let url = "http://127.0.0.1:\(server.port)\(target)"
+                let dom = try runProgram(chromium, options + ["--dump-dom", url], folder: folder)
+                #expect(dom.status == 0, "chromium --dump-dom \(target): \(dom.standardError.suffix(500))")
+                for text in expected {
+                    #expect(dom.standardOutput.contains(text), "the DOM of \(target) lacks \(text)")
+                }
+                #expect(!dom.standardOutput.contains("<script"))
+                let png = screenshots + "/\(name).png"
+                try? FileManager.default.removeItem(atPath: png)
+                let shot = try runProgram(chromium, options + ["--screenshot=\(png)", url], folder: folder)
+                #expect(shot.status == 0, "chromium --screenshot \(target): \(shot.standardError.suffix(500))")
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: png))
+                #expect(bytes.count > 10_000 && bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(png)")
+            }
+        }
+    }
+}
