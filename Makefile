@@ -33,9 +33,15 @@ demo: release
 	@echo; echo "== the replication graph (planned edges included)"
 	@$(SCKB) graph --planned --store $(DEMO_STORE)
 	@$(SCKB) graph --planned --format dot --store $(DEMO_STORE) > graph.dot
+	@command -v dot >/dev/null 2>&1 || { echo "installing graphviz (for graph.svg)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq graphviz >/dev/null; } || true
 	@if command -v dot >/dev/null 2>&1; then dot -Tsvg graph.dot -o graph.svg && echo "wrote graph.dot and graph.svg"; \
-		else echo "wrote graph.dot (install graphviz for graph.svg)"; fi
-	@echo; echo "== impact totals of the recorded demonstrations"
+		else echo "wrote graph.dot (graphviz could not be installed, so no graph.svg)"; fi
+	@echo; echo "== what stood in the way, and what got it through (obstacles by category)"
+	@$(SCKB) obstacles --store $(DEMO_STORE) | sed -n '/^CATEGORY/,$$p'
+	@echo; echo "== the open obstacles"
+	@$(SCKB) obstacles --open --store $(DEMO_STORE)
+	@echo; echo "== impact: totals of the demonstration reports beside the published headline figures"
 	@$(SCKB) kpis --store $(DEMO_STORE)
 	@echo; echo "== verify"
 	@$(SCKB) verify --store $(DEMO_STORE)
