@@ -4,7 +4,7 @@ DEMO_STORE ?= .sckb-demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SCKB := .build/release/sckb
 
-.PHONY: demo test deps test-deps release events lint clean
+.PHONY: demo test deps test-deps bench-deps release events lint bench clean
 
 # liblmdb-dev (through pkg-config) is the only system library sckb needs.
 deps:
@@ -46,9 +46,23 @@ demo: release
 	@echo; echo "== verify"
 	@$(SCKB) verify --store $(DEMO_STORE)
 
-test: test-deps
+# The benchmark's baselines (bench/baseline.c) link LMDB and SQLite with gcc.
+bench-deps: deps
+	@if ! [ -e /usr/include/sqlite3.h ]; then \
+		echo "installing libsqlite3-dev (the benchmark's SQLite baseline)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsqlite3-dev >/dev/null; \
+	fi
+
+test: test-deps bench-deps
 	$(SWIFT) build -c release --product sckb
+	@echo "== benchmark smoke run (10,000 events; the figures of a run this small mean nothing)"
+	python3 scripts/bench.py --events 10000 --out .build/bench-smoke.json
 	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) test
+
+# Every figure of the performance issue, in one run on one generated log (BENCH_EVENTS, default 1,000,000).
+BENCH_EVENTS ?= 1000000
+bench: release bench-deps
+	python3 scripts/bench.py --events $(BENCH_EVENTS) --out bench-results.json
 
 # The style check: swift-format with the project's .swift-format (public API documented, no force unwraps).
 lint:
