@@ -4,7 +4,7 @@ DEMO_STORE ?= .sckb-demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SCKB := .build/release/sckb
 
-.PHONY: demo test deps test-deps release events lint clean bench-web
+.PHONY: demo test deps test-deps bench-deps release events lint bench clean bench-web
 
 # liblmdb-dev (through pkg-config) is the only system library sckb needs.
 deps:
@@ -34,21 +34,41 @@ demo: release
 	@echo; echo "== the replication graph (planned edges included)"
 	@$(SCKB) graph --planned --store $(DEMO_STORE)
 	@$(SCKB) graph --planned --format dot --store $(DEMO_STORE) > graph.dot
+	@command -v dot >/dev/null 2>&1 || { echo "installing graphviz (for graph.svg)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq graphviz >/dev/null; } || true
 	@if command -v dot >/dev/null 2>&1; then dot -Tsvg graph.dot -o graph.svg && echo "wrote graph.dot and graph.svg"; \
-		else echo "wrote graph.dot (install graphviz for graph.svg)"; fi
-	@echo; echo "== impact totals of the recorded demonstrations"
+		else echo "wrote graph.dot (graphviz could not be installed, so no graph.svg)"; fi
+	@echo; echo "== what stood in the way, and what got it through (obstacles by category)"
+	@$(SCKB) obstacles --store $(DEMO_STORE) | sed -n '/^CATEGORY/,$$p'
+	@echo; echo "== the open obstacles"
+	@$(SCKB) obstacles --open --store $(DEMO_STORE)
+	@echo; echo "== impact: totals of the demonstration reports beside the published headline figures"
 	@$(SCKB) kpis --store $(DEMO_STORE)
 	@echo; echo "== verify"
 	@$(SCKB) verify --store $(DEMO_STORE)
 
-test: test-deps
+# The benchmark's baselines (bench/baseline.c) link LMDB and SQLite with gcc.
+bench-deps: deps
+	@if ! [ -e /usr/include/sqlite3.h ]; then \
+		echo "installing libsqlite3-dev (the benchmark's SQLite baseline)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsqlite3-dev >/dev/null; \
+	fi
+
+test: test-deps bench-deps
 	$(SWIFT) build -c release --product sckb
+	@echo "== benchmark smoke run (10,000 events; the figures of a run this small mean nothing)"
+	python3 scripts/bench.py --events 10000 --out .build/bench-smoke.json
 	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) test
 
 # Load run of `sckb serve` (wrk on 127.0.0.1, under 30 s): requests/s and p99 while another process imports.
 bench-web: release
 	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 	scripts/bench-web.sh
+
+# Every figure of the performance issue, in one run on one generated log (BENCH_EVENTS, default 1,000,000).
+BENCH_EVENTS ?= 1000000
+bench: release bench-deps
+	python3 scripts/bench.py --events $(BENCH_EVENTS) --out bench-results.json
 
 # The style check: swift-format with the project's .swift-format (public API documented, no force unwraps).
 lint:

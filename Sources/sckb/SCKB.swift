@@ -21,7 +21,8 @@ struct SCKB: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             AppendCommand.self, ImportCommand.self, ExportCommand.self, LogCommand.self, HistoryCommand.self,
-            GraphCommand.self, SpreadCommand.self, ProjectsCommand.self, CitiesCommand.self, CityCommand.self,
+            GraphCommand.self, SpreadCommand.self, ObstaclesCommand.self, ProjectsCommand.self, CitiesCommand.self,
+            CityCommand.self,
             ProjectCommand.self, SolutionCommand.self,
             KPIsCommand.self, CCGCommand.self, StatsCommand.self, VerifyCommand.self, ReplayCommand.self,
             GenerateCommand.self, ServeCommand.self,

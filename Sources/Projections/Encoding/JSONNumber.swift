@@ -13,8 +13,12 @@
 ///
 /// Two numbers are equal when their values are, however they were written: `12.50` equals `12.5`.
 public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
-    /// The value multiplied by 100.
-    public let hundredths: Int64
+    /// The value multiplied by 100, exactly. Totals (sums of admitted numbers) may lie far beyond 2^53.
+    public let exactHundredths: Int128
+
+    /// The value multiplied by 100, for a number the number rule admits (every parsed number is one); a total
+    /// beyond the range of `Int64` is clamped, so totals are read through ``exactHundredths``.
+    public var hundredths: Int64 { Int64(clamping: exactHundredths) }
 
     /// The largest integer magnitude plus one: integers must lie strictly between `-2^53` and `2^53`.
     static let integerLimit: Int64 = 1 << 53
@@ -25,7 +29,7 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
     ///   a fraction whose shortest decimal form has at most 15 significant digits.
     public init(hundredths: Int64) {
         precondition(Self.isAdmissible(hundredths: hundredths), "\(hundredths) hundredths break the number rule")
-        self.hundredths = hundredths
+        self.exactHundredths = Int128(hundredths)
     }
 
     /// Creates a number from an integer.
@@ -33,7 +37,7 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// - Precondition: the absolute value of `integer` is below 2^53.
     public init(integer: Int64) {
         precondition(integer > -Self.integerLimit && integer < Self.integerLimit, "\(integer) is not below 2^53")
-        self.hundredths = integer * 100
+        self.exactHundredths = Int128(integer) * 100
     }
 
     /// Parses `literal`, the whole of which must be one number that the rule admits.
@@ -50,17 +54,28 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
 
     init(validatedHundredths: Int64) {
-        self.hundredths = validatedHundredths
+        self.exactHundredths = Int128(validatedHundredths)
     }
 
-    /// The value as an integer, or `nil` when it has a fractional part.
+    /// A total of admitted numbers, exact however large: JSON has no limit on the digits of a number, and sckb
+    /// writes every digit (a reader that parses it as a double may round it).
+    public init(totalHundredths: Int128) {
+        self.exactHundredths = totalHundredths
+    }
+
+    /// Whether the value is one the number rule admits (so a parser reading it back accepts it).
+    public var isAdmissible: Bool {
+        Int64(exactly: exactHundredths).map(Self.isAdmissible(hundredths:)) ?? false
+    }
+
+    /// The value as an integer, or `nil` when it has a fractional part or lies beyond `Int64`.
     public var integerValue: Int64? {
-        hundredths % 100 == 0 ? hundredths / 100 : nil
+        exactHundredths % 100 == 0 ? Int64(exactly: exactHundredths / 100) : nil
     }
 
     /// The value as a double; exact for every admitted number.
     public var doubleValue: Double {
-        Double(hundredths) / 100
+        Double(exactHundredths) / 100
     }
 
     /// The shortest form ECMAScript and RFC 8785 write: `12.50` gives `12.5`, `2.00` gives `2`, `-0` gives `0`.
@@ -75,15 +90,15 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// Orders numbers by value.
     public static func < (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
-        lhs.hundredths < rhs.hundredths
+        lhs.exactHundredths < rhs.exactHundredths
     }
 
     /// Appends ``canonicalText`` as UTF-8 to `output`.
     func write(into output: inout [UInt8]) {
-        if hundredths < 0 {
+        if exactHundredths < 0 {
             output.append(UInt8(ascii: "-"))
         }
-        let magnitude = hundredths.magnitude
+        let magnitude = exactHundredths.magnitude
         Self.appendDecimal(magnitude / 100, to: &output)
         let fraction = magnitude % 100
         guard fraction != 0 else { return }
@@ -94,7 +109,7 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
         }
     }
 
-    private static func appendDecimal(_ value: UInt64, to output: inout [UInt8]) {
+    private static func appendDecimal(_ value: UInt128, to output: inout [UInt8]) {
         guard value >= 10 else {
             output.append(UInt8(ascii: "0") + UInt8(value))
             return

@@ -12,7 +12,7 @@ public protocol EventData: Sendable, Equatable {
     var entities: [Slug] { get }
 }
 
-/// The typed data of an event of any of the 16 types.
+/// The typed data of an event of any type of the catalogue.
 public enum Payload: Sendable, Equatable {
     case projectRegistered(ProjectRegistered)
     case projectEnded(ProjectEnded)
@@ -30,6 +30,9 @@ public enum Payload: Sendable, Equatable {
     case travelContributionGranted(TravelContributionGranted)
     case grantAwarded(GrantAwarded)
     case eventRetracted(EventRetracted)
+    case obstacleReported(ObstacleReported)
+    case obstacleOvercome(ObstacleOvercome)
+    case impactPublished(ImpactPublished)
 
     /// Reads the data of an event of `type`, refusing missing, malformed and unknown fields.
     public init(type: EventType, reading fields: inout FieldReader) throws(InputError) {
@@ -51,6 +54,9 @@ public enum Payload: Sendable, Equatable {
             self = .travelContributionGranted(try TravelContributionGranted(reading: &fields))
         case .grantAwarded: self = .grantAwarded(try GrantAwarded(reading: &fields))
         case .eventRetracted: self = .eventRetracted(try EventRetracted(reading: &fields))
+        case .obstacleReported: self = .obstacleReported(try ObstacleReported(reading: &fields))
+        case .obstacleOvercome: self = .obstacleOvercome(try ObstacleOvercome(reading: &fields))
+        case .impactPublished: self = .impactPublished(try ImpactPublished(reading: &fields))
         }
         try fields.finish()
     }
@@ -74,6 +80,9 @@ public enum Payload: Sendable, Equatable {
         case .travelContributionGranted(let data): data
         case .grantAwarded(let data): data
         case .eventRetracted(let data): data
+        case .obstacleReported(let data): data
+        case .obstacleOvercome(let data): data
+        case .impactPublished(let data): data
         }
     }
 

@@ -1,17 +1,80 @@
 import EventStore
 
-/// An event that takes a solution from one city to another: a plan or a replication.
+/// Where a replication or a plan takes its solution from.
+///
+/// A city when the source names one; else a project, standing for that project's lighthouse cities as a group
+/// (fellow cities' plans usually say "from the lighthouse cities"). A project and one of its lighthouse cities are two
+/// origins.
+public enum Origin: Sendable, Hashable, CustomStringConvertible {
+    /// One city, by id.
+    case city(Slug)
+    /// The lighthouse cities of a project, by the project's id.
+    case project(Slug)
+
+    /// The origin as one key part: a city's id, or `project:` and the project's id (a slug never holds a colon).
+    var keyPart: String {
+        switch self {
+        case .city(let city): city.rawValue
+        case .project(let project): "project:" + project.rawValue
+        }
+    }
+
+    /// Reads a key part written by ``keyPart``.
+    init?(keyPart: some StringProtocol) {
+        if keyPart.hasPrefix("project:") {
+            guard let project = Slug(rawValue: String(keyPart.dropFirst(8))) else { return nil }
+            self = .project(project)
+        } else {
+            guard let city = Slug(rawValue: String(keyPart)) else { return nil }
+            self = .city(city)
+        }
+    }
+
+    /// `'leipzig'`, or `the lighthouse cities of 'triangulum'`, for messages.
+    public var description: String {
+        switch self {
+        case .city(let city): "'\(city)'"
+        case .project(let project): "the lighthouse cities of '\(project)'"
+        }
+    }
+}
+
+/// An event that takes a solution to a city from an origin: a plan or a replication.
 protocol Replicating {
     var solution: Slug { get }
     var city: Slug { get }
-    var from: Slug { get }
+    var origin: Origin { get }
     var project: Slug? { get }
+    var from: Slug? { get }
+}
+
+extension Origin {
+    /// The origin city, when the origin is one city.
+    public var city: Slug? {
+        if case .city(let city) = self { city } else { nil }
+    }
 }
 
 extension ReplicationPlanned: Replicating {}
 extension SolutionReplicated: Replicating {}
 
-/// A city plans to take over a solution from another city.
+extension FieldReader {
+    /// Reads `from` and `project`: the origin is `from` when given, else the project's lighthouse cities.
+    mutating func origin() throws(InputError) -> (Origin, Slug?) {
+        let from = try optionalSlug("from")
+        let project = try optionalSlug("project")
+        if let from { return (.city(from), project) }
+        guard let project else {
+            throw InputError(
+                "\(type.rawValue): 'from' or 'project' is required (the origin: a city, or the lighthouse cities of a"
+                    + " project)"
+            )
+        }
+        return (.project(project), project)
+    }
+}
+
+/// A city plans to take over a solution from a city or from a project's lighthouse cities.
 public struct ReplicationPlanned: EventData {
     /// The event type, `ReplicationPlanned`.
     public static let type = EventType.replicationPlanned
@@ -19,17 +82,18 @@ public struct ReplicationPlanned: EventData {
     public var solution: Slug
     /// The city that plans to take it over, by id.
     public var city: Slug
-    /// The city it is to come from, by id: one that has demonstrated or adopted it.
-    public var from: Slug
-    /// The project under which it is planned, by id, if any.
+    /// Where it is to come from: the `from` city, else the lighthouse cities of `project`.
+    public var origin: Origin
+    /// The project under which it is planned, by id, if any (the origin when no `from` is given).
     public var project: Slug?
+    /// The origin city, when the origin is one city.
+    public var from: Slug? { origin.city }
 
     /// Reads the data, refusing what the catalogue does not allow.
     public init(reading fields: inout FieldReader) throws(InputError) {
         solution = try fields.slug("solution")
         city = try fields.slug("city")
-        from = try fields.slug("from")
-        project = try fields.optionalSlug("project")
+        (origin, project) = try fields.origin()
     }
 
     /// Writes the data in catalogue order.
@@ -40,11 +104,11 @@ public struct ReplicationPlanned: EventData {
         fields.slug("project", project)
     }
 
-    /// The solution and both cities, and the project if any.
-    public var entities: [Slug] { [solution, city, from] + (project.map { [$0] } ?? []) }
+    /// The solution, the city, the origin city if any, and the project if any.
+    public var entities: [Slug] { [solution, city] + [from, project].compactMap { $0 } }
 }
 
-/// A city has taken over a solution from another city.
+/// A city has taken over a solution from a city or from a project's lighthouse cities.
 public struct SolutionReplicated: EventData {
     /// The event type, `SolutionReplicated`.
     public static let type = EventType.solutionReplicated
@@ -52,10 +116,12 @@ public struct SolutionReplicated: EventData {
     public var solution: Slug
     /// The city that has taken it over, by id.
     public var city: Slug
-    /// The city it came from, by id: one that has demonstrated or adopted it.
-    public var from: Slug
-    /// The project under which it happened, by id, if any.
+    /// Where it came from: the `from` city, else the lighthouse cities of `project`.
+    public var origin: Origin
+    /// The project under which it happened, by id, if any (the origin when no `from` is given).
     public var project: Slug?
+    /// The origin city, when the origin is one city.
+    public var from: Slug? { origin.city }
     /// How the replication was paid for, if given.
     public var funding: Funding?
 
@@ -63,8 +129,7 @@ public struct SolutionReplicated: EventData {
     public init(reading fields: inout FieldReader) throws(InputError) {
         solution = try fields.slug("solution")
         city = try fields.slug("city")
-        from = try fields.slug("from")
-        project = try fields.optionalSlug("project")
+        (origin, project) = try fields.origin()
         funding = try fields.optionalChoice("funding")
     }
 
@@ -77,8 +142,8 @@ public struct SolutionReplicated: EventData {
         fields.choice("funding", funding)
     }
 
-    /// The solution and both cities, and the project if any.
-    public var entities: [Slug] { [solution, city, from] + (project.map { [$0] } ?? []) }
+    /// The solution, the city, the origin city if any, and the project if any.
+    public var entities: [Slug] { [solution, city] + [from, project].compactMap { $0 } }
 }
 
 /// A grant is awarded to a city to replicate an already proven solution.

@@ -6,7 +6,7 @@ extension Vocabulary {
     public static var allowedValues: String { allCases.map(\.rawValue).joined(separator: "|") }
 }
 
-/// The 16 event types of the catalogue.
+/// The event types of the catalogue. A type's `code` is its place here: new types go at the end.
 public enum EventType: String, Vocabulary, Comparable {
     case projectRegistered = "ProjectRegistered"
     case projectEnded = "ProjectEnded"
@@ -24,6 +24,9 @@ public enum EventType: String, Vocabulary, Comparable {
     case travelContributionGranted = "TravelContributionGranted"
     case grantAwarded = "GrantAwarded"
     case eventRetracted = "EventRetracted"
+    case obstacleReported = "ObstacleReported"
+    case obstacleOvercome = "ObstacleOvercome"
+    case impactPublished = "ImpactPublished"
 
     /// A one-byte code for indexes.
     public var code: UInt8 { UInt8(EventType.allCases.firstIndex(of: self) ?? 0) }

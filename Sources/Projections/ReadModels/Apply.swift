@@ -57,17 +57,21 @@ extension ReadModels {
         case .impactReported(let data):
             try applyImpact(data, record(["value": .number(data.value)]), position: recorded.position, to: state)
         case .replicationPlanned(let data):
-            try state.put(
-                record(payload.object.adding("status", "open")),
-                forKey: Key.of(data.solution, data.city, data.from),
-                in: plans
-            )
-            try state.put(Key.of(data.solution, data.city, data.from), forKey: recorded.position.key, in: openPlans)
+            let key = Key.plan(data.solution, data.city, data.origin)
+            try state.put(record(payload.object.adding("status", "open")), forKey: key, in: plans)
+            try state.put(key, forKey: recorded.position.key, in: openPlans)
             try state.put([], forKey: Key.prefix(data.city) + recorded.position.key, in: plansByCity)
-            try state.put([], forKey: Key.prefix(data.from) + recorded.position.key, in: plansByCity)
+            if let from = data.from {
+                try state.put([], forKey: Key.prefix(from) + recorded.position.key, in: plansByCity)
+            }
         case .solutionReplicated(let data):
+            var adoption = record(["how": "adopted"])
+            switch data.origin {
+            case .city(let from): adoption["from"] = .string(from.rawValue)
+            case .project(let project): adoption["project"] = .string(project.rawValue)
+            }
             try state.put(
-                record(["how": "adopted", "from": .string(data.from.rawValue)]),
+                adoption,
                 forKey: Key.of(data.solution, data.city) + [0] + recorded.position.key,
                 in: adoptions
             )
@@ -77,11 +81,13 @@ extension ReadModels {
                 forKey: Key.prefix(data.city) + recorded.position.key,
                 in: replicationsByCity
             )
-            try state.put(
-                Record(["direction": "out"]),
-                forKey: Key.prefix(data.from) + recorded.position.key,
-                in: replicationsByCity
-            )
+            if let from = data.from {
+                try state.put(
+                    Record(["direction": "out"]),
+                    forKey: Key.prefix(from) + recorded.position.key,
+                    in: replicationsByCity
+                )
+            }
             try state.put([], forKey: Key.prefix(data.solution) + recorded.position.key, in: replicationsBySolution)
             try closePlans(of: data, position: recorded.position, to: state)
         case .cityJoinedCCG(let data):
@@ -127,6 +133,12 @@ extension ReadModels {
             try state.put([], forKey: Key.of(data.city, data.grant), in: grantsByCity)
         case .eventRetracted:
             break
+        case .obstacleReported(let data):
+            try apply(data, record(payload.object), at: recorded.position, to: state)
+        case .obstacleOvercome(let data):
+            try apply(data, at: recorded, to: state)
+        case .impactPublished(let data):
+            try apply(data, record(["value": .number(data.value)]), at: recorded.position, to: state)
         }
     }
 
@@ -159,7 +171,7 @@ extension ReadModels {
                 try adjustSum(
                     scope,
                     data.kpi,
-                    by: data.value.hundredths - (previous?.hundredths ?? 0),
+                    by: data.value.exactHundredths - (previous?.exactHundredths ?? 0),
                     reports: previous == nil ? 1 : 0,
                     in: state
                 )
@@ -172,20 +184,20 @@ extension ReadModels {
     func adjustSum(
         _ scope: String,
         _ kpi: KPI,
-        by change: Int64,
+        by change: Int128,
         reports: Int,
         in state: borrowing some KeyValueWriter & ~Copyable
     ) throws {
         let key = Key.of(scope, kpi.rawValue)
         let current = try state.record(key, in: kpiSums)
-        let sum = (current?.number("value")?.hundredths ?? 0) + change
+        let sum = (current?.total("value") ?? 0) + change
         let count = Int(current?.number("reports")?.integerValue ?? 0) + reports
         guard count > 0 else {
             try state.removeValue(forKey: key, in: kpiSums)
             return
         }
         try state.put(
-            Record(["value": .number(JSONNumber(validatedHundredths: sum)), "reports": Record.integer(count)]),
+            Record(["value": Record.total(sum), "reports": Record.integer(count)]),
             forKey: key,
             in: kpiSums
         )
@@ -202,7 +214,7 @@ extension ReadModels {
             return true
         }
         for (key, var plan) in closing {
-            plan["status"] = .string(plan.slug("from") == replication.from ? "fulfilled" : "closed")
+            plan["status"] = .string(plan.origin == replication.origin ? "fulfilled" : "closed")
             plan["closed_by"] = Record.position(position)
             try state.put(plan, forKey: key, in: plans)
             if let opened = plan.position("position") {

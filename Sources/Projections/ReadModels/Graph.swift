@@ -28,8 +28,8 @@ public struct GraphEdge: Sendable, Equatable {
 
     /// The solution that travels, by id.
     public var solution: Slug
-    /// The city it comes from, by id.
-    public var from: Slug
+    /// The city it comes from, by id; nil when the origin is a project's lighthouse cities.
+    public var from: Slug?
     /// The city that adopted it, or plans to, by id.
     public var to: Slug
     /// When it happened in the world: the `at` of its event, a date or a UTC date-time.
@@ -38,14 +38,18 @@ public struct GraphEdge: Sendable, Equatable {
     public var position: Position
     /// How the replication was paid for; nil when not given, and always for a plan.
     public var funding: Funding?
-    /// The project under which it happened, by id, if any.
+    /// The project under which it happened, by id, if any; the origin when `from` is nil.
     public var project: Slug?
     /// Whether the replication happened or is still a plan.
     public var status: Status
 
+    /// Where the solution comes from: `from`, else the lighthouse cities of `project`.
+    public var origin: Origin? { from.map(Origin.city) ?? project.map(Origin.project) }
+
     var json: JSONValue {
         [
-            "solution": .string(solution.rawValue), "from": .string(from.rawValue), "to": .string(to.rawValue),
+            "solution": .string(solution.rawValue), "from": from.map { .string($0.rawValue) } ?? .null,
+            "to": .string(to.rawValue),
             "at": .string(at), "position": Record.position(position),
             "funding": funding.map { .string($0.rawValue) } ?? .null,
             "project": project.map { .string($0.rawValue) } ?? .null, "status": .string(status.rawValue),
@@ -53,16 +57,38 @@ public struct GraphEdge: Sendable, Equatable {
     }
 }
 
-/// The replication graph: edges in log order, and the cities at their ends.
+/// A project whose lighthouse cities, as a group, are the origin of an edge.
+public struct GraphProjectOrigin: Sendable, Equatable {
+    /// The project, by id.
+    public var project: Slug
+    /// The project's name.
+    public var name: String
+    /// The project's lighthouse cities, by id.
+    public var lighthouseCities: [Slug]
+
+    var json: JSONValue {
+        [
+            "project": .string(project.rawValue), "name": .string(name),
+            "lighthouse_cities": .array(lighthouseCities.map { .string($0.rawValue) }),
+        ]
+    }
+}
+
+/// The replication graph: edges in log order, the cities at their ends, and the projects that are origins.
 public struct ReplicationGraph: Sendable, Equatable {
     /// The cities at either end of an edge, sorted by id.
     public var nodes: [GraphNode]
     /// The edges, in log order.
     public var edges: [GraphEdge]
+    /// The projects whose lighthouse cities are the origin of an edge, sorted by id (tier lighthouse).
+    public var projectOrigins: [GraphProjectOrigin]
 
-    /// `{"nodes":[…],"edges":[…]}` as SPEC §5 shapes it.
+    /// `{"nodes":[…],"edges":[…],"project_origins":[…]}`: SPEC §5's shape, with the project origins added.
     public var json: JSONValue {
-        ["nodes": .array(nodes.map(\.json)), "edges": .array(edges.map(\.json))]
+        [
+            "nodes": .array(nodes.map(\.json)), "edges": .array(edges.map(\.json)),
+            "project_origins": .array(projectOrigins.map(\.json)),
+        ]
     }
 }
 
@@ -109,12 +135,12 @@ extension ReadModels {
         var edges: [GraphEdge] = []
         try state.scan(replications, from: nil, reverse: false) { key, value in
             guard let position = Position(key: key), let record = Record(bytes: value),
-                let solution = record.slug("solution"), let from = record.slug("from"), let to = record.slug("city")
+                let solution = record.slug("solution"), record.origin != nil, let to = record.slug("city")
             else { return true }
             edges.append(
                 GraphEdge(
                     solution: solution,
-                    from: from,
+                    from: record.slug("from"),
                     to: to,
                     at: record.string("at") ?? "",
                     position: position,
@@ -133,12 +159,12 @@ extension ReadModels {
             }
             for key in planKeys {
                 guard let plan = try state.record(key, in: plans), let solution = plan.slug("solution"),
-                    let from = plan.slug("from"), let to = plan.slug("city"), let position = plan.position("position")
+                    plan.origin != nil, let to = plan.slug("city"), let position = plan.position("position")
                 else { continue }
                 edges.append(
                     GraphEdge(
                         solution: solution,
-                        from: from,
+                        from: plan.slug("from"),
                         to: to,
                         at: plan.string("at") ?? "",
                         position: position,
@@ -160,12 +186,14 @@ extension ReadModels {
         var kept: [GraphEdge] = []
         for edge in edges {
             if let solution = filter.solution, edge.solution != solution { continue }
-            if let fromTier = filter.fromTier, try tierOf(edge.from, state) != fromTier { continue }
+            if let fromTier = filter.fromTier, try edge.from.map({ try tierOf($0, state) }) ?? .lighthouse != fromTier {
+                continue
+            }
             if let toTier = filter.toTier, try tierOf(edge.to, state) != toTier { continue }
             kept.append(edge)
         }
         var nodes: [GraphNode] = []
-        for city in Set(kept.flatMap { [$0.from, $0.to] }).sorted() {
+        for city in Set(kept.flatMap { [$0.from, $0.to].compactMap { $0 } }).sorted() {
             let record = try state.record(Key.of(city), in: cities)
             nodes.append(
                 GraphNode(
@@ -176,6 +204,16 @@ extension ReadModels {
                 )
             )
         }
-        return ReplicationGraph(nodes: nodes, edges: kept)
+        var projectOrigins: [GraphProjectOrigin] = []
+        for project in Set(kept.compactMap { $0.from == nil ? $0.project : nil }).sorted() {
+            projectOrigins.append(
+                GraphProjectOrigin(
+                    project: project,
+                    name: try state.record(Key.of(project), in: projects)?.string("name") ?? project.rawValue,
+                    lighthouseCities: try lighthouseCities(of: project, in: state)
+                )
+            )
+        }
+        return ReplicationGraph(nodes: nodes, edges: kept, projectOrigins: projectOrigins)
     }
 }

@@ -6,17 +6,36 @@ public struct ImpactTotals: Sendable, Equatable {
     public var totals: [KPI: JSONNumber]
     /// The number of demonstrations in scope, with or without reports.
     public var demonstrations: Int
+    /// The figures published for exactly this scope; an indicator with none is absent.
+    public var published: [KPI: JSONNumber] = [:]
 
-    /// `{"totals":{…},"demonstrations":n}`, the indicators in name order.
+    /// `{"totals":{…},"demonstrations":n,"published":{…}}`, the indicators in name order.
     public var json: JSONValue {
-        var object = JSONObject()
-        for (kpi, value) in totals.sorted(by: { $0.key < $1.key }) { object[kpi.rawValue] = .number(value) }
-        return ["totals": .object(object), "demonstrations": Record.integer(demonstrations)]
+        func object(_ figures: [KPI: JSONNumber]) -> JSONValue {
+            var object = JSONObject()
+            for (kpi, value) in figures.sorted(by: { $0.key < $1.key }) { object[kpi.rawValue] = .number(value) }
+            return .object(object)
+        }
+        return [
+            "totals": object(totals), "demonstrations": Record.integer(demonstrations), "published": object(published),
+        ]
     }
 }
 
 extension ReadModels {
     func impactTotals(
+        project: Slug?,
+        city: Slug?,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws
+        -> ImpactTotals
+    {
+        var result = try reportedTotals(project: project, city: city, in: state)
+        result.published = try publishedFigures(project: project, city: city, in: state)
+        return result
+    }
+
+    private func reportedTotals(
         project: Slug?,
         city: Slug?,
         in state: borrowing some KeyValueReader & ~Copyable
@@ -35,8 +54,8 @@ extension ReadModels {
                     let bits = last.key[prefix.count..<(prefix.count + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
                     totals[kpi] = JSONNumber(validatedHundredths: Int64(bitPattern: bits ^ (1 << 63)))
                 }
-            } else if let sum = try state.record(Key.of(scope, kpi.rawValue), in: kpiSums)?.number("value") {
-                totals[kpi] = sum
+            } else if let sum = try state.record(Key.of(scope, kpi.rawValue), in: kpiSums)?.total("value") {
+                totals[kpi] = JSONNumber(totalHundredths: sum)
             }
         }
         let count = try state.record(Array(scope.utf8), in: demonstrationCounts)?.number("count")?.integerValue ?? 0
@@ -70,10 +89,10 @@ extension ReadModels {
                     let value = try state.last(in: impacts, prefix: prefix).flatMap({ Record(bytes: $0.value) })?
                         .number("value")
                 else { continue }
-                let current = totals[kpi]?.hundredths
+                let current = totals[kpi]?.exactHundredths
                 totals[kpi] = JSONNumber(
-                    validatedHundredths: kpi.isPercentage
-                        ? max(current ?? 0, value.hundredths) : (current ?? 0) + value.hundredths
+                    totalHundredths: kpi.isPercentage
+                        ? max(current ?? 0, value.exactHundredths) : (current ?? 0) + value.exactHundredths
                 )
             }
         }

@@ -51,7 +51,7 @@ extension ReadModels {
                 "funding": edge["funding"] ?? .null, "project": edge["project"] ?? .null,
             ]
             if direction == "in" {
-                item["from"] = edge["from"]
+                item["from"] = edge["from"] ?? .null
                 replicationsIn.append(.object(item))
             } else {
                 item["to"] = edge["city"]
@@ -71,7 +71,8 @@ extension ReadModels {
             plansList.append(
                 [
                     "solution": plan["solution"] ?? .null, "city": plan["city"] ?? .null, "from": plan["from"] ?? .null,
-                    "at": plan["at"] ?? .null, "position": Record.position(position),
+                    "project": plan["project"] ?? .null, "at": plan["at"] ?? .null,
+                    "position": Record.position(position),
                 ])
         }
         let membership = try state.record(Key.of(city), in: members)
@@ -109,7 +110,18 @@ extension ReadModels {
                 "meetings_attended": .array(meetingsAttended), "travel": .array(travelList),
             ],
             "grants": .array(grantList),
+            "obstacles": try obstacleList(ObstacleFilter(city: city), in: state),
         ]
+    }
+
+    /// The obstacles `filter` selects, as the profiles list them.
+    private func obstacleList(
+        _ filter: ObstacleFilter,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws
+        -> JSONValue
+    {
+        .array(try obstacleReport(filter, in: state).obstacles.map(\.json))
     }
 
     /// What the record says about one project.
@@ -155,7 +167,8 @@ extension ReadModels {
             "registered": record["at"] ?? .null, "position": record["position"] ?? .null,
             "lighthouse_cities": Record.integer(lighthouse), "fellow_cities": Record.integer(fellow),
             "cities": .array(cityList), "demonstrations": .array(demonstrationList),
-            "kpis": totals.json["totals"] ?? .null,
+            "kpis": totals.json["totals"] ?? .null, "published": totals.json["published"] ?? .null,
+            "obstacles": try obstacleList(ObstacleFilter(project: project), in: state),
         ]
     }
 
@@ -194,7 +207,8 @@ extension ReadModels {
             if let plan = Record(bytes: value) {
                 planList.append(
                     [
-                        "city": plan["city"] ?? .null, "from": plan["from"] ?? .null, "at": plan["at"] ?? .null,
+                        "city": plan["city"] ?? .null, "from": plan["from"] ?? .null,
+                        "project": plan["project"] ?? .null, "at": plan["at"] ?? .null,
                         "position": plan["position"] ?? .null, "status": plan["status"] ?? .null,
                         "closed_by": plan["closed_by"] ?? .null,
                     ])
@@ -211,6 +225,7 @@ extension ReadModels {
             "demonstrations": .array(demonstrationList), "replications": .array(adoptions), "plans": .array(planList),
             "reach": Record.integer(spread?.reach ?? 0),
             "lighthouse_to_fellow": Record.integer(spread?.lighthouseToFellow ?? 0),
+            "obstacles": try obstacleList(ObstacleFilter(solution: solution), in: state),
         ]
     }
 }

@@ -50,6 +50,12 @@ struct ReadModels: Sendable {
     let travelYears: Table
     /// city ‖ grant.
     let grantsByCity: Table
+    /// obstacle → its report, and how it was overcome; kind ‖ entity ‖ position → obstacle (kind: solution, city,
+    /// project).
+    let obstacles: Table
+    let obstaclesByEntity: Table
+    /// scope ‖ kpi ‖ position → a published figure; the last of a scope and kpi is current.
+    let published: Table
 
     static let tableNames = [
         "rm.projects", "rm.cities", "rm.solutions", "rm.demonstrations", "rm.meetings", "rm.grants", "rm.roles",
@@ -57,7 +63,8 @@ struct ReadModels: Sendable {
         "rm.plans", "rm.open-plans", "rm.plans-by-city", "rm.demonstrations-by-city",
         "rm.demonstrations-by-solution", "rm.demonstrations-by-project", "rm.impacts", "rm.kpi-sums",
         "rm.kpi-maxima", "rm.demonstration-counts", "rm.membership-events", "rm.members", "rm.attendance",
-        "rm.attendance-by-city", "rm.travel", "rm.travel-years", "rm.grants-by-city",
+        "rm.attendance-by-city", "rm.travel", "rm.travel-years", "rm.grants-by-city", "rm.obstacles",
+        "rm.obstacles-by-entity", "rm.published",
     ]
 
     init(table: (String) -> Table) {
@@ -90,6 +97,9 @@ struct ReadModels: Sendable {
         travel = table("rm.travel")
         travelYears = table("rm.travel-years")
         grantsByCity = table("rm.grants-by-city")
+        obstacles = table("rm.obstacles")
+        obstaclesByEntity = table("rm.obstacles-by-entity")
+        published = table("rm.published")
     }
 
     /// Every table, for clearing and comparing.
@@ -98,7 +108,8 @@ struct ReadModels: Sendable {
             projects, cities, solutions, demonstrations, meetings, grants, roles, cityRoles, adoptions, replications,
             replicationsByCity, replicationsBySolution, plans, openPlans, plansByCity, demonstrationsByCity,
             demonstrationsBySolution, demonstrationsByProject, impacts, kpiSums, kpiMaxima, demonstrationCounts,
-            membershipEvents, members, attendance, attendanceByCity, travel, travelYears, grantsByCity,
+            membershipEvents, members, attendance, attendanceByCity, travel, travelYears, grantsByCity, obstacles,
+            obstaclesByEntity, published,
         ]
     }
 }
@@ -121,6 +132,11 @@ enum Key {
             key.append(contentsOf: slug.rawValue.utf8)
         }
         return key
+    }
+
+    /// solution ‖ city ‖ origin: the key of a plan (for a city origin, the city's id as the last part).
+    static func plan(_ solution: Slug, _ city: Slug, _ origin: Origin) -> [UInt8] {
+        Key.of(solution.rawValue, city.rawValue, origin.keyPart)
     }
 
     /// The prefix of every key that begins with `slug` as its first part.
@@ -180,8 +196,29 @@ struct Record: Sendable, Equatable {
         object[key]?.numberValue?.integerValue.map { Position(UInt64($0)) }
     }
 
+    /// The origin of a replication or plan record: its `from` city, else its project's lighthouse cities.
+    var origin: Origin? {
+        slug("from").map(Origin.city) ?? slug("project").map(Origin.project)
+    }
+
     /// The valid time the record's event covers (`at`, `at_end` in microseconds).
     var time: ValidTime? { string("at").flatMap(ValidTime.init(parsing:)) }
+
+    /// An exact total, in hundredths: a number while the number rule admits it, else its hundredths as decimal
+    /// text (a parser reading the record back refuses numbers beyond 2^53).
+    func total(_ key: String) -> Int128? {
+        switch object[key] {
+        case .number(let number): number.exactHundredths
+        case .string(let text): Int128(text)
+        default: nil
+        }
+    }
+
+    /// The stored form of a total in hundredths (see ``total(_:)``).
+    static func total(_ hundredths: Int128) -> JSONValue {
+        let number = JSONNumber(totalHundredths: hundredths)
+        return number.isAdmissible ? .number(number) : .string(String(hundredths))
+    }
 
     static func position(_ position: Position) -> JSONValue {
         .number(JSONNumber(integer: Int64(position.rawValue)))

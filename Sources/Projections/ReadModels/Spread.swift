@@ -14,7 +14,7 @@ public struct SolutionSpread: Sendable, Equatable {
     public var adoptedBy: [Slug]
     /// The cities with an open plan to replicate it, sorted by id.
     public var plannedBy: [Slug]
-    /// Adoptions by a fellow-tier city from a lighthouse-tier city.
+    /// Adoptions by a fellow-tier city from a lighthouse-tier city or from a project's lighthouse cities.
     public var lighthouseToFellow: Int
     /// Distinct cities that demonstrated or adopted it.
     public var reach: Int
@@ -61,7 +61,7 @@ extension ReadModels {
         in state: borrowing some KeyValueReader & ~Copyable
     ) throws -> SolutionSpread {
         var demonstrated = Set<Slug>()
-        var adopted: [(city: Slug, from: Slug)] = []
+        var adopted: [(city: Slug, from: Slug?)] = []
         try state.scan(adoptions, prefix: Key.prefix(solution)) { key, value in
             let parts = Key.parts(UnsafeRawBufferPointer(rebasing: key[..<(key.count - 8)]))
             guard parts.count >= 2, let city = Key.slug(parts[1]), let record = Record(bytes: value) else {
@@ -69,8 +69,8 @@ extension ReadModels {
             }
             if record.string("how") == "demonstrated" {
                 demonstrated.insert(city)
-            } else if let from = record.slug("from") {
-                adopted.append((city, from))
+            } else if record.origin != nil {
+                adopted.append((city, record.slug("from")))
             }
             return true
         }
@@ -83,10 +83,11 @@ extension ReadModels {
         }
         var lighthouseToFellow = 0
         for adoption in adopted {
-            for city in [adoption.city, adoption.from] where tiers[city] == nil {
+            for city in [adoption.city, adoption.from].compactMap({ $0 }) where tiers[city] == nil {
                 tiers[city] = try tier(of: city, in: state)
             }
-            if tiers[adoption.city] == .fellow && tiers[adoption.from] == .lighthouse { lighthouseToFellow += 1 }
+            let fromTier = adoption.from.map { tiers[$0] ?? .other } ?? .lighthouse
+            if tiers[adoption.city] == .fellow && fromTier == .lighthouse { lighthouseToFellow += 1 }
         }
         let adopters = Set(adopted.map(\.city))
         return SolutionSpread(

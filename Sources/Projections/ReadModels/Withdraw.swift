@@ -2,14 +2,17 @@ import EventStore
 
 /// Withdrawing an event that no later event can depend on, by undoing exactly what ``apply(_:to:)`` did.
 ///
-/// Impact reports, attendances, travel contributions and grants are leaves: no rule of the catalogue relies on them
+/// Impact reports, published figures, attendances, travel contributions, grants and the overcoming of an obstacle
+/// are leaves: no rule of the catalogue relies on them
 /// existing (a contribution's removal only frees budget). Their retraction needs neither a re-check of later events
 /// nor a rebuild; every other retraction takes the rebuild path. Tests check that both paths give the same models.
 extension ReadModels {
     /// Whether events of `type` are leaves that ``withdraw(_:from:)`` can undo.
     static func isLeaf(_ type: EventType) -> Bool {
         switch type {
-        case .impactReported, .meetingAttended, .travelContributionGranted, .grantAwarded: true
+        case .impactReported, .meetingAttended, .travelContributionGranted, .grantAwarded, .impactPublished,
+            .obstacleOvercome:
+            true
         default: false
         }
     }
@@ -45,7 +48,7 @@ extension ReadModels {
                     try adjustSum(
                         scope,
                         data.kpi,
-                        by: (previous?.hundredths ?? 0) - data.value.hundredths,
+                        by: (previous?.exactHundredths ?? 0) - data.value.exactHundredths,
                         reports: previous == nil ? -1 : 0,
                         in: state
                     )
@@ -76,6 +79,10 @@ extension ReadModels {
         case .grantAwarded(let data):
             try state.removeValue(forKey: Key.of(data.grant), in: grants)
             try state.removeValue(forKey: Key.of(data.city, data.grant), in: grantsByCity)
+        case .impactPublished(let data):
+            try withdraw(data, at: recorded.position, from: state)
+        case .obstacleOvercome(let data):
+            try withdraw(data, from: state)
         default:
             preconditionFailure("withdraw called for a \(recorded.event.type.rawValue), which is not a leaf")
         }

@@ -52,30 +52,14 @@ extension ReadModels {
                 data.demonstration,
                 state.record(Key.of(data.demonstration), in: demonstrations)
             )
-            if data.value.hundredths < 0 {
-                throw context.violation("value \(data.value) of \(data.kpi.rawValue) is negative")
-            }
-            if data.kpi.isPercentage && data.value.hundredths > 100_00 {
-                throw context.violation("value \(data.value) of \(data.kpi.rawValue) is a percentage above 100")
-            }
-            if !data.kpi.isPercentage {
-                let total =
-                    try state.record(Key.of(Scope.everything, data.kpi.rawValue), in: kpiSums)?
-                    .number("value")?.hundredths ?? 0
-                if total + data.value.hundredths > ReadModels.largestTotal {
-                    throw context.violation(
-                        "value \(data.value) would take the total of \(data.kpi.rawValue) beyond 2^53,"
-                            + " where JSON numbers stop being exact"
-                    )
-                }
-            }
+            try checkImpactValue(data.value, of: data.kpi, context)
         case .replicationPlanned(let data):
             try checkReplication(&context, data, in: state)
-            if let plan = try state.record(Key.of(data.solution, data.city, data.from), in: plans),
+            if let plan = try state.record(Key.plan(data.solution, data.city, data.origin), in: plans),
                 plan.string("status") == "open"
             {
                 throw context.violation(
-                    "city '\(data.city)' already has an open plan for '\(data.solution)' from '\(data.from)'"
+                    "city '\(data.city)' already has an open plan for '\(data.solution)' from \(data.origin)"
                         + " (position \(plan.positionText))"
                 )
             }
@@ -137,41 +121,67 @@ extension ReadModels {
         case .eventRetracted:
             // Retractions are checked against the log, with every later event re-checked without the target.
             break
+        case .obstacleReported(let data): try check(data, context, in: state)
+        case .obstacleOvercome(let data): try check(data, context, in: state)
+        case .impactPublished(let data): try check(data, context, in: state)
         }
     }
 
-    /// The rules a plan and a replication share: `from` has the solution, `city` is another city without it.
+    /// The rules a plan and a replication share: the origin has the solution, `city` is another city without it.
     private func checkReplication(
         _ context: inout RuleContext,
         _ replication: some Replicating,
         in state: borrowing some KeyValueReader & ~Copyable
     ) throws {
-        let (solution, city, from, project) = (
-            replication.solution, replication.city, replication.from, replication.project
-        )
+        let (solution, city, project) = (replication.solution, replication.city, replication.project)
         try context.known("solution", solution, state.record(Key.of(solution), in: solutions))
         try context.known("city", city, state.record(Key.of(city), in: cities))
-        try context.known("city", from, state.record(Key.of(from), in: cities), field: "from")
+        if let from = replication.from {
+            try context.known("city", from, state.record(Key.of(from), in: cities), field: "from")
+            if city == from {
+                throw context.violation("city '\(city)' cannot replicate a solution from itself")
+            }
+        }
         if let project {
             try context.known("project", project, state.record(Key.of(project), in: projects))
         }
-        if city == from {
-            throw context.violation("city '\(city)' cannot replicate a solution from itself")
-        }
-        var source: Record?
-        try state.scan(adoptions, prefix: Key.of(solution, from) + [0]) { _, value in
-            guard let adoption = Record(bytes: value) else { return true }
-            if source == nil { source = adoption }
-            if let time = adoption.time, !context.event.at.isBefore(time) {
-                source = adoption
-                return false
+        let holders: [Slug]
+        switch replication.origin {
+        case .city(let from):
+            holders = [from]
+        case .project(let project):
+            holders = try lighthouseCities(of: project, in: state)
+            guard !holders.isEmpty else {
+                throw context.violation("project '\(project)' has no lighthouse city to take '\(solution)' from")
             }
-            return true
+        }
+        // The origin's earliest holding dated no later than the event serves; else the first at all, to name it.
+        var source: Record?
+        var servesInTime = false
+        for holder in holders where holder != city {
+            try state.scan(adoptions, prefix: Key.of(solution, holder) + [0]) { _, value in
+                guard let adoption = Record(bytes: value) else { return true }
+                if source == nil { source = adoption }
+                if let time = adoption.time, !context.event.at.isBefore(time) {
+                    source = adoption
+                    servesInTime = true
+                    return false
+                }
+                return true
+            }
+            if servesInTime { break }
         }
         guard let source else {
-            throw context.violation("city '\(from)' has neither demonstrated nor adopted '\(solution)'")
+            switch replication.origin {
+            case .city(let from):
+                throw context.violation("city '\(from)' has neither demonstrated nor adopted '\(solution)'")
+            case .project(let project):
+                throw context.violation(
+                    "no lighthouse city of project '\(project)' has demonstrated or adopted '\(solution)'"
+                )
+            }
         }
-        try context.notBefore(source, "'\(from)' having '\(solution)'")
+        try context.notBefore(source, "\(replication.origin) having '\(solution)'")
         var existing: Record?
         try state.scan(adoptions, prefix: Key.of(solution, city) + [0]) { _, value in
             existing = Record(bytes: value)
@@ -184,6 +194,21 @@ extension ReadModels {
                     + " (position \(existing.positionText))"
             )
         }
+    }
+
+    /// The lighthouse cities of `project`, by id.
+    func lighthouseCities(of project: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> [Slug] {
+        var cities: [Slug] = []
+        try state.scan(roles, prefix: Key.prefix(project)) { key, value in
+            let parts = Key.parts(key)
+            if parts.count == 2, let city = Key.slug(parts[1]),
+                Record(bytes: value)?.string("role") == Role.lighthouse.rawValue
+            {
+                cities.append(city)
+            }
+            return true
+        }
+        return cities
     }
 
     /// The first demonstration of `solution` in the log dated no later than `time`, else the first at all.
@@ -297,11 +322,6 @@ extension ReadModels {
             )
         }
     }
-}
-
-extension ReadModels {
-    /// The largest total a summed KPI may reach, in hundredths: 2^53, so that totals stay exact and never overflow.
-    static let largestTotal: Int64 = (1 << 53) * 100
 }
 
 /// The event under check, and the helpers every rule uses.

@@ -56,6 +56,16 @@ extension KnowledgeBase {
         try view(at: cut) { state, models in try models.impactTotals(project: project, city: city, in: state) }
     }
 
+    /// Obstacles to replication and how each was overcome, in log order, with counts by category.
+    public func obstacles(
+        _ filter: ObstacleFilter = ObstacleFilter(),
+        at cut: ViewCut = ViewCut()
+    ) throws
+        -> ObstacleReport
+    {
+        try view(at: cut) { state, models in try models.obstacleReport(filter, in: state) }
+    }
+
     /// Every project, by id.
     public func projectList(at cut: ViewCut = ViewCut()) throws -> JSONValue {
         try view(at: cut) { state, models in try models.projectList(in: state) }

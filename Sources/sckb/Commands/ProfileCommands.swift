@@ -110,10 +110,11 @@ struct KPIsCommand: ParsableCommand {
         case .json:
             JSONOutput.print(totals.json)
         default:
-            var table = TextTable("KPI", "TOTAL", "AGGREGATE")
+            var table = TextTable("KPI", "REPORTED", "PUBLISHED", "AGGREGATE")
             for kpi in KPI.allCases {
                 table.append([
-                    kpi.rawValue, totals.totals[kpi]?.canonicalText ?? "-", kpi.isPercentage ? "maximum" : "sum",
+                    kpi.rawValue, totals.totals[kpi]?.canonicalText ?? "-", totals.published[kpi]?.canonicalText ?? "-",
+                    kpi.isPercentage ? "maximum" : "sum",
                 ])
             }
             table.print()

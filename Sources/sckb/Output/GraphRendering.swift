@@ -6,7 +6,7 @@ enum GraphRendering {
         var edges = TextTable("POS", "SOLUTION", "FROM", "TO", "AT", "FUNDING", "STATUS")
         for edge in graph.edges {
             edges.append([
-                edge.position.description, edge.solution.rawValue, edge.from.rawValue, edge.to.rawValue, edge.at,
+                edge.position.description, edge.solution.rawValue, fromText(edge), edge.to.rawValue, edge.at,
                 edge.funding?.rawValue ?? "", edge.status.rawValue,
             ])
         }
@@ -17,6 +17,36 @@ enum GraphRendering {
             nodes.append([node.id.rawValue, node.name, node.country, node.tier.rawValue])
         }
         nodes.print()
+        guard !graph.projectOrigins.isEmpty else { return }
+        Terminal.standardOutput.write("\n")
+        var origins = TextTable("ORIGIN", "PROJECT", "LIGHTHOUSE CITIES")
+        for origin in graph.projectOrigins {
+            origins.append([
+                "project:" + origin.project.rawValue, origin.name,
+                origin.lighthouseCities.map(\.rawValue).joined(separator: " "),
+            ])
+        }
+        origins.print()
+    }
+
+    /// The FROM cell: the origin city, or `project:ID` for a project's lighthouse cities.
+    private static func fromText(_ edge: GraphEdge) -> String {
+        edge.from?.rawValue ?? edge.project.map { "project:" + $0.rawValue } ?? ""
+    }
+
+    /// The DOT node id of an edge's origin: the city's id, or `lighthouses:PROJECT` (no slug holds a colon).
+    private static func dotOrigin(_ edge: GraphEdge) -> String {
+        edge.from?.rawValue ?? "lighthouses:" + (edge.project?.rawValue ?? "")
+    }
+
+    /// The Mermaid node id of an edge's origin: the city's id, or `lighthouses_PROJECT` (no slug holds `_`).
+    private static func mermaidOrigin(_ edge: GraphEdge) -> String {
+        edge.from?.rawValue ?? "lighthouses_" + (edge.project?.rawValue ?? "")
+    }
+
+    /// The label of a project origin's node.
+    private static func originLabel(_ origin: GraphProjectOrigin) -> String {
+        "\(origin.name): lighthouse cities"
     }
 
     static func dot(_ graph: ReplicationGraph) -> String {
@@ -26,10 +56,15 @@ enum GraphRendering {
             text +=
                 "  \"\(dotEscaped(node.id.rawValue))\" [label=\"\(dotEscaped("\(node.name) (\(node.country))"))\"\(style)];\n"
         }
+        for origin in graph.projectOrigins {
+            text +=
+                "  \"lighthouses:\(dotEscaped(origin.project.rawValue))\" [label=\"\(dotEscaped(originLabel(origin)))\""
+                + ", shape=box, style=\"filled\", fillcolor=\"#ffd166\"];\n"
+        }
         for edge in graph.edges {
             let dashed = edge.status == .planned ? ", style=dashed" : ""
             text +=
-                "  \"\(dotEscaped(edge.from.rawValue))\" -> \"\(dotEscaped(edge.to.rawValue))\""
+                "  \"\(dotEscaped(dotOrigin(edge)))\" -> \"\(dotEscaped(edge.to.rawValue))\""
                 + " [label=\"\(dotEscaped(edge.solution.rawValue))\"\(dashed)];\n"
         }
         return text + "}\n"
@@ -40,10 +75,13 @@ enum GraphRendering {
         for node in graph.nodes {
             text += "  \(node.id.rawValue)[\"\(mermaidEscaped("\(node.name) (\(node.country))"))\"]\n"
         }
+        for origin in graph.projectOrigins {
+            text += "  lighthouses_\(origin.project.rawValue)[\"\(mermaidEscaped(originLabel(origin)))\"]\n"
+        }
         for edge in graph.edges {
             let arrow = edge.status == .planned ? "-.->" : "-->"
             text +=
-                "  \(edge.from.rawValue) \(arrow)|\"\(mermaidEscaped(edge.solution.rawValue))\"| \(edge.to.rawValue)\n"
+                "  \(mermaidOrigin(edge)) \(arrow)|\"\(mermaidEscaped(edge.solution.rawValue))\"| \(edge.to.rawValue)\n"
         }
         return text
     }

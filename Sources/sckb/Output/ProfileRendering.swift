@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import Projections
 
@@ -26,6 +27,10 @@ enum ProfileRendering {
         Terminal.standardOutput.write(text)
         for (title, items) in sections {
             Terminal.standardOutput.write("\n\(title) (\(items.count))\n")
+            if title == "obstacles" {
+                Terminal.standardOutput.write(ObstacleRendering.blocks(items.compactMap(obstacle)))
+                continue
+            }
             var columns: [String] = []
             for item in items {
                 for key in item.objectValue?.keys ?? [] where !columns.contains(key) { columns.append(key) }
@@ -37,6 +42,31 @@ enum ProfileRendering {
             table.print()
         }
         Terminal.standardOutput.flush()
+    }
+
+    /// An obstacle of a profile, read back from its JSON.
+    private static func obstacle(_ value: JSONValue) -> ObstacleEntry? {
+        guard let id = value["obstacle"]?.stringValue.flatMap(Slug.init(rawValue:)),
+            let category = value["category"]?.stringValue.flatMap(ObstacleCategory.init(rawValue:)),
+            let text = value["text"]?.stringValue, let position = value["position"]?.numberValue?.integerValue
+        else { return nil }
+        func slug(_ key: String) -> Slug? { value[key]?.stringValue.flatMap(Slug.init(rawValue:)) }
+        var entry = ObstacleEntry(
+            obstacle: id,
+            category: category,
+            text: text,
+            solution: slug("solution"),
+            city: slug("city"),
+            project: slug("project"),
+            at: value["at"]?.stringValue ?? "",
+            position: Position(UInt64(position))
+        )
+        if let overcome = value["overcome"], let how = overcome["how"]?.stringValue,
+            let at = overcome["at"]?.stringValue, let overcomePosition = overcome["position"]?.numberValue?.integerValue
+        {
+            entry.overcome = (how, at, Position(UInt64(overcomePosition)))
+        }
+        return entry
     }
 
     static func scalar(_ value: JSONValue) -> String {

@@ -128,6 +128,7 @@ private struct RandomHistory {
     static let demonstrations = (0..<30).map { "demo\($0)" }
     static let meetings = (0..<12).map { "meeting\($0)" }
     static let grants = (0..<20).map { "grant\($0)" }
+    static let obstacles = (0..<24).map { "obstacle\($0)" }
     static let ids = (0..<25).map { "event-\($0)" }
 
     init(seed: UInt64) {
@@ -197,6 +198,7 @@ private struct RandomHistory {
         case .cityJoinedProject(let data): joined.append((data.city.rawValue, data.project.rawValue))
         case .solutionReplicated(let data): held.append((data.solution.rawValue, data.city.rawValue))
         case .eventRetracted(let data): retracted.append(Int(data.position.rawValue))
+        case .obstacleReported(let data): note("obstacle", data.obstacle)
         default: break
         }
     }
@@ -286,13 +288,19 @@ private struct RandomHistory {
                 let source = held[Int.random(in: 0..<held.count, using: &random)]
                 add("solution", source.solution)
                 add("city", reference("city", Self.cities))
-                add("from", source.city)
+                if chance(30), let frame = joined.first(where: { $0.city == source.city }) {
+                    // Origin: the lighthouse cities of a project the holder is in (a lighthouse or not).
+                    add("project", frame.project)
+                } else {
+                    add("from", source.city)
+                    if chance(30) { add("project", reference("project", Self.projects)) }
+                }
             } else {
                 add("solution", reference("solution", Self.solutions))
                 add("city", reference("city", Self.cities))
-                add("from", reference("city", Self.cities))
+                if chance(85) { add("from", reference("city", Self.cities)) }
+                if chance(40) { add("project", reference("project", Self.projects)) }
             }
-            if chance(30) { add("project", reference("project", Self.projects)) }
             if type == .solutionReplicated && chance(50) {
                 add("funding", pick(["action-grant", "scale-grant", "project", "own", "other"]))
             }
@@ -328,6 +336,22 @@ private struct RandomHistory {
         case .eventRetracted:
             add("position", String(retractionTarget()))
             add("reason", "random retraction \(step)")
+        case .obstacleReported:
+            add("obstacle", fresh("obstacle", Self.obstacles))
+            add("category", pick(ObstacleCategory.allCases.map(\.rawValue)))
+            add("text", "Obstacle \(step)")
+            if chance(60) { add("solution", reference("solution", Self.solutions)) }
+            if chance(60) { add("city", reference("city", Self.cities)) }
+            if chance(40) { add("project", reference("project", Self.projects)) }
+        case .obstacleOvercome:
+            add("obstacle", reference("obstacle", Self.obstacles))
+            add("how", "Pathway \(step)")
+        case .impactPublished:
+            let kpi = KPI.allCases[Int.random(in: 0..<KPI.allCases.count, using: &random)]
+            add("kpi", kpi.rawValue)
+            add("value", String(Int.random(in: 0...(kpi.isPercentage ? 110 : 5000), using: &random)))
+            if chance(50) { add("project", reference("project", Self.projects)) }
+            if chance(40) { add("city", reference("city", Self.cities)) }
         }
         // Now and then a malformed value: bad input, refused before any rule.
         if chance(2), let index = fields.indices.first {
@@ -359,6 +383,7 @@ private struct RandomHistory {
                     && [
                         .cityRegistered, .solutionReplicated, .cityLeftCCG, .projectEnded, .demonstrationReported,
                         .replicationPlanned, .cityJoinedCCG, .meetingScheduled, .cityJoinedProject,
+                        .obstacleReported,
                     ]
                     .contains($0.type)
             }
@@ -381,7 +406,8 @@ private struct RandomHistory {
             (.solutionCatalogued, 5), (.demonstrationReported, 10), (.impactReported, 10),
             (.replicationPlanned, 5), (.solutionReplicated, 7), (.cityJoinedCCG, 6), (.cityLeftCCG, 3),
             (.meetingScheduled, 4), (.meetingAttended, 6), (.travelContributionGranted, 7), (.grantAwarded, 4),
-            (.eventRetracted, step < 20 ? 0 : 12),
+            (.eventRetracted, step < 20 ? 0 : 12), (.obstacleReported, 5), (.obstacleOvercome, 4),
+            (.impactPublished, 4),
         ]
         var roll = Int.random(in: 0..<weights.reduce(0) { $0 + $1.1 }, using: &random)
         for (type, weight) in weights {

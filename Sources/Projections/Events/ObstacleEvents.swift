@@ -1,0 +1,335 @@
+import EventStore
+
+/// The categories of obstacles to replication, after the Smart City Guidance Package's common obstacles.
+public enum ObstacleCategory: String, Vocabulary {
+    case legislative, procurement, financial, technical
+    case dataPrivacy = "data-privacy"
+    case organisational, social
+}
+
+/// Something stood in the way of a solution's replication or implementation, somewhere.
+public struct ObstacleReported: EventData {
+    /// The event type, `ObstacleReported`.
+    public static let type = EventType.obstacleReported
+    /// The obstacle's id, new to the record.
+    public var obstacle: Slug
+    /// What kind of obstacle it is.
+    public var category: ObstacleCategory
+    /// The obstacle in words: 1 to 500 Unicode scalars.
+    public var text: String
+    /// The solution it stood in the way of, by id, if any.
+    public var solution: Slug?
+    /// The city where it arose, by id, if any.
+    public var city: Slug?
+    /// The project in which it arose, by id, if any.
+    public var project: Slug?
+
+    /// The longest text allowed, in Unicode scalars.
+    public static let maximumTextLength = 500
+
+    /// Reads the data, refusing what the catalogue does not allow.
+    public init(reading fields: inout FieldReader) throws(InputError) {
+        obstacle = try fields.slug("obstacle")
+        category = try fields.choice("category")
+        text = try fields.name("text", maximumLength: Self.maximumTextLength)
+        solution = try fields.optionalSlug("solution")
+        city = try fields.optionalSlug("city")
+        project = try fields.optionalSlug("project")
+        guard solution != nil || city != nil || project != nil else {
+            throw InputError("ObstacleReported: at least one of 'solution', 'city' and 'project' is required")
+        }
+    }
+
+    /// Writes the data in catalogue order.
+    public func write(to fields: inout FieldWriter) {
+        fields.slug("obstacle", obstacle)
+        fields.choice("category", category)
+        fields.text("text", text)
+        fields.slug("solution", solution)
+        fields.slug("city", city)
+        fields.slug("project", project)
+    }
+
+    /// The obstacle, and the solution, city and project it names.
+    public var entities: [Slug] { [obstacle] + [solution, city, project].compactMap { $0 } }
+}
+
+/// A reported obstacle was overcome; `how` records the pathway that worked.
+public struct ObstacleOvercome: EventData {
+    /// The event type, `ObstacleOvercome`.
+    public static let type = EventType.obstacleOvercome
+    /// The obstacle, by id: reported and not yet overcome.
+    public var obstacle: Slug
+    /// How it was overcome: 1 to 500 Unicode scalars.
+    public var how: String
+
+    /// Reads the data, refusing what the catalogue does not allow.
+    public init(reading fields: inout FieldReader) throws(InputError) {
+        obstacle = try fields.slug("obstacle")
+        how = try fields.name("how", maximumLength: ObstacleReported.maximumTextLength)
+    }
+
+    /// Writes the data in catalogue order.
+    public func write(to fields: inout FieldWriter) {
+        fields.slug("obstacle", obstacle)
+        fields.text("how", how)
+    }
+
+    /// The obstacle.
+    public var entities: [Slug] { [obstacle] }
+}
+
+// MARK: Rules, fold and withdrawal
+
+extension ReadModels {
+    /// The rules of ObstacleReported: a new id; each entity named is registered and no later than the event; a city
+    /// named with a project is in it.
+    func check(
+        _ data: ObstacleReported,
+        _ context: RuleContext,
+        in state: borrowing some KeyValueReader & ~Copyable
+    )
+        throws
+    {
+        try context.new("obstacle", data.obstacle, state.record(Key.of(data.obstacle), in: obstacles))
+        if let solution = data.solution {
+            try context.known("solution", solution, state.record(Key.of(solution), in: solutions))
+        }
+        if let city = data.city {
+            try context.known("city", city, state.record(Key.of(city), in: cities))
+        }
+        if let project = data.project {
+            try context.known("project", project, state.record(Key.of(project), in: projects))
+        }
+        if let city = data.city, let project = data.project {
+            guard let role = try state.record(Key.of(project, city), in: roles) else {
+                throw context.violation("city '\(city)' is not in project '\(project)'")
+            }
+            try context.notBefore(role, "city '\(city)' joining project '\(project)'")
+        }
+    }
+
+    /// The rules of ObstacleOvercome: the obstacle is reported, no later than the event, and not yet overcome.
+    func check(
+        _ data: ObstacleOvercome,
+        _ context: RuleContext,
+        in state: borrowing some KeyValueReader & ~Copyable
+    )
+        throws
+    {
+        guard let reported = try state.record(Key.of(data.obstacle), in: obstacles) else {
+            throw context.violation("obstacle '\(data.obstacle)' has not been reported")
+        }
+        try context.notBefore(reported, "the report of obstacle '\(data.obstacle)'")
+        if let overcome = reported.position("overcome_position") {
+            throw context.violation("obstacle '\(data.obstacle)' is already overcome (position \(overcome))")
+        }
+    }
+
+    /// Folds an ObstacleReported: the obstacle's row, and an entry under each entity it names, in log order.
+    func apply(
+        _ data: ObstacleReported,
+        _ row: Record,
+        at position: Position,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.put(row, forKey: Key.of(data.obstacle), in: obstacles)
+        for (kind, entity) in [("solution", data.solution), ("city", data.city), ("project", data.project)] {
+            guard let entity else { continue }
+            try state.put(
+                Array(data.obstacle.rawValue.utf8),
+                forKey: Key.of(kind, entity.rawValue) + [0] + position.key,
+                in: obstaclesByEntity
+            )
+        }
+    }
+
+    /// Folds an ObstacleOvercome into the obstacle's row.
+    func apply(
+        _ data: ObstacleOvercome,
+        at recorded: RecordedEvent,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    )
+        throws
+    {
+        guard var row = try state.record(Key.of(data.obstacle), in: obstacles) else { return }
+        row["how"] = .string(data.how)
+        row["overcome_at"] = .string(recorded.at.text)
+        row["overcome_position"] = Record.position(recorded.position)
+        try state.put(row, forKey: Key.of(data.obstacle), in: obstacles)
+    }
+
+    /// Undoes ``apply(_:at:to:)`` of an ObstacleOvercome: nothing can depend on an obstacle being overcome.
+    func withdraw(_ data: ObstacleOvercome, from state: borrowing some KeyValueWriter & ~Copyable) throws {
+        guard var row = try state.record(Key.of(data.obstacle), in: obstacles) else { return }
+        for key in ["how", "overcome_at", "overcome_position"] { row[key] = nil }
+        try state.put(row, forKey: Key.of(data.obstacle), in: obstacles)
+    }
+}
+
+// MARK: The view
+
+/// One obstacle as `obstacles` and the profiles list it.
+public struct ObstacleEntry: Sendable, Equatable {
+    /// The obstacle, by id.
+    public var obstacle: Slug
+    /// Its category.
+    public var category: ObstacleCategory
+    /// The obstacle in words.
+    public var text: String
+    /// The solution, city and project it names, by id, where given.
+    public var solution: Slug?, city: Slug?, project: Slug?
+    /// When it was met (`at` of its report) and the report's position.
+    public var at: String
+    /// The position of its ObstacleReported event.
+    public var position: Position
+    /// How it was overcome, when, and the position of that event; nil while it is open.
+    public var overcome: (how: String, at: String, position: Position)?
+
+    /// An obstacle as listed; open unless `overcome` is given.
+    public init(
+        obstacle: Slug,
+        category: ObstacleCategory,
+        text: String,
+        solution: Slug?,
+        city: Slug?,
+        project: Slug?,
+        at: String,
+        position: Position,
+        overcome: (how: String, at: String, position: Position)? = nil
+    ) {
+        self.obstacle = obstacle
+        self.category = category
+        self.text = text
+        self.solution = solution
+        self.city = city
+        self.project = project
+        self.at = at
+        self.position = position
+        self.overcome = overcome
+    }
+
+    /// `{"obstacle","category","text","solution","city","project","at","position","overcome":{…}|null}`.
+    public var json: JSONValue {
+        func slug(_ value: Slug?) -> JSONValue { value.map { .string($0.rawValue) } ?? .null }
+        return [
+            "obstacle": .string(obstacle.rawValue), "category": .string(category.rawValue), "text": .string(text),
+            "solution": slug(solution), "city": slug(city), "project": slug(project), "at": .string(at),
+            "position": Record.position(position),
+            "overcome": overcome.map {
+                ["how": .string($0.how), "at": .string($0.at), "position": Record.position($0.position)]
+            } ?? .null,
+        ]
+    }
+
+    /// Two entries are equal when they list the same.
+    public static func == (left: ObstacleEntry, right: ObstacleEntry) -> Bool {
+        left.json == right.json
+    }
+}
+
+/// Which obstacles `obstacles` lists.
+public struct ObstacleFilter: Sendable {
+    /// Only obstacles naming this solution, city or project, when given.
+    public var solution: Slug?, city: Slug?, project: Slug?
+    /// Only obstacles of this category, when given.
+    public var category: ObstacleCategory?
+    /// Only obstacles not yet overcome.
+    public var openOnly: Bool
+
+    /// A filter; the defaults list every obstacle.
+    public init(
+        solution: Slug? = nil,
+        city: Slug? = nil,
+        project: Slug? = nil,
+        category: ObstacleCategory? = nil,
+        openOnly: Bool = false
+    ) {
+        self.solution = solution
+        self.city = city
+        self.project = project
+        self.category = category
+        self.openOnly = openOnly
+    }
+}
+
+/// Obstacles in log order, with counts by category.
+public struct ObstacleReport: Sendable, Equatable {
+    /// The obstacles listed, in log order.
+    public var obstacles: [ObstacleEntry]
+
+    /// Reported and overcome counts of the listed obstacles, for every category.
+    public var byCategory: [(category: ObstacleCategory, reported: Int, overcome: Int)] {
+        ObstacleCategory.allCases.map { category in
+            let listed = obstacles.filter { $0.category == category }
+            return (category, listed.count, listed.filter { $0.overcome != nil }.count)
+        }
+    }
+
+    /// `{"obstacles":[…],"by_category":{category:{"reported":n,"overcome":n}}}`.
+    public var json: JSONValue {
+        var counts = JSONObject()
+        for entry in byCategory {
+            counts[entry.category.rawValue] = [
+                "reported": Record.integer(entry.reported), "overcome": Record.integer(entry.overcome),
+            ]
+        }
+        return ["obstacles": .array(obstacles.map(\.json)), "by_category": .object(counts)]
+    }
+}
+
+extension ReadModels {
+    /// The obstacles `filter` selects, in log order.
+    func obstacleReport(
+        _ filter: ObstacleFilter,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws
+        -> ObstacleReport
+    {
+        var ids: [Slug] = []
+        let narrowest = [("solution", filter.solution), ("city", filter.city), ("project", filter.project)]
+            .first { $0.1 != nil }
+        if let (kind, entity) = narrowest, let entity {
+            try state.scan(obstaclesByEntity, prefix: Key.of(kind, entity.rawValue) + [0]) { _, value in
+                if let id = Key.slug(String(decoding: value, as: UTF8.self)) { ids.append(id) }
+                return true
+            }
+        } else {
+            ids = try state.entries(of: obstacles).map(\.0)
+        }
+        var listed: [ObstacleEntry] = []
+        for id in ids {
+            guard let row = try state.record(Key.of(id), in: obstacles), let entry = ObstacleEntry(id, row) else {
+                continue
+            }
+            if let solution = filter.solution, entry.solution != solution { continue }
+            if let city = filter.city, entry.city != city { continue }
+            if let project = filter.project, entry.project != project { continue }
+            if let category = filter.category, entry.category != category { continue }
+            if filter.openOnly && entry.overcome != nil { continue }
+            listed.append(entry)
+        }
+        return ObstacleReport(obstacles: listed.sorted { $0.position < $1.position })
+    }
+}
+
+extension ObstacleEntry {
+    init?(_ id: Slug, _ row: Record) {
+        guard let category = row.string("category").flatMap(ObstacleCategory.init(rawValue:)),
+            let text = row.string("text"), let position = row.position("position")
+        else { return nil }
+        self.init(
+            obstacle: id,
+            category: category,
+            text: text,
+            solution: row.slug("solution"),
+            city: row.slug("city"),
+            project: row.slug("project"),
+            at: row.string("at") ?? "",
+            position: position
+        )
+        if let how = row.string("how"), let overcomePosition = row.position("overcome_position") {
+            overcome = (how, row.string("overcome_at") ?? "", overcomePosition)
+        }
+    }
+}

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""The benchmark behind `make bench`: every figure in one run, on one generated log, against bare LMDB and SQLite.
+
+    python3 scripts/bench.py [--events N] [--out FILE] [--work DIR]
+
+Generates N events (default 1,000,000, seed 7) and a 1,000-event log, then measures on this machine, in this run:
+(a) raw LMDB put of each line under its position, one transaction, through the C API; (b) SQLite (WAL, one
+transaction) storing an events table with indexes on type and entity; (c) `sckb import`; (d) `replay`; (e) `verify`;
+(f) queries, current and cut in time, on the 1k and the N store, as whole processes (the median of several runs);
+(g) import peak memory at N/10 and N events; (h) store size against the JSON Lines size. It prints a table and writes
+the same figures as JSON (default bench-results.json), with the machine and the commit. Standard library only; the
+baselines are bench/baseline.c, built with the system's gcc against liblmdb and libsqlite3.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCKB = os.path.join(ROOT, ".build", "release", "sckb")
+
+
+def run(arguments, stdin=None, stdout=subprocess.DEVNULL, check=True):
+    """Runs a whole process; returns (seconds, peak resident KiB, exit status)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(arguments, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    process.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if check and code != 0:
+        sys.exit(f"bench: {' '.join(arguments)} exited {code}: {error.strip()}")
+    return seconds, usage.ru_maxrss, code
+
+
+def median_run(arguments, runs=5):
+    """The median wall time of `arguments` (exit 0 or 1: `ccg eligibility` answers no with 1); slow commands
+    (over 5 s) run once."""
+    def once():
+        seconds, _, code = run(arguments, check=False)
+        if code not in (0, 1):
+            sys.exit(f"bench: {' '.join(arguments)} exited {code}")
+        return seconds
+    first = once()
+    if first > 5:
+        return first, 1
+    times = [first] + [once() for _ in range(runs - 1)]
+    return statistics.median(times), runs
+
+
+def folder_bytes(path):
+    return sum(os.path.getsize(os.path.join(path, name)) for name in os.listdir(path))
+
+
+def machine():
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "")
+    except OSError:
+        pass
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                           text=True)
+    return {
+        "host": platform.node(), "cpu": model, "cores": os.cpu_count(), "system": platform.platform(),
+        "commit": commit.stdout.strip() + ("+changes" if dirty.stdout.strip() else ""),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--out", default="bench-results.json")
+    parser.add_argument("--work", default=None, help="a folder for the logs and stores (default: a temporary one)")
+    options = parser.parse_args()
+    n = options.events
+    work = options.work or tempfile.mkdtemp(prefix="sckb-bench-")
+    os.makedirs(work, exist_ok=True)
+    baseline = os.path.join(work, "baseline")
+    subprocess.run(["gcc", "-O2", "-o", baseline, os.path.join(ROOT, "bench", "baseline.c"), "-llmdb", "-lsqlite3"],
+                   check=True)
+    path = lambda name: os.path.join(work, name)  # noqa: E731
+    for name in ["big", "small", "tenth", "raw-lmdb"]:
+        shutil.rmtree(path(name), ignore_errors=True)
+
+    figures = {"events": n, "machine": machine()}
+    rows = []
+
+    def record(key, label, value, unit, target=None, met=None):
+        figures[key] = value
+        rows.append((label, value, unit, target or "", "" if met is None else ("met" if met else "missed")))
+
+    def generate(count, name):
+        with open(path(name), "wb") as output:
+            run([SCKB, "generate", "--events", str(count), "--seed", "7"], stdout=output)
+        return os.path.getsize(path(name))
+
+    size = generate(n, "big.jsonl")
+    generate(1000, "small.jsonl")
+    generate(max(1, n // 10), "tenth.jsonl")
+
+    lmdb_seconds, _, _ = run([baseline, "lmdb", path("big.jsonl"), path("raw-lmdb")])
+    sqlite_seconds, _, _ = run([baseline, "sqlite", path("big.jsonl"), path("raw.sqlite")])
+    import_seconds, import_peak, _ = run([SCKB, "import", path("big.jsonl"), "--store", path("big")])
+    run([SCKB, "import", path("small.jsonl"), "--store", path("small")])
+    _, tenth_peak, _ = run([SCKB, "import", path("tenth.jsonl"), "--store", path("tenth")])
+    rate = n / import_seconds
+    record("raw_lmdb_put_s", "(a) raw LMDB put, one transaction", round(lmdb_seconds, 2), "s")
+    record("sqlite_store_s", "(b) SQLite, WAL, one transaction, 2 indexes", round(sqlite_seconds, 2), "s")
+    record("import_s", "(c) sckb import", round(import_seconds, 2), "s",
+           f"<= SQLite ({sqlite_seconds:.1f} s)", import_seconds <= sqlite_seconds)
+    record("import_events_per_s", "    import rate", round(rate), "events/s", ">= 150000", rate >= 150_000)
+    ratio = import_seconds / lmdb_seconds
+    record("import_vs_raw_lmdb", "    import / raw LMDB put", round(ratio, 1), "x", "<= 10", ratio <= 10)
+
+    replay_seconds, _, _ = run([SCKB, "replay", "--store", path("big")])
+    record("replay_events_per_s", "(d) replay", round(n / replay_seconds), "events/s", ">= 300000",
+           n / replay_seconds >= 300_000)
+    verify_seconds, verify_peak, code = run([SCKB, "verify", "--store", path("big")], check=False)
+    record("verify_s", "(e) verify" + ("" if code == 0 else f" (exit {code}!)"), round(verify_seconds, 2), "s",
+           "<= 10", verify_seconds <= 10 and code == 0)
+    record("verify_peak_mb", "    verify peak memory", round(verify_peak / 1024), "MB")
+
+    half, late = max(1, n // 2), max(1, n * 9 // 10)
+    queries = [
+        ("stats", ["stats"], "point"),
+        ("kpis", ["kpis"], "point"),
+        ("eligibility", ["ccg", "eligibility", "city-3", "--meeting", "meeting-1"], "point"),
+        ("graph", ["graph", "--format", "json"], "whole"),
+        ("spread", ["spread", "--format", "json"], "whole"),
+        ("graph_until_half", ["graph", "--until", str(half), "--format", "json"], "cut"),
+        ("city_as_of_2020", ["city", "city-3", "--as-of", "2020-01-01", "--format", "json"], "cut"),
+        ("kpis_until_0.9", ["kpis", "--until", str(late), "--format", "json"], "cut"),
+    ]
+    for key, arguments, kind in queries:
+        small, _ = median_run([SCKB] + arguments + ["--store", path("small")])
+        big, runs = median_run([SCKB] + arguments + ["--store", path("big")])
+        ratio = big / small if small > 0 else float("inf")
+        figures[f"query_{key}_1k_s"] = round(small, 4)
+        if kind == "point":
+            record(f"query_{key}_s", f"(f) {' '.join(arguments)}: 1k {small * 1000:.0f} ms, {n} (x{runs})",
+                   round(big, 4), "s", "<= 1.2x the 1k figure", ratio <= 1.2)
+        else:
+            record(f"query_{key}_s", f"(f) {' '.join(arguments)}: 1k {small * 1000:.0f} ms, {n} (x{runs})",
+                   round(big, 4), "s", "<= 1 s", big <= 1)
+    appends = []
+    for store in ["small", "big"]:
+        times = []
+        for index in range(5):
+            seconds, _, _ = run([SCKB, "append", "CityRegistered", f"city=bench-{store}-{index}", "name=Bench",
+                                 "country=DE", "--store", path(store)])
+            times.append(seconds)
+        appends.append(statistics.median(times))
+    record("append_s", f"(f) one append: 1k {appends[0] * 1000:.0f} ms, {n} (x5)", round(appends[1], 4), "s",
+           "<= 1.2x the 1k figure", appends[1] <= appends[0] * 1.2)
+
+    record("import_peak_tenth_mb", f"(g) import peak memory, {max(1, n // 10)} events", round(tenth_peak / 1024),
+           "MB")
+    record("import_peak_mb", f"(g) import peak memory, {n} events", round(import_peak / 1024), "MB",
+           "<= 1.3x the 1/10 figure", import_peak <= tenth_peak * 1.3)
+    store_bytes = folder_bytes(path("big"))
+    record("store_vs_jsonl", f"(h) store size / JSON Lines size ({size / 1e6:.0f} MB)",
+           round(store_bytes / size, 2), "x", "<= 2.5", store_bytes / size <= 2.5)
+
+    info = figures["machine"]
+    print(f"sckb bench: {n} events, seed 7, on {info['host']} ({info['cores']} cores, {info['cpu']}), "
+          f"commit {info['commit']}")
+    width = max(len(row[0]) for row in rows)
+    print(f"{'figure':<{width}}  {'value':>12}  {'unit':<9} {'target':<24} result")
+    for label, value, unit, target, result in rows:
+        print(f"{label:<{width}}  {value:>12}  {unit:<9} {target:<24} {result}")
+    with open(options.out, "w") as output:
+        json.dump(figures, output, indent=2, sort_keys=True)
+        output.write("\n")
+    print(f"wrote {options.out}")
+    if not options.work:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
