@@ -31,16 +31,25 @@ struct GraphSVG {
     private static let rightX = 600
 
     func render() -> String {
+        let origins = graph.projectOrigins
         let left = graph.nodes.filter { $0.tier == .lighthouse }.sorted(by: GraphSVG.order)
         let right = graph.nodes.filter { $0.tier != .lighthouse }.sorted(by: GraphSVG.order)
-        var place: [Slug: (x: Int, y: Int, isLeft: Bool)] = [:]
+        // Nodes by key: a city's id, or `project:ID` for the node standing for a project's lighthouse cities.
+        var place: [String: (x: Int, y: Int, isLeft: Bool)] = [:]
+        for (index, origin) in origins.enumerated() {
+            place["project:" + origin.project.rawValue] = (
+                GraphSVG.leftX, GraphSVG.top + index * GraphSVG.rowHeight, true
+            )
+        }
         for (index, node) in left.enumerated() {
-            place[node.id] = (GraphSVG.leftX, GraphSVG.top + index * GraphSVG.rowHeight, true)
+            place[node.id.rawValue] = (
+                GraphSVG.leftX, GraphSVG.top + (origins.count + index) * GraphSVG.rowHeight, true
+            )
         }
         for (index, node) in right.enumerated() {
-            place[node.id] = (GraphSVG.rightX, GraphSVG.top + index * GraphSVG.rowHeight, false)
+            place[node.id.rawValue] = (GraphSVG.rightX, GraphSVG.top + index * GraphSVG.rowHeight, false)
         }
-        let height = GraphSVG.top + max(left.count, right.count, 1) * GraphSVG.rowHeight + 10
+        let height = GraphSVG.top + max(origins.count + left.count, right.count, 1) * GraphSVG.rowHeight + 10
         var svg = """
             <svg class="graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(GraphSVG.width) \(height)" \
             role="img" aria-labelledby="graph-title">
@@ -56,17 +65,22 @@ struct GraphSVG {
         }
         svg += "</defs>\n" + legend()
         svg += "<text x=\"\(GraphSVG.leftX)\" y=\"\(GraphSVG.top - 18)\" text-anchor=\"end\" class=\"column\">"
-        svg += "Lighthouse cities</text>"
+        svg += "Lighthouse cities and project origins</text>"
         svg +=
             "<text x=\"\(GraphSVG.rightX)\" y=\"\(GraphSVG.top - 18)\" class=\"column\">Fellow and other cities</text>\n"
         svg += "<g class=\"edges\">\n"
         for edge in graph.edges {
-            guard let from = place[edge.from], let to = place[edge.to] else { continue }
+            let fromKey = edge.from?.rawValue ?? "project:" + (edge.project?.rawValue ?? "")
+            guard let from = place[fromKey], let to = place[edge.to.rawValue] else { continue }
             svg += self.edge(edge, from: from, to: to)
         }
         svg += "</g>\n<g class=\"nodes\">\n"
+        for origin in origins {
+            guard let spot = place["project:" + origin.project.rawValue] else { continue }
+            svg += projectNode(origin, at: spot)
+        }
         for node in left + right {
-            guard let spot = place[node.id] else { continue }
+            guard let spot = place[node.id.rawValue] else { continue }
             svg += self.node(node, at: spot)
         }
         return svg + "</g>\n</svg>"
@@ -84,6 +98,8 @@ struct GraphSVG {
             svg += "<text x=\"\(x + 30)\" y=\"20\">\(HTML.escape(area.rawValue))</text>"
             x += 40 + area.rawValue.count * 7
         }
+        svg += "<rect x=\"540\" y=\"34\" width=\"12\" height=\"12\" fill=\"#f3c623\" stroke=\"#1d2733\"/>"
+        svg += "<text x=\"558\" y=\"44\">a project's lighthouse cities as one origin</text>"
         svg += "<line x1=\"10\" y1=\"40\" x2=\"34\" y2=\"40\" stroke=\"#555555\" stroke-width=\"2\"/>"
         svg += "<text x=\"40\" y=\"44\">done (SolutionReplicated)</text>"
         svg += "<line x1=\"230\" y1=\"40\" x2=\"254\" y2=\"40\" stroke=\"#555555\" stroke-width=\"2\" "
@@ -108,7 +124,8 @@ struct GraphSVG {
             path = "M\(from.x),\(from.y) C\(from.x + bulge),\(from.y) \(to.x + bulge),\(to.y) \(to.x),\(to.y)"
         }
         var title = "\(solution?.name ?? edge.solution.rawValue) (\(edge.solution.rawValue)): "
-        title += "\(edge.from.rawValue) → \(edge.to.rawValue), \(edge.status.rawValue) \(edge.at)"
+        let origin = edge.from?.rawValue ?? "lighthouse cities of " + (edge.project?.rawValue ?? "?")
+        title += "\(origin) → \(edge.to.rawValue), \(edge.status.rawValue) \(edge.at)"
         if let project = edge.project { title += ", project \(project.rawValue)" }
         if let funding = edge.funding { title += ", funding \(funding.rawValue)" }
         title += ", source: " + (sources[edge.position] ?? "not given")
@@ -117,6 +134,18 @@ struct GraphSVG {
         return """
             <path class="edge\(dashed)" d="\(path)" stroke="\(colour)"\(marker)><title>\(HTML.escape(title))</title>\
             </path>
+
+            """
+    }
+
+    private func projectNode(_ origin: GraphProjectOrigin, at spot: (x: Int, y: Int, isLeft: Bool)) -> String {
+        let cities = origin.lighthouseCities.map(\.rawValue).joined(separator: ", ")
+        return """
+            <a href="\(HTML.escape(Page.href("/project/" + origin.project.rawValue, cut: cut)))"><rect \
+            x="\(spot.x - 6)" y="\(spot.y - 6)" width="12" height="12" fill="#f3c623" stroke="#1d2733" \
+            stroke-width="1.5"/><text x="\(spot.x - 11)" y="\(spot.y + 4)" text-anchor="end">\
+            \(HTML.escape(origin.name)) lighthouse cities</text><title>project \(HTML.escape(origin.project.rawValue)): \
+            its lighthouse cities as one origin (\(HTML.escape(cities)))</title></a>
 
             """
     }

@@ -102,7 +102,7 @@ enum Stylesheet {
         .table-wrap { overflow-x: auto; }
         table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .92rem; }
         th, td { border-bottom: 1px solid var(--line); padding: .25rem .6rem .25rem 0; text-align: left;
-          overflow-wrap: anywhere;
+          overflow-wrap: break-word;
           vertical-align: top; }
         th { font-weight: 600; white-space: nowrap; }
         td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
@@ -110,7 +110,7 @@ enum Stylesheet {
         dt { font-weight: 600; }
         dd { margin: 0; }
         code, .hash { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .85rem;
-          overflow-wrap: anywhere; }
+          overflow-wrap: break-word; }
         .figure { overflow-x: auto; border: 1px solid var(--line); padding: .3rem; }
         svg.graph { width: 100%; min-width: 40rem; height: auto; }
         svg.graph text { font: 11px system-ui, sans-serif; fill: var(--ink); }

@@ -46,7 +46,8 @@ struct Pages {
         page.append("<dt>demonstrations</dt><dd>\(totals.demonstrations)</dd></dl></section>")
 
         page.append("<section><h2>Headline figures</h2>")
-        page.append("<p>Totals of the demonstration reports (maximum of percentages, sum of counts).</p>")
+        page.append("<p>The figures published for the whole community beside the totals of the demonstration")
+        page.append(" reports (maximum of percentages, sum of counts).</p>")
         page.append(kpiTable(totals))
         page.append("</section>")
 
@@ -65,10 +66,11 @@ struct Pages {
         for kpi in KPI.allCases {
             rows.append([
                 "kpi": .string(kpi.rawValue), "reported": totals.totals[kpi].map(JSONValue.number) ?? .null,
+                "published": totals.published[kpi].map(JSONValue.number) ?? .null,
                 "aggregate": .string(kpi.isPercentage ? "maximum" : "sum"),
             ])
         }
-        return rendering.table(rows, columns: ["kpi", "reported", "aggregate"])
+        return rendering.table(rows, columns: ["kpi", "reported", "published", "aggregate"])
     }
 
     // MARK: Graph
@@ -181,6 +183,51 @@ struct Pages {
         page.append(hiddenCut() + "<button type=\"submit\">Show</button></form>")
         page.append("<p>\(totals.demonstrations) demonstrations in scope.</p>" + kpiTable(totals))
         page.append(apiLink(page, "/api/kpis"))
+        return page
+    }
+
+    // MARK: Obstacles
+
+    func obstacles() throws -> Page {
+        var page = newPage("Obstacles to replication", keeping: ["solution", "city", "project", "category", "open"])
+        let report = try views.obstacles()
+        let value = report.json
+        let open = try views.parameters.flag("open")
+        page.append("<form class=\"options\" method=\"get\" action=\"/obstacles\">")
+        page.append(textField("solution", "solution", views.parameters["solution"]))
+        page.append(textField("city", "city", views.parameters["city"]))
+        page.append(textField("project", "project", views.parameters["project"]))
+        page.append(
+            select("category", "category", ObstacleCategory.allCases.map(\.rawValue), views.parameters["category"])
+        )
+        let checked = open ? " checked" : ""
+        page.append("<label><input type=\"checkbox\" name=\"open\" value=\"true\"\(checked)> open only</label>")
+        page.append(hiddenCut() + "<button type=\"submit\">Show</button></form>")
+        let counts = (value["by_category"]?.objectValue ?? JSONObject()).members.map { key, counts -> JSONValue in
+            [
+                "category": .string(key), "reported": counts["reported"] ?? .null,
+                "overcome": counts["overcome"] ?? .null,
+            ]
+        }
+        page.append("<section><h2>By category</h2>" + rendering.table(counts) + "</section>")
+        let obstacles = value["obstacles"]?.arrayValue ?? []
+        for category in ObstacleCategory.allCases {
+            let rows = obstacles.filter { $0["category"]?.stringValue == category.rawValue }.map { item -> JSONValue in
+                let overcome = item["overcome"]
+                return [
+                    "obstacle": item["obstacle"] ?? .null, "text": item["text"] ?? .null,
+                    "solution": item["solution"] ?? .null, "city": item["city"] ?? .null,
+                    "project": item["project"] ?? .null, "at": item["at"] ?? .null,
+                    "position": item["position"] ?? .null, "pathway": overcome?["how"] ?? .null,
+                    "overcome_at": overcome?["at"] ?? .null,
+                ]
+            }
+            guard !rows.isEmpty else { continue }
+            page.append("<section><h2 id=\"\(category.rawValue)\">\(HTML.escape(category.rawValue))</h2>")
+            page.append(rendering.table(rows) + "</section>")
+        }
+        if obstacles.isEmpty { page.append("<p>No obstacles at this cut.</p>") }
+        page.append(apiLink(page, "/api/obstacles"))
         return page
     }
 

@@ -78,6 +78,9 @@ public final class Site: Sendable {
         case ("kpis", 1):
             try allow(Views.kpiNames)
             value = try views.kpis().json
+        case ("obstacles", 1):
+            try allow(Views.obstacleNames)
+            value = try views.obstacles().json
         case ("city", 2), ("project", 2), ("solution", 2):
             try allow([])
             value = try views.profile(String(segments[0]), segments[1])
@@ -147,6 +150,9 @@ public final class Site: Sendable {
         case ("kpis", 1):
             try allow(Views.kpiNames)
             page = try pages.kpis()
+        case ("obstacles", 1):
+            try allow(Views.obstacleNames)
+            page = try pages.obstacles()
         case ("city", 2), ("project", 2), ("solution", 2):
             try allow([])
             page = try pages.profile(String(segments[0]), segments[1])

@@ -84,6 +84,19 @@ struct Views {
         }
     }
 
+    static let obstacleNames: Set<String> = ["solution", "city", "project", "category", "open"]
+
+    func obstacles() throws -> ObstacleReport {
+        let filter = try ObstacleFilter(
+            solution: slug("solution", "solution"),
+            city: slug("city", "city"),
+            project: slug("project", "project"),
+            category: choice("category", ObstacleCategory.self),
+            openOnly: parameters.flag("open")
+        )
+        return try base.obstacles(filter, at: cut.view)
+    }
+
     static let yearNames: Set<String> = ["year"]
 
     func ccg(_ view: Substring) throws -> JSONValue {

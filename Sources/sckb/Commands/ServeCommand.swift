@@ -37,10 +37,14 @@ struct ServeCommand: ParsableCommand {
         let events = try site.headPosition()
         let caching = ProcessInfo.processInfo.environment["SCKB_SERVE_CACHE"] != "off"
         let path = store.path
-        try WebServer.run(site: site, host: host, port: port, caching: caching) { host, port in
-            Terminal.standardError.write(
-                "sckb serve: http://\(host):\(port)/ store \(SafeText.escaped(path)), \(events) events, read-only\n"
-            )
+        do {
+            try WebServer.run(site: site, host: host, port: port, caching: caching) { host, port in
+                Terminal.standardError.write(
+                    "sckb serve: http://\(host):\(port)/ store \(SafeText.escaped(path)), \(events) events, read-only\n"
+                )
+            }
+        } catch {
+            throw CommandFailure(status: .refused, description: "cannot serve on \(host):\(port): \(error)")
         }
     }
 }

@@ -7,7 +7,12 @@ import Glibc
 
 /// Runs `program` with `arguments` and waits (at most `timeout` seconds, then SIGKILL); stdout and stderr go to
 /// files in `folder`.
-func runProgram(_ program: String, _ arguments: [String], folder: String, timeout: TimeInterval = 120) throws -> RunResult {
+func runProgram(
+    _ program: String,
+    _ arguments: [String],
+    folder: String,
+    timeout: TimeInterval = 120
+) throws -> RunResult {
     let name = UUID().uuidString
     let outputPath = folder + "/\(name).stdout"
     let errorPath = folder + "/\(name).stderr"
@@ -62,10 +67,19 @@ struct WebIsolationTests {
                 folder: folder
             )
             try #require(probe.status != 0, "nobody could write the data file; the test would prove nothing")
+            // A command that opens the store as writers do (read-write map) is refused there.
+            let writerOpen = try runProgram(
+                Self.asNobody[0],
+                Array(Self.asNobody.dropFirst()) + [try sckbBinaryPath(), "stats", "--store", store],
+                folder: folder
+            )
+            try #require(writerOpen.status == 3, "a read-write open as nobody: \(writerOpen.status)")
             let before = try Data(contentsOf: URL(fileURLWithPath: store + "/data.mdb"))
 
             let server = try ServeProcess(store: store, folder: folder, launcher: Self.asNobody)
             defer { server.stop() }
+            let status = try String(contentsOfFile: "/proc/\(server.processIdentifier)/status", encoding: .utf8)
+            #expect(status.contains("Uid:\t65534\t65534"), "the server does not run as nobody")
             let targets = [
                 "/", "/graph?planned", "/graph?as-of=2019-12-31&until=360", "/spread?sort=area", "/kpis",
                 "/city/leipzig", "/city/sabadell?until=355", "/project/triangulum", "/solution/urban-data-platform",

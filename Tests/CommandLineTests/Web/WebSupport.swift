@@ -44,8 +44,9 @@ final class ServeProcess {
         while Date() < deadline {
             let text = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
             if let line = text.split(separator: "\n").first(where: { $0.contains("http://") }),
-                let portText = line.split(separator: ":").dropFirst(2).first?.prefix(while: \.isNumber),
-                let port = Int(portText)
+                let scheme = line.range(of: "http://"),
+                let authority = line[scheme.upperBound...].split(separator: "/").first,
+                let port = authority.split(separator: ":").last.flatMap({ Int($0) })
             {
                 self.port = port
                 self.startLine = String(line)
@@ -57,6 +58,9 @@ final class ServeProcess {
         stop()
         throw HarnessError(description: "sckb serve did not start: \(standardError)")
     }
+
+    /// The server's process id.
+    var processIdentifier: Int32 { process.processIdentifier }
 
     /// What the server wrote on stderr so far.
     var standardError: String { (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "" }
@@ -134,7 +138,9 @@ struct HTTPAnswer {
         var headers: [String: String] = [:]
         for line in head.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces
+            )
         }
         var body = Array(bytes[split.upperBound...])
         if let length = headers["content-length"].flatMap(Int.init), method != "HEAD", body.count > length {
@@ -156,6 +162,8 @@ enum WebFixtures {
     static let hostileSolution = "</title></text><script>s()</script>"
     static let hostileOther = "Bell\u{07}\u{1B}[2J<b>bold</b>"
     static let hostileSource = "javascript:alert(1)"
+    static let hostileObstacle = "<script>o()</script> & more"
+    static let hostilePathway = "<iframe src=x></iframe>"
 
     /// The hostile events, as JSON Lines.
     static var hostileLines: [String] {
@@ -173,6 +181,13 @@ enum WebFixtures {
             #"{"type":"SolutionCatalogued","data":{"solution":"evil-solution","name":\#(json(hostileSolution)),"area":"buildings"}}"#,
             #"{"type":"DemonstrationReported","data":{"demonstration":"evil-demo","solution":"evil-solution","city":"evil-city","project":"evil-project"}}"#,
             #"{"type":"SolutionReplicated","data":{"solution":"evil-solution","city":"evil-two","from":"evil-city"},"source":\#(json(hostileSource)),"actor":"secretariat"}"#,
+            #"{"type":"CityRegistered","data":{"city":"evil-three","name":"Three & <u>","country":"IT"}}"#,
+            #"{"type":"CityJoinedProject","data":{"city":"evil-three","project":"evil-project","role":"fellow"}}"#,
+            #"{"type":"SolutionReplicated","data":{"solution":"evil-solution","city":"evil-three","project":"evil-project"}}"#,
+            #"{"type":"ObstacleReported","data":{"obstacle":"evil-obstacle","category":"procurement","text":\#(json(hostileObstacle)),"solution":"evil-solution","city":"evil-two"}}"#,
+            #"{"type":"ObstacleOvercome","data":{"obstacle":"evil-obstacle","how":\#(json(hostilePathway))}}"#,
+            #"{"type":"ImpactReported","data":{"demonstration":"evil-demo","kpi":"citizens_engaged","value":10}}"#,
+            #"{"type":"ImpactPublished","data":{"kpi":"citizens_engaged","value":1234}}"#,
         ]
     }
 

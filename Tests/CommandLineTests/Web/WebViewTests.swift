@@ -23,35 +23,53 @@ struct WebViewTests {
     func pages() throws {
         try withServer { server, store, _ in
             #expect(server.startLine.contains("127.0.0.1:\(server.port)") && server.startLine.contains(store))
-            #expect(server.startLine.contains("379 events"), "start line: \(server.startLine)")
+            let count = try auditEventCount(store: store)
+            #expect(server.startLine.contains("\(count) events"), "start line: \(server.startLine)")
             let stats = try auditJSON(["stats", "--store", store])
             let head = try #require((stats["head"] as? [String: Any])?["hash"] as? String)
             let pages: [(String, [String])] = [
-                ("/", [head, "Headline figures", "energy_saved_pct", "Events by type"]),
+                ("/", [head, "Headline figures", "energy_saved_pct", "Events by type", "1234"]),
                 ("/graph", ["<svg class=\"graph\"", "href=\"/city/barcelona\"", "<title>", "Lighthouse cities"]),
                 ("/graph?planned", ["class=\"edge planned\"", "stroke-dasharray"]),
                 ("/graph?planned=true&from-tier=lighthouse&until=360", ["until position 360", "planned=true"]),
                 ("/spread", ["urban-data-platform", "sort=area"]),
                 ("/spread?sort=area&area=buildings", ["evil-solution"]),
                 ("/kpis?project=triangulum", ["demonstrations in scope"]),
+                ("/kpis", ["<td class=\"number\">1234</td>", "published"]),
+                ("/obstacles", ["By category", "procurement", "href=\"/history/evil-obstacle\"", "pathway"]),
+                ("/obstacles?open&category=procurement", ["No obstacles at this cut."]),
+                (
+                    "/graph?solution=evil-solution",
+                    ["href=\"/project/evil-project\"", "lighthouse cities of evil-project"]
+                ),
                 ("/cities", ["href=\"/city/leipzig\""]),
                 ("/projects", ["href=\"/project/triangulum\""]),
                 ("/city/leipzig", ["City: Leipzig", "href=\"/project/triangulum\"", "href=\"/history/leipzig\""]),
-                ("/city/leipzig?as-of=2016-01-01", ["as of 2016-01-01", "href=\"/project/triangulum?as-of=2016-01-01\""]),
+                (
+                    "/city/leipzig?as-of=2016-01-01",
+                    ["as of 2016-01-01", "href=\"/project/triangulum?as-of=2016-01-01\""]
+                ),
                 ("/project/triangulum", ["Project: Triangulum", "href=\"/city/manchester\""]),
                 ("/solution/urban-data-platform", ["href=\"/city/sabadell\""]),
                 ("/ccg/members", ["CCG members"]),
                 ("/ccg/meetings?year=2025", ["CCG meetings"]),
                 ("/ccg/travel", ["CCG travel contributions"]),
                 ("/ccg/eligibility", ["<form", "name=\"meeting\""]),
-                ("/ccg/eligibility?city=leipzig&meeting=nowhere&amount=", ["Eligibility: no", "nowhere"]),
+                ("/ccg/eligibility?city=leipzig&meeting=nowhere&amount=", ["Eligible: no", "nowhere"]),
                 ("/log", ["later →", "ProjectRegistered"]),
                 ("/log?from=351&limit=10&type=SolutionReplicated", ["SolutionReplicated", "352"]),
-                ("/history/sabadell", ["History of sabadell", "triangulum-project.eu", "secretariat"]),
+                (
+                    "/history/sabadell",
+                    [
+                        "History of sabadell", "triangulum-project.eu", "seed-data",
+                        "<a href=\"http://triangulum-project.eu/index.php",
+                    ]
+                ),
                 ("/history/evil-two", ["History of evil-two"]),
             ]
             let hostile = [
-                "<script", "<img", "<b>bold", "\u{1B}", "\u{07}", "href=\"javascript:", "</title></text>",
+                "<script", "<img", "<b>bold", "\u{1B}", "\u{07}", "href=\"javascript:", "</title></text>", "<iframe",
+                "<u>",
             ]
             for (target, expected) in pages {
                 let answer = try server.request(target)
@@ -77,6 +95,10 @@ struct WebViewTests {
             #expect(graph.contains("source: javascript:alert(1)"))
             let project = try server.request("/project/evil-project").text
             #expect(project.contains("&lt;img src=x onerror=alert(&#39;p&#39;)&gt;&quot;&#39;&amp;"))
+            let obstacles = try server.request("/obstacles").text
+            #expect(obstacles.contains("&lt;script&gt;o()&lt;/script&gt; &amp; more"))
+            #expect(obstacles.contains("&lt;iframe src=x&gt;&lt;/iframe&gt;"))
+            #expect(graph.contains("&lt;img src=x onerror=alert(&#39;p&#39;)&gt;&quot;&#39;&amp; lighthouse cities"))
             let style = try server.request("/style.css")
             #expect(style.status == 200 && style.headers["content-type"] == "text/css; charset=utf-8")
         }
@@ -89,38 +111,77 @@ struct WebViewTests {
                 ("/api/graph", ["graph"]),
                 ("/api/graph?planned", ["graph", "--planned"]),
                 ("/api/graph?planned=false", ["graph"]),
-                ("/api/graph?planned=true&from-tier=lighthouse&to-tier=fellow", [
-                    "graph", "--planned", "--from-tier", "lighthouse", "--to-tier", "fellow",
-                ]),
-                ("/api/graph?solution=telecare-video-communication&until=356", [
-                    "graph", "--solution", "telecare-video-communication", "--until", "356",
-                ]),
+                (
+                    "/api/graph?planned=true&from-tier=lighthouse&to-tier=fellow",
+                    [
+                        "graph", "--planned", "--from-tier", "lighthouse", "--to-tier", "fellow",
+                    ]
+                ),
+                (
+                    "/api/graph?solution=telecare-video-communication&until=356",
+                    [
+                        "graph", "--solution", "telecare-video-communication", "--until", "356",
+                    ]
+                ),
                 ("/api/graph?as-of=2019-12-31", ["graph", "--as-of", "2019-12-31"]),
                 ("/api/spread", ["spread"]),
-                ("/api/spread?area=urban-data-ict&as-of=2018-01-01", ["spread", "--area", "urban-data-ict", "--as-of", "2018-01-01"]),
+                (
+                    "/api/spread?area=urban-data-ict&as-of=2018-01-01",
+                    ["spread", "--area", "urban-data-ict", "--as-of", "2018-01-01"]
+                ),
                 ("/api/kpis", ["kpis"]),
-                ("/api/kpis?project=triangulum&city=manchester", ["kpis", "--project", "triangulum", "--city", "manchester"]),
+                ("/api/obstacles", ["obstacles"]),
+                (
+                    "/api/obstacles?open=true&category=procurement",
+                    ["obstacles", "--open", "--category", "procurement"]
+                ),
+                (
+                    "/api/obstacles?solution=evil-solution&city=evil-two&until=383",
+                    [
+                        "obstacles", "--solution", "evil-solution", "--city", "evil-two", "--until", "383",
+                    ]
+                ),
+                ("/api/graph?solution=evil-solution&planned", ["graph", "--solution", "evil-solution", "--planned"]),
+                (
+                    "/api/kpis?project=triangulum&city=manchester",
+                    ["kpis", "--project", "triangulum", "--city", "manchester"]
+                ),
                 ("/api/city/leipzig", ["city", "leipzig"]),
                 ("/api/city/evil-city", ["city", "evil-city"]),
                 ("/api/city/sabadell?until=353", ["city", "sabadell", "--until", "353"]),
                 ("/api/project/triangulum", ["project", "triangulum"]),
                 ("/api/project/evil-project", ["project", "evil-project"]),
                 ("/api/solution/urban-data-platform", ["solution", "urban-data-platform"]),
-                ("/api/solution/evil-solution?as-of=2030-01-01", ["solution", "evil-solution", "--as-of", "2030-01-01"]),
+                (
+                    "/api/solution/evil-solution?as-of=2030-01-01",
+                    ["solution", "evil-solution", "--as-of", "2030-01-01"]
+                ),
                 ("/api/projects", ["projects"]),
                 ("/api/cities?until=100", ["cities", "--until", "100"]),
                 ("/api/ccg/members", ["ccg", "members"]),
                 ("/api/ccg/meetings?year=2025", ["ccg", "meetings", "--year", "2025"]),
                 ("/api/ccg/travel", ["ccg", "travel"]),
-                ("/api/ccg/eligibility?city=leipzig&meeting=nowhere", ["ccg", "eligibility", "leipzig", "--meeting", "nowhere"]),
-                ("/api/ccg/eligibility?city=evil-city&meeting=m&amount=100", [
-                    "ccg", "eligibility", "evil-city", "--meeting", "m", "--amount", "100",
-                ]),
+                (
+                    "/api/ccg/eligibility?city=leipzig&meeting=nowhere",
+                    ["ccg", "eligibility", "leipzig", "--meeting", "nowhere"]
+                ),
+                (
+                    "/api/ccg/eligibility?city=evil-city&meeting=m&amount=100",
+                    [
+                        "ccg", "eligibility", "evil-city", "--meeting", "m", "--amount", "100",
+                    ]
+                ),
                 ("/api/log", ["log"]),
-                ("/api/log?type=SolutionReplicated&from=300&limit=2", [
-                    "log", "--type", "SolutionReplicated", "--from", "300", "--limit", "2",
-                ]),
-                ("/api/log?entity=evil-city&until=2099-01-01", ["log", "--entity", "evil-city", "--until", "2099-01-01"]),
+                (
+                    "/api/log?type=SolutionReplicated&from=300&limit=2",
+                    [
+                        "log", "--type", "SolutionReplicated", "--from", "300", "--limit", "2",
+                    ]
+                ),
+                (
+                    "/api/log?entity=evil-city&until=2099-01-01",
+                    ["log", "--entity", "evil-city", "--until", "2099-01-01"]
+                ),
                 ("/api/history/sabadell", ["history", "sabadell"]),
                 ("/api/history/evil-two?as-of=2000-01-01", ["history", "evil-two", "--as-of", "2000-01-01"]),
                 ("/api/history/nobody-named", ["history", "nobody-named"]),
@@ -134,7 +195,10 @@ struct WebViewTests {
                 #expect(answer.status == 200, "\(target): \(answer.status) \(answer.text)")
                 #expect(answer.headers["content-type"] == "application/json", "\(target)")
                 #expect(!cli.outputBytes.isEmpty, "sckb \(arguments) printed nothing: \(cli.standardError)")
-                #expect(answer.body == cli.outputBytes, "\(target) differs from sckb \(arguments.joined(separator: " "))")
+                #expect(
+                    answer.body == cli.outputBytes,
+                    "\(target) differs from sckb \(arguments.joined(separator: " "))"
+                )
                 let head = try server.request(target, method: "HEAD")
                 #expect(head.status == 200 && head.body.isEmpty, "HEAD \(target)")
             }
@@ -171,6 +235,8 @@ struct WebViewTests {
                 ("GET", "/api/ccg/eligibility?city=leipzig", 400, "both needed"),
                 ("GET", "/api/verify?until=3", 400, "unknown parameter 'until'"),
                 ("GET", "/spread?sort=price", 400, "reach|area"),
+                ("GET", "/api/obstacles?category=weather", 400, "is not one of legislative"),
+                ("GET", "/obstacles?open=perhaps", 400, "is a flag"),
                 ("GET", "/style.css?x", 400, "unknown parameter"),
                 ("POST", "/", 405, "read-only"),
                 ("PUT", "/api/graph", 405, "read-only"),
@@ -190,7 +256,8 @@ struct WebViewTests {
     func importVisibleAndStop() throws {
         try withServer { server, store, folder in
             let before = try server.request("/api/stats")
-            #expect(try jsonObject(before.text)["events"] as? Int == 379)
+            let count = try auditEventCount(store: store)
+            #expect(try jsonObject(before.text)["events"] as? Int == count)
             #expect(try server.request("/city/late-city").status == 404)
             #expect(try server.request("/graph?until=2099-01-01").status == 200)
             try writeJSONLines(
@@ -200,7 +267,7 @@ struct WebViewTests {
             let imported = try runSCKB(["import", folder + "/late.jsonl", "--store", store])
             #expect(imported.status == 0, "\(imported.standardError)")
             let after = try server.request("/api/stats")
-            #expect(try jsonObject(after.text)["events"] as? Int == 380)
+            #expect(try jsonObject(after.text)["events"] as? Int == count + 1)
             let page = try server.request("/city/late-city")
             #expect(page.status == 200 && page.text.contains("Late City"))
             #expect(try server.request("/cities?until=2099-01-01").text.contains("late-city"))
