@@ -109,37 +109,6 @@ struct SeedDataTests {
         return "\(kind)-\(row["solution"])-\(origin)-\(row["to_city"])"
     }
 
-    /// Whether the binary under test accepts the event types and shapes `events/` uses (obstacles, published
-    /// impacts, plans from a project's lighthouse cities): a tiny valid log of them imports.
-    static func binaryAcceptsTheCatalogue() -> Bool {
-        let day = "2020-01-01"
-        let probe = [
-            projectLine("p", at: day),
-            cityLine("a", at: day),
-            cityLine("b", at: day),
-            eventLine("CityJoinedProject", ["city": "a", "project": "p", "role": "lighthouse"], at: day),
-            solutionLine("s", at: day),
-            eventLine(
-                "DemonstrationReported",
-                ["demonstration": "d", "solution": "s", "city": "a", "project": "p"],
-                at: day
-            ),
-            eventLine("ReplicationPlanned", ["solution": "s", "city": "b", "project": "p"], at: day),
-            eventLine(
-                "ObstacleReported",
-                ["obstacle": "o", "category": "social", "text": "T", "project": "p"],
-                at: day
-            ),
-            eventLine("ObstacleOvercome", ["obstacle": "o", "how": "H"], at: day),
-            eventLine("ImpactPublished", ["kpi": "e_vehicles", "value": 1], at: day),
-        ]
-        return
-            (try? withTemporaryDirectory { folder in
-                try writeJSONLines(probe, to: folder + "/probe.jsonl")
-                return try runSCKB(["import", folder + "/probe.jsonl", "--store", folder + "/kb"]).status == 0
-            }) ?? false
-    }
-
     /// Imports `events/` into a new store and runs `body` with the store's path.
     static func withSeedStore(_ body: (String) throws -> Void) throws {
         try withTemporaryDirectory { folder in
@@ -187,8 +156,7 @@ struct SeedDataTests {
     }
 
     @Test(
-        "events/ imports with one event per confirmed row, less the rows the converter reports as refused",
-        .enabled(if: binaryAcceptsTheCatalogue(), "skipped: the binary does not accept the event catalogue yet")
+        "events/ imports with one event per confirmed row, less the rows the converter reports as refused"
     )
     func importMatchesTheCSVFiles() throws {
         let refused = try Self.refusedRows()
@@ -238,8 +206,7 @@ struct SeedDataTests {
     }
 
     @Test(
-        "each replication and obstacle row is in the log exactly when it is not reported; from only when the row names one",
-        .enabled(if: binaryAcceptsTheCatalogue(), "skipped: the binary does not accept the event catalogue yet")
+        "each replication and obstacle row is in the log exactly when it is not reported; from only when the row names one"
     )
     func rowsBecomeEvents() throws {
         let refused = try Self.refusedRows()
@@ -281,8 +248,7 @@ struct SeedDataTests {
     }
 
     @Test(
-        "sckb obstacles counts, per category, the confirmed obstacle rows and those with a way out",
-        .enabled(if: binaryAcceptsTheCatalogue(), "skipped: the binary does not accept the event catalogue yet")
+        "sckb obstacles counts, per category, the confirmed obstacle rows and those with a way out"
     )
     func obstaclesPerCategory() throws {
         let refused = try Self.refusedRows()
@@ -307,8 +273,7 @@ struct SeedDataTests {
     }
 
     @Test(
-        "impact figures: the community's as ImpactPublished without project or city, each figure once, kpis beside them",
-        .enabled(if: binaryAcceptsTheCatalogue(), "skipped: the binary does not accept the event catalogue yet")
+        "impact figures: the community's as ImpactPublished without project or city, each figure once, kpis beside them"
     )
     func impactFigures() throws {
         let rows = try Self.confirmed("impacts.csv")
