@@ -45,7 +45,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// or an errno), in words a user can act on: `no space left on the device holding PATH: free space or move the
     /// store`.
     ///
-    /// LMDB reports a short write (the usual way a full disk shows itself) as `EIO`, losing the real cause, so an
+    /// LMDB reports a short write (the usual way a full disk shows itself) as `EIO`, losing the real cause: its
+    /// `mdb_page_flush` sets `EIO` when `pwrite` writes fewer bytes than asked, as a short write sets no errno. So an
     /// `EIO` on a device with almost no free space is reported as a full disk.
     public init(code: Int32, operation: String, path: String) {
         let reason = LMDBError(code: code).description
