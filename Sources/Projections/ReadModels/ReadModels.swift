@@ -193,7 +193,7 @@ struct Record: Sendable, Equatable {
     var positionText: String { position("position")?.description ?? "?" }
 
     func position(_ key: String) -> Position? {
-        object[key]?.numberValue?.integerValue.map { Position(UInt64($0)) }
+        object[key]?.numberValue?.integerValue.flatMap { UInt64(exactly: $0) }.map { Position($0) }
     }
 
     /// The origin of a replication or plan record: its `from` city, else its project's lighthouse cities.
