@@ -30,6 +30,8 @@ public enum Payload: Sendable, Equatable {
     case travelContributionGranted(TravelContributionGranted)
     case grantAwarded(GrantAwarded)
     case eventRetracted(EventRetracted)
+    case contactRegistered(ContactRegistered)
+    case contactErased(ContactErased)
 
     /// Reads the data of an event of `type`, refusing missing, malformed and unknown fields.
     public init(type: EventType, reading fields: inout FieldReader) throws(InputError) {
@@ -51,6 +53,8 @@ public enum Payload: Sendable, Equatable {
             self = .travelContributionGranted(try TravelContributionGranted(reading: &fields))
         case .grantAwarded: self = .grantAwarded(try GrantAwarded(reading: &fields))
         case .eventRetracted: self = .eventRetracted(try EventRetracted(reading: &fields))
+        case .contactRegistered: self = .contactRegistered(try ContactRegistered(reading: &fields))
+        case .contactErased: self = .contactErased(try ContactErased(reading: &fields))
         }
         try fields.finish()
     }
@@ -74,6 +78,8 @@ public enum Payload: Sendable, Equatable {
         case .travelContributionGranted(let data): data
         case .grantAwarded(let data): data
         case .eventRetracted(let data): data
+        case .contactRegistered(let data): data
+        case .contactErased(let data): data
         }
     }
 

@@ -24,6 +24,8 @@ public enum EventType: String, Vocabulary, Comparable {
     case travelContributionGranted = "TravelContributionGranted"
     case grantAwarded = "GrantAwarded"
     case eventRetracted = "EventRetracted"
+    case contactRegistered = "ContactRegistered"
+    case contactErased = "ContactErased"
 
     /// A one-byte code for indexes.
     public var code: UInt8 { UInt8(EventType.allCases.firstIndex(of: self) ?? 0) }

@@ -109,6 +109,7 @@ extension ReadModels {
                 "meetings_attended": .array(meetingsAttended), "travel": .array(travelList),
             ],
             "grants": .array(grantList),
+            "contact": try contactSummary(of: city, in: state),
         ]
     }
 

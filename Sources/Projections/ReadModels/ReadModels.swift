@@ -50,6 +50,8 @@ struct ReadModels: Sendable {
     let travelYears: Table
     /// city ‖ grant.
     let grantsByCity: Table
+    /// contact ‖ id → registration and erasure; city ‖ city ‖ id (ContactEvents.swift).
+    let contacts: Table
 
     static let tableNames = [
         "rm.projects", "rm.cities", "rm.solutions", "rm.demonstrations", "rm.meetings", "rm.grants", "rm.roles",
@@ -58,6 +60,7 @@ struct ReadModels: Sendable {
         "rm.demonstrations-by-solution", "rm.demonstrations-by-project", "rm.impacts", "rm.kpi-sums",
         "rm.kpi-maxima", "rm.demonstration-counts", "rm.membership-events", "rm.members", "rm.attendance",
         "rm.attendance-by-city", "rm.travel", "rm.travel-years", "rm.grants-by-city",
+        "rm.contacts",
     ]
 
     init(table: (String) -> Table) {
@@ -90,6 +93,7 @@ struct ReadModels: Sendable {
         travel = table("rm.travel")
         travelYears = table("rm.travel-years")
         grantsByCity = table("rm.grants-by-city")
+        contacts = table("rm.contacts")
     }
 
     /// Every table, for clearing and comparing.
@@ -99,6 +103,7 @@ struct ReadModels: Sendable {
             replicationsByCity, replicationsBySolution, plans, openPlans, plansByCity, demonstrationsByCity,
             demonstrationsBySolution, demonstrationsByProject, impacts, kpiSums, kpiMaxima, demonstrationCounts,
             membershipEvents, members, attendance, attendanceByCity, travel, travelYears, grantsByCity,
+            contacts,
         ]
     }
 }
