@@ -41,12 +41,12 @@ public final class FolderLock {
 extension Environment {
     /// Replaces the data file of the environment at `path` with a fresh one that holds only its live entries.
     ///
-    /// LMDB reuses freed pages but leaves old bytes in them, and even inside a live page the bytes of a deleted
-    /// entry may stay in the page's unused middle, which a page-by-page copy (`mdb_env_copy2` with `MDB_CP_COMPACT`)
-    /// would carry over. So the copy is logical: every entry of every table is written, in one transaction, into a
-    /// new environment in the sibling folder `path.rewrite`, whose pages start zeroed; its data file is flushed,
-    /// renamed over `path/data.mdb` (atomic), and both folders are flushed. No byte of a removed entry survives in
-    /// any file of `path`. The lock file is removed, so the next opener builds it afresh from the new data file.
+    /// LMDB reuses freed pages but leaves old bytes in them, and a deleted entry's bytes may also stay in the unused
+    /// middle of a live page. So the copy is logical, relying on nothing about how pages are copied: every entry of
+    /// every table is written, in one transaction, into a new environment in the sibling folder `path.rewrite`,
+    /// whose pages start zeroed and only ever hold live entries; its data file is flushed, renamed over
+    /// `path/data.mdb` (atomic), and the folders are flushed. No byte of a removed entry survives in any file of
+    /// `path`. The lock file is removed, so the next opener builds it afresh from the new data file.
     ///
     /// Entries of the tables in `omittingEntriesOf` are not copied (the tables stay, empty). The caller must hold
     /// no ``Environment`` of `path` in this process, and must keep every other process from opening one meanwhile
