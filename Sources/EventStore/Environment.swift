@@ -22,6 +22,8 @@ public final class Environment: @unchecked Sendable {
     let pointer: OpaquePointer
     private let tables: [String: Table]
     private let clock: @Sendable () -> Timestamp
+    /// Whether commits are flushed and the file checked to be still at `path`: false for scratch copies.
+    private let isDurable: Bool
 
     /// The map size a new store starts with, unless the caller gives one: 64 MiB.
     public static let defaultInitialMapSize = 64 << 20
@@ -42,6 +44,7 @@ public final class Environment: @unchecked Sendable {
     ) throws(StoreError) {
         self.path = path
         self.clock = clock
+        self.isDurable = isDurable
         let isNew = access(path + "/data.mdb", F_OK) != 0
         if isNew {
             guard creating else {
@@ -154,8 +157,9 @@ public final class Environment: @unchecked Sendable {
                 throw error
             }
             // A store whose folder was removed (or whose data.mdb was replaced) meanwhile would take the commit into a
-            // deleted file and lose it without a word: refuse instead.
-            guard isStillAtPath() else {
+            // deleted file and lose it without a word: refuse instead. A scratch store (not durable) may be unlinked
+            // on purpose, so that it vanishes with the process.
+            guard !isDurable || isStillAtPath() else {
                 mdb_txn_abort(transaction)
                 throw StoreError(code: ENOENT, operation: "commit", path: path)
             }

@@ -211,6 +211,7 @@ extension KnowledgeBase {
                 }
             }
         }
+        problems += try contactProblems()
         return VerificationReport(events: events, head: events > 0 ? previous : nil, problems: problems)
     }
 
