@@ -10,12 +10,19 @@ events/ folders (wherever the command is run from).
 Only rows marked confirmed=yes become events, except projects: all of them are
 registered, and the fields the data README names as unconfirmed are left out.
 Every choice of date is documented in docs/DATA.md and in the tables below.
-The script replays the produced events against the rules of SPEC section 4
-(in file name order, as `sckb import events/` does) and checks that no event
-is dated before an event it refers to; any breach stops it with a message
-naming the event, and no file is written.
 
-Output: one summary line per file on stderr, nothing else.
+The script checks the rules of SPEC section 4 itself: it replays the events in
+file name order (as `sckb import events/` does). A confirmed row whose event
+the rules would refuse (a replication whose origin never demonstrated the
+solution, a second adoption by the same city, an event dated before one it
+refers to, ...) is left out and reported on stderr, one line per row, naming
+the CSV file and line and the reason. A file that cannot be read, a value that
+breaks the documented format, or a breach in the events the script makes
+itself (registrations, roles, ends) stops it with one message, and no file is
+written.
+
+Output on stderr: one line per refused row, then one summary line per CSV file
+(rows, unconfirmed rows left out, refused rows) and one per events file.
 """
 
 from __future__ import annotations
@@ -31,8 +38,10 @@ from collections import defaultdict
 from pathlib import Path
 
 ACTOR = "seed-data"
-# "Today" for deciding which project ends are in the past. Fixed, not read
-# from the clock, so that the output does not depend on the day it is run.
+# "Today" for deciding which project ends are in the past, and the date of a
+# record the sources give no date for (the day the data set is taken as
+# known). Fixed, not read from the clock, so that the output does not depend
+# on the day it is run.
 TODAY = "2026-11-22"
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -40,6 +49,7 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 YEAR = re.compile(r"\d{4}")
 COUNTRY = re.compile(r"[A-Z]{2}")
 URL = re.compile(r"https?://\S+")
+INTEGER = re.compile(r"0|[1-9]\d*")
 
 AREAS = ("mobility-logistics", "buildings", "urban-data-ict",
          "citizen-engagement", "urban-governance")
@@ -48,6 +58,10 @@ FUNDINGS = ("action-grant", "scale-grant", "project", "own", "other")
 STATUSES = ("planned", "done")
 KPIS = ("energy_saved_pct", "co2_reduced_pct", "smart_meters", "floor_area_m2",
         "e_vehicles", "charging_stations", "citizens_engaged")
+CATEGORIES = ("legislative", "procurement", "financial", "technical",
+              "data-privacy", "organisational", "social")
+COMMUNITY = "scalable-cities"  # the impacts.csv scope of the whole community
+MAX_TEXT = 500                 # ObstacleReported text, ObstacleOvercome how (scalars)
 
 HEADERS = {
     "projects.csv": ["id", "acronym", "name", "call", "start", "end", "grant",
@@ -59,6 +73,8 @@ HEADERS = {
     "replications.csv": ["solution", "from_city", "to_city", "project", "status",
                          "year", "funding", "source", "confirmed"],
     "impacts.csv": ["scope", "kpi", "value", "source", "confirmed"],
+    "obstacles.csv": ["obstacle", "project", "city", "solution", "category", "text",
+                      "overcome_by", "source", "confirmed"],
 }
 
 # Data fields of each event type (SPEC section 4), in the order written;
@@ -72,10 +88,16 @@ CATALOGUE = {
     "SolutionCatalogued": [("solution", True), ("name", True), ("area", True)],
     "DemonstrationReported": [("demonstration", True), ("solution", True),
                               ("city", True), ("project", False)],
-    "ReplicationPlanned": [("solution", True), ("city", True), ("from", True),
+    "ImpactReported": [("demonstration", True), ("kpi", True), ("value", True)],
+    "ReplicationPlanned": [("solution", True), ("city", True), ("from", False),
                            ("project", False)],
-    "SolutionReplicated": [("solution", True), ("city", True), ("from", True),
+    "SolutionReplicated": [("solution", True), ("city", True), ("from", False),
                            ("project", False), ("funding", False)],
+    "ObstacleReported": [("obstacle", True), ("category", True), ("text", True),
+                         ("solution", False), ("city", False), ("project", False)],
+    "ObstacleOvercome": [("obstacle", True), ("how", True)],
+    "ImpactPublished": [("kpi", True), ("value", True), ("project", False),
+                        ("city", False)],
 }
 
 # ---------------------------------------------------------------------------
@@ -104,16 +126,16 @@ PROJECT_DATE_WITHOUT_START = {
 
 # Demonstrations whose row states the day of the demonstration itself; the
 # others are dated at their project's start (own demonstrations, without a
-# project, at their source's publication date).
-DEMONSTRATION_DATES = {
-    # "Võru City Council adopted its Bold City Vision ... on 19 January 2022."
-    ("cityxchange", "voru", "bold-city-vision"): "2022-01-19",
-}
+# project, at their source's publication date; a demonstration in a city that
+# took the solution over by a replication row, at that replication).
+DEMONSTRATION_DATES: dict[tuple[str, str, str], str] = {}
 
-# Replications whose date the README gives more precisely than the row's
-# year (for `done`: when implemented; for `planned`: when the plan was made,
-# the row's year being when implementation was to start). Others: the first
-# day of the row's year.
+# Replications and plans whose date the README gives more precisely than the
+# row's year (for `done`: when implemented; for `planned`: when the plan was
+# made, the row's year being when implementation was to start). Keys:
+# (solution, from_city, to_city, status), from_city empty for a project
+# origin. Others: the first day of the row's year; rows without a year are
+# dated when the record is known (see known_by).
 REPLICATION_DATES = {
     # Publication date of the cited article (2017/09/09 in its URL), which is
     # also the date of Barcelona's own demonstration it reports.
@@ -126,25 +148,61 @@ REPLICATION_DATES = {
     ("smart-lamppost", "eindhoven", "sabadell", "planned"): "2017-11-14",
     ("smart-parking", "eindhoven", "sabadell", "planned"): "2017-11-14",
     ("interactive-information-panel", "eindhoven", "sabadell", "planned"): "2017-11-14",
+    # Võru City Council adopted its Bold City Vision on 19 January 2022.
+    ("bold-city-vision", "limerick", "voru", "done"): "2022-01-19",
+    ("bold-city-vision", "trondheim", "voru", "done"): "2022-01-19",
+    # GoTo Malta car sharing launched on 14 November 2018 (Times of Malta).
+    ("e-car-sharing", "", "valletta", "done"): "2018-11-14",
+    # Asenovgrad's IECP was voted by the Municipal Council on 27 January 2021.
+    ("integrated-energy-plan", "", "asenovgrad", "done"): "2021-01-27",
+}
+
+# Impact figures of one city in one project (scope `project:city`) that
+# belong to exactly one demonstration, and so become ImpactReported. Two
+# conditions, both checked: the city has exactly one confirmed demonstration
+# in that project whose area fits the KPI (KPI_AREAS), and the data README
+# says that the figure measures that demonstration (quoted here). Every other
+# figure becomes ImpactPublished for its scope.
+KPI_AREAS = {
+    "energy_saved_pct": "buildings", "co2_reduced_pct": "buildings",
+    "smart_meters": "buildings", "floor_area_m2": "buildings",
+    "e_vehicles": "mobility-logistics", "charging_stations": "mobility-logistics",
+    "citizens_engaged": "citizen-engagement",
+}
+IMPACT_DEMONSTRATIONS = {
+    # "`sharing-cities:milan` 59 % is for the retrofitted private homes"
+    ("sharing-cities", "milan", "energy_saved_pct"): "building-energy-retrofit",
+    # "`smarter-together:vienna` 3000 is "nearly 3,000" SIMmobil visitors"
+    ("smarter-together", "vienna", "citizens_engaged"): "urban-living-lab",
+    # "`smarter-together:venice` 300 is "more than 300" BusLab visitors"
+    ("smarter-together", "venice", "citizens_engaged"): "urban-living-lab",
 }
 
 # Generic solution names: the slug's words in sentence case, with the
 # spellings below for abbreviations and compound words, and whole-name
 # exceptions where the words alone read wrongly.
-NAME_WORDS = {"ev": "EV", "pv": "PV", "passivhaus": "Passivhaus"}
-NAME_COMPOUNDS = (("e", "bike"), ("second", "life"), ("demand", "side"),
-                  ("vehicle", "to", "grid"))
-NAME_EXCEPTIONS = {"solar-pv-battery": "Solar PV and battery storage"}
+NAME_WORDS = {"ev": "EV", "pv": "PV", "passivhaus": "Passivhaus", "dc": "DC"}
+NAME_COMPOUNDS = (("e", "bike"), ("e", "car"), ("e", "mobility"), ("second", "life"),
+                  ("demand", "side"), ("vehicle", "to", "grid"),
+                  ("self", "consumption"), ("building", "integrated"))
+NAME_EXCEPTIONS = {"solar-pv-battery": "Solar PV and battery storage",
+                   "e-mobility-as-a-service": "E-mobility as a service (eMaaS)"}
 
 
 class DataError(Exception):
     """The data breaks a rule: stop without writing anything."""
 
 
+class Refusal(Exception):
+    """An event that the rules of SPEC section 4 would refuse."""
+
+
 def fail(message: str) -> None:
     raise DataError(message)
 
 
+def refuse(message: str) -> None:
+    raise Refusal(message)
 # ---------------------------------------------------------------------------
 # Reading and checking the CSV files
 # ---------------------------------------------------------------------------
@@ -228,6 +286,24 @@ def publication_date(url: str) -> str | None:
     return "-".join(match.groups()) if match else None
 
 
+def source_date(url: str) -> str | None:
+    """The day by which a source was published, when its URL says: a full
+    date (/YYYY/MM/DD/) or a month archive (/YYYY/MM/, the month's last day)."""
+    match = re.search(r"/(\d{4})/(\d{2})/(?:(\d{2})/)?", url)
+    if not match:
+        return None
+    year, month, day = match.groups()
+    try:
+        if day:
+            date = dt.date(int(year), int(month), int(day))
+        else:
+            following = dt.date(int(year) + int(month) // 12, int(month) % 12 + 1, 1)
+            date = following - dt.timedelta(days=1)
+    except ValueError:
+        return None
+    return date.isoformat() if "2000-01-01" <= date.isoformat() <= TODAY else None
+
+
 # ---------------------------------------------------------------------------
 # Building the events
 # ---------------------------------------------------------------------------
@@ -244,15 +320,12 @@ def event(eid: str, etype: str, at: str, source: str, data: dict) -> dict:
             "source": source, "data": ordered}
 
 
-def build(folder: Path):
-    projects = read_csv(folder, "projects.csv")
-    cities = read_csv(folder, "cities.csv")
-    roles = read_csv(folder, "roles.csv")
-    demos = read_csv(folder, "demonstrations.csv")
-    repls = read_csv(folder, "replications.csv")
-    impacts = read_csv(folder, "impacts.csv")
+def read_all(folder: Path) -> dict[str, list[dict]]:
+    rows = {name: read_csv(folder, name) for name in HEADERS}
+    projects, cities, roles = rows["projects.csv"], rows["cities.csv"], rows["roles.csv"]
+    demos, repls = rows["demonstrations.csv"], rows["replications.csv"]
+    impacts, obstacles = rows["impacts.csv"], rows["obstacles.csv"]
 
-    # -- field checks ------------------------------------------------------
     for p in projects:
         w = p["_where"]
         check_slug(p["id"], "project id", w)
@@ -283,6 +356,10 @@ def build(folder: Path):
     unique(cities, lambda r: r["id"], "city id")
     project_ids = {p["id"] for p in projects}
     city_ids = {c["id"] for c in cities}
+    both = project_ids & city_ids
+    if both:
+        fail(f"projects.csv, cities.csv: ids {sorted(both)} name both a project and a "
+             "city, so event ids made from them could clash")
     for r in roles:
         w = r["_where"]
         if r["project"] not in project_ids:
@@ -292,6 +369,7 @@ def build(folder: Path):
         if r["role"] not in ROLES:
             fail(f"{w}: role {r['role']!r} is not one of {ROLES}")
     unique(roles, lambda r: (r["project"], r["city"]), "role")
+    role_pairs = {(r["project"], r["city"]) for r in roles}
     area_of: dict[str, tuple[str, str]] = {}
     for d in demos:
         w = d["_where"]
@@ -310,33 +388,94 @@ def build(folder: Path):
     for r in repls:
         w = r["_where"]
         check_slug(r["solution"], "solution", w)
-        for f in ("from_city", "to_city"):
-            if r[f] not in city_ids:
-                fail(f"{w}: unknown {f} {r[f]!r}")
-        if r["project"] and r["project"] not in project_ids:
-            fail(f"{w}: unknown project {r['project']!r}")
+        if r["to_city"] not in city_ids:
+            fail(f"{w}: unknown to_city {r['to_city']!r}")
+        if r["from_city"] and r["from_city"] not in city_ids:
+            fail(f"{w}: unknown from_city {r['from_city']!r}")
+        if r["project"] not in project_ids:
+            fail(f"{w}: unknown project {r['project']!r} (the column is always filled)")
         if r["status"] not in STATUSES:
             fail(f"{w}: status {r['status']!r} is not one of {STATUSES}")
         if r["funding"] and r["funding"] not in FUNDINGS:
             fail(f"{w}: funding {r['funding']!r} is not one of {FUNDINGS}")
         if r["year"] and not YEAR.fullmatch(r["year"]):
             fail(f"{w}: year {r['year']!r} is not a year")
-    unique(repls, lambda r: (r["solution"], r["from_city"], r["to_city"], r["status"]),
-           "replication")
+    unique(repls, lambda r: (r["solution"], r["from_city"] or "project " + r["project"],
+                             r["to_city"], r["status"]), "replication")
     for i in impacts:
+        w = i["_where"]
         if i["kpi"] not in KPIS:
-            fail(f"{i['_where']}: kpi {i['kpi']!r} is not one of {KPIS}")
-        if not re.fullmatch(r"\d+(\.\d{1,2})?", i["value"]) or (
-                i["kpi"].endswith("_pct") and float(i["value"]) > 100):
-            fail(f"{i['_where']}: value {i['value']!r} is not a number >= 0 "
+            fail(f"{w}: kpi {i['kpi']!r} is not one of {KPIS}")
+        if not INTEGER.fullmatch(i["value"]) or (
+                i["kpi"].endswith("_pct") and int(i["value"]) > 100):
+            fail(f"{w}: value {i['value']!r} is not a whole number >= 0 "
                  "(a percentage <= 100)")
-        if i["scope"] != "scalable-cities" and i["scope"] not in project_ids:
-            fail(f"{i['_where']}: unknown scope {i['scope']!r}")
+        project, _, city = i["scope"].partition(":")
+        if i["scope"] != COMMUNITY and project not in project_ids:
+            fail(f"{w}: unknown scope {i['scope']!r}")
+        if city and (project, city) not in role_pairs:
+            fail(f"{w}: scope {i['scope']!r}: {city} has no role in {project}")
+    unique(impacts, lambda r: (r["scope"], r["kpi"]), "impact figure")
+    for o in obstacles:
+        w = o["_where"]
+        check_slug(o["obstacle"], "obstacle id", w)
+        if o["project"] and o["project"] not in project_ids:
+            fail(f"{w}: unknown project {o['project']!r}")
+        if o["city"] and o["city"] not in city_ids:
+            fail(f"{w}: unknown city {o['city']!r}")
+        if o["solution"] and o["solution"] not in area_of:
+            fail(f"{w}: solution {o['solution']!r} is in no demonstration row")
+        if o["category"] not in CATEGORIES:
+            fail(f"{w}: category {o['category']!r} is not one of {CATEGORIES}")
+        if not 1 <= len(o["text"]) <= MAX_TEXT or len(o["overcome_by"]) > MAX_TEXT:
+            fail(f"{w}: text and overcome_by must have at most {MAX_TEXT} characters "
+                 "(text at least one)")
+    unique(obstacles, lambda r: r["obstacle"], "obstacle id")
+    rows["_area_of"] = area_of
+    return rows
 
-    stats = {}  # file name -> (rows, left-out rows, left-out fields)
 
-    # -- 01 projects -------------------------------------------------------
-    project_at = {}
+def project_dates(projects: list[dict]):
+    """Registration date of each project and its confirmed end in the past."""
+    starts, ends = {}, {}
+    for p in projects:
+        left = UNCONFIRMED_PROJECT_FIELDS.get(p["id"], set())
+        start = "" if "start" in left else p["start"]
+        end = "" if "end" in left else p["end"]
+        at = start or PROJECT_DATE_WITHOUT_START.get(p["id"])
+        if not at:
+            fail(f"{p['_where']}: project {p['id']} has no confirmed start and no "
+                 "date in PROJECT_DATE_WITHOUT_START")
+        starts[p["id"]] = at
+        if end and end < TODAY:
+            ends[p["id"]] = end
+    return starts, ends
+
+
+def known_by(source: str, project: str, ends: dict) -> str:
+    """The date of a record the row gives no date for: when it is known to be
+    on record. The source's publication date where its URL gives one, else the
+    end of the row's project (a confirmed end in the past), else TODAY."""
+    return source_date(source) or ends.get(project) or TODAY
+def build_rows(rows: dict):
+    """Every event made from a confirmed row, before the rules are applied.
+
+    Returns the events per group, the CSV position of each row-made event
+    (event id -> "file:line"), and per CSV file the unconfirmed rows."""
+    projects, cities, roles = rows["projects.csv"], rows["cities.csv"], rows["roles.csv"]
+    demos, repls = rows["demonstrations.csv"], rows["replications.csv"]
+    impacts, obstacles = rows["impacts.csv"], rows["obstacles.csv"]
+    starts, ends = project_dates(projects)
+    origin: dict[str, str] = {}
+    unconfirmed = {name: sum(1 for r in rows[name] if r["confirmed"] != "yes")
+                   for name in HEADERS}
+    notes = {}
+
+    def made(e: dict, row: dict) -> dict:
+        origin[e["id"]] = row["_where"]
+        return e
+
+    # -- 01 projects, 07 ends ------------------------------------------------
     project_events, end_events = [], []
     fields_out = 0
     for p in projects:
@@ -346,60 +485,78 @@ def build(folder: Path):
                 "name": p["acronym"] if "name" in left else p["name"]}
         if p["call"]:
             data["call"] = p["call"]
-        start = "" if "start" in left else p["start"]
-        end = "" if "end" in left else p["end"]
-        if start:
-            data["start"] = start
-        if end:
-            data["end"] = end
-        at = start or PROJECT_DATE_WITHOUT_START.get(p["id"])
-        if not at:
-            fail(f"{p['_where']}: project {p['id']} has no confirmed start and no "
-                 "date in PROJECT_DATE_WITHOUT_START")
-        project_at[p["id"]] = at
-        project_events.append(event(f"project-{p['id']}", "ProjectRegistered", at,
-                                    p["source"], data))
-        if end and end < TODAY:
-            end_events.append(event(f"project-end-{p['id']}", "ProjectEnded", end,
-                                    p["source"], {"project": p["id"]}))
-    stats["01"] = (f"{len(projects)} rows, 0 left out, {fields_out} unconfirmed "
-                   "start/end/title values left out")
-    stats["07"] = (f"{len(projects)} project rows, {len(projects) - len(end_events)} "
-                   "without a confirmed end in the past")
+        for f in ("start", "end"):
+            if p[f] and f not in left:
+                data[f] = p[f]
+        project_events.append(event(f"project-{p['id']}", "ProjectRegistered",
+                                    starts[p["id"]], p["source"], data))
+        if p["id"] in ends:
+            end_events.append(event(f"project-end-{p['id']}", "ProjectEnded",
+                                    ends[p["id"]], p["source"], {"project": p["id"]}))
+    notes["projects.csv"] = (f"{fields_out} unconfirmed start/end/title values left out; "
+                             f"{len(end_events)} with a confirmed end in the past")
 
-    # -- 03 roles ----------------------------------------------------------
+    # -- 03 roles --------------------------------------------------------------
     confirmed_cities = {c["id"] for c in cities if c["confirmed"] == "yes"}
+
+    def confirmed_city(city: str, where: str) -> None:
+        if city and city not in confirmed_cities:
+            fail(f"{where}: city {city} of a confirmed row is unconfirmed")
+
     role_events = []
-    member = set()
     for r in roles:
         if r["confirmed"] != "yes":
             continue
-        if r["city"] not in confirmed_cities:
-            fail(f"{r['_where']}: city {r['city']} of a confirmed role is unconfirmed")
-        member.add((r["city"], r["project"]))
-        role_events.append(event(f"role-{r['project']}-{r['city']}", "CityJoinedProject",
-                                 project_at[r["project"]], r["source"],
-                                 {"city": r["city"], "project": r["project"],
-                                  "role": r["role"]}))
-    stats["03"] = f"{len(roles)} rows, {len(roles) - len(role_events)} unconfirmed left out"
+        confirmed_city(r["city"], r["_where"])
+        role_events.append(made(event(
+            f"role-{r['project']}-{r['city']}", "CityJoinedProject", starts[r["project"]],
+            r["source"], {"city": r["city"], "project": r["project"], "role": r["role"]}), r))
 
-    # -- 05 demonstrations ---------------------------------------------------
+    # -- 06 replications and plans ----------------------------------------------
+    repl_items = []  # (at, order, where, event)
+    adoption_at = {}  # (solution, to_city) -> earliest date of a done row
+    funding_out = 0
+    for r in repls:
+        if r["confirmed"] != "yes":
+            continue
+        w = r["_where"]
+        for c in (r["from_city"], r["to_city"]):
+            confirmed_city(c, w)
+        sol, src, dst, status = r["solution"], r["from_city"], r["to_city"], r["status"]
+        key = (sol, src, dst, status)
+        at = (REPLICATION_DATES.get(key) or (f"{r['year']}-01-01" if r["year"] else None)
+              or known_by(r["source"], r["project"], ends))
+        data = {"solution": sol, "city": dst, "project": r["project"]}
+        if src:
+            data["from"] = src
+        by = src or r["project"]
+        if status == "planned":
+            if r["funding"]:
+                funding_out += 1  # ReplicationPlanned has no funding field
+            e = event(f"plan-{sol}-{by}-{dst}", "ReplicationPlanned", at, r["source"], data)
+        else:
+            if r["funding"]:
+                data["funding"] = r["funding"]
+            e = event(f"replication-{sol}-{by}-{dst}", "SolutionReplicated", at,
+                      r["source"], data)
+            adoption_at[(sol, dst)] = min(at, adoption_at.get((sol, dst), at))
+        repl_items.append((at, 0 if status == "planned" else 1, w, made(e, r)))
+    notes["replications.csv"] = f"{funding_out} funding value(s) of plans left out"
+
+    # -- 05 demonstrations (and those that are the local form of a replication) --
     demo_events = []
-    shown = defaultdict(list)  # (solution, city) -> demonstration dates
     for d in demos:
         if d["confirmed"] != "yes":
             continue
         w = d["_where"]
-        if d["city"] not in confirmed_cities:
-            fail(f"{w}: city {d['city']} of a confirmed demonstration is unconfirmed")
+        confirmed_city(d["city"], w)
         key = (d["project"], d["city"], d["solution"])
+        adopted = adoption_at.get((d["solution"], d["city"]))
         if d["project"]:
-            if (d["city"], d["project"]) not in member:
-                fail(f"{w}: {d['city']} is not in project {d['project']}")
-            at = DEMONSTRATION_DATES.get(key, project_at[d["project"]])
+            at = DEMONSTRATION_DATES.get(key) or adopted or starts[d["project"]]
             demo_id = f"{d['project']}-{d['city']}-{d['solution']}"
         else:
-            at = DEMONSTRATION_DATES.get(key) or publication_date(d["source"])
+            at = DEMONSTRATION_DATES.get(key) or adopted or publication_date(d["source"])
             if not at:
                 fail(f"{w}: a demonstration without a project needs a date: "
                      "none in DEMONSTRATION_DATES nor in its source URL")
@@ -408,82 +565,93 @@ def build(folder: Path):
         data = {"demonstration": demo_id, "solution": d["solution"], "city": d["city"]}
         if d["project"]:
             data["project"] = d["project"]
-        demo_events.append(event(f"demo-{demo_id}", "DemonstrationReported", at,
-                                 d["source"], data))
-        shown[(d["solution"], d["city"])].append(at)
-    stats["05"] = f"{len(demos)} rows, {len(demos) - len(demo_events)} unconfirmed left out"
-
-    # -- 06 replications ----------------------------------------------------
-    repl_events = []
-    dropped_fields = 0
-    left_out = []
-    adopted = set()
-    # done rows can enable later ones (adoption into `from`): handle in date order
-    candidates = []
-    for r in repls:
-        if r["confirmed"] != "yes":
-            left_out.append((r, "unconfirmed"))
-            continue
-        key = (r["solution"], r["from_city"], r["to_city"], r["status"])
-        at = REPLICATION_DATES.get(key) or (f"{r['year']}-01-01" if r["year"] else None)
-        if not at:
-            fail(f"{r['_where']}: replication without a year or a date in REPLICATION_DATES")
-        candidates.append((at, 0 if r["status"] == "planned" else 1, r["_where"], r))
-    for at, _, _, r in sorted(candidates, key=lambda c: c[:3]):
-        w = r["_where"]
-        sol, src, dst = r["solution"], r["from_city"], r["to_city"]
-        if (sol, src) not in shown and (sol, src) not in adopted:
-            left_out.append((r, "no demonstration of the solution in the from-city"))
-            continue
-        for c in (src, dst):
-            if c not in confirmed_cities:
-                fail(f"{w}: city {c} of a confirmed replication is unconfirmed")
-        data = {"solution": sol, "city": dst, "from": src}
-        if r["project"]:
-            data["project"] = r["project"]
-        if r["status"] == "planned":
-            if r["funding"]:
-                dropped_fields += 1  # ReplicationPlanned has no funding field
-            repl_events.append(event(f"plan-{sol}-{src}-{dst}", "ReplicationPlanned",
-                                     at, r["source"], data))
+        e = made(event(f"demo-{demo_id}", "DemonstrationReported", at, d["source"], data), d)
+        if adopted:
+            # The city took this solution over by a (done) replication row: the
+            # demonstration is what it built, recorded right after the adoption.
+            repl_items.append((at, 2, w, e))
         else:
-            if r["funding"]:
-                data["funding"] = r["funding"]
-            repl_events.append(event(f"replication-{sol}-{src}-{dst}",
-                                     "SolutionReplicated", at, r["source"], data))
-            adopted.add((sol, dst))
-    unconfirmed = sum(1 for _, why in left_out if why == "unconfirmed")
-    stats["06"] = (f"{len(repls)} rows, {unconfirmed} unconfirmed and "
-                   f"{len(left_out) - unconfirmed} without an origin demonstration left out, "
-                   f"{dropped_fields} funding value(s) of plans left out")
+            demo_events.append(e)
+    demo_of = {(e["data"].get("project", ""), e["data"]["city"], e["data"]["solution"]): e
+               for e in demo_events + [i[3] for i in repl_items]
+               if e["type"] == "DemonstrationReported"}
+    area_of = rows["_area_of"]
 
-    # -- 04 solutions: one per slug used, dated at its earliest use -----------
-    uses = defaultdict(list)
-    for e in demo_events + repl_events:
-        uses[e["data"]["solution"]].append((e["at"], e["id"], e["source"]))
-    solution_events = []
-    for slug in sorted(uses):
-        if slug not in area_of:
-            fail(f"solution {slug} is used but no demonstration row gives its area")
-        at, _, source = min(uses[slug])
-        name = solution_name(slug)
-        check_name(name, "solution name", f"solution {slug}")
-        solution_events.append(event(f"solution-{slug}", "SolutionCatalogued", at, source,
-                                     {"solution": slug, "name": name,
-                                      "area": area_of[slug][0]}))
-    all_slugs = {d["solution"] for d in demos} | {r["solution"] for r in repls}
-    stats["04"] = (f"{len(all_slugs)} solution slugs in the data, "
-                   f"{len(all_slugs) - len(uses)} used by no recorded event left out")
+    # -- 08 obstacles ------------------------------------------------------------
+    obstacle_events = []
+    for o in obstacles:
+        if o["confirmed"] != "yes":
+            continue
+        confirmed_city(o["city"], o["_where"])
+        at = known_by(o["source"], o["project"], ends)
+        data = {"obstacle": o["obstacle"], "category": o["category"], "text": o["text"]}
+        for f in ("solution", "city", "project"):
+            if o[f]:
+                data[f] = o[f]
+        obstacle_events.append(made(event(f"obstacle-{o['obstacle']}", "ObstacleReported",
+                                          at, o["source"], data), o))
+        if o["overcome_by"]:
+            obstacle_events.append(made(event(
+                f"overcome-{o['obstacle']}", "ObstacleOvercome", at, o["source"],
+                {"obstacle": o["obstacle"], "how": o["overcome_by"]}), o))
 
-    # -- 02 cities: every confirmed city, dated at its earliest use ------------
-    city_uses = defaultdict(list)
-    for e in role_events + demo_events:
-        city_uses[e["data"]["city"]].append(e["at"])
-    for e in repl_events:
-        city_uses[e["data"]["city"]].append(e["at"])
-        city_uses[e["data"]["from"]].append(e["at"])
+    # -- 09 impact figures ---------------------------------------------------------
+    impact_events = []
+    for i in impacts:
+        if i["confirmed"] != "yes":
+            continue
+        w = i["_where"]
+        value = int(i["value"])
+        scope = "" if i["scope"] == COMMUNITY else i["scope"]
+        project, _, city = scope.partition(":")
+        confirmed_city(city, w)
+        at = known_by(i["source"], project, ends)
+        fitting = [e for (p, c, s), e in sorted(demo_of.items())
+                   if p == project and c == city and city
+                   and area_of[s][0] == KPI_AREAS[i["kpi"]]]
+        named = IMPACT_DEMONSTRATIONS.get((project, city, i["kpi"]))
+        if named:
+            if len(fitting) != 1 or fitting[0]["data"]["solution"] != named:
+                fail(f"{w}: IMPACT_DEMONSTRATIONS gives {named} for {i['scope']} "
+                     f"{i['kpi']}, but the demonstrations whose area fits the KPI are "
+                     f"{[e['data']['demonstration'] for e in fitting]}")
+            demo = fitting[0]["data"]["demonstration"]
+            impact_events.append(made(event(
+                f"impact-{demo}-{i['kpi']}", "ImpactReported", at,
+                i["source"], {"demonstration": demo, "kpi": i["kpi"], "value": value}), i))
+            continue
+        data = {"kpi": i["kpi"], "value": value}
+        if project:
+            data["project"] = project
+        if city:
+            data["city"] = city
+        label = "-".join(x for x in ("published", project or "community", city, i["kpi"]) if x)
+        impact_events.append(made(event(label, "ImpactPublished", at, i["source"], data), i))
+
+    groups = {
+        "projects": project_events, "roles": role_events, "demonstrations": demo_events,
+        "replications": [item[3] for item in sorted(repl_items, key=lambda t: t[:3])],
+        "ends": end_events, "obstacles": obstacle_events, "impacts": impact_events,
+    }
+    return groups, origin, unconfirmed, notes
+
+
+def assemble(rows: dict, groups: dict, left_out: set[str]) -> dict[str, list[dict]]:
+    """The events files, without the events in left_out; cities and solutions
+    are registered at the date of the earliest remaining event that names them."""
+    kept = {name: [e for e in events if e["id"] not in left_out]
+            for name, events in groups.items()}
+    city_uses, solution_uses = defaultdict(list), defaultdict(list)
+    for name in ("roles", "demonstrations", "replications", "obstacles", "impacts"):
+        for e in kept[name]:
+            d = e["data"]
+            for f in ("city", "from"):
+                if f in d:
+                    city_uses[d[f]].append(e["at"])
+            if "solution" in d:
+                solution_uses[d["solution"]].append((e["at"], e["id"], e["source"]))
     city_events = []
-    for c in cities:
+    for c in rows["cities.csv"]:
         if c["confirmed"] != "yes":
             continue
         if c["id"] not in city_uses:
@@ -493,36 +661,62 @@ def build(folder: Path):
                                  min(city_uses[c["id"]]), c["source"],
                                  {"city": c["id"], "name": c["name"],
                                   "country": c["country"]}))
-    stats["02"] = f"{len(cities)} rows, {len(cities) - len(city_events)} unconfirmed left out"
+    solution_events = []
+    area_of = rows["_area_of"]
+    for slug in sorted(solution_uses):
+        if slug not in area_of:
+            fail(f"solution {slug} is used but no demonstration row gives its area")
+        at, _, source = min(solution_uses[slug])
+        name = solution_name(slug)
+        check_name(name, "solution name", f"solution {slug}")
+        solution_events.append(event(f"solution-{slug}", "SolutionCatalogued", at, source,
+                                     {"solution": slug, "name": name,
+                                      "area": area_of[slug][0]}))
 
     def by_date(events):
         return sorted(events, key=lambda e: (e["at"], e["id"]))
 
-    files = {
-        "01-projects.jsonl": by_date(project_events),
+    return {
+        "01-projects.jsonl": by_date(kept["projects"]),
         "02-cities.jsonl": by_date(city_events),
-        "03-roles.jsonl": by_date(role_events),
+        "03-roles.jsonl": by_date(kept["roles"]),
         "04-solutions.jsonl": by_date(solution_events),
-        "05-demonstrations.jsonl": by_date(demo_events),
-        # already in date order, plans before done ones of the same date
-        "06-replications.jsonl": repl_events,
-        "07-project-ends.jsonl": by_date(end_events),
+        "05-demonstrations.jsonl": by_date(kept["demonstrations"]),
+        # in date order already: plans before replications of the same date, each
+        # demonstration of a taken-over solution right after its adoption
+        "06-replications.jsonl": kept["replications"],
+        "07-project-ends.jsonl": by_date(kept["ends"]),
+        # a report before the way out of the same obstacle (same date; ids sort so)
+        "08-obstacles.jsonl": by_date(kept["obstacles"]),
+        "09-impacts.jsonl": by_date(kept["impacts"]),
     }
-    return files, stats, left_out
 
 
 # ---------------------------------------------------------------------------
 # Replaying the events against SPEC section 4
 # ---------------------------------------------------------------------------
 
-def verify(files: dict) -> None:
+def replay(files: dict, origin: dict[str, str], lenient: bool):
+    """Apply every event in file name order with the rules of SPEC section 4.
+
+    An event made from a CSV row that a rule refuses is, when lenient, left
+    out (it changes no state) and its row reported: the result maps the row
+    ("file:line") to the first reason; the ids of the refused events come
+    second. Any other breach stops with DataError."""
+    refused: dict[str, str] = {}
+    refused_ids: set[str] = set()
     seen_ids = {}
     at_of = {}
-    projects, ended, cities, solutions, demos = {}, {}, {}, {}, set()
+    projects, ended, cities, solutions, demos = {}, {}, {}, {}, {}
     joined = {}            # (city, project) -> event id
+    lighthouses = defaultdict(list)  # project -> [(city, join event id)]
     has = {}               # (solution, city) -> [event ids: demonstrations, adoptions]
-    open_plans = {}        # (solution, city, from) -> event id
+    open_plans = {}        # (solution, city, origin) -> event id
+    obstacles, overcome = {}, set()
     in_project = {}        # project -> ids of its joins and demonstrations
+
+    def earliest(ids):
+        return min(ids, key=lambda i: (at_of[i], i))
 
     for name, events in files.items():
         for line, e in enumerate(events, start=1):
@@ -530,10 +724,9 @@ def verify(files: dict) -> None:
             if list(e) != ["id", "type", "at", "actor", "source", "data"]:
                 fail(f"{where}: keys {list(e)}")
             if len(e["id"]) > 128 or not e["id"]:
-                fail(f"{where}: id longer than 128 characters")
+                fail(f"{where}: id empty or longer than 128 characters")
             if e["id"] in seen_ids:
                 fail(f"{where}: id already used at {seen_ids[e['id']]}")
-            seen_ids[e["id"]] = where
             check_date(e["at"], "at", where)
             if e["at"] > TODAY:
                 fail(f"{where}: at {e['at']} is in the future")
@@ -549,9 +742,9 @@ def verify(files: dict) -> None:
             for f, required in spec:
                 if required and f not in d:
                     fail(f"{where}: missing field {f}")
-                if f in d and (not isinstance(d[f], str) or not d[f]):
+                if f in d and f != "value" and (not isinstance(d[f], str) or not d[f]):
                     fail(f"{where}: field {f} must be a non-empty string")
-            for f in ("project", "city", "solution", "from", "demonstration"):
+            for f in ("project", "city", "solution", "from", "demonstration", "obstacle"):
                 if f in d:
                     check_slug(d[f], f, where)
             if "name" in d:
@@ -559,102 +752,201 @@ def verify(files: dict) -> None:
             for f in ("start", "end"):
                 if f in d:
                     check_date(d[f], f, where)
+            t = e["type"]
             refs = []  # events this one depends on
+            changes = []  # state changes, applied only once every check passed
 
             def need(registry, key, what):
                 if key not in registry:
-                    fail(f"{where}: {what} {key} is not registered by an earlier event")
+                    refuse(f"{what} {key} is not registered by an earlier event")
                 refs.append(registry[key])
 
-            t = e["type"]
-            if t == "ProjectRegistered":
-                if d["project"] in projects:
-                    fail(f"{where}: project {d['project']} already registered")
-                if "start" in d and "end" in d and not d["start"] < d["end"]:
-                    fail(f"{where}: start is not before end")
-                projects[d["project"]] = e["id"]
-            elif t == "ProjectEnded":
-                need(projects, d["project"], "project")
-                if d["project"] in ended:
-                    fail(f"{where}: project {d['project']} already ended")
-                ended[d["project"]] = e["id"]
-                # sanity: no join or demonstration of the project after its end
-                for other in in_project.get(d["project"], []):
-                    if at_of[other] > e["at"]:
-                        fail(f"{where}: ends before {other} ({at_of[other]})")
-            elif t == "CityRegistered":
-                if d["city"] in cities:
-                    fail(f"{where}: city {d['city']} already registered")
-                if not COUNTRY.fullmatch(d["country"]):
-                    fail(f"{where}: country {d['country']!r}")
-                cities[d["city"]] = e["id"]
-            elif t == "CityJoinedProject":
-                need(cities, d["city"], "city")
-                need(projects, d["project"], "project")
-                if (d["city"], d["project"]) in joined:
-                    fail(f"{where}: {d['city']} is already in {d['project']}")
-                if d["project"] in ended:
-                    fail(f"{where}: project {d['project']} has ended")
-                if d["role"] not in ROLES:
-                    fail(f"{where}: role {d['role']!r}")
-                joined[(d["city"], d["project"])] = e["id"]
-                in_project.setdefault(d["project"], []).append(e["id"])
-            elif t == "SolutionCatalogued":
-                if d["solution"] in solutions:
-                    fail(f"{where}: solution {d['solution']} already catalogued")
-                if d["area"] not in AREAS:
-                    fail(f"{where}: area {d['area']!r}")
-                solutions[d["solution"]] = e["id"]
-            elif t == "DemonstrationReported":
-                if d["demonstration"] in demos:
-                    fail(f"{where}: demonstration {d['demonstration']} already reported")
-                need(solutions, d["solution"], "solution")
-                need(cities, d["city"], "city")
-                if "project" in d:
+            def kpi_value():
+                if d["kpi"] not in KPIS:
+                    refuse(f"kpi {d['kpi']!r} is not one of {KPIS}")
+                v = d["value"]
+                if not isinstance(v, int) or isinstance(v, bool) or v < 0 or v >= 2 ** 53:
+                    refuse(f"value {v!r} is not a whole number from 0 to 2^53")
+                if d["kpi"].endswith("_pct") and v > 100:
+                    refuse(f"value {v} of {d['kpi']} is a percentage above 100")
+
+            def in_the_project(city, project):
+                if (city, project) not in joined:
+                    refuse(f"{city} is not in project {project}")
+                refs.append(joined[(city, project)])
+
+            try:
+                if t == "ProjectRegistered":
+                    if d["project"] in projects:
+                        refuse(f"project {d['project']} already registered")
+                    if "start" in d and "end" in d and not d["start"] < d["end"]:
+                        refuse("start is not before end")
+                    changes.append(lambda: projects.__setitem__(d["project"], e["id"]))
+                elif t == "ProjectEnded":
                     need(projects, d["project"], "project")
-                    need(joined, (d["city"], d["project"]),
-                         "membership of city and project")
-                    in_project.setdefault(d["project"], []).append(e["id"])
-                demos.add(d["demonstration"])
-                has.setdefault((d["solution"], d["city"]), []).append(e["id"])
-            elif t in ("ReplicationPlanned", "SolutionReplicated"):
-                need(solutions, d["solution"], "solution")
-                need(cities, d["city"], "city")
-                need(cities, d["from"], "city")
-                if "project" in d:
+                    if d["project"] in ended:
+                        refuse(f"project {d['project']} already ended")
+                    # sanity: no join or demonstration of the project after its end
+                    for other in in_project.get(d["project"], []):
+                        if at_of[other] > e["at"]:
+                            refuse(f"ends before {other} ({at_of[other]})")
+                    changes.append(lambda: ended.__setitem__(d["project"], e["id"]))
+                elif t == "CityRegistered":
+                    if d["city"] in cities:
+                        refuse(f"city {d['city']} already registered")
+                    if not COUNTRY.fullmatch(d["country"]):
+                        refuse(f"country {d['country']!r}")
+                    changes.append(lambda: cities.__setitem__(d["city"], e["id"]))
+                elif t == "CityJoinedProject":
+                    need(cities, d["city"], "city")
                     need(projects, d["project"], "project")
-                origin = has.get((d["solution"], d["from"]))
-                if not origin:
-                    fail(f"{where}: {d['from']} has neither demonstrated nor adopted "
-                         f"{d['solution']}")
-                # the earliest demonstration or adoption is the one relied on
-                refs.append(min(origin, key=lambda i: (at_of[i], i)))
-                if d["city"] == d["from"]:
-                    fail(f"{where}: city and from are the same")
-                if has.get((d["solution"], d["city"])):
-                    fail(f"{where}: {d['city']} has already demonstrated or adopted "
-                         f"{d['solution']}")
-                if t == "ReplicationPlanned":
-                    key = (d["solution"], d["city"], d["from"])
-                    if key in open_plans:
-                        fail(f"{where}: {d['city']} already has an open plan for "
-                             f"{d['solution']} from {d['from']}")
-                    open_plans[key] = e["id"]
-                else:
-                    if "funding" in d and d["funding"] not in FUNDINGS:
-                        fail(f"{where}: funding {d['funding']!r}")
-                    for key in [k for k in open_plans
-                                if k[0] == d["solution"] and k[1] == d["city"]]:
-                        refs.append(open_plans.pop(key))  # closed (or fulfilled)
-                    has.setdefault((d["solution"], d["city"]), []).append(e["id"])
-            for ref in refs:
-                if at_of[ref] > e["at"]:
-                    fail(f"{where}: dated {e['at']}, before {ref} ({at_of[ref]}) "
-                         "that it refers to")
+                    if (d["city"], d["project"]) in joined:
+                        refuse(f"{d['city']} is already in {d['project']}")
+                    if d["project"] in ended:
+                        refuse(f"project {d['project']} has ended")
+                    if d["role"] not in ROLES:
+                        refuse(f"role {d['role']!r}")
+
+                    def join():
+                        joined[(d["city"], d["project"])] = e["id"]
+                        in_project.setdefault(d["project"], []).append(e["id"])
+                        if d["role"] == "lighthouse":
+                            lighthouses[d["project"]].append((d["city"], e["id"]))
+                    changes.append(join)
+                elif t == "SolutionCatalogued":
+                    if d["solution"] in solutions:
+                        refuse(f"solution {d['solution']} already catalogued")
+                    if d["area"] not in AREAS:
+                        refuse(f"area {d['area']!r}")
+                    changes.append(lambda: solutions.__setitem__(d["solution"], e["id"]))
+                elif t == "DemonstrationReported":
+                    if d["demonstration"] in demos:
+                        refuse(f"demonstration {d['demonstration']} already reported")
+                    need(solutions, d["solution"], "solution")
+                    need(cities, d["city"], "city")
+                    if "project" in d:
+                        need(projects, d["project"], "project")
+                        in_the_project(d["city"], d["project"])
+
+                    def demonstrate():
+                        demos[d["demonstration"]] = e["id"]
+                        if "project" in d:
+                            in_project.setdefault(d["project"], []).append(e["id"])
+                        has.setdefault((d["solution"], d["city"]), []).append(e["id"])
+                    changes.append(demonstrate)
+                elif t == "ImpactReported":
+                    need(demos, d["demonstration"], "demonstration")
+                    kpi_value()
+                elif t in ("ReplicationPlanned", "SolutionReplicated"):
+                    need(solutions, d["solution"], "solution")
+                    need(cities, d["city"], "city")
+                    if "project" in d:
+                        need(projects, d["project"], "project")
+                    if "from" in d:
+                        need(cities, d["from"], "city")
+                        if d["city"] == d["from"]:
+                            refuse("city and from are the same")
+                        basis = has.get((d["solution"], d["from"]))
+                        if not basis:
+                            refuse(f"the origin {d['from']} has neither demonstrated nor "
+                                   f"adopted {d['solution']}")
+                        refs.append(earliest(basis))
+                        by = ("city", d["from"])
+                    elif "project" in d:
+                        # the project's lighthouse cities as a group: one of them
+                        # (its join and its earliest demonstration or adoption)
+                        bases = []
+                        for city, join_id in lighthouses[d["project"]]:
+                            shown = has.get((d["solution"], city))
+                            if shown:
+                                first = earliest(shown)
+                                bases.append((max(at_of[join_id], at_of[first]), join_id,
+                                              first))
+                        if not bases:
+                            refuse(f"no lighthouse city of {d['project']} has demonstrated "
+                                   f"or adopted {d['solution']}")
+                        refs.extend(min(bases)[1:])
+                        by = ("project", d["project"])
+                    else:
+                        refuse("neither from nor project: no origin")
+                    if has.get((d["solution"], d["city"])):
+                        refuse(f"{d['city']} has already demonstrated or adopted "
+                               f"{d['solution']} ({', '.join(has[(d['solution'], d['city'])])})")
+                    if t == "ReplicationPlanned":
+                        key = (d["solution"], d["city"], by)
+                        if key in open_plans:
+                            refuse(f"{d['city']} already has an open plan for "
+                                   f"{d['solution']} from the same origin ({open_plans[key]})")
+                        changes.append(lambda: open_plans.__setitem__(key, e["id"]))
+                    else:
+                        if "funding" in d and d["funding"] not in FUNDINGS:
+                            refuse(f"funding {d['funding']!r}")
+                        closed = [k for k in open_plans
+                                  if k[0] == d["solution"] and k[1] == d["city"]]
+                        refs.extend(open_plans[k] for k in closed)
+
+                        def adopt():
+                            for k in closed:
+                                del open_plans[k]  # fulfilled or closed
+                            has.setdefault((d["solution"], d["city"]), []).append(e["id"])
+                        changes.append(adopt)
+                elif t == "ObstacleReported":
+                    if d["obstacle"] in obstacles:
+                        refuse(f"obstacle {d['obstacle']} already reported")
+                    if d["category"] not in CATEGORIES:
+                        refuse(f"category {d['category']!r}")
+                    if not 1 <= len(d["text"]) <= MAX_TEXT:
+                        refuse(f"text has {len(d['text'])} scalars, not 1 to {MAX_TEXT}")
+                    if not any(f in d for f in ("solution", "city", "project")):
+                        refuse("none of solution, city and project")
+                    if "solution" in d:
+                        need(solutions, d["solution"], "solution")
+                    if "city" in d:
+                        need(cities, d["city"], "city")
+                    if "project" in d:
+                        need(projects, d["project"], "project")
+                    if "city" in d and "project" in d:
+                        in_the_project(d["city"], d["project"])
+                    changes.append(lambda: obstacles.__setitem__(d["obstacle"], e["id"]))
+                elif t == "ObstacleOvercome":
+                    need(obstacles, d["obstacle"], "obstacle")
+                    if d["obstacle"] in overcome:
+                        refuse(f"obstacle {d['obstacle']} is already overcome")
+                    if not 1 <= len(d["how"]) <= MAX_TEXT:
+                        refuse(f"how has {len(d['how'])} scalars, not 1 to {MAX_TEXT}")
+                    changes.append(lambda: overcome.add(d["obstacle"]))
+                elif t == "ImpactPublished":
+                    kpi_value()
+                    if "project" in d:
+                        need(projects, d["project"], "project")
+                    if "city" in d:
+                        need(cities, d["city"], "city")
+                    if "city" in d and "project" in d:
+                        in_the_project(d["city"], d["project"])
+                for ref in refs:
+                    if at_of[ref] > e["at"]:
+                        refuse(f"dated {e['at']}, before {ref} ({at_of[ref]}) "
+                               "that it refers to")
+            except Refusal as refusal:
+                row = origin.get(e["id"])
+                if not (lenient and row):
+                    fail(f"{where}: {e['type']} refused: {refusal}")
+                refused.setdefault(row, f"{e['type']} {e['id']} refused: {refusal}")
+                refused_ids.add(e["id"])
+                continue
+            for change in changes:
+                change()
+            seen_ids[e["id"]] = where
             at_of[e["id"]] = e["at"]
+    return refused, refused_ids
 
 
 # ---------------------------------------------------------------------------
+
+def line_key(where: str):
+    name, _, line = where.partition(":")
+    return (list(HEADERS).index(name), int(line))
+
 
 def main(argv: list[str]) -> int:
     root = Path(__file__).resolve().parent.parent
@@ -666,11 +958,29 @@ def main(argv: list[str]) -> int:
                         help="folder for the *.jsonl files (default: the repository's events/)")
     args = parser.parse_args(argv)
     try:
-        files, stats, _ = build(args.data)
-        verify(files)
+        rows = read_all(args.data)
+        groups, origin, unconfirmed, notes = build_rows(rows)
+        # First pass: which rows would the rules refuse? Second pass: without
+        # them, every remaining event must pass (else the script is wrong).
+        refused, refused_ids = replay(assemble(rows, groups, set()), origin, lenient=True)
+        files = assemble(rows, groups, refused_ids)
+        again, _ = replay(files, origin, lenient=False)
+        assert not again
     except DataError as error:
         print(f"make_events: {error}", file=sys.stderr)
         return 1
+    for where in sorted(refused, key=line_key):
+        print(f"make_events: {where}: left out: {refused[where]}", file=sys.stderr)
+    for name in HEADERS:
+        count = len(rows[name])
+        out = sum(1 for w in refused if w.startswith(name + ":"))
+        if name == "projects.csv":  # every project is registered
+            what = f"{unconfirmed[name]} unconfirmed (registered all the same)"
+        else:
+            what = f"{unconfirmed[name]} unconfirmed left out"
+        note = f"; {notes[name]}" if name in notes else ""
+        print(f"{os.path.relpath(args.data / name)}: {count} rows, {what}, "
+              f"{out} refused by the rules left out{note}", file=sys.stderr)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, events in files.items():
         text = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -684,8 +994,7 @@ def main(argv: list[str]) -> int:
         for e in events:
             counts[e["type"]] += 1
         kinds = ", ".join(f"{n} {t}" for t, n in sorted(counts.items())) or "no events"
-        print(f"{os.path.relpath(path)}: {kinds} (data: {stats[name[:2]]})",
-              file=sys.stderr)
+        print(f"{os.path.relpath(path)}: {kinds}", file=sys.stderr)
     return 0
 
 

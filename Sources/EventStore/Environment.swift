@@ -22,6 +22,8 @@ public final class Environment: @unchecked Sendable {
     let pointer: OpaquePointer
     private let tables: [String: Table]
     private let clock: @Sendable () -> Timestamp
+    /// Whether commits are flushed and the file checked to be still at `path`: false for scratch copies.
+    private let isDurable: Bool
 
     /// The map size a new store starts with, unless the caller gives one: 64 MiB.
     public static let defaultInitialMapSize = 64 << 20
@@ -44,6 +46,7 @@ public final class Environment: @unchecked Sendable {
     ) throws(StoreError) {
         self.path = path
         self.clock = clock
+        self.isDurable = isDurable
         let isNew = access(path + "/data.mdb", F_OK) != 0
         if isNew {
             guard creating else {
@@ -56,6 +59,8 @@ public final class Environment: @unchecked Sendable {
         guard let created else {
             throw StoreError(.unavailable, operation: "open the store", path: path, reason: "out of memory")
         }
+        // From here on LMDB reads the file through its map: a fault there is this store's damage.
+        if isDurable { DamageHandler.storeOpened(path: path) }
         do {
             try Environment.perform("configure the store", path, mdb_env_set_maxdbs(created, 64))
             if isNew {
@@ -106,9 +111,14 @@ public final class Environment: @unchecked Sendable {
     /// The transaction and every byte read through it are valid only inside `body`.
     /// The corresponding LMDB calls are `mdb_txn_begin` with `MDB_RDONLY` and `mdb_txn_abort`.
     public func read<Result>(_ body: (borrowing ReadTransaction) throws -> Result) throws -> Result {
-        let transaction = try begin(flags: UInt32(MDB_RDONLY))
-        defer { mdb_txn_abort(transaction) }
-        return try body(ReadTransaction(pointer: transaction, log: log))
+        FaultInjection.reach(.begin)
+        do {
+            let transaction = try begin(flags: UInt32(MDB_RDONLY))
+            defer { mdb_txn_abort(transaction) }
+            return try body(ReadTransaction(pointer: transaction, log: log))
+        } catch {
+            throw storeError(for: error, operation: "read the store")
+        }
     }
 
     /// Runs `body` in the single write transaction and commits if it returns.
@@ -118,6 +128,28 @@ public final class Environment: @unchecked Sendable {
     /// `body` are valid only inside it. The corresponding LMDB calls are `mdb_txn_begin`, `mdb_txn_commit`,
     /// `mdb_txn_abort` and `mdb_env_set_mapsize`.
     public func write<Result>(_ body: (borrowing WriteTransaction) throws -> Result) throws -> Result {
+        FaultInjection.reach(.begin)
+        do {
+            return try writeRetrying(body)
+        } catch {
+            throw storeError(for: error, operation: "write to the store")
+        }
+    }
+
+    /// The failure a caller sees for `error`: LMDB's codes and damage found in the log become a ``StoreError``
+    /// that names this store's path; every other error (a rule refused, bad input) passes unchanged.
+    private func storeError(for error: any Error, operation: String) -> any Error {
+        switch error {
+        case let error as LMDBError:
+            return StoreError(code: error.code, operation: operation, path: path)
+        case let damage as LogDamage:
+            return StoreError.damaged(path: path, cause: damage.description)
+        default:
+            return error
+        }
+    }
+
+    private func writeRetrying<Result>(_ body: (borrowing WriteTransaction) throws -> Result) throws -> Result {
         while true {
             let transaction = try begin(flags: 0)
             let state = WriteState()
@@ -132,6 +164,14 @@ public final class Environment: @unchecked Sendable {
                 }
                 throw error
             }
+            // A store whose folder was removed (or whose data.mdb was replaced) meanwhile would take the commit into a
+            // deleted file and lose it without a word: refuse instead. A scratch store (not durable) may be unlinked
+            // on purpose, so that it vanishes with the process.
+            guard !isDurable || isStillAtPath() else {
+                mdb_txn_abort(transaction)
+                throw StoreError(code: ENOENT, operation: "commit", path: path)
+            }
+            FaultInjection.reach(.commit)
             // mdb_txn_commit frees the transaction even when it fails: never abort after this line.
             let code = mdb_txn_commit(transaction)
             if code == MDB_MAP_FULL {
@@ -139,6 +179,7 @@ public final class Environment: @unchecked Sendable {
                 continue
             }
             try check(code)
+            FaultInjection.reach(.committed)
             return result
         }
     }
@@ -154,15 +195,17 @@ public final class Environment: @unchecked Sendable {
     ///
     /// A large import would otherwise fill the map several times, and each time run again from the start.
     /// Call it outside any transaction of this process. The corresponding LMDB call is `mdb_env_set_mapsize`.
-    public func reserve(_ bytes: Int) throws(LMDBError) {
+    public func reserve(_ bytes: Int) throws(StoreError) {
         var information = MDB_envinfo()
         var statistics = MDB_stat()
-        try check(mdb_env_info(pointer, &information))
-        try check(mdb_env_stat(pointer, &statistics))
+        try Environment.perform("grow the map of the store", path, mdb_env_info(pointer, &information))
+        try Environment.perform("grow the map of the store", path, mdb_env_stat(pointer, &statistics))
         let used = (information.me_last_pgno + 1) * Int(statistics.ms_psize)
         var size = information.me_mapsize
         while size - used < bytes { size *= 2 }
-        if size != information.me_mapsize { try check(mdb_env_set_mapsize(pointer, size)) }
+        if size != information.me_mapsize {
+            try Environment.perform("grow the map of the store", path, mdb_env_set_mapsize(pointer, size))
+        }
     }
 
     /// The size of the store's data file, in bytes.
@@ -170,6 +213,16 @@ public final class Environment: @unchecked Sendable {
         var status = stat()
         guard stat(path + "/data.mdb", &status) == 0 else { return 0 }
         return Int(status.st_size)
+    }
+
+    /// Whether `path/data.mdb` is still the file this environment has open.
+    private func isStillAtPath() -> Bool {
+        var descriptor: Int32 = -1
+        var open = stat()
+        var named = stat()
+        guard mdb_env_get_fd(pointer, &descriptor) == MDB_SUCCESS, fstat(descriptor, &open) == 0 else { return true }
+        guard stat(path + "/data.mdb", &named) == 0 else { return false }
+        return open.st_dev == named.st_dev && open.st_ino == named.st_ino
     }
 
     private func begin(flags: UInt32) throws(LMDBError) -> OpaquePointer {
@@ -236,12 +289,7 @@ public final class Environment: @unchecked Sendable {
         for component in path.split(separator: "/") {
             prefix += component
             if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
-                throw StoreError(
-                    .unavailable,
-                    operation: "create the store",
-                    path: path,
-                    reason: String(cString: strerror(errno))
-                )
+                throw StoreError(code: errno, operation: "create the store", path: path)
             }
             prefix += "/"
         }
@@ -249,6 +297,6 @@ public final class Environment: @unchecked Sendable {
 
     private static func perform(_ operation: String, _ path: String, _ code: Int32) throws(StoreError) {
         guard code != MDB_SUCCESS else { return }
-        throw StoreError(.unavailable, operation: operation, path: path, reason: LMDBError(code: code).description)
+        throw StoreError(code: code, operation: operation, path: path)
     }
 }

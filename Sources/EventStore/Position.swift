@@ -22,11 +22,16 @@ public struct Position: RawRepresentable, Hashable, Comparable, Sendable, Custom
     /// The 8-byte big-endian key under which LMDB keeps this position, so byte order equals numeric order.
     public var key: [UInt8] { Position.key(rawValue) }
 
-    /// Reads a position from the first 8 bytes of a key.
+    /// The largest position a log can reach, 2^53 - 1, so that every position is exact as a JSON number.
+    public static let maximum = Position((1 << 53) - 1)
+
+    /// Reads a position from the first 8 bytes of a key; nil when there are fewer or they exceed ``maximum`` (only
+    /// damaged bytes do, so nothing decoded from a store can overflow later).
     public init?(key: UnsafeRawBufferPointer) {
         guard key.count >= 8 else { return nil }
         var value: UInt64 = 0
         for index in 0..<8 { value = value << 8 | UInt64(key[index]) }
+        guard value <= Position.maximum.rawValue else { return nil }
         self.rawValue = value
     }
 

@@ -7,6 +7,8 @@ let appendFlag = UInt32(MDB_APPEND)
 final class WriteState {
     var head: LogHead??
     var isMapFull = false
+    /// The puts so far, for the fault-injection points `put-N`.
+    var puts = 0
 }
 
 /// The LMDB calls both kinds of transaction share, on a live `MDB_txn`.
@@ -105,6 +107,10 @@ struct TransactionHandle {
             }
         }
         try checkWrite(code)
+        if FaultInjection.isActive, let writeState {
+            writeState.puts += 1
+            FaultInjection.reach(.put(writeState.puts))
+        }
     }
 
     func removeValue(forKey key: [UInt8], in table: Table) throws -> Bool {

@@ -30,9 +30,10 @@ enum ExitStatus: Int32 {
         case let error as StoreError:
             return error.description
         case let error as LMDBError:
-            return "store failure: \(error.description)"
+            // The store's own calls name their path (StoreError); this is left for an LMDB call outside them.
+            return "store failure (LMDB): \(error.description)"
         case let error as LogDamage:
-            return "the store is damaged: \(error.description)"
+            return "the store is damaged (\(error.description)); restore it from an export"
         default:
             return String(describing: error)
         }

@@ -31,6 +31,8 @@ struct SCKB: ParsableCommand {
 
     // The root command owns main(): ArgumentParser alone would exit 64 on usage errors; SPEC wants 1, 2 and 3.
     static func main() {
+        // A memory fault inside LMDB on a damaged store ends the process with one line and exit 3.
+        DamageHandler.install(prefix: "sckb: ")
         do {
             var command = try parseAsRoot(movingGlobalOptionsAfterCommand(Array(CommandLine.arguments.dropFirst())))
             defer { Terminal.standardOutput.flush() }

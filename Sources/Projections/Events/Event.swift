@@ -157,12 +157,21 @@ public struct RecordedEvent: Sendable, Equatable {
     public var at: ValidTime { event.at ?? ValidTime(timestamp: recorded) }
 
     /// Reads an event from its stored canonical bytes.
-    public init(position: Position, hash: SHA256Digest, bytes: UnsafeRawBufferPointer) throws {
-        let json = try JSONParser.parse(bytes)
-        var event = try Event(json: json)
+    ///
+    /// Stored bytes that do not read as an event (damage) throw ``LogDamage`` naming the position, never an input
+    /// error: the user's input was fine when it was stored.
+    public init(position: Position, hash: SHA256Digest, bytes: UnsafeRawBufferPointer) throws(LogDamage) {
+        let json: JSONValue
+        var event: Event
+        do {
+            json = try JSONParser.parse(bytes)
+            event = try Event(json: json)
+        } catch {
+            throw LogDamage(position: position, reason: "the stored event does not read: \(error)")
+        }
         guard case .string(let recordedText) = json["recorded"], let recorded = Timestamp(rfc3339: recordedText),
             let storedPosition = json["position"]?.numberValue?.integerValue,
-            storedPosition == Int64(position.rawValue)
+            UInt64(exactly: storedPosition) == position.rawValue
         else { throw LogDamage(position: position, reason: "stored event lacks its position or recorded time") }
         if event.at == nil { event.at = ValidTime(timestamp: recorded) }
         self.event = event

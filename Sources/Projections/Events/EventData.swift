@@ -33,6 +33,8 @@ public enum Payload: Sendable, Equatable {
     case obstacleReported(ObstacleReported)
     case obstacleOvercome(ObstacleOvercome)
     case impactPublished(ImpactPublished)
+    case contactRegistered(ContactRegistered)
+    case contactErased(ContactErased)
 
     /// Reads the data of an event of `type`, refusing missing, malformed and unknown fields.
     public init(type: EventType, reading fields: inout FieldReader) throws(InputError) {
@@ -57,6 +59,8 @@ public enum Payload: Sendable, Equatable {
         case .obstacleReported: self = .obstacleReported(try ObstacleReported(reading: &fields))
         case .obstacleOvercome: self = .obstacleOvercome(try ObstacleOvercome(reading: &fields))
         case .impactPublished: self = .impactPublished(try ImpactPublished(reading: &fields))
+        case .contactRegistered: self = .contactRegistered(try ContactRegistered(reading: &fields))
+        case .contactErased: self = .contactErased(try ContactErased(reading: &fields))
         }
         try fields.finish()
     }
@@ -83,6 +87,8 @@ public enum Payload: Sendable, Equatable {
         case .obstacleReported(let data): data
         case .obstacleOvercome(let data): data
         case .impactPublished(let data): data
+        case .contactRegistered(let data): data
+        case .contactErased(let data): data
         }
     }
 

@@ -27,6 +27,8 @@ public enum EventType: String, Vocabulary, Comparable {
     case obstacleReported = "ObstacleReported"
     case obstacleOvercome = "ObstacleOvercome"
     case impactPublished = "ImpactPublished"
+    case contactRegistered = "ContactRegistered"
+    case contactErased = "ContactErased"
 
     /// A one-byte code for indexes.
     public var code: UInt8 { UInt8(EventType.allCases.firstIndex(of: self) ?? 0) }

@@ -131,6 +131,7 @@ extension ReadModels {
         case .grantAwarded(let data):
             try state.put(record(payload.object), forKey: Key.of(data.grant), in: grants)
             try state.put([], forKey: Key.of(data.city, data.grant), in: grantsByCity)
+        case .contactRegistered, .contactErased: try applyContact(recorded, to: state)
         case .eventRetracted:
             break
         case .obstacleReported(let data):

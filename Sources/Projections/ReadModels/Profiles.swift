@@ -111,6 +111,7 @@ extension ReadModels {
             ],
             "grants": .array(grantList),
             "obstacles": try obstacleList(ObstacleFilter(city: city), in: state),
+            "contact": try contactSummary(of: city, in: state),
         ]
     }
 

@@ -56,6 +56,8 @@ struct ReadModels: Sendable {
     let obstaclesByEntity: Table
     /// scope ‖ kpi ‖ position → a published figure; the last of a scope and kpi is current.
     let published: Table
+    /// contact ‖ id → registration and erasure; city ‖ city ‖ id (ContactEvents.swift).
+    let contacts: Table
 
     static let tableNames = [
         "rm.projects", "rm.cities", "rm.solutions", "rm.demonstrations", "rm.meetings", "rm.grants", "rm.roles",
@@ -64,7 +66,7 @@ struct ReadModels: Sendable {
         "rm.demonstrations-by-solution", "rm.demonstrations-by-project", "rm.impacts", "rm.kpi-sums",
         "rm.kpi-maxima", "rm.demonstration-counts", "rm.membership-events", "rm.members", "rm.attendance",
         "rm.attendance-by-city", "rm.travel", "rm.travel-years", "rm.grants-by-city", "rm.obstacles",
-        "rm.obstacles-by-entity", "rm.published",
+        "rm.obstacles-by-entity", "rm.published", "rm.contacts",
     ]
 
     init(table: (String) -> Table) {
@@ -100,6 +102,7 @@ struct ReadModels: Sendable {
         obstacles = table("rm.obstacles")
         obstaclesByEntity = table("rm.obstacles-by-entity")
         published = table("rm.published")
+        contacts = table("rm.contacts")
     }
 
     /// Every table, for clearing and comparing.
@@ -109,7 +112,7 @@ struct ReadModels: Sendable {
             replicationsByCity, replicationsBySolution, plans, openPlans, plansByCity, demonstrationsByCity,
             demonstrationsBySolution, demonstrationsByProject, impacts, kpiSums, kpiMaxima, demonstrationCounts,
             membershipEvents, members, attendance, attendanceByCity, travel, travelYears, grantsByCity, obstacles,
-            obstaclesByEntity, published,
+            obstaclesByEntity, published, contacts,
         ]
     }
 }
@@ -193,7 +196,7 @@ struct Record: Sendable, Equatable {
     var positionText: String { position("position")?.description ?? "?" }
 
     func position(_ key: String) -> Position? {
-        object[key]?.numberValue?.integerValue.map { Position(UInt64($0)) }
+        object[key]?.numberValue?.integerValue.flatMap { UInt64(exactly: $0) }.map { Position($0) }
     }
 
     /// The origin of a replication or plan record: its `from` city, else its project's lighthouse cities.

@@ -118,6 +118,8 @@ extension ReadModels {
                 )
             }
             try context.notBefore(proof, "the solution's first demonstration")
+        case .contactRegistered(let data): try checkContactRegistered(data, &context, in: state)
+        case .contactErased(let data): try checkContactErased(data, &context, in: state)
         case .eventRetracted:
             // Retractions are checked against the log, with every later event re-checked without the target.
             break

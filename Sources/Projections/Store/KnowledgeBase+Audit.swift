@@ -65,14 +65,34 @@ extension KnowledgeBase {
         let scratch = try ScratchStore(tables: KnowledgeBase.tableNames)
         let scratchModels = ReadModels(table: scratch.environment.table(named:))
         let scratchIndexes = LogIndexes(table: scratch.environment.table(named:))
+        let scratchLog = scratch.environment.log
         try environment.read { transaction in
             var expectedPosition = Position.first
             var idCount = 0
-            let retracted = try retractedPositions(in: transaction)
+            var previousKey: [UInt8]?
+            let retracted = try tolerantRetractedPositions(in: transaction)
             try scratch.environment.write { target in
-                try transaction.forEachRecord { position, hash, bytes in
-                    if position.rawValue % 65_536 == 0 { progress(position) }
+                // The log is read key by key rather than through forEachRecord, so that a damaged key or record is a
+                // problem named in the report, not the end of the walk.
+                try transaction.scan(transaction.log.events, from: nil, reverse: false) { key, value in
                     guard problems.count < 100 else { return false }
+                    if let previousKey, !previousKey.lexicographicallyPrecedes(key) {
+                        problems.append(
+                            VerificationProblem(position: expectedPosition, problem: "the log's keys are out of order")
+                        )
+                    }
+                    previousKey = Array(key)
+                    guard key.count == 8, let position = Position(key: key), position.rawValue > 0 else {
+                        problems.append(
+                            VerificationProblem(
+                                position: expectedPosition,
+                                problem: "a damaged key \(describe(Array(key))) in the log after position "
+                                    + "\(expectedPosition.rawValue - 1)"
+                            )
+                        )
+                        return true
+                    }
+                    if position.rawValue % 65_536 == 0 { progress(position) }
                     if position != expectedPosition {
                         problems.append(
                             VerificationProblem(
@@ -80,16 +100,22 @@ extension KnowledgeBase {
                                 problem: "position missing (next stored is \(position))"
                             )
                         )
-                        expectedPosition = position
                     }
                     expectedPosition = position.next
                     events += 1
+                    guard value.count >= 32 else {
+                        problems.append(VerificationProblem(position: position, problem: "record shorter than a hash"))
+                        return true
+                    }
+                    let hash = UnsafeRawBufferPointer(rebasing: value[..<32])
+                    let bytes = UnsafeRawBufferPointer(rebasing: value[32...])
                     var hasher = SHA256()
                     hasher.update(previous.bytes)
                     hasher.update(bytes)
                     let computed = hasher.finalize()
                     let stored = SHA256Digest(bytes: Array(hash)) ?? .zero
-                    if computed != stored {
+                    let isChained = computed == stored
+                    if !isChained {
                         problems.append(
                             VerificationProblem(
                                 position: position,
@@ -118,7 +144,22 @@ extension KnowledgeBase {
                                 )
                             )
                         }
+                        try target.put(position.key, forKey: EventLog.key(forID: id), in: scratchLog.ids)
                     }
+                    let recordedKey =
+                        Position.key(UInt64(bitPattern: event.recorded.secondsSince1970)) + position.key
+                    if try !transaction.contains(recordedKey, in: transaction.log.recorded) {
+                        problems.append(
+                            VerificationProblem(
+                                position: position,
+                                problem: "the recorded-time index (log.recorded) lacks this event, recorded "
+                                    + event.recorded.rfc3339
+                            )
+                        )
+                    }
+                    try target.put([], forKey: recordedKey, in: scratchLog.recorded)
+                    // An event whose bytes break the chain is not folded: damaged bytes must not reach the fold.
+                    guard isChained else { return true }
                     try scratchIndexes.add(event, to: target)
                     if !retracted.contains(position) && event.event.type != .eventRetracted {
                         try scratchModels.apply(event, to: target)
@@ -151,7 +192,8 @@ extension KnowledgeBase {
                 )
             }
             try scratch.environment.read { rebuilt in
-                for name in LogIndexes.tableNames + ReadModels.tableNames {
+                let compared = ["log.ids", "log.recorded"] + LogIndexes.tableNames + ReadModels.tableNames
+                for name in compared {
                     if let difference = try firstDifference(
                         environment.table(named: name),
                         in: transaction,
@@ -160,15 +202,34 @@ extension KnowledgeBase {
                     ) {
                         problems.append(
                             VerificationProblem(
-                                position: Position(0),
-                                problem: "table \(name) differs from the log's fold at key \(difference)"
+                                position: keyPosition(difference.key, in: name) ?? Position(0),
+                                problem: "table \(name) differs from the log's fold at key "
+                                    + "\(describe(difference.key, in: name)): \(difference.problem)"
                             )
                         )
                     }
                 }
             }
         }
+        problems += try contactProblems()
         return VerificationReport(events: events, head: events > 0 ? previous : nil, problems: problems)
+    }
+
+    /// The positions retracted by readable retractions; a damaged one is skipped here (the walk of the log names it).
+    private func tolerantRetractedPositions(in reader: borrowing some LogReader & ~Copyable) throws -> Set<Position> {
+        let suffix = Array("\"type\":\"EventRetracted\"}".utf8)
+        var retracted = Set<Position>()
+        try reader.scan(reader.log.events, from: nil, reverse: false) { key, value in
+            guard let position = Position(key: key), value.count >= 32 else { return true }
+            let bytes = UnsafeRawBufferPointer(rebasing: value[32...])
+            guard bytes.count > suffix.count, bytes[(bytes.count - suffix.count)...].elementsEqual(suffix) else {
+                return true
+            }
+            let event = try? RecordedEvent(position: position, hash: .zero, bytes: bytes)
+            if case .eventRetracted(let retraction) = event?.event.payload { retracted.insert(retraction.position) }
+            return true
+        }
+        return retracted
     }
 
     /// Rebuilds every read model and index from the log in one write transaction; returns the events folded.
@@ -180,20 +241,24 @@ extension KnowledgeBase {
     }
 }
 
-/// Compares two tables entry by entry; returns a description of the first differing key, or nil when equal.
+/// Compares two tables entry by entry; returns the first differing key and what differs there, or nil when equal.
+///
+/// Every key of the left table is also looked up on its own (`mdb_get`): a damaged branch page of a B-tree can
+/// mislead lookups while a cursor walking the leaves still sees every entry, so a walk alone could pass a table
+/// whose queries fail. Keys must come in strictly increasing order.
 func firstDifference(
     _ left: Table,
     in leftReader: borrowing some KeyValueReader & ~Copyable,
     _ right: Table,
     in rightReader: borrowing some KeyValueReader & ~Copyable
-) throws -> String? {
+) throws -> (key: [UInt8], problem: String)? {
     var leftEntries: [([UInt8], [UInt8])] = []
     var rightEntries: [([UInt8], [UInt8])] = []
-    var difference: String?
     var leftStart: [UInt8]? = nil
     var rightStart: [UInt8]? = nil
+    var previousKey: [UInt8]?
     // Walk both tables in chunks so memory stays bounded on large stores.
-    while difference == nil {
+    while true {
         leftEntries.removeAll(keepingCapacity: true)
         rightEntries.removeAll(keepingCapacity: true)
         try leftReader.scan(left, from: leftStart, reverse: false) { key, value in
@@ -204,21 +269,53 @@ func firstDifference(
             rightEntries.append((Array(key), Array(value)))
             return rightEntries.count < 4096
         }
+        for (key, value) in leftEntries {
+            if let previousKey, !previousKey.lexicographicallyPrecedes(key) {
+                return (key, "the keys are out of order")
+            }
+            previousKey = key
+            let found = try leftReader.withValue(forKey: key, in: left) { $0.elementsEqual(value) }
+            if found != true { return (key, "a lookup of the key does not find the entry the table holds") }
+        }
         for (leftEntry, rightEntry) in zip(leftEntries, rightEntries) where leftEntry != rightEntry {
-            return describe(leftEntry.0 == rightEntry.0 ? leftEntry.0 : min(leftEntry.0, rightEntry.0))
+            if leftEntry.0 == rightEntry.0 { return (leftEntry.0, "the stored value differs") }
+            let first = min(leftEntry.0, rightEntry.0)
+            return (first, first == leftEntry.0 ? "an entry the log does not explain" : "an entry is missing")
         }
         if leftEntries.count != rightEntries.count {
-            let extra =
-                leftEntries.count > rightEntries.count
-                ? leftEntries[rightEntries.count] : rightEntries[leftEntries.count]
-            return describe(extra.0)
+            if leftEntries.count > rightEntries.count {
+                return (leftEntries[rightEntries.count].0, "an entry the log does not explain")
+            }
+            return (rightEntries[leftEntries.count].0, "an entry is missing")
         }
-        guard let last = leftEntries.last, leftEntries.count == 4096 else { break }
+        guard let last = leftEntries.last, leftEntries.count == 4096 else { return nil }
         leftStart = last.0 + [0]
         rightStart = last.0 + [0]
-        difference = nil
     }
-    return difference
+}
+
+/// The position a key of table `name` names, where its layout has one: the log's recorded-time index (seconds ‖
+/// position), the type index (code ‖ position), the entity index (id ‖ 0 ‖ position) and the retractions (position).
+private func keyPosition(_ key: [UInt8], in name: String) -> Position? {
+    let position: Position?
+    switch name {
+    case "log.recorded" where key.count == 16, "index.type" where key.count == 9, "index.entity" where key.count > 9:
+        position = key.withUnsafeBytes { Position(key: UnsafeRawBufferPointer(rebasing: $0[($0.count - 8)...])) }
+    case "index.retractions" where key.count == 8:
+        position = key.withUnsafeBytes { Position(key: $0) }
+    default:
+        position = nil
+    }
+    return position.flatMap { $0.rawValue > 0 ? $0 : nil }
+}
+
+/// A key of table `name` for a message: the recorded-time index as its time and position, the others as text.
+private func describe(_ key: [UInt8], in name: String) -> String {
+    guard name == "log.recorded", key.count == 16,
+        let seconds = key.withUnsafeBytes({ Position(key: $0) }), let position = keyPosition(key, in: name)
+    else { return describe(key) }
+    let recorded = Timestamp(secondsSince1970: Int64(seconds.rawValue))
+    return "recorded \(recorded.rfc3339), position \(position)"
 }
 
 private func min(_ left: [UInt8], _ right: [UInt8]) -> [UInt8] {

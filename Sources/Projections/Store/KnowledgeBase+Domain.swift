@@ -17,6 +17,7 @@ extension KnowledgeBase {
             )
         }
         let event = try recordedEvent(at: target, in: transaction)
+        try refuseRetractionOfContactEvent(event)
         if event.event.type == .eventRetracted {
             throw RuleViolation(.eventRetracted, "position \(target) is itself a retraction")
         }

@@ -166,19 +166,23 @@ extension KnowledgeBase {
     }
 }
 
-/// A temporary store for read models folded at a cut; removed when released.
+/// A temporary store for read models folded at a cut, in `$TMPDIR` (else /tmp).
+///
+/// Its files are unlinked as soon as the environment has them open, so they vanish with the process however it ends
+/// (a `kill -9` leaves no folder behind); LMDB keeps working on the open descriptors.
 final class ScratchStore {
     let environment: Environment
     private let path: String
 
     init(tables: [String] = ReadModels.tableNames) throws {
-        var template = Array("/tmp/sckb-view-XXXXXX".utf8CString)
+        let folder = ProcessEnvironment.temporaryFolder
+        var template = Array("\(folder)/sckb-view-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
         guard made != nil else {
             throw StoreError(
                 .unavailable,
                 operation: "create a scratch store",
-                path: "/tmp",
+                path: folder,
                 reason: String(cString: strerror(errno))
             )
         }
@@ -195,9 +199,6 @@ final class ScratchStore {
             ScratchStore.remove(path)
             throw error
         }
-    }
-
-    deinit {
         ScratchStore.remove(path)
     }
 
@@ -205,5 +206,15 @@ final class ScratchStore {
         unlink(path + "/data.mdb")
         unlink(path + "/lock.mdb")
         rmdir(path)
+    }
+}
+
+/// What the process environment says about where temporary files go.
+enum ProcessEnvironment {
+    /// `$TMPDIR` when set and not empty, else `/tmp`.
+    static var temporaryFolder: String {
+        guard let value = getenv("TMPDIR"), value.pointee != 0 else { return "/tmp" }
+        let text = String(cString: value)
+        return text.count > 1 && text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 }

@@ -11,7 +11,10 @@ struct CCGCommand: ParsableCommand {
               sckb ccg travel --year 2025
               sckb ccg eligibility leipzig --meeting ccg-2025-lisbon --amount 400
             """,
-        subcommands: [Members.self, Meetings.self, Travel.self, EligibilityCommand.self]
+        subcommands: [
+            Members.self, Meetings.self, Travel.self, EligibilityCommand.self, ContactsCommand.self,
+            ContactCommand.self,
+        ]
     )
 
     struct Members: ParsableCommand {

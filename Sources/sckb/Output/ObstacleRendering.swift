@@ -31,17 +31,23 @@ enum ObstacleRendering {
             if let solution = entry.solution { place.append("solution \(solution.rawValue)") }
             if let city = entry.city { place.append("city \(city.rawValue)") }
             if let project = entry.project { place.append("project \(project.rawValue)") }
-            place.append("at \(entry.at) (position \(entry.position))")
+            place.append(unbroken("at \(entry.at) (position \(entry.position))"))
             text += wrapped(place.joined(separator: " · "), label: "where")
             text += wrapped(SafeText.escaped(entry.text), label: "obstacle")
             if let overcome = entry.overcome {
                 text += wrapped(
-                    SafeText.escaped(overcome.how) + " (at \(overcome.at), position \(overcome.position))",
+                    SafeText.escaped(overcome.how) + " "
+                        + unbroken("(at \(overcome.at), position \(overcome.position))"),
                     label: "overcome"
                 )
             }
         }
         return text
+    }
+
+    /// `text` kept on one line by ``wrapped(_:label:)``: its spaces are no-break spaces until printed.
+    private static func unbroken(_ text: String) -> String {
+        text.replacingOccurrences(of: " ", with: "\u{00A0}")
     }
 
     /// `text` after an indented label, wrapped at word boundaries to ``width`` columns; a word longer than a line
@@ -60,6 +66,6 @@ enum ObstacleRendering {
             line += (lineHasWord ? " " : "") + word
             lineHasWord = true
         }
-        return result + line + "\n"
+        return (result + line + "\n").replacingOccurrences(of: "\u{00A0}", with: " ")
     }
 }

@@ -15,8 +15,9 @@ final class BackgroundSCKB {
     private let outputHandle: FileHandle
     private let errorHandle: FileHandle
 
-    /// Starts `sckb arguments`; its output files are named after `name` inside `folder`.
-    init(_ arguments: [String], folder: String, name: String) throws {
+    /// Starts `sckb arguments` with `environment` added to this process's; its output files are named after `name`
+    /// inside `folder`.
+    init(_ arguments: [String], folder: String, name: String, environment added: [String: String] = [:]) throws {
         outputPath = folder + "/\(name).stdout"
         errorPath = folder + "/\(name).stderr"
         guard FileManager.default.createFile(atPath: outputPath, contents: nil),
@@ -27,6 +28,7 @@ final class BackgroundSCKB {
         var environment = ProcessInfo.processInfo.environment
         environment["SCKB_STORE"] = nil
         environment["SCKB_INITIAL_MAP_SIZE"] = nil
+        environment.merge(added) { _, given in given }
         process.executableURL = URL(fileURLWithPath: try sckbBinaryPath())
         process.arguments = arguments
         process.environment = environment

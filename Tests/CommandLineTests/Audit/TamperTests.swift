@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import Testing
 
@@ -282,6 +283,105 @@ struct AuditTamperTests {
             let head = try #require(try jsonObject(export[11])["hash"] as? String)
             try expectFailure(["--store", store, "--expect", "13:\(head)"], at: 13)
             try expectFailure([folder + "/export.jsonl", "--expect", "13:\(head)"], at: 13)
+        }
+    }
+
+    /// Changes rows of the store's tables through LMDB itself (EventStore's own API, the tables named), then closes
+    /// the store.
+    private func editTables(
+        _ store: String,
+        _ names: [String],
+        _ edit: (borrowing WriteTransaction, _ tables: [Table]) throws -> Void
+    ) throws {
+        let environment = try Environment(path: store, tables: names, creating: false)
+        let tables = names.map(environment.table(named:))
+        try environment.write { transaction in try edit(transaction, tables) }
+    }
+
+    /// Requires `verify` to fail with exit 3 and a problem that names `table` (at `position`, when given).
+    private func expectTableProblem(
+        _ store: String,
+        naming text: String,
+        at position: Int?,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let result = try runSCKB(["verify", "--store", store, "--format", "json"])
+        #expect(result.status == 3, "\(result.standardError)", sourceLocation: sourceLocation)
+        let report = try jsonObject(result.standardOutput)
+        #expect(report["ok"] as? Bool == false, sourceLocation: sourceLocation)
+        let problems = try #require(report["problems"] as? [[String: Any]], sourceLocation: sourceLocation)
+        let naming = problems.filter { ($0["problem"] as? String)?.contains(text) == true }
+        #expect(!naming.isEmpty, "no problem names \(text): \(problems)", sourceLocation: sourceLocation)
+        if let position {
+            #expect(
+                naming.contains { $0["position"] as? Int == position },
+                "\(text) is not named at position \(position): \(naming)",
+                sourceLocation: sourceLocation
+            )
+        }
+    }
+
+    @Test("a row of index.type changed (an event filed under another type) is found by verify and named")
+    func changedTypeIndexRow() throws {
+        try withStore { _, store, _ in
+            try editTables(store, ["index.type"]) { transaction, tables in
+                let index = tables[0]
+                var first: [UInt8]?
+                try transaction.scan(index, from: nil, reverse: false) { key, _ in
+                    first = Array(key)
+                    return false
+                }
+                let key = try #require(first)
+                try transaction.removeValue(forKey: key, in: index)
+                try transaction.put([], forKey: [key[0] &+ 1] + key[1...], in: index)
+            }
+            try expectTableProblem(store, naming: "index.type", at: 1)
+        }
+    }
+
+    @Test("a row of index.entity removed (an event missing from an entity's history) is found by verify and named")
+    func removedEntityIndexRow() throws {
+        try withStore { _, store, _ in
+            try editTables(store, ["index.entity"]) { transaction, tables in
+                let index = tables[0]
+                let key = Array("tamperville".utf8) + [0] + Position(5).key
+                let removed = try transaction.removeValue(forKey: key, in: index)
+                #expect(removed)
+            }
+            try expectTableProblem(store, naming: "index.entity", at: 5)
+        }
+    }
+
+    @Test("a row of log.ids changed (an id mapped to another position) is found by verify and named")
+    func changedIDRow() throws {
+        try withStore { _, store, _ in
+            try editTables(store, []) { transaction, _ in
+                try transaction.put(Position(3).key, forKey: EventLog.key(forID: "rep-1"), in: transaction.log.ids)
+            }
+            try expectTableProblem(store, naming: "the id index maps this event's id to position 3", at: 11)
+            try expectTableProblem(store, naming: "log.ids", at: nil)
+        }
+    }
+
+    @Test("a row of log.recorded changed (an event moved a day in transaction time) is found by verify and named")
+    func changedRecordedRow() throws {
+        try withStore { _, store, _ in
+            try editTables(store, []) { transaction, _ in
+                var found: [UInt8]?
+                try transaction.scan(transaction.log.recorded, from: nil, reverse: false) { key, _ in
+                    if key.count == 16, Position(key: UnsafeRawBufferPointer(rebasing: key[8...])) == Position(5) {
+                        found = Array(key)
+                        return false
+                    }
+                    return true
+                }
+                let key = try #require(found)
+                let seconds = try #require(key.withUnsafeBytes { Position(key: $0) })
+                try transaction.removeValue(forKey: key, in: transaction.log.recorded)
+                let moved = Position.key(seconds.rawValue + 86_400) + key[8...]
+                try transaction.put([], forKey: moved, in: transaction.log.recorded)
+            }
+            try expectTableProblem(store, naming: "log.recorded", at: 5)
         }
     }
 

@@ -199,6 +199,7 @@ private struct RandomHistory {
         case .solutionReplicated(let data): held.append((data.solution.rawValue, data.city.rawValue))
         case .eventRetracted(let data): retracted.append(Int(data.position.rawValue))
         case .obstacleReported(let data): note("obstacle", data.obstacle)
+        case .contactRegistered(let data): note("contact", data.contact)
         default: break
         }
     }
@@ -333,6 +334,13 @@ private struct RandomHistory {
             add("city", reference("city", Self.cities))
             add("solution", reference("solution", Self.solutions))
             add("amount_eur", String(Int.random(in: 1000...90000, using: &random)))
+        case .contactRegistered:
+            add("contact", fresh("contact", Self.cities.map { $0 + "-contact" }))
+            add("city", reference("member", Self.cities))
+            add("commitment", String(repeating: pick(["ab", "0f"]), count: 32))
+        case .contactErased:
+            add("contact", reference("contact", Self.cities.map { $0 + "-contact" }))
+            add("reason", "erasure request \(step)")
         case .eventRetracted:
             add("position", String(retractionTarget()))
             add("reason", "random retraction \(step)")
@@ -407,7 +415,7 @@ private struct RandomHistory {
             (.replicationPlanned, 5), (.solutionReplicated, 7), (.cityJoinedCCG, 6), (.cityLeftCCG, 3),
             (.meetingScheduled, 4), (.meetingAttended, 6), (.travelContributionGranted, 7), (.grantAwarded, 4),
             (.eventRetracted, step < 20 ? 0 : 12), (.obstacleReported, 5), (.obstacleOvercome, 4),
-            (.impactPublished, 4),
+            (.impactPublished, 4), (.contactRegistered, 3), (.contactErased, 2),
         ]
         var roll = Int.random(in: 0..<weights.reduce(0) { $0 + $1.1 }, using: &random)
         for (type, weight) in weights {

@@ -1,0 +1,238 @@
+import ArgumentParser
+import Foundation
+import Projections
+
+/// `ccg contact add|forget|import|repair`: CCG contacts, kept outside the chain.
+struct ContactCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contact",
+        abstract: "Add, forget, import or repair CCG contacts (personal data kept outside the chain).",
+        discussion: """
+            Examples:
+              sckb ccg contact add leipzig --name "Ana Example" --email ana@example.org
+              sckb ccg contact forget leipzig-contact-1 --reason "erasure request 2026-03"
+              sckb ccg contact import contacts.json
+              sckb ccg contact repair
+            """,
+        subcommands: [Add.self, Forget.self, Import.self, Repair.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a CCG member city's contact: data in the contact store, a commitment in the log.",
+            discussion: """
+                The name, e-mail and role go into the contact store, never into the log;
+                the log records ContactRegistered with a salted commitment. Both commit
+                or neither (see docs/readme-contacts.md).
+
+                Example:
+                  sckb ccg contact add leipzig --name "Ana Example" \\
+                      --email ana@example.org --role "CCG coordinator"
+                """
+        )
+        @Argument(help: ArgumentHelp("The city's id (a CCG member).", valueName: "city")) var city: String
+        @Option(help: ArgumentHelp("The person's name (at most 200 characters).", valueName: "name")) var name: String
+        @Option(help: ArgumentHelp("The e-mail address (at most 254 bytes).", valueName: "address")) var email: String
+        @Option(help: ArgumentHelp("The person's role (default: none).", valueName: "role")) var role: String?
+        @Option(help: ArgumentHelp("The contact's id (default: CITY-contact-N).", valueName: "id")) var contact: String?
+        @Option(help: ArgumentHelp("When it happened: YYYY-MM-DD or RFC 3339 (default: now).", valueName: "time"))
+        var at: String?
+        @Option(
+            help: ArgumentHelp("Who records it: an account or organisation slug (default: none).", valueName: "slug")
+        )
+        var actor: String?
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: FormatOptions
+
+        func validate() throws {
+            _ = try slugArgument(city, "city")
+            if let contact { _ = try slugArgument(contact, "contact") }
+        }
+
+        func run() throws {
+            let details = try ContactDetails(name: name, email: email, role: role)
+            let base = try store.open(creating: false)
+            let stored = try base.addContact(
+                city: slugArgument(city, "city"),
+                details: details,
+                contact: contact.map { try slugArgument($0, "contact") },
+                at: try at.map(Event.checkedTime),
+                actor: try actor.map(Event.checkedActor),
+                afterContactCommit: TestPause.betweenCommits
+            )
+            printStored(stored, output.format, "registered contact")
+        }
+    }
+
+    struct Forget: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase a contact's data and salt from every file of the store; record ContactErased.",
+            discussion: """
+                The reason goes into the log for ever: it may not contain the name or the
+                e-mail address. Afterwards the contact store is rewritten compacted.
+
+                Example:
+                  sckb ccg contact forget leipzig-contact-1 --reason "erasure request 2026-03"
+                """
+        )
+        @Argument(help: ArgumentHelp("The contact's id.", valueName: "contact")) var contact: String
+        @Option(help: ArgumentHelp("Why, without personal data (at most 500 characters).", valueName: "text"))
+        var reason: String
+        @Option(help: ArgumentHelp("When it happened: YYYY-MM-DD or RFC 3339 (default: now).", valueName: "time"))
+        var at: String?
+        @Option(
+            help: ArgumentHelp("Who records it: an account or organisation slug (default: none).", valueName: "slug")
+        )
+        var actor: String?
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: FormatOptions
+
+        func validate() throws { _ = try slugArgument(contact, "contact") }
+
+        func run() throws {
+            let base = try store.open(creating: false)
+            let stored = try base.forgetContact(
+                slugArgument(contact, "contact"),
+                reason: reason,
+                at: try at.map(Event.checkedTime),
+                actor: try actor.map(Event.checkedActor),
+                afterLogCommit: TestPause.betweenCommits
+            )
+            printStored(stored, output.format, "erased contact")
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import contacts from `ccg contacts --format json` output, checking every commitment.",
+            discussion: """
+                A contact the log registers must give its commitment; an erased one is
+                refused; an unknown one is registered anew. All or nothing.
+
+                Example:
+                  sckb ccg contacts --format json --store old > contacts.json
+                  sckb ccg contact import contacts.json --store new
+                """
+        )
+        @Argument(help: ArgumentHelp("The JSON file.", valueName: "file")) var file: String
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let bytes: [UInt8]
+            do {
+                bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+            } catch {
+                throw InputError("cannot read the file: \((error as NSError).localizedDescription)", at: file)
+            }
+            let base = try store.open(creating: false)
+            let counts = try base.importContacts(bytes, named: file, afterContactCommit: TestPause.betweenCommits)
+            if output.format == .json {
+                JSONOutput.print(counts.json)
+            } else {
+                Terminal.standardOutput.writeLine(
+                    "registered \(counts.registered), imported \(counts.imported), skipped \(counts.skipped)"
+                )
+            }
+        }
+    }
+
+    struct Repair: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bring the contact store back in line with the log after an interrupted add or forget.",
+            discussion: """
+                Removes contacts held without a ContactRegistered, and contacts held though
+                erased, then rewrites the contact store compacted. `verify` says when needed.
+
+                Example:
+                  sckb ccg contact repair
+                """
+        )
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let repair = try store.open(creating: false).repairContacts()
+            if output.format == .json {
+                JSONOutput.print(repair.json)
+            } else if repair.removed.isEmpty && !repair.rewritten {
+                Terminal.standardOutput.writeLine("nothing to repair")
+            } else {
+                let removed = repair.removed.isEmpty ? "none" : repair.removed.joined(separator: ", ")
+                Terminal.standardOutput.writeLine("removed: \(removed); contact store rewritten compacted")
+            }
+        }
+    }
+}
+
+/// `ccg contacts [CITY]`: the only view of contacts' personal data.
+struct ContactsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contacts",
+        abstract: "List CCG contacts with their data; erased ones without it.",
+        discussion: """
+            The JSON output holds personal data (and each salt, so that
+            `ccg contact import` can check the commitments): keep it safe.
+
+            Examples:
+              sckb ccg contacts leipzig
+              sckb ccg contacts --format json > contacts.json
+            """
+    )
+    @Argument(help: ArgumentHelp("Only this city's contacts (default: all).", valueName: "city")) var city: String?
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: FormatOptions
+
+    func validate() throws {
+        if let city { _ = try slugArgument(city, "city") }
+    }
+
+    func run() throws {
+        let list = try store.open(creating: false).contacts(of: city.map { try slugArgument($0, "city") })
+        if output.format == .json {
+            JSONOutput.print(list)
+            return
+        }
+        var table = TextTable("contact", "city", "name", "email", "role", "since", "position", "status")
+        for entry in list["contacts"]?.arrayValue ?? [] {
+            func text(_ key: String) -> String {
+                switch entry[key] {
+                case .string(let value)?: value
+                case .number(let value)?: value.description
+                default: ""
+                }
+            }
+            let status = entry["erased"]?.numberValue.map { "erased (position \($0))" } ?? text("status")
+            table.append([
+                text("contact"), text("city"), text("name"), text("email"), text("role"), text("since"),
+                text("position"), status,
+            ])
+        }
+        table.print()
+    }
+}
+
+/// Prints an event a contact command appended.
+private func printStored(_ stored: RecordedEvent, _ format: OutputFormat, _ what: String) {
+    if format == .json {
+        JSONOutput.print(stored.exportJSON)
+        return
+    }
+    let contact = stored.event.payload.entities.first.map { " '\($0)'" } ?? ""
+    Terminal.standardOutput.writeLine("\(what)\(contact) at position \(stored.position), hash \(stored.hash.hex)")
+}
+
+/// A switch for the crash tests, read only here: with `SCKB_TEST_PAUSE_AFTER_CONTACT=PATH` (an absolute path of a
+/// file that does not exist yet), a contact command creates PATH between its two commits (the contact store's and
+/// the log's) and waits there up to 60 s, so that a test can kill it at exactly that point. It cannot fire by
+/// accident: without the variable, with a relative path or with an existing file, nothing happens.
+enum TestPause {
+    static func betweenCommits() {
+        guard let path = ProcessInfo.processInfo.environment["SCKB_TEST_PAUSE_AFTER_CONTACT"], path.hasPrefix("/")
+        else { return }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }
+        close(descriptor)
+        for _ in 0..<600 { usleep(100_000) }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// A damaged data.mdb never crashes sckb: every command ends with an exit status (3 and one line for damage), and
+/// verify reports every damage that changes what a user sees.
+@Suite(.serialized, .timeLimit(.minutes(5)))
+struct FaultDamagedStoreTests {
+    /// The commands run on each damaged copy: verify, export and two queries (one walks a read model, one looks an
+    /// entity up by key).
+    static func commands(city: String) -> [[String]] {
+        [
+            ["verify"], ["export"], ["graph", "--planned", "--format", "json"],
+            ["city", city, "--format", "json"],
+        ]
+    }
+
+    /// Runs `body` with a store of a generated log of `events` events, the id of a city it registers, and the
+    /// bytes of its intact data.mdb.
+    private func withGeneratedStore<T>(
+        events: Int,
+        _ body: (_ folder: String, _ store: String, _ city: String, _ intact: [UInt8]) throws -> T
+    ) throws -> T {
+        try withTemporaryDirectory { folder in
+            let generated = try runSCKB(["generate", "--events", String(events), "--seed", "11"])
+            try #require(generated.status == 0, "\(generated.standardError)")
+            try Data(generated.outputBytes).write(to: URL(fileURLWithPath: folder + "/log.jsonl"))
+            let store = folder + "/store"
+            let imported = try runSCKB(["import", folder + "/log.jsonl", "--store", store])
+            try #require(imported.status == 0, "\(imported.standardError)")
+            let city = try generated.outputLines.lazy.map { try jsonObject($0) }
+                .first { $0["type"] as? String == "CityRegistered" }
+                .flatMap { ($0["data"] as? [String: Any])?["city"] as? String }
+            let intact = [UInt8](try Data(contentsOf: URL(fileURLWithPath: store + "/data.mdb")))
+            return try body(folder, store, try #require(city), intact)
+        }
+    }
+
+    /// Puts `bytes` in place of the store's data.mdb and drops its lock file (as after a restore from backup).
+    private func replaceDataFile(of store: String, with bytes: [UInt8]) throws {
+        try Data(bytes).write(to: URL(fileURLWithPath: store + "/data.mdb"))
+        try? FileManager.default.removeItem(atPath: store + "/lock.mdb")
+    }
+
+    @Test(
+        "100 single-bit flips in data.mdb: no process dies by a signal; every flip that changes an output fails verify"
+    )
+    func singleBitFlips() throws {
+        let trials = 100
+        try withGeneratedStore(events: 400) { folder, store, city, intact in
+            let commands = Self.commands(city: city)
+            let baseline = try commands.map { try runFault($0 + ["--store", store], folder: folder) }
+            for (command, run) in zip(commands, baseline) {
+                try #require(run.result.status == 0 && !run.signalled, "intact store: \(run.summary(command))")
+            }
+            // A fixed seed, so that every run damages the same bits; SCKB_BIT_FLIP_SEED explores others.
+            let seed = ProcessInfo.processInfo.environment["SCKB_BIT_FLIP_SEED"].flatMap(UInt64.init) ?? 2
+            var generator = SeededGenerator(state: seed)
+            var detected = 0
+            var unchanged = 0
+            var memoryFaults = 0
+            for trial in 1...trials {
+                let bit = Int.random(in: 0..<(intact.count * 8), using: &generator)
+                var damaged = intact
+                damaged[bit / 8] ^= UInt8(1 << (bit % 8))
+                try replaceDataFile(of: store, with: damaged)
+                let runs = try commands.map { try runFault($0 + ["--store", store], folder: folder) }
+                let place = "trial \(trial), bit \(bit) (page \(bit / 8 / 4096))"
+                for (command, run) in zip(commands, runs) {
+                    #expect(!run.signalled, "\(place): \(run.summary(command))")
+                    #expect([0, 1, 3].contains(run.result.status), "\(place): \(run.summary(command))")
+                    if run.result.status == 3 {
+                        #expect(run.result.errorLines.count == 1, "\(place): \(run.result.standardError)")
+                    }
+                }
+                let differs = zip(runs, baseline).dropFirst().contains { run, intactRun in
+                    run.result.status != intactRun.result.status
+                        || run.result.outputBytes != intactRun.result.outputBytes
+                }
+                let verify = runs[0].result
+                if differs {
+                    #expect(
+                        verify.status == 3,
+                        "\(place): an output differs from the intact store's, yet verify says \(verify.standardOutput)"
+                    )
+                }
+                if verify.status == 3 { detected += 1 } else { unchanged += 1 }
+                if runs.contains(where: {
+                    $0.result.standardError.contains("(SIGBUS") || $0.result.standardError.contains("(SIGSEGV")
+                }) {
+                    memoryFaults += 1
+                }
+            }
+            print(
+                "bit flips: \(trials) trials, \(detected) reported by verify, \(unchanged) with outputs unchanged, "
+                    + "\(memoryFaults) ended by a memory fault turned into exit 3"
+            )
+            try replaceDataFile(of: store, with: intact)
+            #expect(try runSCKB(["verify", "--store", store]).status == 0)
+        }
+    }
+
+    @Test("a truncated data.mdb (LMDB reads past its end: SIGBUS) ends every command with one line and exit 3")
+    func truncatedDataFile() throws {
+        try withGeneratedStore(events: 3000) { folder, store, city, intact in
+            try #require(intact.count > 1 << 20, "the store is too small to truncate meaningfully")
+            try replaceDataFile(of: store, with: Array(intact.prefix(64 << 10)))
+            for command in Self.commands(city: city) + [["stats"], ["log", "--limit", "5"]] {
+                let run = try runFault(command + ["--store", store], folder: folder)
+                #expect(!run.signalled, "\(run.summary(command))")
+                #expect(run.result.status == 3, "\(run.summary(command))")
+                #expect(run.result.errorLines.count == 1, "\(run.result.standardError)")
+                #expect(
+                    run.result.standardError.hasPrefix("sckb: the store at \(store) is damaged ("),
+                    "\(run.result.standardError)"
+                )
+                #expect(run.result.standardError.contains("restore it from an export"))
+                #expect(!run.result.standardError.contains("Backtrac"), "a crash report was printed")
+            }
+        }
+    }
+}
