@@ -140,12 +140,15 @@ struct GraphSVG {
 
     private func projectNode(_ origin: GraphProjectOrigin, at spot: (x: Int, y: Int, isLeft: Bool)) -> String {
         let cities = origin.lighthouseCities.map(\.rawValue).joined(separator: ", ")
+        // Project names run long: the column shows a short one (the full name is in the title).
+        let label = origin.name.count <= 24 ? origin.name : origin.project.rawValue
         return """
             <a href="\(HTML.escape(Page.href("/project/" + origin.project.rawValue, cut: cut)))"><rect \
             x="\(spot.x - 6)" y="\(spot.y - 6)" width="12" height="12" fill="#f3c623" stroke="#1d2733" \
             stroke-width="1.5"/><text x="\(spot.x - 11)" y="\(spot.y + 4)" text-anchor="end">\
-            \(HTML.escape(origin.name)) lighthouse cities</text><title>project \(HTML.escape(origin.project.rawValue)): \
-            its lighthouse cities as one origin (\(HTML.escape(cities)))</title></a>
+            \(HTML.escape(label)) lighthouse cities</text><title>\(HTML.escape(origin.name)) (project \
+            \(HTML.escape(origin.project.rawValue))): its lighthouse cities as one origin (\(HTML.escape(cities)))\
+            </title></a>
 
             """
     }

@@ -130,6 +130,7 @@ struct WebIsolationTests {
             for (target, name, expected) in pages {
                 let options = [
                     "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+                    "--run-all-compositor-stages-before-draw", "--virtual-time-budget=3000",
                     "--user-data-dir=\(folder)/chromium-\(name)", "--window-size=1200,1400",
                 ]
                 let url = "http://127.0.0.1:\(server.port)\(target)"

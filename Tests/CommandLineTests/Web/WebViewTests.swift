@@ -27,6 +27,9 @@ struct WebViewTests {
             #expect(server.startLine.contains("\(count) events"), "start line: \(server.startLine)")
             let stats = try auditJSON(["stats", "--store", store])
             let head = try #require((stats["head"] as? [String: Any])?["hash"] as? String)
+            let replications = try auditJSON(["log", "--store", store, "--type", "SolutionReplicated", "--limit", "1"])
+            let firstEvent = try #require((replications["events"] as? [[String: Any]])?.first)
+            let firstReplication = try #require(firstEvent["position"] as? Int)
             let pages: [(String, [String])] = [
                 ("/", [head, "Headline figures", "energy_saved_pct", "Events by type", "1234"]),
                 ("/graph", ["<svg class=\"graph\"", "href=\"/city/barcelona\"", "<title>", "Lighthouse cities"]),
@@ -57,7 +60,10 @@ struct WebViewTests {
                 ("/ccg/eligibility", ["<form", "name=\"meeting\""]),
                 ("/ccg/eligibility?city=leipzig&meeting=nowhere&amount=", ["Eligible: no", "nowhere"]),
                 ("/log", ["later →", "ProjectRegistered"]),
-                ("/log?from=351&limit=10&type=SolutionReplicated", ["SolutionReplicated", "352"]),
+                (
+                    "/log?from=\(firstReplication)&limit=10&type=SolutionReplicated",
+                    ["SolutionReplicated", ">\(firstReplication)</a>"]
+                ),
                 (
                     "/history/sabadell",
                     [
@@ -98,7 +104,9 @@ struct WebViewTests {
             let obstacles = try server.request("/obstacles").text
             #expect(obstacles.contains("&lt;script&gt;o()&lt;/script&gt; &amp; more"))
             #expect(obstacles.contains("&lt;iframe src=x&gt;&lt;/iframe&gt;"))
-            #expect(graph.contains("&lt;img src=x onerror=alert(&#39;p&#39;)&gt;&quot;&#39;&amp; lighthouse cities"))
+            #expect(
+                graph.contains("&lt;img src=x onerror=alert(&#39;p&#39;)&gt;&quot;&#39;&amp; (project evil-project)")
+            )
             let style = try server.request("/style.css")
             #expect(style.status == 200 && style.headers["content-type"] == "text/css; charset=utf-8")
         }
