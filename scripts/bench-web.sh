@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 SCKB=${SCKB:-.build/release/sckb}
 DURATION=${DURATION:-3}
 CONNECTIONS=${CONNECTIONS:-16}
-CUT=${CUT:-as-of=2019-12-31&until=360}
+CUT=${CUT:-as-of=2019-12-31&until=500}
 ASOF=${ASOF:-as-of=2019-12-31}
 command -v wrk >/dev/null || { echo "bench-web: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 [ -x "$SCKB" ] || { echo "bench-web: $SCKB is missing (make release)" >&2; exit 1; }
