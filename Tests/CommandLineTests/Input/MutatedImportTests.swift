@@ -23,12 +23,25 @@ struct SeededGenerator: RandomNumberGenerator {
 struct LineMutator {
     var random: SeededGenerator
 
-    /// One mutated line (bytes, without its newline) made from `line`.
+    /// The share of lines, in percent, that get a breaking mutation; the others get one the decoder must accept.
+    static let breakingPercent = 15
+
+    /// One mutated line (bytes, without its newline) made from `line`, an event the store already holds.
+    ///
+    /// A breaking mutation (flipped bytes, a dropped, duplicated or mistyped field, a huge string, invalid UTF-8,
+    /// deep nesting) makes a line that a correct import mostly refuses, which stops its file. A keeping mutation
+    /// (whitespace, CR LF, `\u` escapes, a dropped `at`, export fields with odd values) keeps the content, so the
+    /// line is decoded and skipped, and the file goes on.
     mutating func mutate(_ line: String) -> [UInt8] {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
             return flipBytes(Array(line.utf8))
         }
-        switch Int.random(in: 0..<10, using: &random) {
+        guard Int.random(in: 0..<100, using: &random) < LineMutator.breakingPercent else {
+            var text = line
+            for _ in 0..<Int.random(in: 1...3, using: &random) { text = keepContent(text) }
+            return Array(text.utf8)
+        }
+        switch Int.random(in: 0..<9, using: &random) {
         case 0, 1: return flipBytes(Array(line.utf8))
         case 2: return serialize(dropField(object))
         case 3: return duplicateField(object)
@@ -36,8 +49,48 @@ struct LineMutator {
         case 5: return serialize(hugeString(object))
         case 6: return invalidUTF8(Array(line.utf8))
         case 7: return deepNesting(object)
-        case 8: return serialize(dropField(wrongType(object)))
-        default: return Array(line.utf8)
+        default: return serialize(dropField(wrongType(object)))
+        }
+    }
+
+    /// A change of spelling that keeps the event's content.
+    mutating func keepContent(_ line: String) -> String {
+        switch Int.random(in: 0..<6, using: &random) {
+        case 0:
+            let spaces = [" ", "\t", "  \t "].randomElement(using: &random) ?? " "
+            return spaces + line.replacingOccurrences(of: "\"data\":{", with: "\"data\"" + spaces + ":" + spaces + "{")
+                + spaces
+        case 1:
+            return line + "\r"
+        case 2:
+            // The type's first letter as a \u escape.
+            guard let range = line.range(of: "\"type\":\""), range.upperBound < line.endIndex,
+                let letter = line[range.upperBound].unicodeScalars.first
+            else { return line }
+            let hex = String(letter.value, radix: 16)
+            let escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            return line.replacingCharacters(
+                in: range.upperBound..<line.index(after: range.upperBound),
+                with: Bool.random(using: &random)
+                    ? escape : escape.uppercased().replacingOccurrences(of: "\\U", with: "\\u")
+            )
+        case 3:
+            guard let start = line.range(of: "\"at\":\""),
+                let end = line[start.upperBound...].range(of: "\",")
+            else { return line }
+            return line.replacingCharacters(in: start.lowerBound..<end.upperBound, with: "")
+        default:
+            // An export field, which import accepts and ignores whatever its value.
+            let keys = ["position", "recorded", "hash"].filter { !line.contains("\"\($0)\":") }
+            guard let key = keys.randomElement(using: &random), line.hasPrefix("{") else { return line }
+            let values = [
+                "7", "\"2026-01-01T00:00:00Z\"", "null", "[1,[2,[3]]]",
+                "\"" + String(repeating: "f", count: Int.random(in: 64...200_000, using: &random)) + "\"",
+                String(repeating: "[", count: 63) + String(repeating: "]", count: 63),
+                "{\"nested\":{\"deeper\":true}}", "\"\\u00e9\\ud83d\\ude00\"",
+            ]
+            let value = values.randomElement(using: &random) ?? "0"
+            return "{\"\(key)\":\(value)," + line.dropFirst()
         }
     }
 
@@ -193,12 +246,14 @@ struct MutatedImportTests {
         }
 
         try withTemporaryDirectory { folder in
+            let generatedFile = folder + "/generated.jsonl"
+            try Data(generated.outputBytes).write(to: URL(fileURLWithPath: generatedFile))
             let tallies = Mutex([Tally](repeating: Tally(), count: Self.workers))
             let setupFailures = Mutex<[String]>([])
             DispatchQueue.concurrentPerform(iterations: Self.workers) { worker in
                 do {
                     let store = folder + "/kb\(worker)"
-                    let seeded = try runSCKB(["import", events, "--store", store])
+                    let seeded = try runSCKB(["import", events, generatedFile, "--store", store])
                     guard seeded.status == 0 else {
                         setupFailures.withLock { $0.append("seeding: \(seeded.standardError)") }
                         return
@@ -222,6 +277,7 @@ struct MutatedImportTests {
             #expect(failures.isEmpty, "\(failures.count) bad runs, first: \(failures.prefix(5))")
             #expect(decoded == Self.lineCount, "only \(decoded) of \(Self.lineCount) lines were decoded")
             #expect(all.map(\.accepted).reduce(0, +) > 0, "no mutated line was ever accepted")
+            print("mutated import: \(decoded) lines decoded in \(all.map(\.processes).reduce(0, +)) imports")
             for worker in 0..<Self.workers {
                 let verify = try runSCKB(["verify", "--store", folder + "/kb\(worker)"])
                 #expect(verify.status == 0, "verify after the mutated imports: \(verify.standardOutput)")
@@ -229,14 +285,14 @@ struct MutatedImportTests {
         }
     }
 
-    /// Imports `lines` in files of up to 40 lines; a file refused at line N goes on from line N + 1 in a new file,
+    /// Imports `lines` in files of up to 200 lines; a file refused at line N goes on from line N + 1 in a new file,
     /// so that every line is decoded once.
     static func importLines(_ lines: [[UInt8]], binary: String, store: String, folder: String) throws -> Tally {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var tally = Tally()
         var next = 0
         while next < lines.count {
-            let batch = Array(lines[next..<min(next + 40, lines.count)])
+            let batch = Array(lines[next..<min(next + 200, lines.count)])
             let file = folder + "/batch.jsonl"
             var bytes: [UInt8] = []
             for line in batch { bytes += line + [0x0a] }
@@ -277,8 +333,9 @@ struct MutatedImportTests {
 
     /// The line number in `file:N:` at the start of the error.
     static func failedLine(in error: String, file: String) -> Int? {
-        guard error.hasPrefix(file + ":") else { return nil }
-        return Int(error.dropFirst(file.count + 1).prefix { $0.isNumber })
+        let prefix = "sckb: " + file + ":"
+        guard error.hasPrefix(prefix) else { return nil }
+        return Int(error.dropFirst(prefix.count).prefix { $0.isNumber })
     }
 
     enum Outcome: Equatable {
