@@ -46,7 +46,7 @@ test: test-deps
 
 # The style check: swift-format with the project's .swift-format (public API documented, no force unwraps).
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests
+	$(SWIFT) format lint --strict -r Sources Tests Fuzz
 
 # Rebuilds events/ from the CSV files in data/ (deterministic: the same files every time).
 events:
