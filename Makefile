@@ -4,7 +4,7 @@ DEMO_STORE ?= .sckb-demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SCKB := .build/release/sckb
 
-.PHONY: demo test deps test-deps bench-deps release events lint bench clean bench-web
+.PHONY: demo test deps test-deps bench-deps release events lint bench clean fuzz bench-web
 
 # liblmdb-dev (through pkg-config) is the only system library sckb needs.
 deps:
@@ -72,11 +72,22 @@ bench: release bench-deps
 
 # The style check: swift-format with the project's .swift-format (public API documented, no force unwraps).
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests
+	$(SWIFT) format lint --strict -r Sources Tests Fuzz
 
 # Rebuilds events/ from the CSV files in data/ (deterministic: the same files every time).
 events:
 	python3 scripts/make_events.py --data data --out events
 
+# Fuzzes the line and event decoders for FUZZ_SECONDS (libFuzzer, AddressSanitizer); the corpus, seeded from
+# events/ and generated lines, and any crash-* inputs stay in .fuzz/ (git-ignored).
+FUZZ_SECONDS ?= 300
+FUZZ_BUILD := .build-fuzz
+fuzz: release
+	SCKB_FUZZ=1 $(SWIFT) build -c release --build-path $(FUZZ_BUILD) --product FuzzDecoder \
+		-Xswiftc -sanitize=fuzzer,address
+	Fuzz/seed.sh $(SCKB) .fuzz/corpus
+	cd .fuzz && ASAN_OPTIONS=detect_leaks=0 ../$(FUZZ_BUILD)/release/FuzzDecoder corpus \
+		-max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -print_final_stats=1
+
 clean:
-	rm -rf .build $(DEMO_STORE)
+	rm -rf .build $(DEMO_STORE) .build-fuzz .fuzz

@@ -59,3 +59,19 @@ let package = Package(
         ),
     ]
 )
+
+// The decoder fuzzer exists only when SCKB_FUZZ is set (`make fuzz`): it links libFuzzer, which comes with
+// `-sanitize=fuzzer`, so the normal build and `swift test` never see it. lld links it, since SwiftPM's
+// `--defsym main=FuzzDecoder_main` beside libFuzzer's own main trips gold.
+if Context.environment["SCKB_FUZZ"] != nil {
+    package.products.append(.executable(name: "FuzzDecoder", targets: ["FuzzDecoder"]))
+    package.targets += [
+        .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .executableTarget(
+            name: "FuzzDecoder",
+            dependencies: ["Projections", "EventStore", "CLibFuzzer"],
+            path: "Fuzz/FuzzDecoder",
+            linkerSettings: [.unsafeFlags(["-use-ld=lld"])]
+        ),
+    ]
+}

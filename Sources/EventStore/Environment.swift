@@ -256,7 +256,10 @@ public final class Environment: @unchecked Sendable {
         var tables: [String: Table] = [:]
         for pass in 0..<2 {
             if pass == 1 && !missing { break }
-            guard pass == 0 || creating else {
+            // A store whose log is whole but that lacks tables added by a later release gets them, empty: they
+            // derive from event types that the release that wrote the store could not record.
+            let hasLog = EventLog.tableNames.allSatisfy { tables[$0] != nil }
+            guard pass == 0 || creating || hasLog else {
                 throw StoreError(.damaged, operation: "open the store", path: path, reason: "its tables are missing")
             }
             var transaction: OpaquePointer?

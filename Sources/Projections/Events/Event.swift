@@ -121,10 +121,19 @@ public struct Event: Sendable, Equatable {
     }
 
     /// Whether `stored`, already in the log under this event's id, has the same content: the same type, data,
-    /// actor and source, and the same `at` where this event gives one.
+    /// actor and source, and the same `at` where this event gives one, each compared by its canonical bytes (a name
+    /// spelled in NFD is other content than the same name in NFC, though Swift's `==` calls them equal).
     public func hasSameContent(as stored: RecordedEvent) -> Bool {
-        payload == stored.event.payload && actor == stored.event.actor && source == stored.event.source
-            && (at == nil || at == stored.event.at)
+        func bytes(_ event: Event, at time: ValidTime?) -> [UInt8] {
+            var object = JSONObject()
+            if let actor = event.actor { object.members.append(("actor", .string(actor.rawValue))) }
+            if let time { object.members.append(("at", .string(time.text))) }
+            object.members.append(("data", .object(event.payload.object)))
+            if let source = event.source { object.members.append(("source", .string(source))) }
+            object.members.append(("type", .string(event.type.rawValue)))
+            return CanonicalJSON.bytes(of: .object(object))
+        }
+        return bytes(self, at: at) == bytes(stored.event, at: at == nil ? nil : stored.at)
     }
 
     /// The canonical (RFC 8785) bytes of the event as stored at `position`, without its hash.

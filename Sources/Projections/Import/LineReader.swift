@@ -6,6 +6,8 @@ import Glibc
 public final class LineReader {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
+    /// The file's path, for error locations; nil for a descriptor given by the caller.
+    private let path: String?
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
@@ -30,7 +32,16 @@ public final class LineReader {
         }
         self.descriptor = descriptor
         self.ownsDescriptor = true
+        self.path = path
         self.buffer = [UInt8](repeating: 0, count: 1 << 16)
+    }
+
+    /// Reads from an open descriptor, which stays open; `bufferSize` is the first chunk size (it grows for long lines).
+    public init(descriptor: Int32, bufferSize: Int = 1 << 16) {
+        self.descriptor = descriptor
+        self.ownsDescriptor = false
+        self.path = nil
+        self.buffer = [UInt8](repeating: 0, count: max(1, bufferSize))
     }
 
     deinit {
@@ -43,6 +54,7 @@ public final class LineReader {
             if let newline = buffer[start..<end].firstIndex(of: UInt8(ascii: "\n")) {
                 var lineEnd = newline
                 if lineEnd > start && buffer[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+                try checkLength(lineEnd - start)
                 lineNumber += 1
                 bytesRead += newline + 1 - start
                 let lineStart = start
@@ -52,10 +64,11 @@ public final class LineReader {
             }
             if isAtEnd {
                 guard start < end else { return false }
-                lineNumber += 1
-                bytesRead += end - start
                 var lineEnd = end
                 if buffer[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+                try checkLength(lineEnd - start)
+                lineNumber += 1
+                bytesRead += end - start
                 let lineStart = start
                 start = end
                 try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lineStart..<lineEnd])) }
@@ -65,16 +78,25 @@ public final class LineReader {
         }
     }
 
+    /// Refuses the next line when it has more than ``maximumLineLength`` bytes.
+    private func checkLength(_ length: Int) throws(InputError) {
+        guard length <= LineReader.maximumLineLength else {
+            throw InputError(
+                "line \(lineNumber + 1) is longer than \(LineReader.maximumLineLength) bytes",
+                at: path.map { "\($0):\(lineNumber + 1)" }
+            )
+        }
+    }
+
     private func fill() throws {
         if start > 0 {
             buffer.replaceSubrange(0..<(end - start), with: buffer[start..<end])
             end -= start
             start = 0
         }
+        // No line end in the buffer: a line of more than the limit (and a CR) cannot end well.
+        try checkLength(end - 1)
         if end == buffer.count {
-            guard buffer.count < LineReader.maximumLineLength * 2 else {
-                throw InputError("line \(lineNumber + 1) is longer than \(LineReader.maximumLineLength) bytes")
-            }
             buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
         }
         let count = buffer.withUnsafeMutableBytes { bytes in

@@ -72,6 +72,14 @@ extension KnowledgeBase {
             var previousKey: [UInt8]?
             let retracted = try tolerantRetractedPositions(in: transaction)
             try scratch.environment.write { target in
+                // When the scratch map fills, this transaction is aborted and run again from the start: so is the
+                // walk's state, or a retry would see the counts of the aborted run.
+                problems = []
+                events = 0
+                previous = .zero
+                expectedPosition = .first
+                idCount = 0
+                previousKey = nil
                 // The log is read key by key rather than through forEachRecord, so that a damaged key or record is a
                 // problem named in the report, not the end of the walk.
                 try transaction.scan(transaction.log.events, from: nil, reverse: false) { key, value in

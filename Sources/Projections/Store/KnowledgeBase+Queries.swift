@@ -192,7 +192,7 @@ final class ScratchStore {
                 path: path,
                 tables: tables,
                 creating: true,
-                initialMapSize: 1 << 30,
+                initialMapSize: ProcessEnvironment.scratchMapSize,
                 isDurable: false
             )
         } catch {
@@ -211,6 +211,15 @@ final class ScratchStore {
 
 /// What the process environment says about where temporary files go.
 enum ProcessEnvironment {
+    /// The initial map size of scratch stores: 1 GiB, or `$SCKB_SCRATCH_MAP_SIZE` bytes (at least 64 KiB), which
+    /// the tests set small so that the map has to grow while a view or `verify` folds the log.
+    static var scratchMapSize: Int {
+        guard let value = getenv("SCKB_SCRATCH_MAP_SIZE"), let size = Int(String(cString: value)) else {
+            return 1 << 30
+        }
+        return max(size, 1 << 16)
+    }
+
     /// `$TMPDIR` when set and not empty, else `/tmp`.
     static var temporaryFolder: String {
         guard let value = getenv("TMPDIR"), value.pointee != 0 else { return "/tmp" }

@@ -87,6 +87,7 @@ struct CCGCommand: ParsableCommand {
         }
 
         func run() throws {
+            _ = try idArgument(city, "city")
             let answer = try store.open(creating: false).eligibility(
                 city: city,
                 meeting: meeting,

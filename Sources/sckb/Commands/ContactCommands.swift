@@ -193,7 +193,10 @@ struct ContactsCommand: ParsableCommand {
             JSONOutput.print(list)
             return
         }
-        var table = TextTable("contact", "city", "name", "email", "role", "since", "position", "status")
+        var table = TextTable(columns: [
+            .id("CONTACT"), .id("CITY"), .text("NAME"), .id("EMAIL"), .text("ROLE", dropOrder: 1),
+            .id("SINCE", dropOrder: 2), .id("POSITION"), .id("STATUS"),
+        ])
         for entry in list["contacts"]?.arrayValue ?? [] {
             func text(_ key: String) -> String {
                 switch entry[key] {

@@ -86,7 +86,10 @@ struct SpreadCommand: ParsableCommand {
         case .json:
             JSONOutput.print(["solutions": .array(spread.map(\.json))])
         default:
-            var table = TextTable("SOLUTION", "AREA", "REACH", "L→F", "DEMONSTRATED IN", "ADOPTED BY", "PLANNED BY")
+            var table = TextTable(columns: [
+                .id("SOLUTION"), .id("AREA", dropOrder: 1), .id("REACH"), .id("L→F"), .text("DEMONSTRATED IN"),
+                .text("ADOPTED BY"), .text("PLANNED BY"),
+            ])
             for item in spread {
                 table.append([
                     item.solution.rawValue, item.area.rawValue, String(item.reach), String(item.lighthouseToFellow),

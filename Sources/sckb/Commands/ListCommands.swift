@@ -11,8 +11,10 @@ func printList(_ view: JSONValue) {
     for row in rows {
         for key in row.objectValue?.keys ?? [] where !columns.contains(key) { columns.append(key) }
     }
-    var table = TextTable(columns: columns.map { $0.uppercased().replacingOccurrences(of: "_", with: " ") })
-    for row in rows { table.append(columns.map { ProfileRendering.scalar(row[$0] ?? .null) }) }
+    let table = TextTable(
+        headers: columns.map { $0.uppercased().replacingOccurrences(of: "_", with: " ") },
+        rows: rows.map { row in columns.map { ProfileRendering.scalar(row[$0] ?? .null) } }
+    )
     table.print()
 }
 

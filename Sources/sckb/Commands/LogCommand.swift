@@ -51,7 +51,9 @@ struct LogCommand: ParsableCommand {
             try base.log(filter) { events.append($0.json) }
             JSONOutput.print(["events": .array(events)])
         default:
-            var table = TextTable("POS", "AT", "TYPE", "NAMES", "ACTOR", "RETRACTED")
+            var table = TextTable(columns: [
+                .id("POS"), .id("AT"), .id("TYPE"), .text("NAMES"), .id("ACTOR"), .id("RETRACTED"),
+            ])
             try base.log(filter) { entry in
                 let event = entry.recorded.event
                 table.append([

@@ -9,6 +9,14 @@ func slugArgument(_ text: String, _ kind: String) throws -> Slug {
     return slug
 }
 
+/// Reads a positional entity id: one that is no slug is bad input (exit 1), like an unknown id, not a usage error.
+func idArgument(_ text: String, _ kind: String) throws(InputError) -> Slug {
+    guard let slug = Slug(rawValue: text) else {
+        throw InputError("'\(SafeText.escaped(text))' is not a \(kind) id (a slug such as leipzig)")
+    }
+    return slug
+}
+
 struct CityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "city",
@@ -23,10 +31,9 @@ struct CityCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The city's id.", valueName: "id")) var id: String
     @OptionGroup var view: ViewOptions
 
-    func validate() throws { _ = try slugArgument(id, "city") }
-
     func run() throws {
-        try view.show { base, cut in try base.cityProfile(slugArgument(id, "city"), at: cut) }
+        let slug = try idArgument(id, "city")
+        try view.show { base, cut in try base.cityProfile(slug, at: cut) }
     }
 }
 
@@ -44,10 +51,9 @@ struct ProjectCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The project's id.", valueName: "id")) var id: String
     @OptionGroup var view: ViewOptions
 
-    func validate() throws { _ = try slugArgument(id, "project") }
-
     func run() throws {
-        try view.show { base, cut in try base.projectProfile(slugArgument(id, "project"), at: cut) }
+        let slug = try idArgument(id, "project")
+        try view.show { base, cut in try base.projectProfile(slug, at: cut) }
     }
 }
 
@@ -65,10 +71,9 @@ struct SolutionCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The solution's id.", valueName: "id")) var id: String
     @OptionGroup var view: ViewOptions
 
-    func validate() throws { _ = try slugArgument(id, "solution") }
-
     func run() throws {
-        try view.show { base, cut in try base.solutionProfile(slugArgument(id, "solution"), at: cut) }
+        let slug = try idArgument(id, "solution")
+        try view.show { base, cut in try base.solutionProfile(slug, at: cut) }
     }
 }
 
@@ -142,11 +147,10 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
     @OptionGroup var time: TimeOptions
 
-    func validate() throws { _ = try slugArgument(id, "entity") }
-
     func run() throws {
+        let slug = try idArgument(id, "entity")
         let entries = try store.open(creating: false).history(
-            of: slugArgument(id, "entity"),
+            of: slug,
             until: time.transaction.cut,
             asOf: time.validTime
         )
@@ -154,7 +158,10 @@ struct HistoryCommand: ParsableCommand {
         case .json:
             JSONOutput.print(["events": .array(entries.map(\.json))])
         default:
-            var table = TextTable("POS", "AT", "RECORDED", "TYPE", "DATA", "ACTOR", "SOURCE", "RETRACTED")
+            var table = TextTable(columns: [
+                .id("POS"), .id("AT", dropOrder: 2), .id("RECORDED"), .id("TYPE"), .text("DATA"), .id("ACTOR"),
+                .text("SOURCE", dropOrder: 1), .id("RETRACTED"),
+            ])
             for entry in entries {
                 let event = entry.recorded.event
                 table.append([

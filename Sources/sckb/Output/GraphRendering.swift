@@ -3,7 +3,10 @@ import Projections
 /// The replication graph as a table, Graphviz DOT or Mermaid; every label escaped so that any name renders.
 enum GraphRendering {
     static func table(_ graph: ReplicationGraph) {
-        var edges = TextTable("POS", "SOLUTION", "FROM", "TO", "AT", "FUNDING", "STATUS")
+        var edges = TextTable(columns: [
+            .id("POS"), .id("SOLUTION"), .id("FROM"), .id("TO"), .id("AT", dropOrder: 2), .id("FUNDING", dropOrder: 1),
+            .id("STATUS"),
+        ])
         for edge in graph.edges {
             edges.append([
                 edge.position.description, edge.solution.rawValue, fromText(edge), edge.to.rawValue, edge.at,
@@ -12,14 +15,14 @@ enum GraphRendering {
         }
         edges.print()
         Terminal.standardOutput.write("\n")
-        var nodes = TextTable("CITY", "NAME", "COUNTRY", "TIER")
+        var nodes = TextTable(columns: [.id("CITY"), .text("NAME"), .id("COUNTRY"), .id("TIER")])
         for node in graph.nodes {
             nodes.append([node.id.rawValue, node.name, node.country, node.tier.rawValue])
         }
         nodes.print()
         guard !graph.projectOrigins.isEmpty else { return }
         Terminal.standardOutput.write("\n")
-        var origins = TextTable("ORIGIN", "PROJECT", "LIGHTHOUSE CITIES")
+        var origins = TextTable(columns: [.id("ORIGIN"), .text("PROJECT"), .text("LIGHTHOUSE CITIES")])
         for origin in graph.projectOrigins {
             origins.append([
                 "project:" + origin.project.rawValue, origin.name,

@@ -35,10 +35,10 @@ enum ProfileRendering {
             for item in items {
                 for key in item.objectValue?.keys ?? [] where !columns.contains(key) { columns.append(key) }
             }
-            var table = TextTable(columns: columns.map { $0.uppercased().replacingOccurrences(of: "_", with: " ") })
-            for item in items {
-                table.append(columns.map { scalar(item[$0] ?? .null) })
-            }
+            let table = TextTable(
+                headers: columns.map { $0.uppercased().replacingOccurrences(of: "_", with: " ") },
+                rows: items.map { item in columns.map { scalar(item[$0] ?? .null) } }
+            )
             table.print()
         }
         Terminal.standardOutput.flush()

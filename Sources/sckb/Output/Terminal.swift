@@ -60,50 +60,172 @@ enum JSONOutput {
     }
 }
 
-/// Aligned text columns for terminals; user text is escaped, long cells are cut to fit 100 columns.
+/// Aligned text columns for terminals, at most ``maximumWidth`` columns wide where the columns allow; user text is
+/// escaped.
+///
+/// Each column has a kind: `.id` (ids, actors, positions, times) is never cut; `.text` (free text) wraps onto
+/// continuation lines within its column; `.cut` (the default of `TextTable("A", "B")`) is cut with `…`. When ids and
+/// the narrowest text still do not fit, the column the caller marked first to drop goes first:
+///
+/// ```swift
+/// var table = TextTable(columns: [.id("POS"), .id("ACTOR"), .text("DATA"), .text("SOURCE", dropOrder: 1)])
+/// ```
 struct TextTable {
-    var headers: [String]
+    /// How a column fits its cells into the width.
+    enum Kind {
+        /// Never cut, never wrapped.
+        case id
+        /// Wrapped onto continuation lines.
+        case text
+        /// Cut with `…`.
+        case cut
+    }
+
+    /// One column: its header, its kind, and when it may be dropped (nil: never; 1 goes before 2).
+    struct Column {
+        var header: String
+        var kind: Kind
+        var dropOrder: Int?
+
+        /// An id column: never cut.
+        static func id(_ header: String, dropOrder: Int? = nil) -> Column {
+            Column(header: header, kind: .id, dropOrder: dropOrder)
+        }
+
+        /// A free-text column: wrapped.
+        static func text(_ header: String, dropOrder: Int? = nil) -> Column {
+            Column(header: header, kind: .text, dropOrder: dropOrder)
+        }
+
+        /// A column cut with `…` when too wide.
+        static func cut(_ header: String, dropOrder: Int? = nil) -> Column {
+            Column(header: header, kind: .cut, dropOrder: dropOrder)
+        }
+    }
+
+    var columns: [Column]
     var rows: [[String]] = []
     var maximumWidth = 100
+    /// The narrowest a cut column gets.
+    var minimumCutWidth = 12
+    /// The narrowest a wrapped column gets before a column is dropped.
+    var minimumTextWidth = 10
+
+    /// The headers, in order.
+    var headers: [String] { columns.map(\.header) }
 
     init(_ headers: String...) {
-        self.headers = headers
+        self.columns = headers.map { Column.cut($0) }
     }
 
     init(columns: [String]) {
-        self.headers = columns
+        self.columns = columns.map { Column.cut($0) }
+    }
+
+    init(columns: [Column]) {
+        self.columns = columns
+    }
+
+    /// A table of `rows` under `headers` whose column kinds follow the cells: a column with a space in some cell is
+    /// free text (wrapped), any other holds ids, numbers or dates (never cut).
+    init(headers: [String], rows: [[String]]) {
+        self.columns = headers.indices.map { index in
+            rows.contains { index < $0.count && $0[index].contains(" ") }
+                ? Column.text(headers[index]) : Column.id(headers[index])
+        }
+        for row in rows { append(row) }
     }
 
     mutating func append(_ row: [String]) {
         rows.append(row.map(SafeText.escaped))
     }
 
+    /// The columns shown and their widths, after shrinking flexible columns and dropping what still does not fit.
+    private func layout() -> [(index: Int, width: Int)] {
+        var shown = Array(columns.indices)
+        while true {
+            var widths = shown.map { index in
+                rows.reduce(columns[index].header.count) { max($0, index < $1.count ? $1[index].count : 0) }
+            }
+            let floor = shown.enumerated().map { position, index in
+                switch columns[index].kind {
+                case .id: widths[position]
+                case .cut: min(widths[position], max(minimumCutWidth, columns[index].header.count))
+                case .text: min(widths[position], max(minimumTextWidth, columns[index].header.count))
+                }
+            }
+            let separators = 2 * (shown.count - 1)
+            while widths.reduce(0, +) + separators > maximumWidth,
+                let widest = widths.indices.filter({ widths[$0] > floor[$0] }).max(by: { widths[$0] < widths[$1] })
+            {
+                widths[widest] -= 1
+            }
+            let droppable = shown.indices.filter { columns[shown[$0]].dropOrder != nil }
+            if widths.reduce(0, +) + separators <= maximumWidth || droppable.isEmpty {
+                return zip(shown, widths).map { (index: $0, width: $1) }
+            }
+            let first = droppable.min { (columns[shown[$0]].dropOrder ?? 0) < (columns[shown[$1]].dropOrder ?? 0) }
+            if let first { shown.remove(at: first) }
+        }
+    }
+
+    /// The lines a cell takes in a column of `width`.
+    private func cellLines(_ cell: String, kind: Kind, width: Int) -> [String] {
+        guard cell.count > width else { return [cell] }
+        switch kind {
+        case .id:
+            return [cell]
+        case .cut:
+            return [String(cell.prefix(width - 1)) + "…"]
+        case .text:
+            return TextTable.wrap(cell, width: width)
+        }
+    }
+
+    /// Breaks `text` into lines of at most `width` characters, at spaces where it can.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var rest = Substring(text)
+        while rest.count > width {
+            let head = rest.prefix(width + 1)
+            if let space = head.lastIndex(of: " "), space > rest.startIndex {
+                lines.append(String(rest[..<space]))
+                rest = rest[rest.index(after: space)...]
+            } else {
+                let cut = rest.index(rest.startIndex, offsetBy: width)
+                lines.append(String(rest[..<cut]))
+                rest = rest[cut...]
+            }
+        }
+        lines.append(String(rest))
+        return lines
+    }
+
     func render() -> String {
-        var widths = headers.map(\.count)
-        for row in rows {
-            for (index, cell) in row.enumerated() where index < widths.count {
-                widths[index] = max(widths[index], cell.count)
+        let shown = layout()
+        func lines(_ cells: [String]) -> [String] {
+            let columnLines = shown.map { column in
+                cellLines(
+                    column.index < cells.count ? cells[column.index] : "",
+                    kind: columns[column.index].kind,
+                    width: column.width
+                )
+            }
+            let height = columnLines.map(\.count).max() ?? 1
+            return (0..<height).map { lineIndex in
+                var text = ""
+                for (position, column) in shown.enumerated() {
+                    let cell = lineIndex < columnLines[position].count ? columnLines[position][lineIndex] : ""
+                    text +=
+                        position == shown.count - 1
+                        ? cell
+                        : cell.padding(toLength: max(column.width, cell.count), withPad: " ", startingAt: 0) + "  "
+                }
+                while text.hasSuffix(" ") { text.removeLast() }
+                return text
             }
         }
-        let separators = 2 * (widths.count - 1)
-        while widths.reduce(0, +) + separators > maximumWidth,
-            let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
-            widths[widest] > 12
-        {
-            widths[widest] -= 1
-        }
-        func line(_ cells: [String]) -> String {
-            var text = ""
-            for (index, width) in widths.enumerated() {
-                var cell = index < cells.count ? cells[index] : ""
-                if cell.count > width { cell = String(cell.prefix(width - 1)) + "…" }
-                text +=
-                    index == widths.count - 1 ? cell : cell.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-            }
-            while text.hasSuffix(" ") { text.removeLast() }
-            return text
-        }
-        return ([line(headers)] + rows.map(line)).joined(separator: "\n") + "\n"
+        return ([lines(headers)] + rows.map(lines)).joined().joined(separator: "\n") + "\n"
     }
 
     func print() {

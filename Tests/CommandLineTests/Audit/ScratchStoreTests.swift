@@ -27,3 +27,28 @@ struct ScratchStoreTests {
         }
     }
 }
+
+/// A scratch store whose map must grow many times while `verify` or a cut view folds the log.
+@Suite("Scratch stores that grow")
+struct ScratchGrowthTests {
+    @Test("verify with a 64 KiB scratch map reports an intact store of 3,000 events as ok; a cut view is unchanged")
+    func verifyWithTinyScratchMap() throws {
+        try withTemporaryDirectory { folder in
+            let generated = try runSCKB(["generate", "--events", "3000", "--seed", "7"])
+            try #require(generated.status == 0)
+            try Data(generated.outputBytes).write(to: URL(fileURLWithPath: folder + "/log.jsonl"))
+            let store = folder + "/kb"
+            try #require(try runSCKB(["import", folder + "/log.jsonl", "--store", store]).status == 0)
+            let tiny = ["SCKB_SCRATCH_MAP_SIZE": "65536"]
+            let verify = try runSCKB(["verify", "--format", "json", "--store", store], environment: tiny)
+            #expect(verify.status == 0, "\(verify.standardOutput.prefix(500))")
+            let report = try jsonObject(verify.standardOutput)
+            #expect(report["events"] as? Int == 3000)
+            let cut = ["graph", "--planned", "--until", "2000", "--format", "json", "--store", store]
+            let roomy = try runSCKB(cut)
+            let grown = try runSCKB(cut, environment: tiny)
+            #expect(roomy.status == 0 && grown.status == 0)
+            #expect(roomy.outputBytes == grown.outputBytes)
+        }
+    }
+}

@@ -48,16 +48,3 @@ func waitForFile(_ path: String, seconds: Double = 30) -> Bool {
 func touch(_ path: String) {
     _ = FileManager.default.createFile(atPath: path, contents: nil)
 }
-
-/// SplitMix64: a small seeded generator, so that a fault test picks the same bits on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
