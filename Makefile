@@ -46,6 +46,8 @@ demo: release
 	@$(SCKB) kpis --store $(DEMO_STORE)
 	@echo; echo "== verify"
 	@$(SCKB) verify --store $(DEMO_STORE)
+	@echo; echo "== browse it (read-only web view on http://127.0.0.1:8080/; Ctrl-C stops it):"
+	@echo "   $(SCKB) serve --store $(DEMO_STORE)"
 
 # The benchmark's baselines (bench/baseline.c) link LMDB and SQLite with gcc.
 bench-deps: deps
