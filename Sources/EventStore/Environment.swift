@@ -85,7 +85,8 @@ public final class Environment: @unchecked Sendable {
                 names,
                 in: created,
                 path: path,
-                creating: creating && !isReadOnly
+                creating: creating && !isReadOnly,
+                readOnly: isReadOnly
             )
             self.tables = tables
             self.log = try EventLog(tables: tables)
@@ -248,7 +249,8 @@ public final class Environment: @unchecked Sendable {
         _ names: [String],
         in environment: OpaquePointer,
         path: String,
-        creating: Bool
+        creating: Bool,
+        readOnly: Bool
     ) throws(StoreError) -> [String: Table] {
         // Open every table once, in a committed transaction of its own, as mdb_dbi_open must not race.
         // Reads open existing tables without taking the writer's lock; only missing ones need a write.
@@ -259,6 +261,15 @@ public final class Environment: @unchecked Sendable {
             // A store whose log is whole but that lacks tables added by a later release gets them, empty: they
             // derive from event types that the release that wrote the store could not record.
             let hasLog = EventLog.tableNames.allSatisfy { tables[$0] != nil }
+            if pass == 1 && hasLog && readOnly {
+                throw StoreError(
+                    .unavailable,
+                    operation: "open the store read-only",
+                    path: path,
+                    reason: "an earlier release wrote it and it lacks this release's tables; run one sckb command on it"
+                        + " first (for example sckb stats --store \(path)), which adds them"
+                )
+            }
             guard pass == 0 || creating || hasLog else {
                 throw StoreError(.damaged, operation: "open the store", path: path, reason: "its tables are missing")
             }

@@ -77,6 +77,17 @@ struct UpgradeTests {
         }
     }
 
+    @Test("a read-only server on a store of the previous release says, in one line, which command upgrades it")
+    func serveAsksForUpgrade() throws {
+        try withTemporaryDirectory { folder in
+            let store = try Self.copyStore(into: folder)
+            let serve = try runSCKB(["serve", "--port", "0", "--store", store])
+            #expect(serve.status == 3)
+            #expect(serve.errorLines.count == 1)
+            #expect(serve.standardError.contains("sckb stats --store \(store)"), "\(serve.standardError)")
+        }
+    }
+
     @Test("the current release writes to a store of the previous one, and the old head still verifies")
     func writesAfterUpgrade() throws {
         try withTemporaryDirectory { folder in
