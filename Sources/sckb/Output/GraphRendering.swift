@@ -21,20 +21,20 @@ enum GraphRendering {
         }
         nodes.print()
         guard !graph.projectOrigins.isEmpty else { return }
-        Terminal.standardOutput.write("\n")
+        Terminal.standardOutput.write("\nPROJECT* in FROM: the lighthouse cities of that project, as one origin\n")
         var origins = TextTable(columns: [.id("ORIGIN"), .text("PROJECT"), .text("LIGHTHOUSE CITIES")])
         for origin in graph.projectOrigins {
             origins.append([
-                "project:" + origin.project.rawValue, origin.name,
+                origin.project.rawValue + "*", origin.name,
                 origin.lighthouseCities.map(\.rawValue).joined(separator: " "),
             ])
         }
         origins.print()
     }
 
-    /// The FROM cell: the origin city, or `project:ID` for a project's lighthouse cities.
+    /// The FROM cell: the origin city, or `PROJECT*` for a project's lighthouse cities (no slug holds `*`).
     private static func fromText(_ edge: GraphEdge) -> String {
-        edge.from?.rawValue ?? edge.project.map { "project:" + $0.rawValue } ?? ""
+        edge.from?.rawValue ?? edge.project.map { $0.rawValue + "*" } ?? ""
     }
 
     /// The DOT node id of an edge's origin: the city's id, or `lighthouses:PROJECT` (no slug holds a colon).
