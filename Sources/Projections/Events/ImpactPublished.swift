@@ -71,10 +71,7 @@ extension ReadModels {
             try context.known("city", city, state.record(Key.of(city), in: cities))
         }
         if let project = data.project, let city = data.city {
-            guard let role = try state.record(Key.of(project, city), in: roles) else {
-                throw context.violation("city '\(city)' is not in project '\(project)'")
-            }
-            try context.notBefore(role, "city '\(city)' joining project '\(project)'")
+            try requireRole(of: city, in: project, context, in: state)
         }
     }
 

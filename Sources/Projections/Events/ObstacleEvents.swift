@@ -102,10 +102,7 @@ extension ReadModels {
             try context.known("project", project, state.record(Key.of(project), in: projects))
         }
         if let city = data.city, let project = data.project {
-            guard let role = try state.record(Key.of(project, city), in: roles) else {
-                throw context.violation("city '\(city)' is not in project '\(project)'")
-            }
-            try context.notBefore(role, "city '\(city)' joining project '\(project)'")
+            try requireRole(of: city, in: project, context, in: state)
         }
     }
 

@@ -41,10 +41,7 @@ extension ReadModels {
             try context.known("city", data.city, state.record(Key.of(data.city), in: cities))
             if let project = data.project {
                 try context.known("project", project, state.record(Key.of(project), in: projects))
-                guard let role = try state.record(Key.of(project, data.city), in: roles) else {
-                    throw context.violation("city '\(data.city)' is not in project '\(project)'")
-                }
-                try context.notBefore(role, "city '\(data.city)' joining project '\(project)'")
+                try requireRole(of: data.city, in: project, context, in: state)
             }
         case .impactReported(let data):
             try context.known(
@@ -196,6 +193,19 @@ extension ReadModels {
                     + " (position \(existing.positionText))"
             )
         }
+    }
+
+    /// Requires that `city` is in `project`, joined no later than the event.
+    func requireRole(
+        of city: Slug,
+        in project: Slug,
+        _ context: RuleContext,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws {
+        guard let role = try state.record(Key.of(project, city), in: roles) else {
+            throw context.violation("city '\(city)' is not in project '\(project)'")
+        }
+        try context.notBefore(role, "city '\(city)' joining project '\(project)'")
     }
 
     /// The lighthouse cities of `project`, by id.
