@@ -35,17 +35,11 @@ struct ContactCommand: ParsableCommand {
         @Option(help: ArgumentHelp("The e-mail address (at most 254 bytes).", valueName: "address")) var email: String
         @Option(help: ArgumentHelp("The person's role (default: none).", valueName: "role")) var role: String?
         @Option(help: ArgumentHelp("The contact's id (default: CITY-contact-N).", valueName: "id")) var contact: String?
-        @Option(help: ArgumentHelp("When it happened: YYYY-MM-DD or RFC 3339 (default: now).", valueName: "time"))
-        var at: String?
-        @Option(
-            help: ArgumentHelp("Who records it: an account or organisation slug (default: none).", valueName: "slug")
-        )
-        var actor: String?
+        @OptionGroup var record: RecordOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: FormatOptions
 
         func validate() throws {
-            _ = try slugArgument(city, "city")
             if let contact { _ = try slugArgument(contact, "contact") }
         }
 
@@ -53,11 +47,11 @@ struct ContactCommand: ParsableCommand {
             let details = try ContactDetails(name: name, email: email, role: role)
             let base = try store.open(creating: false)
             let stored = try base.addContact(
-                city: slugArgument(city, "city"),
+                city: idArgument(city, "city"),
                 details: details,
                 contact: contact.map { try slugArgument($0, "contact") },
-                at: try at.map(Event.checkedTime),
-                actor: try actor.map(Event.checkedActor),
+                at: try record.validTime,
+                actor: try record.checkedActor,
                 afterContactCommit: TestPause.betweenCommits
             )
             printStored(stored, output.format, "registered contact")
@@ -78,24 +72,17 @@ struct ContactCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The contact's id.", valueName: "contact")) var contact: String
         @Option(help: ArgumentHelp("Why, without personal data (at most 500 characters).", valueName: "text"))
         var reason: String
-        @Option(help: ArgumentHelp("When it happened: YYYY-MM-DD or RFC 3339 (default: now).", valueName: "time"))
-        var at: String?
-        @Option(
-            help: ArgumentHelp("Who records it: an account or organisation slug (default: none).", valueName: "slug")
-        )
-        var actor: String?
+        @OptionGroup var record: RecordOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: FormatOptions
-
-        func validate() throws { _ = try slugArgument(contact, "contact") }
 
         func run() throws {
             let base = try store.open(creating: false)
             let stored = try base.forgetContact(
-                slugArgument(contact, "contact"),
+                idArgument(contact, "contact"),
                 reason: reason,
-                at: try at.map(Event.checkedTime),
-                actor: try actor.map(Event.checkedActor),
+                at: try record.validTime,
+                actor: try record.checkedActor,
                 afterLogCommit: TestPause.betweenCommits
             )
             printStored(stored, output.format, "erased contact")
@@ -183,12 +170,8 @@ struct ContactsCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: FormatOptions
 
-    func validate() throws {
-        if let city { _ = try slugArgument(city, "city") }
-    }
-
     func run() throws {
-        let list = try store.open(creating: false).contacts(of: city.map { try slugArgument($0, "city") })
+        let list = try store.open(creating: false).contacts(of: city.map { try idArgument($0, "city") })
         if output.format == .json {
             JSONOutput.print(list)
             return
@@ -237,5 +220,23 @@ enum TestPause {
         guard descriptor >= 0 else { return }
         close(descriptor)
         for _ in 0..<600 { usleep(100_000) }
+    }
+}
+
+/// When a recorded event happened and who records it: `--at` and `--actor`.
+struct RecordOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("When it happened: YYYY-MM-DD or RFC 3339 (default: now).", valueName: "time"))
+    var at: String?
+    @Option(help: ArgumentHelp("Who records it: an account or organisation slug (default: none).", valueName: "slug"))
+    var actor: String?
+
+    /// `--at`, checked and normalized.
+    var validTime: ValidTime? {
+        get throws { try at.map(Event.checkedTime) }
+    }
+
+    /// `--actor`, checked.
+    var checkedActor: Slug? {
+        get throws { try actor.map(Event.checkedActor) }
     }
 }

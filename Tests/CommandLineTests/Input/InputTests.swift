@@ -36,7 +36,9 @@ struct InputTests {
         try withDomainStore(seededWith: DomainEvent.triangulum) { store in
             let commands: [[String]] = [
                 ["city", "Leipzig"], ["project", "Tri angulum"], ["solution", "E_Bus"], ["history", "LEIPZIG"],
-                ["ccg", "eligibility", "Leipzig", "--meeting", "m1"],
+                ["ccg", "eligibility", "Leipzig", "--meeting", "m1"], ["ccg", "contacts", "Leipzig"],
+                ["ccg", "contact", "add", "Leipzig", "--name", "Ana", "--email", "ana@example.org"],
+                ["ccg", "contact", "forget", "Ana Example", "--reason", "request"],
             ]
             for command in commands {
                 let result = try store.run(command)

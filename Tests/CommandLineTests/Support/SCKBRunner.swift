@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What one run of the `sckb` binary produced.
 struct RunResult {
     /// The exit status (the signal number when the process was killed by one).
@@ -62,8 +66,25 @@ func sckbBinaryPath() throws -> String {
 /// becomes standard input (else /dev/null). The child inherits this process's environment without `SCKB_STORE`
 /// and `SCKB_INITIAL_MAP_SIZE`, plus `environment`.
 func runSCKB(_ arguments: [String], input: [UInt8]? = nil, environment: [String: String] = [:]) throws -> RunResult {
-    let binary = try sckbBinaryPath()
-    return try withTemporaryDirectory { folder in
+    var childEnvironment = ProcessInfo.processInfo.environment
+    childEnvironment["SCKB_STORE"] = nil
+    childEnvironment["SCKB_INITIAL_MAP_SIZE"] = nil
+    childEnvironment.merge(environment) { _, given in given }
+    return try runProgram(try sckbBinaryPath(), arguments, input: input, environment: childEnvironment)
+}
+
+/// Runs `program` with `arguments` as a real process and waits for it, at most `timeout` seconds (then SIGKILL).
+///
+/// Standard output and error go to temporary files, not pipes, so that large outputs cannot deadlock. `input`
+/// becomes standard input (else /dev/null); `environment`, when given, replaces the inherited one.
+func runProgram(
+    _ program: String,
+    _ arguments: [String],
+    input: [UInt8]? = nil,
+    environment: [String: String]? = nil,
+    timeout: TimeInterval? = nil
+) throws -> RunResult {
+    try withTemporaryDirectory { folder in
         let fileManager = FileManager.default
         let outputPath = folder + "/stdout"
         let errorPath = folder + "/stderr"
@@ -81,19 +102,19 @@ func runSCKB(_ arguments: [String], input: [UInt8]? = nil, environment: [String:
             try? inputHandle.close()
         }
 
-        var childEnvironment = ProcessInfo.processInfo.environment
-        childEnvironment["SCKB_STORE"] = nil
-        childEnvironment["SCKB_INITIAL_MAP_SIZE"] = nil
-        childEnvironment.merge(environment) { _, given in given }
-
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
-        process.environment = childEnvironment
+        if let environment { process.environment = environment }
         process.standardInput = input == nil ? FileHandle.nullDevice : inputHandle
         process.standardOutput = outputHandle
         process.standardError = errorHandle
         try process.run()
+        if let timeout {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { usleep(50_000) }
+            if process.isRunning { _ = kill(process.processIdentifier, SIGKILL) }
+        }
         process.waitUntilExit()
 
         let outputBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: outputPath)))

@@ -5,47 +5,6 @@ import Testing
 import Glibc
 #endif
 
-/// Runs `program` with `arguments` and waits (at most `timeout` seconds, then SIGKILL); stdout and stderr go to
-/// files in `folder`.
-func runProgram(
-    _ program: String,
-    _ arguments: [String],
-    folder: String,
-    timeout: TimeInterval = 120
-) throws -> RunResult {
-    let name = UUID().uuidString
-    let outputPath = folder + "/\(name).stdout"
-    let errorPath = folder + "/\(name).stderr"
-    guard FileManager.default.createFile(atPath: outputPath, contents: nil),
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
-    else { throw HarnessError(description: "cannot create output files in \(folder)") }
-    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-    let error = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-    defer {
-        try? output.close()
-        try? error.close()
-    }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: program)
-    process.arguments = arguments
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning && Date() < deadline { usleep(50_000) }
-    if process.isRunning { _ = kill(process.processIdentifier, SIGKILL) }
-    process.waitUntilExit()
-    let outputBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: outputPath)))
-    let errorBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: errorPath)))
-    return RunResult(
-        status: process.terminationStatus,
-        standardOutput: String(decoding: outputBytes, as: UTF8.self),
-        standardError: String(decoding: errorBytes, as: UTF8.self),
-        outputBytes: outputBytes
-    )
-}
-
 @Suite("sckb serve, isolated", .serialized)
 struct WebIsolationTests {
     static let setpriv = "/usr/bin/setpriv"
@@ -64,14 +23,14 @@ struct WebIsolationTests {
             let probe = try runProgram(
                 Self.asNobody[0],
                 Array(Self.asNobody.dropFirst()) + ["/bin/sh", "-c", "echo x >> '\(store)/data.mdb'"],
-                folder: folder
+                timeout: 120
             )
             try #require(probe.status != 0, "nobody could write the data file; the test would prove nothing")
             // A command that opens the store as writers do (read-write map) is refused there.
             let writerOpen = try runProgram(
                 Self.asNobody[0],
                 Array(Self.asNobody.dropFirst()) + [try sckbBinaryPath(), "stats", "--store", store],
-                folder: folder
+                timeout: 120
             )
             try #require(writerOpen.status == 3, "a read-write open as nobody: \(writerOpen.status)")
             let before = try Data(contentsOf: URL(fileURLWithPath: store + "/data.mdb"))
@@ -134,7 +93,7 @@ struct WebIsolationTests {
                     "--user-data-dir=\(folder)/chromium-\(name)", "--window-size=1200,1400",
                 ]
                 let url = "http://127.0.0.1:\(server.port)\(target)"
-                let dom = try runProgram(chromium, options + ["--dump-dom", url], folder: folder)
+                let dom = try runProgram(chromium, options + ["--dump-dom", url], timeout: 120)
                 #expect(dom.status == 0, "chromium --dump-dom \(target): \(dom.standardError.suffix(500))")
                 for text in expected {
                     #expect(dom.standardOutput.contains(text), "the DOM of \(target) lacks \(text)")
@@ -142,7 +101,7 @@ struct WebIsolationTests {
                 #expect(!dom.standardOutput.contains("<script"))
                 let png = screenshots + "/\(name).png"
                 try? FileManager.default.removeItem(atPath: png)
-                let shot = try runProgram(chromium, options + ["--screenshot=\(png)", url], folder: folder)
+                let shot = try runProgram(chromium, options + ["--screenshot=\(png)", url], timeout: 120)
                 #expect(shot.status == 0, "chromium --screenshot \(target): \(shot.standardError.suffix(500))")
                 let bytes = try Data(contentsOf: URL(fileURLWithPath: png))
                 #expect(bytes.count > 10_000 && bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(png)")
