@@ -48,7 +48,9 @@ struct StoreOptions: ParsableArguments {
     /// Opens the knowledge base, creating it for a write.
     func open(creating: Bool) throws -> KnowledgeBase {
         let initialMapSize = ProcessInfo.processInfo.environment["SCKB_INITIAL_MAP_SIZE"].flatMap(Int.init)
-        return try KnowledgeBase(path: path, creating: creating, initialMapSize: initialMapSize)
+        return try KnowledgeBase(path: path, creating: creating, initialMapSize: initialMapSize) { line in
+            Terminal.standardError.write("sckb: \(SafeText.escaped(line))\n")
+        }
     }
 }
 

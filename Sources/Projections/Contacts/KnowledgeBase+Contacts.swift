@@ -69,7 +69,7 @@ extension KnowledgeBase {
         let salt = HeldContact.randomSalt()
         var storedID: Slug?
         do {
-            return try environment.write { transaction in
+            return try write { transaction in
                 let id = try contact ?? nextContactID(for: city, in: transaction)
                 let held = HeldContact(contact: id, city: city, details: details, salt: salt)
                 let registration = ContactRegistered(contact: id, city: city, commitment: held.commitment)
@@ -149,7 +149,7 @@ extension KnowledgeBase {
                 )
             }
         }
-        let recorded = try environment.write { transaction in
+        let recorded = try write { transaction in
             guard
                 case .appended(let recorded) = try record(
                     Event(payload: payload, at: at, actor: actor),
@@ -240,7 +240,7 @@ extension KnowledgeBase {
         let entries = try ContactImportEntry.parse(bytes, named: name)
         let lock = try FolderLock(path: path, exclusive: true)
         defer { withExtendedLifetime(lock) {} }
-        return try environment.write { transaction in
+        return try write { transaction in
             var counts = ContactImportCounts()
             var taking: [HeldContact] = []
             for entry in entries {

@@ -58,6 +58,14 @@ struct ReadModels: Sendable {
     let published: Table
     /// contact ‖ id → registration and erasure; city ‖ city ‖ id (ContactEvents.swift).
     let contacts: Table
+    /// "version" → the read-model format of every other table (``formatVersion``), 4 bytes big-endian. Not among
+    /// ``all``: rebuilding the models rewrites it rather than clearing it.
+    let format: Table
+
+    /// The format of the rows and keys of the read models: 1 for canonical JSON rows (no version recorded), 2 for
+    /// the binary rows of ``RowCodec``. A store in an older format is rebuilt from its log once, on its first write
+    /// (or by `replay`); a store in a newer one is refused.
+    static let formatVersion: UInt32 = 2
 
     static let tableNames = [
         "rm.projects", "rm.cities", "rm.solutions", "rm.demonstrations", "rm.meetings", "rm.grants", "rm.roles",
@@ -66,7 +74,7 @@ struct ReadModels: Sendable {
         "rm.demonstrations-by-solution", "rm.demonstrations-by-project", "rm.impacts", "rm.kpi-sums",
         "rm.kpi-maxima", "rm.demonstration-counts", "rm.membership-events", "rm.members", "rm.attendance",
         "rm.attendance-by-city", "rm.travel", "rm.travel-years", "rm.grants-by-city", "rm.obstacles",
-        "rm.obstacles-by-entity", "rm.published", "rm.contacts",
+        "rm.obstacles-by-entity", "rm.published", "rm.contacts", "rm.format",
     ]
 
     init(table: (String) -> Table) {
@@ -103,6 +111,7 @@ struct ReadModels: Sendable {
         obstaclesByEntity = table("rm.obstacles-by-entity")
         published = table("rm.published")
         contacts = table("rm.contacts")
+        format = table("rm.format")
     }
 
     /// Every table, for clearing and comparing.
@@ -114,6 +123,48 @@ struct ReadModels: Sendable {
             membershipEvents, members, attendance, attendanceByCity, travel, travelYears, grantsByCity, obstacles,
             obstaclesByEntity, published, contacts,
         ]
+    }
+}
+
+/// The read-model format a store records, against the one this build writes.
+enum ReadModelFormat: Equatable {
+    /// This build's format.
+    case current
+    /// None recorded: a new, empty store, or one written before formats were recorded (format 1).
+    case unrecorded
+    /// An older format, to rebuild from the log.
+    case older(UInt32)
+    /// A newer format, which this build cannot read.
+    case newer(UInt32)
+}
+
+extension ReadModels {
+    private static let formatKey = Array("version".utf8)
+
+    /// The format the read models of the store `reader` sees are in.
+    func storedFormat(in reader: borrowing some KeyValueReader & ~Copyable) throws -> ReadModelFormat {
+        let stored = try reader.withValue(forKey: Self.formatKey, in: format) { bytes -> UInt32? in
+            guard bytes.count == 4 else { return nil }
+            return bytes.reduce(0) { $0 << 8 | UInt32($1) }
+        }
+        switch stored {
+        case nil: return .unrecorded
+        case .some(nil): return .older(0)
+        case .some(let version?) where version == Self.formatVersion: return .current
+        case .some(let version?) where version < Self.formatVersion: return .older(version)
+        case .some(let version?): return .newer(version)
+        }
+    }
+
+    /// Records that the read models are in this build's format.
+    func recordFormat(in writer: borrowing some KeyValueWriter & ~Copyable) throws {
+        let version = Self.formatVersion
+        let bytes = [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: version >> $0) }
+        try writer.put(
+            bytes,
+            forKey: Self.formatKey,
+            in: format
+        )
     }
 }
 
@@ -172,17 +223,35 @@ struct Record: Sendable, Equatable {
         self.object = object
     }
 
+    /// Reads a row: the binary form (``RowCodec``), or the canonical JSON object of the format before it, which a
+    /// store keeps until its read models are rebuilt (see ``ReadModels/formatVersion``).
     init?(bytes: UnsafeRawBufferPointer) {
-        guard case .object(let object) = try? JSONParser.parse(bytes) else { return nil }
-        self.object = object
+        if bytes.first == RowCodec.marker {
+            guard let object = RowCodec.decode(bytes) else { return nil }
+            self.object = object
+        } else {
+            guard bytes.first == UInt8(ascii: "{"), case .object(let object) = try? JSONParser.parse(bytes) else {
+                return nil
+            }
+            self.object = object
+        }
     }
 
     init?(bytes: [UInt8]) {
-        guard case .object(let object) = try? JSONParser.parse(bytes) else { return nil }
-        self.object = object
+        guard let record = bytes.withUnsafeBytes({ Record(bytes: $0) }) else { return nil }
+        self = record
     }
 
-    var bytes: [UInt8] { CanonicalJSON.bytes(of: .object(object)) }
+    /// Whether two stored values say the same: equal bytes, or rows that decode to equal records (a row of an older
+    /// format and the same row rebuilt in this one).
+    static func sameRow(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+        if left == right { return true }
+        guard let left = Record(bytes: left), let right = Record(bytes: right) else { return false }
+        return left == right
+    }
+
+    /// The row's stored bytes.
+    var bytes: [UInt8] { RowCodec.encode(object) }
 
     subscript(key: String) -> JSONValue? {
         get { object[key] }

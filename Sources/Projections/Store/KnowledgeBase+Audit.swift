@@ -200,7 +200,7 @@ extension KnowledgeBase {
                 )
             }
             try scratch.environment.read { rebuilt in
-                let compared = ["log.ids", "log.recorded"] + LogIndexes.tableNames + ReadModels.tableNames
+                let compared = ["log.ids", "log.recorded"] + LogIndexes.tableNames + readModels.all.map(\.name)
                 for name in compared {
                     if let difference = try firstDifference(
                         environment.table(named: name),
@@ -242,10 +242,18 @@ extension KnowledgeBase {
 
     /// Rebuilds every read model and index from the log in one write transaction; returns the events folded.
     public func replay(progress: (Position) -> Void = { _ in }) throws -> Int {
-        try environment.write { transaction in
+        var earlierFormat: ReadModelFormat = .current
+        let events = try environment.write { transaction in
+            earlierFormat = try readModels.storedFormat(in: transaction)
             _ = try rebuild(in: transaction, checkingAfter: nil, rebuildingIndexes: true, progress: progress)
             return Int(try transaction.head()?.position.rawValue ?? 0)
         }
+        switch earlierFormat {
+        case .older(let version): noticeRebuild(from: version)
+        case .unrecorded where events > 0: noticeRebuild(from: 1)
+        default: break
+        }
+        return events
     }
 }
 
@@ -285,7 +293,8 @@ func firstDifference(
             let found = try leftReader.withValue(forKey: key, in: left) { $0.elementsEqual(value) }
             if found != true { return (key, "a lookup of the key does not find the entry the table holds") }
         }
-        for (leftEntry, rightEntry) in zip(leftEntries, rightEntries) where leftEntry != rightEntry {
+        for (leftEntry, rightEntry) in zip(leftEntries, rightEntries)
+        where leftEntry.0 != rightEntry.0 || !Record.sameRow(leftEntry.1, rightEntry.1) {
             if leftEntry.0 == rightEntry.0 { return (leftEntry.0, "the stored value differs") }
             let first = min(leftEntry.0, rightEntry.0)
             return (first, first == leftEntry.0 ? "an entry the log does not explain" : "an entry is missing")

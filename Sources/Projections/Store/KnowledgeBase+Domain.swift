@@ -82,6 +82,7 @@ extension KnowledgeBase {
             try readModels.apply(event, to: transaction)
             return true
         }
+        try readModels.recordFormat(in: transaction)
         return failures
     }
 

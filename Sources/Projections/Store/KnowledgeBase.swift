@@ -15,13 +15,25 @@ public final class KnowledgeBase: Sendable {
     let indexes: LogIndexes
     let readModels: ReadModels
 
+    /// Told, once, when a write first rebuilds read models of an older format.
+    let notice: @Sendable (String) -> Void
+
     /// Every table the knowledge base keeps beside the log.
     static let tableNames = LogIndexes.tableNames + ReadModels.tableNames
 
     /// Opens the store at `path`; with `creating`, creates it when missing; `readingOnly` opens an existing store
     /// for reading alone (LMDB's `MDB_RDONLY`), so that any write would fail.
-    public init(path: String, creating: Bool, initialMapSize: Int? = nil, readingOnly: Bool = false) throws(StoreError)
-    {
+    ///
+    /// A store whose read models are in an older format opens as it is: its rows are read in that format, and the
+    /// first write (or ``replay(progress:)``) rebuilds them from the log, telling `notice` in one line. A store in
+    /// a newer format than this build's is refused.
+    public init(
+        path: String,
+        creating: Bool,
+        initialMapSize: Int? = nil,
+        readingOnly: Bool = false,
+        notice: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws(StoreError) {
         environment = try Environment(
             path: path,
             tables: KnowledgeBase.tableNames,
@@ -31,6 +43,62 @@ public final class KnowledgeBase: Sendable {
         )
         indexes = LogIndexes(table: environment.table(named:))
         readModels = ReadModels(table: environment.table(named:))
+        self.notice = notice
+        let format: ReadModelFormat
+        do {
+            format = try environment.read { [readModels] transaction in try readModels.storedFormat(in: transaction) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.unavailable, operation: "open the store", path: path, reason: String(describing: error))
+        }
+        if case .newer(let version) = format {
+            throw StoreError(
+                .unavailable,
+                operation: "open the store",
+                path: path,
+                reason: "its read models are in format \(version), newer than this sckb reads"
+                    + " (\(ReadModels.formatVersion)); use the release that wrote it or a later one"
+            )
+        }
+    }
+
+    /// Runs `body` in a write transaction, after bringing read models of an older format up to this build's: they
+    /// are rebuilt from the log in the same transaction (the log and its hashes stay as they are).
+    func write<Result>(_ body: (borrowing WriteTransaction) throws -> Result) throws -> Result {
+        var rebuiltFrom: UInt32?
+        let result = try environment.write { transaction in
+            rebuiltFrom = nil
+            switch try readModels.storedFormat(in: transaction) {
+            case .current:
+                break
+            case .unrecorded where try transaction.head() == nil:
+                try readModels.recordFormat(in: transaction)
+            case .unrecorded:
+                _ = try rebuild(in: transaction, checkingAfter: nil)
+                rebuiltFrom = 1
+            case .older(let version):
+                _ = try rebuild(in: transaction, checkingAfter: nil)
+                rebuiltFrom = version
+            case .newer(let version):
+                throw StoreError(
+                    .unavailable,
+                    operation: "write to the store",
+                    path: path,
+                    reason: "its read models are in format \(version), newer than this sckb writes"
+                )
+            }
+            return try body(transaction)
+        }
+        if let rebuiltFrom { noticeRebuild(from: rebuiltFrom) }
+        return result
+    }
+
+    func noticeRebuild(from version: UInt32) {
+        notice(
+            "rebuilt the read models of \(path) from its log, from format \(version) to \(ReadModels.formatVersion)"
+                + " (once; the log and its hashes are unchanged)"
+        )
     }
 
     /// The path of the store.
@@ -48,7 +116,7 @@ public final class KnowledgeBase: Sendable {
 
     /// Checks `event` and appends it, in one transaction.
     public func append(_ event: Event) throws -> Outcome {
-        try environment.write { transaction in try record(event, in: transaction) }
+        try write { transaction in try record(event, in: transaction) }
     }
 
     /// Counts of one import.
@@ -74,7 +142,7 @@ public final class KnowledgeBase: Sendable {
         // The log, its indexes and the read models take about eight times the JSON Lines bytes.
         var status = stat()
         if stat(path, &status) == 0 { try environment.reserve(Int(status.st_size) * 8) }
-        return try environment.write { transaction in
+        return try write { transaction in
             let reader = try LineReader(path: path)
             var counts = ImportCounts()
             var nextReport = 1 << 20

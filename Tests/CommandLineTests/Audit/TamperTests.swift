@@ -152,10 +152,12 @@ struct AuditTamperTests {
         try withStore { _, store, _ in
             let path = store + "/data.mdb"
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-            let inModel = offsets(of: Array("\"name\":\"Tamperville\",".utf8), in: bytes)
+            // A binary row holds a string as the tag 5, its length and its bytes; the log holds it quoted.
+            let name = Array("Tamperville".utf8)
+            let inModel = offsets(of: [5, UInt8(name.count)] + name, in: bytes)
             try #require(!inModel.isEmpty, "no read model holds the name")
             for offset in inModel {
-                try overwrite(path, at: offset + "\"name\":\"Ta".utf8.count, with: UInt8(ascii: "n"))
+                try overwrite(path, at: offset + 4, with: UInt8(ascii: "n"))
             }
             let result = try runSCKB(["verify", "--store", store, "--format", "json"])
             #expect(result.status == 3)

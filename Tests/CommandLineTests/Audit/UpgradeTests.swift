@@ -1,15 +1,18 @@
 import Foundation
 import Testing
 
-/// A store written by the previous release (Tests/Fixtures/release-0.1.0) opens with the current build and answers
-/// as that release did.
-@Suite("Stores of the previous release")
+/// Stores written by earlier builds open with the current one and answer as those builds did:
+/// Tests/Fixtures/release-0.1.0 (the first release, before the replication record) and
+/// Tests/Fixtures/json-rows-a4e9c9f (read models as JSON rows, the format before the binary rows).
+@Suite("Stores of earlier releases and formats")
 struct UpgradeTests {
-    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/release-0.1.0").path
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures").path
+    static let fixture = fixtures + "/release-0.1.0"
+    static let jsonRows = fixtures + "/json-rows-a4e9c9f"
 
-    /// A fresh copy of the fixture's store in `folder`.
-    static func copyStore(into folder: String) throws -> String {
+    /// A fresh copy of a fixture's store in `folder`.
+    static func copyStore(into folder: String, from fixture: String = fixture) throws -> String {
         let store = folder + "/store"
         try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
         let unzip = Process()
@@ -19,6 +22,22 @@ struct UpgradeTests {
         unzip.waitUntilExit()
         try #require(unzip.terminationStatus == 0, "cannot unpack the fixture store")
         return store
+    }
+
+    /// What the fixture's build printed for line `number` of its commands (plain, or compressed as `.out.gz`).
+    static func expectedOutput(_ fixture: String, _ number: Int) throws -> Data {
+        let plain = fixture + "/expected/\(number).out"
+        if FileManager.default.fileExists(atPath: plain) { return try Data(contentsOf: URL(fileURLWithPath: plain)) }
+        let unzip = Process()
+        let pipe = Pipe()
+        unzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        unzip.arguments = ["-c", "gzip -dc \"$0\"", plain + ".gz"]
+        unzip.standardOutput = pipe
+        try unzip.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        unzip.waitUntilExit()
+        try #require(unzip.terminationStatus == 0, "cannot read \(plain).gz")
+        return data
     }
 
     /// Whether `new` says everything `old` says: the same scalars, arrays of the same length whose elements say
@@ -44,36 +63,81 @@ struct UpgradeTests {
         }
     }
 
-    @Test("every answer of the previous release still holds on its store, and the chain is untouched")
-    func answersHold() throws {
-        let commands = try String(contentsOfFile: Self.fixture + "/commands.txt", encoding: .utf8)
+    /// Checks every line of the fixture's commands against what its build printed; returns the number of lines.
+    @discardableResult
+    static func checkAnswers(of fixture: String, on store: String, stage: String) throws -> Int {
+        let commands = try String(contentsOfFile: fixture + "/commands.txt", encoding: .utf8)
             .split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-        let statuses = try String(contentsOfFile: Self.fixture + "/expected/status.txt", encoding: .utf8)
+        let statuses = try String(contentsOfFile: fixture + "/expected/status.txt", encoding: .utf8)
             .split(separator: "\n").compactMap { Int32($0) }
         try #require(commands.count == statuses.count && commands.count > 10)
-        try withTemporaryDirectory { folder in
-            let store = try Self.copyStore(into: folder)
-            for (index, arguments) in commands.enumerated() {
-                let expected = try Data(contentsOf: URL(fileURLWithPath: Self.fixture + "/expected/\(index + 1).out"))
-                let result = try runSCKB(arguments + ["--store", store])
-                #expect(result.status == statuses[index], "\(arguments): \(result.standardError)")
-                if arguments.first == "export" {
-                    #expect(result.outputBytes == [UInt8](expected), "export changed")
-                    continue
-                }
-                var old = try JSONSerialization.jsonObject(with: expected)
-                var new = try JSONSerialization.jsonObject(with: Data(result.outputBytes))
-                if arguments.first == "stats", var oldStats = old as? [String: Any],
-                    var newStats = new as? [String: Any]
-                {
-                    // The data file grows by the tables the current release adds.
-                    oldStats["store_bytes"] = nil
-                    newStats["store_bytes"] = nil
-                    (old, new) = (oldStats, newStats)
-                }
-                let found = Self.difference(old, new)
-                #expect(found == nil, "\(arguments.joined(separator: " ")): \(found ?? "")")
+        for (index, arguments) in commands.enumerated() {
+            let expected = try expectedOutput(fixture, index + 1)
+            let result = try runSCKB(arguments + ["--store", store])
+            #expect(result.status == statuses[index], "\(stage) \(arguments): \(result.standardError)")
+            if arguments.first == "export" {
+                #expect(result.outputBytes == [UInt8](expected), "\(stage): export changed")
+                continue
             }
+            var old = try JSONSerialization.jsonObject(with: expected)
+            var new = try JSONSerialization.jsonObject(with: Data(result.outputBytes))
+            if arguments.first == "stats", var oldStats = old as? [String: Any], var newStats = new as? [String: Any] {
+                // The data file's size depends on the tables and the row format.
+                oldStats["store_bytes"] = nil
+                newStats["store_bytes"] = nil
+                (old, new) = (oldStats, newStats)
+            }
+            let found = Self.difference(old, new)
+            #expect(found == nil, "\(stage) \(arguments.joined(separator: " ")): \(found ?? "")")
+        }
+        return commands.count
+    }
+
+    @Test("every answer of the previous release still holds on its store, and the chain is untouched")
+    func answersHold() throws {
+        try withTemporaryDirectory { folder in
+            try Self.checkAnswers(of: Self.fixture, on: try Self.copyStore(into: folder), stage: "0.1.0")
+        }
+    }
+
+    @Test("a store of JSON rows answers as its build did, before its read models are rebuilt and after")
+    func jsonRowsAnswerBeforeAndAfterTheRebuild() throws {
+        try withTemporaryDirectory { folder in
+            let store = try Self.copyStore(into: folder, from: Self.jsonRows)
+            let lines = try Self.checkAnswers(of: Self.jsonRows, on: store, stage: "JSON rows")
+            #expect(lines > 20)
+            let replay = try runSCKB(["replay", "--store", store])
+            #expect(replay.status == 0, "\(replay.standardError)")
+            #expect(replay.errorLines.count == 1, "\(replay.standardError)")
+            #expect(replay.standardError.contains("from format 1 to 2"), "\(replay.standardError)")
+            try Self.checkAnswers(of: Self.jsonRows, on: store, stage: "rebuilt")
+            let again = try runSCKB(["replay", "--store", store])
+            #expect(again.status == 0 && again.errorLines.isEmpty, "\(again.standardError)")
+        }
+    }
+
+    @Test("the first write to a store of JSON rows rebuilds its read models once, saying so in one line")
+    func firstWriteRebuildsOnce() throws {
+        try withTemporaryDirectory { folder in
+            let store = try Self.copyStore(into: folder, from: Self.jsonRows)
+            let before = try jsonObject(try runSCKB(["stats", "--format", "json", "--store", store]).standardOutput)
+            let head = try #require(before["head"] as? [String: Any])
+            let position = try #require(head["position"] as? Int)
+            let hash = try #require(head["hash"] as? String)
+            let kpis = try runSCKB(["kpis", "--format", "json", "--store", store]).standardOutput
+            let first = try runSCKB([
+                "append", "CityRegistered", "city=upgrade-town", "name=Upgrade", "country=DE", "--store", store,
+            ])
+            #expect(first.status == 0, "\(first.standardError)")
+            #expect(first.errorLines.count == 1, "\(first.standardError)")
+            #expect(first.standardError.contains("rebuilt the read models"), "\(first.standardError)")
+            let second = try runSCKB([
+                "append", "CityRegistered", "city=upgrade-town-2", "name=Upgrade", "country=DE", "--store", store,
+            ])
+            #expect(second.status == 0 && second.errorLines.isEmpty, "\(second.standardError)")
+            #expect(try runSCKB(["kpis", "--format", "json", "--store", store]).standardOutput == kpis)
+            let verify = try runSCKB(["verify", "--expect", "\(position):\(hash)", "--store", store])
+            #expect(verify.status == 0, "\(verify.standardOutput)\(verify.standardError)")
         }
     }
 
