@@ -131,15 +131,13 @@ extension ReadModels {
         case .grantAwarded(let data):
             try state.put(record(payload.object), forKey: Key.of(data.grant), in: grants)
             try state.put([], forKey: Key.of(data.city, data.grant), in: grantsByCity)
-        case .contactRegistered, .contactErased: try applyContact(recorded, to: state)
+        case .contactRegistered(let data): try data.apply(recorded, self, to: state)
+        case .contactErased(let data): try data.apply(recorded, self, to: state)
         case .eventRetracted:
             break
-        case .obstacleReported(let data):
-            try apply(data, record(payload.object), at: recorded.position, to: state)
-        case .obstacleOvercome(let data):
-            try apply(data, at: recorded, to: state)
-        case .impactPublished(let data):
-            try apply(data, record(["value": .number(data.value)]), at: recorded.position, to: state)
+        case .obstacleReported(let data): try data.apply(recorded, self, to: state)
+        case .obstacleOvercome(let data): try data.apply(recorded, self, to: state)
+        case .impactPublished(let data): try data.apply(recorded, self, to: state)
         }
     }
 
@@ -240,6 +238,49 @@ enum Scope {
     static func maximumKey(_ scope: String, _ kpi: KPI, _ value: JSONNumber, _ demonstration: Slug) -> [UInt8] {
         Key.of(scope, kpi.rawValue) + [0] + Position.key(UInt64(bitPattern: value.hundredths) ^ (1 << 63))
             + Array(demonstration.rawValue.utf8)
+    }
+}
+
+/// Field names of read-model rows that the fold writes and the rules and queries read.
+enum Row {
+    /// The position of the event behind a row.
+    static let position = "position"
+    /// The `at` of the event behind a row.
+    static let at = "at"
+    /// A city's role in a project (`roles`, `cityRoles`).
+    static let role = "role"
+    /// The position and `at` of a project's ProjectEnded (`projects`).
+    static let ended = "ended"
+    static let endedAt = "ended_at"
+    /// How a city came to have a solution (`adoptions`): `demonstrated` or `adopted`.
+    static let how = "how"
+    /// A plan's status (`plans`): `open`, `fulfilled` or `closed`; and the position of the replication that closed it.
+    static let status = "status"
+    static let closedBy = "closed_by"
+    /// Whether a replication came into or went out of a city (`replicationsByCity`): `in` or `out`.
+    static let direction = "direction"
+    /// A CCG membership change (`membershipEvents`): `joined` or `left`.
+    static let change = "change"
+    /// The number of demonstrations of a scope (`demonstrationCounts`).
+    static let count = "count"
+    /// A reported or published value (`impacts`, `published`), or a scope's sum (`kpiSums`) with the number of
+    /// demonstrations that report it.
+    static let value = "value"
+    static let reports = "reports"
+    /// The year of a travel contribution's meeting (`travel`).
+    static let year = "year"
+    /// A city's trips and total travel contributions in one year (`travelYears`).
+    static let trips = "trips"
+    static let total = "total"
+}
+
+extension RecordedEvent {
+    /// A read-model row: `object` with the event's position and `at`.
+    func row(_ object: JSONObject) -> Record {
+        var record = Record(object)
+        record[Row.position] = Record.position(position)
+        record[Row.at] = .string(at.text)
+        return record
     }
 }
 

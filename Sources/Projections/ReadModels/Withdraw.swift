@@ -79,10 +79,8 @@ extension ReadModels {
         case .grantAwarded(let data):
             try state.removeValue(forKey: Key.of(data.grant), in: grants)
             try state.removeValue(forKey: Key.of(data.city, data.grant), in: grantsByCity)
-        case .impactPublished(let data):
-            try withdraw(data, at: recorded.position, from: state)
-        case .obstacleOvercome(let data):
-            try withdraw(data, from: state)
+        case .impactPublished(let data): try data.withdraw(recorded, self, from: state)
+        case .obstacleOvercome(let data): try data.withdraw(recorded, self, from: state)
         default:
             preconditionFailure("withdraw called for a \(recorded.event.type.rawValue), which is not a leaf")
         }

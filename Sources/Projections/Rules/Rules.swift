@@ -49,7 +49,7 @@ extension ReadModels {
                 data.demonstration,
                 state.record(Key.of(data.demonstration), in: demonstrations)
             )
-            try checkImpactValue(data.value, of: data.kpi, context)
+            try context.impactValue(data.value, of: data.kpi)
         case .replicationPlanned(let data):
             try checkReplication(&context, data, in: state)
             if let plan = try state.record(Key.plan(data.solution, data.city, data.origin), in: plans),
@@ -115,14 +115,14 @@ extension ReadModels {
                 )
             }
             try context.notBefore(proof, "the solution's first demonstration")
-        case .contactRegistered(let data): try checkContactRegistered(data, &context, in: state)
-        case .contactErased(let data): try checkContactErased(data, &context, in: state)
+        case .contactRegistered(let data): try data.check(context, self, in: state)
+        case .contactErased(let data): try data.check(context, self, in: state)
         case .eventRetracted:
             // Retractions are checked against the log, with every later event re-checked without the target.
             break
-        case .obstacleReported(let data): try check(data, context, in: state)
-        case .obstacleOvercome(let data): try check(data, context, in: state)
-        case .impactPublished(let data): try check(data, context, in: state)
+        case .obstacleReported(let data): try data.check(context, self, in: state)
+        case .obstacleOvercome(let data): try data.check(context, self, in: state)
+        case .impactPublished(let data): try data.check(context, self, in: state)
         }
     }
 
