@@ -15,28 +15,11 @@ extension ReadModels {
         }
         let payload = recorded.event.payload
         switch payload {
-        case .projectRegistered(let data):
-            try state.put(record(payload.object), forKey: Key.of(data.project), in: projects)
-        case .projectEnded(let data):
-            guard var project = try state.record(Key.of(data.project), in: projects) else { return }
-            project["ended"] = stamp["position"]
-            project["ended_at"] = stamp["at"]
-            try state.put(project, forKey: Key.of(data.project), in: projects)
-        case .cityRegistered(let data):
-            try state.put(record(payload.object), forKey: Key.of(data.city), in: cities)
-        case .cityJoinedProject(let data):
-            try state.put(
-                record(["role": .string(data.role.rawValue)]),
-                forKey: Key.of(data.project, data.city),
-                in: roles
-            )
-            try state.put(
-                Record(["role": .string(data.role.rawValue)]),
-                forKey: Key.of(data.city, data.project),
-                in: cityRoles
-            )
-        case .solutionCatalogued(let data):
-            try state.put(record(payload.object), forKey: Key.of(data.solution), in: solutions)
+        case .projectRegistered(let data): try data.apply(recorded, self, to: state)
+        case .projectEnded(let data): try data.apply(recorded, self, to: state)
+        case .cityRegistered(let data): try data.apply(recorded, self, to: state)
+        case .cityJoinedProject(let data): try data.apply(recorded, self, to: state)
+        case .solutionCatalogued(let data): try data.apply(recorded, self, to: state)
         case .demonstrationReported(let data):
             try state.put(record(payload.object), forKey: Key.of(data.demonstration), in: demonstrations)
             try state.put(

@@ -8,29 +8,11 @@ extension ReadModels {
     func check(_ recorded: RecordedEvent, in state: borrowing some KeyValueReader & ~Copyable) throws {
         var context = RuleContext(recorded)
         switch recorded.event.payload {
-        case .projectRegistered(let data):
-            try context.new("project", data.project, state.record(Key.of(data.project), in: projects))
-        case .projectEnded(let data):
-            let project = try context.known("project", data.project, state.record(Key.of(data.project), in: projects))
-            if let ended = project.position("ended") {
-                throw context.violation("project '\(data.project)' already ended (position \(ended))")
-            }
-        case .cityRegistered(let data):
-            try context.new("city", data.city, state.record(Key.of(data.city), in: cities))
-        case .cityJoinedProject(let data):
-            try context.known("city", data.city, state.record(Key.of(data.city), in: cities))
-            let project = try context.known("project", data.project, state.record(Key.of(data.project), in: projects))
-            if let role = try state.record(Key.of(data.project, data.city), in: roles) {
-                throw context.violation(
-                    "city '\(data.city)' is already in project '\(data.project)' as \(role.string("role") ?? "?")"
-                        + " (position \(role.positionText))"
-                )
-            }
-            if let ended = project.position("ended") {
-                throw context.violation("project '\(data.project)' has ended (position \(ended))")
-            }
-        case .solutionCatalogued(let data):
-            try context.new("solution", data.solution, state.record(Key.of(data.solution), in: solutions))
+        case .projectRegistered(let data): try data.check(context, self, in: state)
+        case .projectEnded(let data): try data.check(context, self, in: state)
+        case .cityRegistered(let data): try data.check(context, self, in: state)
+        case .cityJoinedProject(let data): try data.check(context, self, in: state)
+        case .solutionCatalogued(let data): try data.check(context, self, in: state)
         case .demonstrationReported(let data):
             try context.new(
                 "demonstration",
@@ -193,34 +175,6 @@ extension ReadModels {
                     + " (position \(existing.positionText))"
             )
         }
-    }
-
-    /// Requires that `city` is in `project`, joined no later than the event.
-    func requireRole(
-        of city: Slug,
-        in project: Slug,
-        _ context: RuleContext,
-        in state: borrowing some KeyValueReader & ~Copyable
-    ) throws {
-        guard let role = try state.record(Key.of(project, city), in: roles) else {
-            throw context.violation("city '\(city)' is not in project '\(project)'")
-        }
-        try context.notBefore(role, "city '\(city)' joining project '\(project)'")
-    }
-
-    /// The lighthouse cities of `project`, by id.
-    func lighthouseCities(of project: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> [Slug] {
-        var cities: [Slug] = []
-        try state.scan(roles, prefix: Key.prefix(project)) { key, value in
-            let parts = Key.parts(key)
-            if parts.count == 2, let city = Key.slug(parts[1]),
-                Record(bytes: value)?.string("role") == Role.lighthouse.rawValue
-            {
-                cities.append(city)
-            }
-            return true
-        }
-        return cities
     }
 
     /// The first demonstration of `solution` in the log dated no later than `time`, else the first at all.
