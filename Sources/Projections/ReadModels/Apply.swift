@@ -20,25 +20,8 @@ extension ReadModels {
         case .cityRegistered(let data): try data.apply(recorded, self, to: state)
         case .cityJoinedProject(let data): try data.apply(recorded, self, to: state)
         case .solutionCatalogued(let data): try data.apply(recorded, self, to: state)
-        case .demonstrationReported(let data):
-            try state.put(record(payload.object), forKey: Key.of(data.demonstration), in: demonstrations)
-            try state.put(
-                record(["how": "demonstrated", "demonstration": .string(data.demonstration.rawValue)]),
-                forKey: Key.of(data.solution, data.city) + [0] + recorded.position.key,
-                in: adoptions
-            )
-            try state.put([], forKey: Key.of(data.city, data.demonstration), in: demonstrationsByCity)
-            try state.put([], forKey: Key.of(data.solution, data.demonstration), in: demonstrationsBySolution)
-            if let project = data.project {
-                try state.put([], forKey: Key.of(project, data.demonstration), in: demonstrationsByProject)
-            }
-            for scope in Scope.all(city: data.city, project: data.project) {
-                let key = Array(scope.utf8)
-                let count = try state.record(key, in: demonstrationCounts)?.number("count")?.integerValue ?? 0
-                try state.put(Record(["count": Record.integer(Int(count) + 1)]), forKey: key, in: demonstrationCounts)
-            }
-        case .impactReported(let data):
-            try applyImpact(data, record(["value": .number(data.value)]), position: recorded.position, to: state)
+        case .demonstrationReported(let data): try data.apply(recorded, self, to: state)
+        case .impactReported(let data): try data.apply(recorded, self, to: state)
         case .replicationPlanned(let data):
             let key = Key.plan(data.solution, data.city, data.origin)
             try state.put(record(payload.object.adding("status", "open")), forKey: key, in: plans)
@@ -124,67 +107,6 @@ extension ReadModels {
         }
     }
 
-    private func applyImpact(
-        _ data: ImpactReported,
-        _ report: Record,
-        position: Position,
-        to state: borrowing some KeyValueWriter & ~Copyable
-    ) throws {
-        let prefix = Key.of(data.demonstration.rawValue, data.kpi.rawValue) + [0]
-        let previous = try state.last(in: impacts, prefix: prefix).flatMap { Record(bytes: $0.value) }?.number("value")
-        try state.put(report, forKey: prefix + position.key, in: impacts)
-        guard let demonstration = try state.record(Key.of(data.demonstration), in: demonstrations),
-            let city = demonstration.slug("city")
-        else { return }
-        for scope in Scope.all(city: city, project: demonstration.slug("project")) {
-            if data.kpi.isPercentage {
-                if let previous {
-                    try state.removeValue(
-                        forKey: Scope.maximumKey(scope, data.kpi, previous, data.demonstration),
-                        in: kpiMaxima
-                    )
-                }
-                try state.put(
-                    [],
-                    forKey: Scope.maximumKey(scope, data.kpi, data.value, data.demonstration),
-                    in: kpiMaxima
-                )
-            } else {
-                try adjustSum(
-                    scope,
-                    data.kpi,
-                    by: data.value.exactHundredths - (previous?.exactHundredths ?? 0),
-                    reports: previous == nil ? 1 : 0,
-                    in: state
-                )
-            }
-        }
-    }
-
-    /// Changes the sum of a summed KPI over a scope, with the number of demonstrations that report it; the entry
-    /// exists exactly while at least one does, so an incremental change and a rebuild leave the same table.
-    func adjustSum(
-        _ scope: String,
-        _ kpi: KPI,
-        by change: Int128,
-        reports: Int,
-        in state: borrowing some KeyValueWriter & ~Copyable
-    ) throws {
-        let key = Key.of(scope, kpi.rawValue)
-        let current = try state.record(key, in: kpiSums)
-        let sum = (current?.total("value") ?? 0) + change
-        let count = Int(current?.number("reports")?.integerValue ?? 0) + reports
-        guard count > 0 else {
-            try state.removeValue(forKey: key, in: kpiSums)
-            return
-        }
-        try state.put(
-            Record(["value": Record.total(sum), "reports": Record.integer(count)]),
-            forKey: key,
-            in: kpiSums
-        )
-    }
-
     private func closePlans(
         of replication: SolutionReplicated,
         position: Position,
@@ -203,24 +125,6 @@ extension ReadModels {
                 try state.removeValue(forKey: opened.key, in: openPlans)
             }
         }
-    }
-}
-
-/// The scopes over which impacts and demonstrations add up: everything, one city, one project.
-enum Scope {
-    static let everything = "*"
-
-    static func city(_ city: Slug) -> String { "city:" + city.rawValue }
-    static func project(_ project: Slug) -> String { "project:" + project.rawValue }
-
-    static func all(city: Slug, project: Slug?) -> [String] {
-        [everything, Scope.city(city)] + (project.map { [Scope.project($0)] } ?? [])
-    }
-
-    /// scope ‖ kpi ‖ 0 ‖ value (8 bytes, ordered) ‖ demonstration: the last key of a scope and kpi is its maximum.
-    static func maximumKey(_ scope: String, _ kpi: KPI, _ value: JSONNumber, _ demonstration: Slug) -> [UInt8] {
-        Key.of(scope, kpi.rawValue) + [0] + Position.key(UInt64(bitPattern: value.hundredths) ^ (1 << 63))
-            + Array(demonstration.rawValue.utf8)
     }
 }
 

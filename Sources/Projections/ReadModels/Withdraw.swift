@@ -19,41 +19,7 @@ extension ReadModels {
 
     func withdraw(_ recorded: RecordedEvent, from state: borrowing some KeyValueWriter & ~Copyable) throws {
         switch recorded.event.payload {
-        case .impactReported(let data):
-            let prefix = Key.of(data.demonstration.rawValue, data.kpi.rawValue) + [0]
-            let current = try state.last(in: impacts, prefix: prefix)
-            try state.removeValue(forKey: prefix + recorded.position.key, in: impacts)
-            // Only the current (last) report counts; withdrawing an older one changes no total.
-            guard let current, current.key == prefix + recorded.position.key else { return }
-            let previous = try state.last(in: impacts, prefix: prefix).flatMap { Record(bytes: $0.value) }?.number(
-                "value"
-            )
-            guard let demonstration = try state.record(Key.of(data.demonstration), in: demonstrations),
-                let city = demonstration.slug("city")
-            else { return }
-            for scope in Scope.all(city: city, project: demonstration.slug("project")) {
-                if data.kpi.isPercentage {
-                    try state.removeValue(
-                        forKey: Scope.maximumKey(scope, data.kpi, data.value, data.demonstration),
-                        in: kpiMaxima
-                    )
-                    if let previous {
-                        try state.put(
-                            [],
-                            forKey: Scope.maximumKey(scope, data.kpi, previous, data.demonstration),
-                            in: kpiMaxima
-                        )
-                    }
-                } else {
-                    try adjustSum(
-                        scope,
-                        data.kpi,
-                        by: (previous?.exactHundredths ?? 0) - data.value.exactHundredths,
-                        reports: previous == nil ? -1 : 0,
-                        in: state
-                    )
-                }
-            }
+        case .impactReported(let data): try data.withdraw(recorded, self, from: state)
         case .meetingAttended(let data):
             try state.removeValue(forKey: Key.of(data.meeting, data.city), in: attendance)
             try state.removeValue(forKey: Key.of(data.city, data.meeting), in: attendanceByCity)

@@ -13,25 +13,8 @@ extension ReadModels {
         case .cityRegistered(let data): try data.check(context, self, in: state)
         case .cityJoinedProject(let data): try data.check(context, self, in: state)
         case .solutionCatalogued(let data): try data.check(context, self, in: state)
-        case .demonstrationReported(let data):
-            try context.new(
-                "demonstration",
-                data.demonstration,
-                state.record(Key.of(data.demonstration), in: demonstrations)
-            )
-            try context.known("solution", data.solution, state.record(Key.of(data.solution), in: solutions))
-            try context.known("city", data.city, state.record(Key.of(data.city), in: cities))
-            if let project = data.project {
-                try context.known("project", project, state.record(Key.of(project), in: projects))
-                try requireRole(of: data.city, in: project, context, in: state)
-            }
-        case .impactReported(let data):
-            try context.known(
-                "demonstration",
-                data.demonstration,
-                state.record(Key.of(data.demonstration), in: demonstrations)
-            )
-            try context.impactValue(data.value, of: data.kpi)
+        case .demonstrationReported(let data): try data.check(context, self, in: state)
+        case .impactReported(let data): try data.check(context, self, in: state)
         case .replicationPlanned(let data):
             try checkReplication(&context, data, in: state)
             if let plan = try state.record(Key.plan(data.solution, data.city, data.origin), in: plans),
@@ -175,28 +158,6 @@ extension ReadModels {
                     + " (position \(existing.positionText))"
             )
         }
-    }
-
-    /// The first demonstration of `solution` in the log dated no later than `time`, else the first at all.
-    func firstDemonstration(
-        of solution: Slug,
-        notAfter time: ValidTime,
-        in state: borrowing some KeyValueReader & ~Copyable
-    ) throws -> Record? {
-        var found: Record?
-        try state.scan(demonstrationsBySolution, prefix: Key.prefix(solution)) { key, _ in
-            let parts = Key.parts(key)
-            guard parts.count == 2, let demonstration = Key.slug(parts[1]),
-                let record = try state.record(Key.of(demonstration), in: demonstrations)
-            else { return true }
-            if found == nil { found = record }
-            if let at = record.time, !time.isBefore(at) {
-                found = record
-                return false
-            }
-            return true
-        }
-        return found
     }
 
     /// Every reason the CCG travel rules refuse a contribution of `amount` to `city` for `meeting`; empty if none.
