@@ -132,3 +132,40 @@ public struct TravelContributionGranted: EventData {
     /// The city and the meeting.
     public var entities: [Slug] { [city, meeting] }
 }
+
+/// A grant is awarded to a city to replicate an already proven solution.
+public struct GrantAwarded: EventData {
+    /// The event type, `GrantAwarded`.
+    public static let type = EventType.grantAwarded
+    /// The grant's id, new to the record.
+    public var grant: Slug
+    /// The programme that awards it.
+    public var programme: Programme
+    /// The city that receives it, by id.
+    public var city: Slug
+    /// The solution it replicates, by id: one demonstrated somewhere already.
+    public var solution: Slug
+    /// The amount awarded, in EUR (the field `amount_eur`).
+    public var amount: JSONNumber
+
+    /// Reads the data, refusing what the catalogue does not allow.
+    public init(reading fields: inout FieldReader) throws(InputError) {
+        grant = try fields.slug("grant")
+        programme = try fields.choice("programme")
+        city = try fields.slug("city")
+        solution = try fields.slug("solution")
+        amount = try fields.number("amount_eur")
+    }
+
+    /// Writes the data in catalogue order.
+    public func write(to fields: inout FieldWriter) {
+        fields.slug("grant", grant)
+        fields.choice("programme", programme)
+        fields.slug("city", city)
+        fields.slug("solution", solution)
+        fields.number("amount_eur", amount)
+    }
+
+    /// The grant, the city and the solution.
+    public var entities: [Slug] { [grant, city, solution] }
+}

@@ -22,40 +22,8 @@ extension ReadModels {
         case .solutionCatalogued(let data): try data.apply(recorded, self, to: state)
         case .demonstrationReported(let data): try data.apply(recorded, self, to: state)
         case .impactReported(let data): try data.apply(recorded, self, to: state)
-        case .replicationPlanned(let data):
-            let key = Key.plan(data.solution, data.city, data.origin)
-            try state.put(record(payload.object.adding("status", "open")), forKey: key, in: plans)
-            try state.put(key, forKey: recorded.position.key, in: openPlans)
-            try state.put([], forKey: Key.prefix(data.city) + recorded.position.key, in: plansByCity)
-            if let from = data.from {
-                try state.put([], forKey: Key.prefix(from) + recorded.position.key, in: plansByCity)
-            }
-        case .solutionReplicated(let data):
-            var adoption = record(["how": "adopted"])
-            switch data.origin {
-            case .city(let from): adoption["from"] = .string(from.rawValue)
-            case .project(let project): adoption["project"] = .string(project.rawValue)
-            }
-            try state.put(
-                adoption,
-                forKey: Key.of(data.solution, data.city) + [0] + recorded.position.key,
-                in: adoptions
-            )
-            try state.put(record(payload.object), forKey: recorded.position.key, in: replications)
-            try state.put(
-                Record(["direction": "in"]),
-                forKey: Key.prefix(data.city) + recorded.position.key,
-                in: replicationsByCity
-            )
-            if let from = data.from {
-                try state.put(
-                    Record(["direction": "out"]),
-                    forKey: Key.prefix(from) + recorded.position.key,
-                    in: replicationsByCity
-                )
-            }
-            try state.put([], forKey: Key.prefix(data.solution) + recorded.position.key, in: replicationsBySolution)
-            try closePlans(of: data, position: recorded.position, to: state)
+        case .replicationPlanned(let data): try data.apply(recorded, self, to: state)
+        case .solutionReplicated(let data): try data.apply(recorded, self, to: state)
         case .cityJoinedCCG(let data):
             try state.put(
                 record(["change": "joined"]),
@@ -106,26 +74,6 @@ extension ReadModels {
         case .impactPublished(let data): try data.apply(recorded, self, to: state)
         }
     }
-
-    private func closePlans(
-        of replication: SolutionReplicated,
-        position: Position,
-        to state: borrowing some KeyValueWriter & ~Copyable
-    ) throws {
-        var closing: [([UInt8], Record)] = []
-        try state.scan(plans, prefix: Key.of(replication.solution, replication.city) + [0]) { key, value in
-            if let plan = Record(bytes: value), plan.string("status") == "open" { closing.append((Array(key), plan)) }
-            return true
-        }
-        for (key, var plan) in closing {
-            plan["status"] = .string(plan.origin == replication.origin ? "fulfilled" : "closed")
-            plan["closed_by"] = Record.position(position)
-            try state.put(plan, forKey: key, in: plans)
-            if let opened = plan.position("position") {
-                try state.removeValue(forKey: opened.key, in: openPlans)
-            }
-        }
-    }
 }
 
 /// Field names of read-model rows that the fold writes and the rules and queries read.
@@ -168,13 +116,5 @@ extension RecordedEvent {
         record[Row.position] = Record.position(position)
         record[Row.at] = .string(at.text)
         return record
-    }
-}
-
-extension JSONObject {
-    func adding(_ key: String, _ value: JSONValue) -> JSONObject {
-        var copy = self
-        copy[key] = value
-        return copy
     }
 }

@@ -15,18 +15,8 @@ extension ReadModels {
         case .solutionCatalogued(let data): try data.check(context, self, in: state)
         case .demonstrationReported(let data): try data.check(context, self, in: state)
         case .impactReported(let data): try data.check(context, self, in: state)
-        case .replicationPlanned(let data):
-            try checkReplication(&context, data, in: state)
-            if let plan = try state.record(Key.plan(data.solution, data.city, data.origin), in: plans),
-                plan.string("status") == "open"
-            {
-                throw context.violation(
-                    "city '\(data.city)' already has an open plan for '\(data.solution)' from \(data.origin)"
-                        + " (position \(plan.positionText))"
-                )
-            }
-        case .solutionReplicated(let data):
-            try checkReplication(&context, data, in: state)
+        case .replicationPlanned(let data): try data.check(context, self, in: state)
+        case .solutionReplicated(let data): try data.check(context, self, in: state)
         case .cityJoinedCCG(let data):
             try context.known("city", data.city, state.record(Key.of(data.city), in: cities))
             if let membership = try state.record(Key.of(data.city), in: members) {
@@ -88,75 +78,6 @@ extension ReadModels {
         case .obstacleReported(let data): try data.check(context, self, in: state)
         case .obstacleOvercome(let data): try data.check(context, self, in: state)
         case .impactPublished(let data): try data.check(context, self, in: state)
-        }
-    }
-
-    /// The rules a plan and a replication share: the origin has the solution, `city` is another city without it.
-    private func checkReplication(
-        _ context: inout RuleContext,
-        _ replication: some Replicating,
-        in state: borrowing some KeyValueReader & ~Copyable
-    ) throws {
-        let (solution, city, project) = (replication.solution, replication.city, replication.project)
-        try context.known("solution", solution, state.record(Key.of(solution), in: solutions))
-        try context.known("city", city, state.record(Key.of(city), in: cities))
-        if let from = replication.from {
-            try context.known("city", from, state.record(Key.of(from), in: cities), field: "from")
-            if city == from {
-                throw context.violation("city '\(city)' cannot replicate a solution from itself")
-            }
-        }
-        if let project {
-            try context.known("project", project, state.record(Key.of(project), in: projects))
-        }
-        let holders: [Slug]
-        switch replication.origin {
-        case .city(let from):
-            holders = [from]
-        case .project(let project):
-            holders = try lighthouseCities(of: project, in: state)
-            guard !holders.isEmpty else {
-                throw context.violation("project '\(project)' has no lighthouse city to take '\(solution)' from")
-            }
-        }
-        // The origin's earliest holding dated no later than the event serves; else the first at all, to name it.
-        var source: Record?
-        var servesInTime = false
-        for holder in holders where holder != city {
-            try state.scan(adoptions, prefix: Key.of(solution, holder) + [0]) { _, value in
-                guard let adoption = Record(bytes: value) else { return true }
-                if source == nil { source = adoption }
-                if let time = adoption.time, !context.event.at.isBefore(time) {
-                    source = adoption
-                    servesInTime = true
-                    return false
-                }
-                return true
-            }
-            if servesInTime { break }
-        }
-        guard let source else {
-            switch replication.origin {
-            case .city(let from):
-                throw context.violation("city '\(from)' has neither demonstrated nor adopted '\(solution)'")
-            case .project(let project):
-                throw context.violation(
-                    "no lighthouse city of project '\(project)' has demonstrated or adopted '\(solution)'"
-                )
-            }
-        }
-        try context.notBefore(source, "\(replication.origin) having '\(solution)'")
-        var existing: Record?
-        try state.scan(adoptions, prefix: Key.of(solution, city) + [0]) { _, value in
-            existing = Record(bytes: value)
-            return false
-        }
-        if let existing {
-            let how = existing.string("how") ?? "adopted"
-            throw context.violation(
-                "city '\(city)' has already \(how) '\(solution)'"
-                    + " (position \(existing.positionText))"
-            )
         }
     }
 
