@@ -24,47 +24,12 @@ extension ReadModels {
         case .impactReported(let data): try data.apply(recorded, self, to: state)
         case .replicationPlanned(let data): try data.apply(recorded, self, to: state)
         case .solutionReplicated(let data): try data.apply(recorded, self, to: state)
-        case .cityJoinedCCG(let data):
-            try state.put(
-                record(["change": "joined"]),
-                forKey: Key.prefix(data.city) + recorded.position.key,
-                in: membershipEvents
-            )
-            try state.put(record([:]), forKey: Key.of(data.city), in: members)
-        case .cityLeftCCG(let data):
-            try state.put(
-                record(["change": "left"]),
-                forKey: Key.prefix(data.city) + recorded.position.key,
-                in: membershipEvents
-            )
-            try state.removeValue(forKey: Key.of(data.city), in: members)
-        case .meetingScheduled(let data):
-            try state.put(record(payload.object), forKey: Key.of(data.meeting), in: meetings)
-        case .meetingAttended(let data):
-            try state.put(record([:]), forKey: Key.of(data.meeting, data.city), in: attendance)
-            try state.put([], forKey: Key.of(data.city, data.meeting), in: attendanceByCity)
-        case .travelContributionGranted(let data):
-            let year = try state.record(Key.of(data.meeting), in: meetings)?.string("on").flatMap(CivilDate.init(iso:))?
-                .year
-            var contribution = record(["amount_eur": .number(data.amount)])
-            if let year { contribution["year"] = Record.integer(year) }
-            try state.put(contribution, forKey: Key.of(data.city, data.meeting), in: travel)
-            if let year {
-                let key = Key.of(data.city.rawValue, String(year))
-                let used = try state.record(key, in: travelYears)
-                let trips = (used?.number("trips")?.integerValue ?? 0) + 1
-                let total = (used?.number("total")?.hundredths ?? 0) + data.amount.hundredths
-                try state.put(
-                    Record([
-                        "trips": Record.integer(Int(trips)), "total": .number(JSONNumber(validatedHundredths: total)),
-                    ]),
-                    forKey: key,
-                    in: travelYears
-                )
-            }
-        case .grantAwarded(let data):
-            try state.put(record(payload.object), forKey: Key.of(data.grant), in: grants)
-            try state.put([], forKey: Key.of(data.city, data.grant), in: grantsByCity)
+        case .cityJoinedCCG(let data): try data.apply(recorded, self, to: state)
+        case .cityLeftCCG(let data): try data.apply(recorded, self, to: state)
+        case .meetingScheduled(let data): try data.apply(recorded, self, to: state)
+        case .meetingAttended(let data): try data.apply(recorded, self, to: state)
+        case .travelContributionGranted(let data): try data.apply(recorded, self, to: state)
+        case .grantAwarded(let data): try data.apply(recorded, self, to: state)
         case .contactRegistered(let data): try data.apply(recorded, self, to: state)
         case .contactErased(let data): try data.apply(recorded, self, to: state)
         case .eventRetracted:

@@ -20,31 +20,9 @@ extension ReadModels {
     func withdraw(_ recorded: RecordedEvent, from state: borrowing some KeyValueWriter & ~Copyable) throws {
         switch recorded.event.payload {
         case .impactReported(let data): try data.withdraw(recorded, self, from: state)
-        case .meetingAttended(let data):
-            try state.removeValue(forKey: Key.of(data.meeting, data.city), in: attendance)
-            try state.removeValue(forKey: Key.of(data.city, data.meeting), in: attendanceByCity)
-        case .travelContributionGranted(let data):
-            let contribution = try state.record(Key.of(data.city, data.meeting), in: travel)
-            try state.removeValue(forKey: Key.of(data.city, data.meeting), in: travel)
-            guard let year = contribution?.number("year")?.integerValue else { return }
-            let key = Key.of(data.city.rawValue, String(year))
-            let used = try state.record(key, in: travelYears)
-            let trips = (used?.number("trips")?.integerValue ?? 1) - 1
-            let total = (used?.number("total")?.hundredths ?? data.amount.hundredths) - data.amount.hundredths
-            if trips <= 0 {
-                try state.removeValue(forKey: key, in: travelYears)
-            } else {
-                try state.put(
-                    Record([
-                        "trips": Record.integer(Int(trips)), "total": .number(JSONNumber(validatedHundredths: total)),
-                    ]),
-                    forKey: key,
-                    in: travelYears
-                )
-            }
-        case .grantAwarded(let data):
-            try state.removeValue(forKey: Key.of(data.grant), in: grants)
-            try state.removeValue(forKey: Key.of(data.city, data.grant), in: grantsByCity)
+        case .meetingAttended(let data): try data.withdraw(recorded, self, from: state)
+        case .travelContributionGranted(let data): try data.withdraw(recorded, self, from: state)
+        case .grantAwarded(let data): try data.withdraw(recorded, self, from: state)
         case .impactPublished(let data): try data.withdraw(recorded, self, from: state)
         case .obstacleOvercome(let data): try data.withdraw(recorded, self, from: state)
         default:
