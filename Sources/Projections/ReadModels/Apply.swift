@@ -32,8 +32,7 @@ extension ReadModels {
         case .grantAwarded(let data): try data.apply(recorded, self, to: state)
         case .contactRegistered(let data): try data.apply(recorded, self, to: state)
         case .contactErased(let data): try data.apply(recorded, self, to: state)
-        case .eventRetracted:
-            break
+        case .eventRetracted(let data): try data.apply(recorded, self, to: state)
         case .obstacleReported(let data): try data.apply(recorded, self, to: state)
         case .obstacleOvercome(let data): try data.apply(recorded, self, to: state)
         case .impactPublished(let data): try data.apply(recorded, self, to: state)

@@ -25,9 +25,7 @@ extension ReadModels {
         case .grantAwarded(let data): try data.check(context, self, in: state)
         case .contactRegistered(let data): try data.check(context, self, in: state)
         case .contactErased(let data): try data.check(context, self, in: state)
-        case .eventRetracted:
-            // Retractions are checked against the log, with every later event re-checked without the target.
-            break
+        case .eventRetracted(let data): try data.check(context, self, in: state)
         case .obstacleReported(let data): try data.check(context, self, in: state)
         case .obstacleOvercome(let data): try data.check(context, self, in: state)
         case .impactPublished(let data): try data.check(context, self, in: state)
