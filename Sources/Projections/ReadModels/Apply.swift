@@ -1,42 +1,11 @@
 import EventStore
 
 /// The one fold: how each event changes the read models. The same code maintains them as events arrive and
-/// rebuilds them from the log (replay, retraction, verify, cuts in time).
+/// rebuilds them from the log (replay, retraction, verify, cuts in time). Each type's fold lives with its data
+/// (``ProjectedEvent/apply(_:_:to:)``, in the file of its family).
 extension ReadModels {
     func apply(_ recorded: RecordedEvent, to state: borrowing some KeyValueWriter & ~Copyable) throws {
-        var stamp = Record()
-        stamp["position"] = Record.position(recorded.position)
-        stamp["at"] = .string(recorded.at.text)
-        func record(_ object: JSONObject) -> Record {
-            var record = Record(object)
-            record["position"] = stamp["position"]
-            record["at"] = stamp["at"]
-            return record
-        }
-        let payload = recorded.event.payload
-        switch payload {
-        case .projectRegistered(let data): try data.apply(recorded, self, to: state)
-        case .projectEnded(let data): try data.apply(recorded, self, to: state)
-        case .cityRegistered(let data): try data.apply(recorded, self, to: state)
-        case .cityJoinedProject(let data): try data.apply(recorded, self, to: state)
-        case .solutionCatalogued(let data): try data.apply(recorded, self, to: state)
-        case .demonstrationReported(let data): try data.apply(recorded, self, to: state)
-        case .impactReported(let data): try data.apply(recorded, self, to: state)
-        case .replicationPlanned(let data): try data.apply(recorded, self, to: state)
-        case .solutionReplicated(let data): try data.apply(recorded, self, to: state)
-        case .cityJoinedCCG(let data): try data.apply(recorded, self, to: state)
-        case .cityLeftCCG(let data): try data.apply(recorded, self, to: state)
-        case .meetingScheduled(let data): try data.apply(recorded, self, to: state)
-        case .meetingAttended(let data): try data.apply(recorded, self, to: state)
-        case .travelContributionGranted(let data): try data.apply(recorded, self, to: state)
-        case .grantAwarded(let data): try data.apply(recorded, self, to: state)
-        case .contactRegistered(let data): try data.apply(recorded, self, to: state)
-        case .contactErased(let data): try data.apply(recorded, self, to: state)
-        case .eventRetracted(let data): try data.apply(recorded, self, to: state)
-        case .obstacleReported(let data): try data.apply(recorded, self, to: state)
-        case .obstacleOvercome(let data): try data.apply(recorded, self, to: state)
-        case .impactPublished(let data): try data.apply(recorded, self, to: state)
-        }
+        try recorded.event.payload.projected.apply(recorded, self, to: state)
     }
 }
 

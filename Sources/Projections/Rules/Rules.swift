@@ -2,34 +2,12 @@ import EventStore
 
 /// The rules of the catalogue (SPEC §4), checked against the state of all earlier events.
 ///
-/// Each check reads the read models through `state` (the write transaction, so two writers can never both pass a
-/// check only one may) and throws a ``RuleViolation`` naming the rule and the offending value.
+/// Each type's rules live with its data (``ProjectedEvent/check(_:_:in:)``, in the file of its family). They read
+/// the read models through `state` (the write transaction, so two writers can never both pass a check only one may)
+/// and throw a ``RuleViolation`` naming the rule and the offending value.
 extension ReadModels {
     func check(_ recorded: RecordedEvent, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        let context = RuleContext(recorded)
-        switch recorded.event.payload {
-        case .projectRegistered(let data): try data.check(context, self, in: state)
-        case .projectEnded(let data): try data.check(context, self, in: state)
-        case .cityRegistered(let data): try data.check(context, self, in: state)
-        case .cityJoinedProject(let data): try data.check(context, self, in: state)
-        case .solutionCatalogued(let data): try data.check(context, self, in: state)
-        case .demonstrationReported(let data): try data.check(context, self, in: state)
-        case .impactReported(let data): try data.check(context, self, in: state)
-        case .replicationPlanned(let data): try data.check(context, self, in: state)
-        case .solutionReplicated(let data): try data.check(context, self, in: state)
-        case .cityJoinedCCG(let data): try data.check(context, self, in: state)
-        case .cityLeftCCG(let data): try data.check(context, self, in: state)
-        case .meetingScheduled(let data): try data.check(context, self, in: state)
-        case .meetingAttended(let data): try data.check(context, self, in: state)
-        case .travelContributionGranted(let data): try data.check(context, self, in: state)
-        case .grantAwarded(let data): try data.check(context, self, in: state)
-        case .contactRegistered(let data): try data.check(context, self, in: state)
-        case .contactErased(let data): try data.check(context, self, in: state)
-        case .eventRetracted(let data): try data.check(context, self, in: state)
-        case .obstacleReported(let data): try data.check(context, self, in: state)
-        case .obstacleOvercome(let data): try data.check(context, self, in: state)
-        case .impactPublished(let data): try data.check(context, self, in: state)
-        }
+        try recorded.event.payload.projected.check(RuleContext(recorded), self, in: state)
     }
 }
 
