@@ -20,14 +20,14 @@ enum Row {
     /// The position and `at` of a project's ProjectEnded (`projects`).
     static let ended = "ended"
     static let endedAt = "ended_at"
-    /// How a city came to have a solution (`adoptions`): `demonstrated` or `adopted`.
+    /// How a city came to have a solution (`adoptions`): see ``Adoption``.
     static let how = "how"
-    /// A plan's status (`plans`): `open`, `fulfilled` or `closed`; and the position of the replication that closed it.
+    /// A plan's status (`plans`): see ``PlanStatus``; and the position of the replication that closed it.
     static let status = "status"
     static let closedBy = "closed_by"
-    /// Whether a replication came into or went out of a city (`replicationsByCity`): `in` or `out`.
+    /// Whether a replication came into or went out of a city (`replicationsByCity`): see ``Direction``.
     static let direction = "direction"
-    /// A CCG membership change (`membershipEvents`): `joined` or `left`.
+    /// A CCG membership change (`membershipEvents`): see ``MembershipChange``.
     static let change = "change"
     /// The number of demonstrations of a scope (`demonstrationCounts`).
     static let count = "count"
