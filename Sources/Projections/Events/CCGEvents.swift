@@ -132,3 +132,367 @@ public struct TravelContributionGranted: EventData {
     /// The city and the meeting.
     public var entities: [Slug] { [city, meeting] }
 }
+
+/// A grant is awarded to a city to replicate an already proven solution.
+public struct GrantAwarded: EventData {
+    /// The event type, `GrantAwarded`.
+    public static let type = EventType.grantAwarded
+    /// The grant's id, new to the record.
+    public var grant: Slug
+    /// The programme that awards it.
+    public var programme: Programme
+    /// The city that receives it, by id.
+    public var city: Slug
+    /// The solution it replicates, by id: one demonstrated somewhere already.
+    public var solution: Slug
+    /// The amount awarded, in EUR (the field `amount_eur`).
+    public var amount: JSONNumber
+
+    /// Reads the data, refusing what the catalogue does not allow.
+    public init(reading fields: inout FieldReader) throws(InputError) {
+        grant = try fields.slug("grant")
+        programme = try fields.choice("programme")
+        city = try fields.slug("city")
+        solution = try fields.slug("solution")
+        amount = try fields.number("amount_eur")
+    }
+
+    /// Writes the data in catalogue order.
+    public func write(to fields: inout FieldWriter) {
+        fields.slug("grant", grant)
+        fields.choice("programme", programme)
+        fields.slug("city", city)
+        fields.slug("solution", solution)
+        fields.number("amount_eur", amount)
+    }
+
+    /// The grant, the city and the solution.
+    public var entities: [Slug] { [grant, city, solution] }
+}
+
+/// A change of a city's CCG membership, as its entry in the membership-events table says (the field `change`).
+enum MembershipChange: String {
+    case joined, left
+}
+
+// MARK: Rules, fold and withdrawal
+
+extension CityJoinedCCG: ProjectedEvent {
+    var payload: Payload { .cityJoinedCCG(self) }
+
+    /// The city is registered, no later than the event, not a member now, and left no later than the event.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
+        if let membership = try state.record(Key.of(city), in: models.members) {
+            throw rule.violation(
+                "city '\(city)' is a CCG member already (since position "
+                    + "\(membership.positionText))"
+            )
+        }
+        if let last = try state.last(in: models.membershipEvents, prefix: Key.prefix(city)),
+            let left = Record(bytes: last.value)
+        {
+            try rule.notBefore(left, "city '\(city)' leaving the CCG")
+        }
+    }
+
+    /// city ‖ position → joined; city → the membership, with position and `at`.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.put(
+            event.row([Row.change: .string(MembershipChange.joined.rawValue)]),
+            forKey: Key.prefix(city) + event.position.key,
+            in: models.membershipEvents
+        )
+        try state.put(event.row([:]), forKey: Key.of(city), in: models.members)
+    }
+}
+
+extension CityLeftCCG: ProjectedEvent {
+    var payload: Payload { .cityLeftCCG(self) }
+
+    /// The city is registered and a member, both no later than the event.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
+        guard let membership = try state.record(Key.of(city), in: models.members) else {
+            throw rule.violation("city '\(city)' is not a CCG member")
+        }
+        try rule.notBefore(membership, "city '\(city)' joining the CCG")
+    }
+
+    /// city ‖ position → left; the membership ends.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.put(
+            event.row([Row.change: .string(MembershipChange.left.rawValue)]),
+            forKey: Key.prefix(city) + event.position.key,
+            in: models.membershipEvents
+        )
+        try state.removeValue(forKey: Key.of(city), in: models.members)
+    }
+}
+
+extension MeetingScheduled: ProjectedEvent {
+    var payload: Payload { .meetingScheduled(self) }
+
+    /// A new meeting id.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.new("meeting", meeting, state.record(Key.of(meeting), in: models.meetings))
+    }
+
+    /// The meeting's row: its data, position and `at`.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.put(event.row(object), forKey: Key.of(meeting), in: models.meetings)
+    }
+}
+
+extension MeetingAttended: ProjectedEvent {
+    var payload: Payload { .meetingAttended(self) }
+
+    /// A leaf: no rule relies on an attendance.
+    static var isLeaf: Bool { true }
+
+    /// The meeting and the city are registered, the city a member, all no later than the event; once per meeting.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.known("meeting", meeting, state.record(Key.of(meeting), in: models.meetings))
+        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
+        guard let membership = try state.record(Key.of(city), in: models.members) else {
+            throw rule.violation("city '\(city)' is not a CCG member")
+        }
+        try rule.notBefore(membership, "city '\(city)' joining the CCG")
+        if let attended = try state.record(Key.of(meeting, city), in: models.attendance) {
+            throw rule.violation(
+                "city '\(city)' already attended meeting '\(meeting)'"
+                    + " (position \(attended.positionText))"
+            )
+        }
+    }
+
+    /// meeting ‖ city → the attendance, with position and `at`; city ‖ meeting.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.put(event.row([:]), forKey: Key.of(meeting, city), in: models.attendance)
+        try state.put([], forKey: Key.of(city, meeting), in: models.attendanceByCity)
+    }
+
+    /// Removes both entries.
+    func withdraw(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        from state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.removeValue(forKey: Key.of(meeting, city), in: models.attendance)
+        try state.removeValue(forKey: Key.of(city, meeting), in: models.attendanceByCity)
+    }
+}
+
+extension TravelContributionGranted: ProjectedEvent {
+    var payload: Payload { .travelContributionGranted(self) }
+
+    /// A leaf: a contribution's removal only frees budget.
+    static var isLeaf: Bool { true }
+
+    /// The CCG travel rules (``ReadModels/travelRefusals(city:meeting:amount:in:)``), and no earlier date than the
+    /// membership, the meeting's scheduling and the end of the city's project.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        let reasons = try models.travelRefusals(city: city, meeting: meeting, amount: amount, in: state)
+        if let first = reasons.first {
+            throw rule.violation(reasons.count == 1 ? first : reasons.joined(separator: "; "))
+        }
+        try models.notBeforeTravelFacts(rule, city: city, meeting: meeting, in: state)
+    }
+
+    /// city ‖ meeting → the contribution, with its year; city ‖ year → the trips and total of that year.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        let year = try state.record(Key.of(meeting), in: models.meetings)?.string("on").flatMap(CivilDate.init(iso:))?
+            .year
+        var contribution = event.row(["amount_eur": .number(amount)])
+        if let year { contribution[Row.year] = Record.integer(year) }
+        try state.put(contribution, forKey: Key.of(city, meeting), in: models.travel)
+        if let year {
+            let key = Key.of(city.rawValue, String(year))
+            let used = try state.record(key, in: models.travelYears)
+            let trips = (used?.number(Row.trips)?.integerValue ?? 0) + 1
+            let total = (used?.number(Row.total)?.hundredths ?? 0) + amount.hundredths
+            try state.put(Self.year(trips: trips, total: total), forKey: key, in: models.travelYears)
+        }
+    }
+
+    /// Removes the contribution, and takes its trip and amount off its year.
+    func withdraw(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        from state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        let contribution = try state.record(Key.of(city, meeting), in: models.travel)
+        try state.removeValue(forKey: Key.of(city, meeting), in: models.travel)
+        guard let year = contribution?.number(Row.year)?.integerValue else { return }
+        let key = Key.of(city.rawValue, String(year))
+        let used = try state.record(key, in: models.travelYears)
+        let trips = (used?.number(Row.trips)?.integerValue ?? 1) - 1
+        let total = (used?.number(Row.total)?.hundredths ?? amount.hundredths) - amount.hundredths
+        if trips <= 0 {
+            try state.removeValue(forKey: key, in: models.travelYears)
+        } else {
+            try state.put(Self.year(trips: trips, total: total), forKey: key, in: models.travelYears)
+        }
+    }
+
+    /// The row of a city's year in the travel-years table.
+    private static func year(trips: Int64, total: Int64) -> Record {
+        Record([Row.trips: Record.integer(Int(trips)), Row.total: .number(JSONNumber(validatedHundredths: total))])
+    }
+}
+
+extension GrantAwarded: ProjectedEvent {
+    var payload: Payload { .grantAwarded(self) }
+
+    /// A leaf: no rule relies on a grant.
+    static var isLeaf: Bool { true }
+
+    /// A new grant id; the city and the solution registered, no later than the event; an amount above 0; the
+    /// solution demonstrated somewhere already, no later than the event.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.new("grant", grant, state.record(Key.of(grant), in: models.grants))
+        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
+        try rule.known("solution", solution, state.record(Key.of(solution), in: models.solutions))
+        if amount.hundredths <= 0 {
+            throw rule.violation("amount_eur \(amount) is not above 0")
+        }
+        guard let proof = try models.firstDemonstration(of: solution, notAfter: rule.event.at, in: state) else {
+            throw rule.violation(
+                "solution '\(solution)' has not been demonstrated anywhere (it must be already proven)"
+            )
+        }
+        try rule.notBefore(proof, "the solution's first demonstration")
+    }
+
+    /// The grant's row: its data, position and `at`; city ‖ grant.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.put(event.row(object), forKey: Key.of(grant), in: models.grants)
+        try state.put([], forKey: Key.of(city, grant), in: models.grantsByCity)
+    }
+
+    /// Removes both entries.
+    func withdraw(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        from state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.removeValue(forKey: Key.of(grant), in: models.grants)
+        try state.removeValue(forKey: Key.of(city, grant), in: models.grantsByCity)
+    }
+}
+
+extension ReadModels {
+    /// Every reason the CCG travel rules refuse a contribution of `amount` to `city` for `meeting`; empty if none.
+    func travelRefusals(
+        city: Slug,
+        meeting: Slug,
+        amount: JSONNumber?,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws -> [String] {
+        var reasons: [String] = []
+        let cityRecord = try state.record(Key.of(city), in: cities)
+        if cityRecord == nil {
+            reasons.append("city '\(city)' is not registered")
+        } else {
+            if try state.record(Key.of(city), in: members) == nil {
+                reasons.append("city '\(city)' is not a CCG member")
+            }
+            if try endedProject(of: city, in: state) == nil {
+                reasons.append("city '\(city)' is not a lighthouse or fellow city of an SCC project that has ended")
+            }
+        }
+        let meetingRecord = try state.record(Key.of(meeting), in: meetings)
+        if let meetingRecord {
+            if meetingRecord.string("format") != MeetingFormat.physical.rawValue {
+                reasons.append("meeting '\(meeting)' is not a physical meeting")
+            }
+        } else {
+            reasons.append("meeting '\(meeting)' is not scheduled")
+        }
+        if let granted = try state.record(Key.of(city, meeting), in: travel) {
+            reasons.append(
+                "city '\(city)' already has a travel contribution for meeting '\(meeting)'"
+                    + " (position \(granted.positionText))"
+            )
+        }
+        if let amount {
+            if amount.hundredths <= 0 { reasons.append("amount_eur \(amount) is not above 0") }
+            if amount.hundredths > 450_00 { reasons.append("amount_eur \(amount) is above the 450 EUR per trip") }
+        }
+        if let year = meetingRecord?.string("on").flatMap(CivilDate.init(iso:))?.year {
+            let used = try state.record(Key.of(city.rawValue, String(year)), in: travelYears)
+            let trips = used?.number(Row.trips)?.integerValue ?? 0
+            let total = used?.number(Row.total)?.hundredths ?? 0
+            if trips >= 2 {
+                reasons.append("city '\(city)' already has \(trips) trips in \(year), the most allowed")
+            }
+            if let amount, total + amount.hundredths > 900_00 {
+                reasons.append(
+                    "city '\(city)' would receive \(JSONNumber(validatedHundredths: total + amount.hundredths)) EUR in \(year),"
+                        + " above the 900 EUR allowed (\(JSONNumber(validatedHundredths: total)) already)"
+                )
+            }
+        }
+        return reasons
+    }
+
+    /// The first project `city` is in that has ended, as the project's record.
+    func endedProject(of city: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> Record? {
+        var found: Record?
+        try state.scan(cityRoles, prefix: Key.prefix(city)) { key, _ in
+            let parts = Key.parts(key)
+            guard parts.count == 2, let project = Key.slug(parts[1]),
+                let record = try state.record(Key.of(project), in: projects), record.position(Row.ended) != nil
+            else { return true }
+            found = record
+            return false
+        }
+        return found
+    }
+
+    fileprivate func notBeforeTravelFacts(
+        _ context: RuleContext,
+        city: Slug,
+        meeting: Slug,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws {
+        if let membership = try state.record(Key.of(city), in: members) {
+            try context.notBefore(membership, "city '\(city)' joining the CCG")
+        }
+        if let meetingRecord = try state.record(Key.of(meeting), in: meetings) {
+            try context.notBefore(meetingRecord, "the scheduling of meeting '\(meeting)'")
+        }
+        if let project = try endedProject(of: city, in: state),
+            let endedAt = project.string(Row.endedAt).flatMap(ValidTime.init(parsing:)),
+            context.event.at.isBefore(endedAt)
+        {
+            throw context.violation(
+                "dated \(context.event.at) before the end of project '\(project.string("project") ?? "?")' (\(endedAt))"
+            )
+        }
+    }
+}

@@ -103,56 +103,65 @@ enum ContactKey {
     static func cityPrefix(_ city: Slug) -> [UInt8] { Key.of("city", city.rawValue) + [0] }
 }
 
-extension ReadModels {
-    /// ContactRegistered: a new contact id; the city registered and a CCG member now.
-    func checkContactRegistered(
-        _ data: ContactRegistered,
-        _ context: inout RuleContext,
-        in state: borrowing some KeyValueReader & ~Copyable
-    ) throws {
-        try context.new("contact", data.contact, state.record(ContactKey.contact(data.contact), in: contacts))
-        try context.known("city", data.city, state.record(Key.of(data.city), in: cities))
-        guard let membership = try state.record(Key.of(data.city), in: members) else {
-            throw context.violation("city '\(data.city)' is not a CCG member")
+/// Fields a ContactErased adds to the registration's row.
+enum ErasedRow {
+    static let position = "erased"
+    static let at = "erased_at"
+}
+
+extension ContactRegistered: ProjectedEvent {
+    var payload: Payload { .contactRegistered(self) }
+
+    /// A new contact id; the city registered and a CCG member now.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.new("contact", contact, state.record(ContactKey.contact(contact), in: models.contacts))
+        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
+        guard let membership = try state.record(Key.of(city), in: models.members) else {
+            throw rule.violation("city '\(city)' is not a CCG member")
         }
-        try context.notBefore(membership, "city '\(data.city)' joining the CCG")
+        try rule.notBefore(membership, "city '\(city)' joining the CCG")
     }
 
-    /// ContactErased: the contact is registered and not yet erased.
-    func checkContactErased(
-        _ data: ContactErased,
-        _ context: inout RuleContext,
-        in state: borrowing some KeyValueReader & ~Copyable
+    /// The registration's row, and the city's index entry.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        let registration = try context.known(
+        try state.put(event.row(object), forKey: ContactKey.contact(contact), in: models.contacts)
+        try state.put([], forKey: ContactKey.city(city, contact), in: models.contacts)
+    }
+}
+
+extension ContactErased: ProjectedEvent {
+    var payload: Payload { .contactErased(self) }
+
+    /// The contact is registered and not yet erased.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        let registration = try rule.known(
             "contact",
-            data.contact,
-            state.record(ContactKey.contact(data.contact), in: contacts)
+            contact,
+            state.record(ContactKey.contact(contact), in: models.contacts)
         )
-        if let erased = registration.position("erased") {
-            throw context.violation("contact '\(data.contact)' is already erased (position \(erased))")
+        if let erased = registration.position(ErasedRow.position) {
+            throw rule.violation("contact '\(contact)' is already erased (position \(erased))")
         }
     }
 
-    /// The fold of the two contact events.
-    func applyContact(_ recorded: RecordedEvent, to state: borrowing some KeyValueWriter & ~Copyable) throws {
-        switch recorded.event.payload {
-        case .contactRegistered(let data):
-            var registration = Record(recorded.event.payload.object)
-            registration["position"] = Record.position(recorded.position)
-            registration["at"] = .string(recorded.at.text)
-            try state.put(registration, forKey: ContactKey.contact(data.contact), in: contacts)
-            try state.put([], forKey: ContactKey.city(data.city, data.contact), in: contacts)
-        case .contactErased(let data):
-            guard var registration = try state.record(ContactKey.contact(data.contact), in: contacts) else { return }
-            registration["erased"] = Record.position(recorded.position)
-            registration["erased_at"] = .string(recorded.at.text)
-            try state.put(registration, forKey: ContactKey.contact(data.contact), in: contacts)
-        default:
-            return
-        }
+    /// Marks the registration's row erased, with the erasure's position and `at`.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        guard var registration = try state.record(ContactKey.contact(contact), in: models.contacts) else { return }
+        registration[ErasedRow.position] = Record.position(event.position)
+        registration[ErasedRow.at] = .string(event.at.text)
+        try state.put(registration, forKey: ContactKey.contact(contact), in: models.contacts)
     }
+}
 
+extension ReadModels {
     /// The registration of `contact` as the log records it (`contact`, `city`, `commitment`, `position`, `at`, and
     /// `erased`, `erased_at` once erased), or nil.
     func contactRegistration(
@@ -181,10 +190,10 @@ extension ReadModels {
         var isHeld = false
         for id in try contactIDs(of: city, in: state) {
             guard let registration = try contactRegistration(id, in: state) else { continue }
-            if registration["erased"] == nil { isHeld = true }
+            if registration[ErasedRow.position] == nil { isHeld = true }
             list.append([
-                "contact": .string(id.rawValue), "since": registration["at"] ?? .null,
-                "position": registration["position"] ?? .null, "erased": registration["erased"] ?? .null,
+                "contact": .string(id.rawValue), "since": registration[Row.at] ?? .null,
+                "position": registration[Row.position] ?? .null, "erased": registration[ErasedRow.position] ?? .null,
             ])
         }
         return ["held": .bool(isHeld), "contacts": .array(list)]

@@ -38,35 +38,15 @@ public enum Payload: Sendable, Equatable {
 
     /// Reads the data of an event of `type`, refusing missing, malformed and unknown fields.
     public init(type: EventType, reading fields: inout FieldReader) throws(InputError) {
-        switch type {
-        case .projectRegistered: self = .projectRegistered(try ProjectRegistered(reading: &fields))
-        case .projectEnded: self = .projectEnded(try ProjectEnded(reading: &fields))
-        case .cityRegistered: self = .cityRegistered(try CityRegistered(reading: &fields))
-        case .cityJoinedProject: self = .cityJoinedProject(try CityJoinedProject(reading: &fields))
-        case .solutionCatalogued: self = .solutionCatalogued(try SolutionCatalogued(reading: &fields))
-        case .demonstrationReported: self = .demonstrationReported(try DemonstrationReported(reading: &fields))
-        case .impactReported: self = .impactReported(try ImpactReported(reading: &fields))
-        case .replicationPlanned: self = .replicationPlanned(try ReplicationPlanned(reading: &fields))
-        case .solutionReplicated: self = .solutionReplicated(try SolutionReplicated(reading: &fields))
-        case .cityJoinedCCG: self = .cityJoinedCCG(try CityJoinedCCG(reading: &fields))
-        case .cityLeftCCG: self = .cityLeftCCG(try CityLeftCCG(reading: &fields))
-        case .meetingScheduled: self = .meetingScheduled(try MeetingScheduled(reading: &fields))
-        case .meetingAttended: self = .meetingAttended(try MeetingAttended(reading: &fields))
-        case .travelContributionGranted:
-            self = .travelContributionGranted(try TravelContributionGranted(reading: &fields))
-        case .grantAwarded: self = .grantAwarded(try GrantAwarded(reading: &fields))
-        case .eventRetracted: self = .eventRetracted(try EventRetracted(reading: &fields))
-        case .obstacleReported: self = .obstacleReported(try ObstacleReported(reading: &fields))
-        case .obstacleOvercome: self = .obstacleOvercome(try ObstacleOvercome(reading: &fields))
-        case .impactPublished: self = .impactPublished(try ImpactPublished(reading: &fields))
-        case .contactRegistered: self = .contactRegistered(try ContactRegistered(reading: &fields))
-        case .contactErased: self = .contactErased(try ContactErased(reading: &fields))
-        }
+        self = try type.dataType.init(reading: &fields).payload
         try fields.finish()
     }
 
     /// The typed data, as the protocol every type's data conforms to.
-    public var data: any EventData {
+    public var data: any EventData { projected }
+
+    /// The typed data, with its rules, fold and withdrawal: the one place that hands an event's data over.
+    var projected: any ProjectedEvent {
         switch self {
         case .projectRegistered(let data): data
         case .projectEnded(let data): data
@@ -96,12 +76,37 @@ public enum Payload: Sendable, Equatable {
     public var type: EventType { Swift.type(of: data).type }
 
     /// The data as a JSON object, fields in catalogue order.
-    public var object: JSONObject {
-        var writer = FieldWriter()
-        data.write(to: &writer)
-        return writer.object
-    }
+    public var object: JSONObject { data.object }
 
     /// The entity ids the event names.
     public var entities: [Slug] { data.entities }
+}
+
+extension EventType {
+    /// The type of the data of an event of this type.
+    var dataType: any ProjectedEvent.Type {
+        switch self {
+        case .projectRegistered: ProjectRegistered.self
+        case .projectEnded: ProjectEnded.self
+        case .cityRegistered: CityRegistered.self
+        case .cityJoinedProject: CityJoinedProject.self
+        case .solutionCatalogued: SolutionCatalogued.self
+        case .demonstrationReported: DemonstrationReported.self
+        case .impactReported: ImpactReported.self
+        case .replicationPlanned: ReplicationPlanned.self
+        case .solutionReplicated: SolutionReplicated.self
+        case .cityJoinedCCG: CityJoinedCCG.self
+        case .cityLeftCCG: CityLeftCCG.self
+        case .meetingScheduled: MeetingScheduled.self
+        case .meetingAttended: MeetingAttended.self
+        case .travelContributionGranted: TravelContributionGranted.self
+        case .grantAwarded: GrantAwarded.self
+        case .eventRetracted: EventRetracted.self
+        case .obstacleReported: ObstacleReported.self
+        case .obstacleOvercome: ObstacleOvercome.self
+        case .impactPublished: ImpactPublished.self
+        case .contactRegistered: ContactRegistered.self
+        case .contactErased: ContactErased.self
+        }
+    }
 }

@@ -53,61 +53,64 @@ extension Scope {
 
 // MARK: Rules, fold and withdrawal
 
-extension ReadModels {
-    /// The rules of ImpactPublished: a value at least 0 (at most 100 for a percentage); each entity named is
-    /// registered and no later than the event; a city named with a project is in it.
-    func check(
-        _ data: ImpactPublished,
-        _ context: RuleContext,
-        in state: borrowing some KeyValueReader & ~Copyable
-    )
-        throws
-    {
-        try checkImpactValue(data.value, of: data.kpi, context)
-        if let project = data.project {
-            try context.known("project", project, state.record(Key.of(project), in: projects))
+extension ImpactPublished: ProjectedEvent {
+    var payload: Payload { .impactPublished(self) }
+
+    /// A leaf: no rule relies on a published figure.
+    static var isLeaf: Bool { true }
+
+    /// The key of the figure published by the event at `position`: scope ‖ kpi ‖ position.
+    private func key(at position: Position) -> [UInt8] {
+        Key.of(scope, kpi.rawValue) + [0] + position.key
+    }
+
+    /// A value at least 0 (at most 100 for a percentage); each entity named is registered and no later than the
+    /// event; a city named with a project is in it.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.impactValue(value, of: kpi)
+        if let project {
+            try rule.known("project", project, state.record(Key.of(project), in: models.projects))
         }
-        if let city = data.city {
-            try context.known("city", city, state.record(Key.of(city), in: cities))
+        if let city {
+            try rule.known("city", city, state.record(Key.of(city), in: models.cities))
         }
-        if let project = data.project, let city = data.city {
-            try requireRole(of: city, in: project, context, in: state)
+        if let project, let city {
+            try models.requireRole(of: city, in: project, rule, in: state)
         }
     }
 
+    /// scope ‖ kpi ‖ position → the figure; the last entry of a scope and kpi is current.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.put(event.row([Row.value: .number(value)]), forKey: key(at: event.position), in: models.published)
+    }
+
+    /// The earlier figure of the same scope, if any, becomes current again.
+    func withdraw(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        from state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.removeValue(forKey: key(at: event.position), in: models.published)
+    }
+}
+
+extension RuleContext {
     /// A reported or published value: at least 0, and at most 100 for a percentage.
-    func checkImpactValue(_ value: JSONNumber, of kpi: KPI, _ context: RuleContext) throws {
+    func impactValue(_ value: JSONNumber, of kpi: KPI) throws {
         if value.exactHundredths < 0 {
-            throw context.violation("value \(value) of \(kpi.rawValue) is negative")
+            throw violation("value \(value) of \(kpi.rawValue) is negative")
         }
         if kpi.isPercentage && value.exactHundredths > 100_00 {
-            throw context.violation("value \(value) of \(kpi.rawValue) is a percentage above 100")
+            throw violation("value \(value) of \(kpi.rawValue) is a percentage above 100")
         }
     }
+}
 
-    /// Folds an ImpactPublished: scope ‖ kpi ‖ position → the figure; the last entry of a scope and kpi is current.
-    func apply(
-        _ data: ImpactPublished,
-        _ row: Record,
-        at position: Position,
-        to state: borrowing some KeyValueWriter & ~Copyable
-    )
-        throws
-    {
-        try state.put(row, forKey: Key.of(data.scope, data.kpi.rawValue) + [0] + position.key, in: published)
-    }
-
-    /// Undoes ``apply(_:_:at:to:)``: the earlier figure of the same scope, if any, becomes current again.
-    func withdraw(
-        _ data: ImpactPublished,
-        at position: Position,
-        from state: borrowing some KeyValueWriter & ~Copyable
-    )
-        throws
-    {
-        try state.removeValue(forKey: Key.of(data.scope, data.kpi.rawValue) + [0] + position.key, in: published)
-    }
-
+extension ReadModels {
     /// The current published figure of every indicator that has one in exactly this scope.
     func publishedFigures(
         project: Slug?,
@@ -120,7 +123,7 @@ extension ReadModels {
         var figures: [KPI: JSONNumber] = [:]
         for kpi in KPI.allCases {
             let last = try state.last(in: published, prefix: Key.of(scope, kpi.rawValue) + [0])
-            if let value = last.flatMap({ Record(bytes: $0.value) })?.number("value") { figures[kpi] = value }
+            if let value = last.flatMap({ Record(bytes: $0.value) })?.number(Row.value) { figures[kpi] = value }
         }
         return figures
     }

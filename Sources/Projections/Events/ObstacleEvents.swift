@@ -81,86 +81,90 @@ public struct ObstacleOvercome: EventData {
 
 // MARK: Rules, fold and withdrawal
 
-extension ReadModels {
-    /// The rules of ObstacleReported: a new id; each entity named is registered and no later than the event; a city
-    /// named with a project is in it.
-    func check(
-        _ data: ObstacleReported,
-        _ context: RuleContext,
-        in state: borrowing some KeyValueReader & ~Copyable
-    )
-        throws
-    {
-        try context.new("obstacle", data.obstacle, state.record(Key.of(data.obstacle), in: obstacles))
-        if let solution = data.solution {
-            try context.known("solution", solution, state.record(Key.of(solution), in: solutions))
+extension ObstacleReported: ProjectedEvent {
+    var payload: Payload { .obstacleReported(self) }
+
+    /// A new id; each entity named is registered and no later than the event; a city named with a project is in it.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.new("obstacle", obstacle, state.record(Key.of(obstacle), in: models.obstacles))
+        if let solution {
+            try rule.known("solution", solution, state.record(Key.of(solution), in: models.solutions))
         }
-        if let city = data.city {
-            try context.known("city", city, state.record(Key.of(city), in: cities))
+        if let city {
+            try rule.known("city", city, state.record(Key.of(city), in: models.cities))
         }
-        if let project = data.project {
-            try context.known("project", project, state.record(Key.of(project), in: projects))
+        if let project {
+            try rule.known("project", project, state.record(Key.of(project), in: models.projects))
         }
-        if let city = data.city, let project = data.project {
-            try requireRole(of: city, in: project, context, in: state)
+        if let city, let project {
+            try models.requireRole(of: city, in: project, rule, in: state)
         }
     }
 
-    /// The rules of ObstacleOvercome: the obstacle is reported, no later than the event, and not yet overcome.
-    func check(
-        _ data: ObstacleOvercome,
-        _ context: RuleContext,
-        in state: borrowing some KeyValueReader & ~Copyable
-    )
-        throws
-    {
-        guard let reported = try state.record(Key.of(data.obstacle), in: obstacles) else {
-            throw context.violation("obstacle '\(data.obstacle)' has not been reported")
-        }
-        try context.notBefore(reported, "the report of obstacle '\(data.obstacle)'")
-        if let overcome = reported.position("overcome_position") {
-            throw context.violation("obstacle '\(data.obstacle)' is already overcome (position \(overcome))")
-        }
-    }
-
-    /// Folds an ObstacleReported: the obstacle's row, and an entry under each entity it names, in log order.
+    /// The obstacle's row, and an entry under each entity it names, in log order.
     func apply(
-        _ data: ObstacleReported,
-        _ row: Record,
-        at position: Position,
+        _ event: RecordedEvent,
+        _ models: ReadModels,
         to state: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        try state.put(row, forKey: Key.of(data.obstacle), in: obstacles)
-        for (kind, entity) in [("solution", data.solution), ("city", data.city), ("project", data.project)] {
+        try state.put(event.row(object), forKey: Key.of(obstacle), in: models.obstacles)
+        for (kind, entity) in [("solution", solution), ("city", city), ("project", project)] {
             guard let entity else { continue }
             try state.put(
-                Array(data.obstacle.rawValue.utf8),
-                forKey: Key.of(kind, entity.rawValue) + [0] + position.key,
-                in: obstaclesByEntity
+                Array(obstacle.rawValue.utf8),
+                forKey: Key.of(kind, entity.rawValue) + [0] + event.position.key,
+                in: models.obstaclesByEntity
             )
         }
     }
+}
 
-    /// Folds an ObstacleOvercome into the obstacle's row.
-    func apply(
-        _ data: ObstacleOvercome,
-        at recorded: RecordedEvent,
-        to state: borrowing some KeyValueWriter & ~Copyable
-    )
-        throws
-    {
-        guard var row = try state.record(Key.of(data.obstacle), in: obstacles) else { return }
-        row["how"] = .string(data.how)
-        row["overcome_at"] = .string(recorded.at.text)
-        row["overcome_position"] = Record.position(recorded.position)
-        try state.put(row, forKey: Key.of(data.obstacle), in: obstacles)
+/// Fields an ObstacleOvercome adds to the obstacle's row.
+enum OvercomeRow {
+    static let how = "how"
+    static let at = "overcome_at"
+    static let position = "overcome_position"
+}
+
+extension ObstacleOvercome: ProjectedEvent {
+    var payload: Payload { .obstacleOvercome(self) }
+
+    /// A leaf: nothing can depend on an obstacle being overcome.
+    static var isLeaf: Bool { true }
+
+    /// The obstacle is reported, no later than the event, and not yet overcome.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        guard let reported = try state.record(Key.of(obstacle), in: models.obstacles) else {
+            throw rule.violation("obstacle '\(obstacle)' has not been reported")
+        }
+        try rule.notBefore(reported, "the report of obstacle '\(obstacle)'")
+        if let overcome = reported.position(OvercomeRow.position) {
+            throw rule.violation("obstacle '\(obstacle)' is already overcome (position \(overcome))")
+        }
     }
 
-    /// Undoes ``apply(_:at:to:)`` of an ObstacleOvercome: nothing can depend on an obstacle being overcome.
-    func withdraw(_ data: ObstacleOvercome, from state: borrowing some KeyValueWriter & ~Copyable) throws {
-        guard var row = try state.record(Key.of(data.obstacle), in: obstacles) else { return }
-        for key in ["how", "overcome_at", "overcome_position"] { row[key] = nil }
-        try state.put(row, forKey: Key.of(data.obstacle), in: obstacles)
+    /// Adds how, when and at which position to the obstacle's row.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        guard var row = try state.record(Key.of(obstacle), in: models.obstacles) else { return }
+        row[OvercomeRow.how] = .string(how)
+        row[OvercomeRow.at] = .string(event.at.text)
+        row[OvercomeRow.position] = Record.position(event.position)
+        try state.put(row, forKey: Key.of(obstacle), in: models.obstacles)
+    }
+
+    /// Takes the three fields off the obstacle's row again.
+    func withdraw(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        from state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        guard var row = try state.record(Key.of(obstacle), in: models.obstacles) else { return }
+        for key in [OvercomeRow.how, OvercomeRow.at, OvercomeRow.position] { row[key] = nil }
+        try state.put(row, forKey: Key.of(obstacle), in: models.obstacles)
     }
 }
 
@@ -313,7 +317,7 @@ extension ReadModels {
 extension ObstacleEntry {
     init?(_ id: Slug, _ row: Record) {
         guard let category = row.string("category").flatMap(ObstacleCategory.init(rawValue:)),
-            let text = row.string("text"), let position = row.position("position")
+            let text = row.string("text"), let position = row.position(Row.position)
         else { return nil }
         self.init(
             obstacle: id,
@@ -322,11 +326,11 @@ extension ObstacleEntry {
             solution: row.slug("solution"),
             city: row.slug("city"),
             project: row.slug("project"),
-            at: row.string("at") ?? "",
+            at: row.string(Row.at) ?? "",
             position: position
         )
-        if let how = row.string("how"), let overcomePosition = row.position("overcome_position") {
-            overcome = (how, row.string("overcome_at") ?? "", overcomePosition)
+        if let how = row.string(OvercomeRow.how), let overcomePosition = row.position(OvercomeRow.position) {
+            overcome = (how, row.string(OvercomeRow.at) ?? "", overcomePosition)
         }
     }
 }

@@ -149,65 +149,146 @@ public struct SolutionCatalogued: EventData {
     public var entities: [Slug] { [solution] }
 }
 
-/// A city demonstrates a solution, in a project or on its own.
-public struct DemonstrationReported: EventData {
-    /// The event type, `DemonstrationReported`.
-    public static let type = EventType.demonstrationReported
-    /// The demonstration's id, new to the record.
-    public var demonstration: Slug
-    /// The solution demonstrated, by id.
-    public var solution: Slug
-    /// The city that demonstrates it, by id.
-    public var city: Slug
-    /// The project the demonstration belongs to, by id; nil when the city demonstrates on its own.
-    public var project: Slug?
+// MARK: Rules and fold
 
-    /// Reads the data, refusing what the catalogue does not allow.
-    public init(reading fields: inout FieldReader) throws(InputError) {
-        demonstration = try fields.slug("demonstration")
-        solution = try fields.slug("solution")
-        city = try fields.slug("city")
-        project = try fields.optionalSlug("project")
+extension ProjectRegistered: ProjectedEvent {
+    var payload: Payload { .projectRegistered(self) }
+
+    /// A new project id.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.new("project", project, state.record(Key.of(project), in: models.projects))
     }
 
-    /// Writes the data in catalogue order.
-    public func write(to fields: inout FieldWriter) {
-        fields.slug("demonstration", demonstration)
-        fields.slug("solution", solution)
-        fields.slug("city", city)
-        fields.slug("project", project)
+    /// The project's row: its data, position and `at`.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.put(event.row(object), forKey: Key.of(project), in: models.projects)
     }
-
-    /// The demonstration, the solution and the city, and the project if any.
-    public var entities: [Slug] { [demonstration, solution, city] + (project.map { [$0] } ?? []) }
 }
 
-/// A demonstration's measured impact on one indicator.
-public struct ImpactReported: EventData {
-    /// The event type, `ImpactReported`.
-    public static let type = EventType.impactReported
-    /// The demonstration measured, by id.
-    public var demonstration: Slug
-    /// The indicator measured.
-    public var kpi: KPI
-    /// The measured value in the indicator's unit (percent, square metres or a count): at least 0, and at most
-    /// 100 for a percentage. A later report of the same indicator for the same demonstration replaces it.
-    public var value: JSONNumber
+extension ProjectEnded: ProjectedEvent {
+    var payload: Payload { .projectEnded(self) }
 
-    /// Reads the data, refusing what the catalogue does not allow.
-    public init(reading fields: inout FieldReader) throws(InputError) {
-        demonstration = try fields.slug("demonstration")
-        kpi = try fields.choice("kpi")
-        value = try fields.number("value")
+    /// The project is registered, no later than the event, and has not ended.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        let row = try rule.known("project", project, state.record(Key.of(project), in: models.projects))
+        if let ended = row.position(Row.ended) {
+            throw rule.violation("project '\(project)' already ended (position \(ended))")
+        }
     }
 
-    /// Writes the data in catalogue order.
-    public func write(to fields: inout FieldWriter) {
-        fields.slug("demonstration", demonstration)
-        fields.choice("kpi", kpi)
-        fields.number("value", value)
+    /// Marks the project's row ended, with the event's position and `at`.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        guard var row = try state.record(Key.of(project), in: models.projects) else { return }
+        row[Row.ended] = Record.position(event.position)
+        row[Row.endedAt] = .string(event.at.text)
+        try state.put(row, forKey: Key.of(project), in: models.projects)
+    }
+}
+
+extension CityRegistered: ProjectedEvent {
+    var payload: Payload { .cityRegistered(self) }
+
+    /// A new city id.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.new("city", city, state.record(Key.of(city), in: models.cities))
     }
 
-    /// The demonstration.
-    public var entities: [Slug] { [demonstration] }
+    /// The city's row: its data, position and `at`.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.put(event.row(object), forKey: Key.of(city), in: models.cities)
+    }
+}
+
+extension CityJoinedProject: ProjectedEvent {
+    var payload: Payload { .cityJoinedProject(self) }
+
+    /// The city and the project are registered, no later than the event; the city is not in the project yet, and
+    /// the project has not ended.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
+        let row = try rule.known("project", project, state.record(Key.of(project), in: models.projects))
+        if let existing = try state.record(Key.of(project, city), in: models.roles) {
+            throw rule.violation(
+                "city '\(city)' is already in project '\(project)' as \(existing.string(Row.role) ?? "?")"
+                    + " (position \(existing.positionText))"
+            )
+        }
+        if let ended = row.position(Row.ended) {
+            throw rule.violation("project '\(project)' has ended (position \(ended))")
+        }
+    }
+
+    /// project ‖ city → the role, with position and `at`; city ‖ project → the role.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.put(
+            event.row([Row.role: .string(role.rawValue)]),
+            forKey: Key.of(project, city),
+            in: models.roles
+        )
+        try state.put(Record([Row.role: .string(role.rawValue)]), forKey: Key.of(city, project), in: models.cityRoles)
+    }
+}
+
+extension SolutionCatalogued: ProjectedEvent {
+    var payload: Payload { .solutionCatalogued(self) }
+
+    /// A new solution id.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.new("solution", solution, state.record(Key.of(solution), in: models.solutions))
+    }
+
+    /// The solution's row: its data, position and `at`.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.put(event.row(object), forKey: Key.of(solution), in: models.solutions)
+    }
+}
+
+extension ReadModels {
+    /// Requires that `city` is in `project`, joined no later than the event.
+    func requireRole(
+        of city: Slug,
+        in project: Slug,
+        _ context: RuleContext,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws {
+        guard let role = try state.record(Key.of(project, city), in: roles) else {
+            throw context.violation("city '\(city)' is not in project '\(project)'")
+        }
+        try context.notBefore(role, "city '\(city)' joining project '\(project)'")
+    }
+
+    /// The lighthouse cities of `project`, by id.
+    func lighthouseCities(of project: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> [Slug] {
+        var cities: [Slug] = []
+        try state.scan(roles, prefix: Key.prefix(project)) { key, value in
+            let parts = Key.parts(key)
+            if parts.count == 2, let city = Key.slug(parts[1]),
+                Record(bytes: value)?.string(Row.role) == Role.lighthouse.rawValue
+            {
+                cities.append(city)
+            }
+            return true
+        }
+        return cities
+    }
 }

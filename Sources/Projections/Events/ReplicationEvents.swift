@@ -146,64 +146,197 @@ public struct SolutionReplicated: EventData {
     public var entities: [Slug] { [solution, city] + [from, project].compactMap { $0 } }
 }
 
-/// A grant is awarded to a city to replicate an already proven solution.
-public struct GrantAwarded: EventData {
-    /// The event type, `GrantAwarded`.
-    public static let type = EventType.grantAwarded
-    /// The grant's id, new to the record.
-    public var grant: Slug
-    /// The programme that awards it.
-    public var programme: Programme
-    /// The city that receives it, by id.
-    public var city: Slug
-    /// The solution it replicates, by id: one demonstrated somewhere already.
-    public var solution: Slug
-    /// The amount awarded, in EUR (the field `amount_eur`).
-    public var amount: JSONNumber
-
-    /// Reads the data, refusing what the catalogue does not allow.
-    public init(reading fields: inout FieldReader) throws(InputError) {
-        grant = try fields.slug("grant")
-        programme = try fields.choice("programme")
-        city = try fields.slug("city")
-        solution = try fields.slug("solution")
-        amount = try fields.number("amount_eur")
-    }
-
-    /// Writes the data in catalogue order.
-    public func write(to fields: inout FieldWriter) {
-        fields.slug("grant", grant)
-        fields.choice("programme", programme)
-        fields.slug("city", city)
-        fields.slug("solution", solution)
-        fields.number("amount_eur", amount)
-    }
-
-    /// The grant, the city and the solution.
-    public var entities: [Slug] { [grant, city, solution] }
+/// The status of a plan, as its row in the plans table says (the field `status`).
+enum PlanStatus: String {
+    /// Not yet followed by a replication of the solution to the city.
+    case open
+    /// The city replicated the solution from the planned origin.
+    case fulfilled
+    /// The city replicated the solution from another origin.
+    case closed
 }
 
-/// An earlier event is withdrawn from every view; it stays in the log, marked.
-public struct EventRetracted: EventData {
-    /// The event type, `EventRetracted`.
-    public static let type = EventType.eventRetracted
-    /// The position of the event withdrawn: not itself a retraction, and not retracted yet.
-    public var position: Position
-    /// Why the event is withdrawn: non-empty, at most 1000 Unicode scalars.
-    public var reason: String
+/// Whether a replication came into a city or went out of it, as its entry in the replications-by-city table says
+/// (the field `direction`).
+enum Direction: String {
+    case `in`, out
+}
 
-    /// Reads the data, refusing what the catalogue does not allow.
-    public init(reading fields: inout FieldReader) throws(InputError) {
-        position = try fields.position("position")
-        reason = try fields.name("reason", maximumLength: 1000)
+// MARK: Rules and fold
+
+extension Replicating {
+    /// The rules a plan and a replication share: the solution and the cities registered, no later than the event;
+    /// the origin has the solution, no later than the event; `city` is another city, without it.
+    func checkReplication(
+        _ rule: RuleContext,
+        _ models: ReadModels,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws {
+        try rule.known("solution", solution, state.record(Key.of(solution), in: models.solutions))
+        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
+        if let from {
+            try rule.known("city", from, state.record(Key.of(from), in: models.cities), field: "from")
+            if city == from {
+                throw rule.violation("city '\(city)' cannot replicate a solution from itself")
+            }
+        }
+        if let project {
+            try rule.known("project", project, state.record(Key.of(project), in: models.projects))
+        }
+        let holders: [Slug]
+        switch origin {
+        case .city(let from):
+            holders = [from]
+        case .project(let project):
+            holders = try models.lighthouseCities(of: project, in: state)
+            guard !holders.isEmpty else {
+                throw rule.violation("project '\(project)' has no lighthouse city to take '\(solution)' from")
+            }
+        }
+        // The origin's earliest holding dated no later than the event serves; else the first at all, to name it.
+        var source: Record?
+        var servesInTime = false
+        for holder in holders where holder != city {
+            try state.scan(models.adoptions, prefix: Key.of(solution, holder) + [0]) { _, value in
+                guard let adoption = Record(bytes: value) else { return true }
+                if source == nil { source = adoption }
+                if let time = adoption.time, !rule.event.at.isBefore(time) {
+                    source = adoption
+                    servesInTime = true
+                    return false
+                }
+                return true
+            }
+            if servesInTime { break }
+        }
+        guard let source else {
+            switch origin {
+            case .city(let from):
+                throw rule.violation("city '\(from)' has neither demonstrated nor adopted '\(solution)'")
+            case .project(let project):
+                throw rule.violation(
+                    "no lighthouse city of project '\(project)' has demonstrated or adopted '\(solution)'"
+                )
+            }
+        }
+        try rule.notBefore(source, "\(origin) having '\(solution)'")
+        var existing: Record?
+        try state.scan(models.adoptions, prefix: Key.of(solution, city) + [0]) { _, value in
+            existing = Record(bytes: value)
+            return false
+        }
+        if let existing {
+            let how = existing.string(Row.how) ?? Adoption.adopted.rawValue
+            throw rule.violation(
+                "city '\(city)' has already \(how) '\(solution)'"
+                    + " (position \(existing.positionText))"
+            )
+        }
+    }
+}
+
+extension ReplicationPlanned: ProjectedEvent {
+    var payload: Payload { .replicationPlanned(self) }
+
+    /// The rules every replication follows, and no open plan of the city for the solution from the same origin.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try checkReplication(rule, models, in: state)
+        if let plan = try state.record(Key.plan(solution, city, origin), in: models.plans),
+            plan.string(Row.status) == PlanStatus.open.rawValue
+        {
+            throw rule.violation(
+                "city '\(city)' already has an open plan for '\(solution)' from \(origin)"
+                    + " (position \(plan.positionText))"
+            )
+        }
     }
 
-    /// Writes the data in catalogue order.
-    public func write(to fields: inout FieldWriter) {
-        fields.position("position", position)
-        fields.text("reason", reason)
+    /// solution ‖ city ‖ origin → the plan, open; position → its key while open; city ‖ position for the city and
+    /// the origin city.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        let key = Key.plan(solution, city, origin)
+        try state.put(
+            event.row(object.adding(Row.status, .string(PlanStatus.open.rawValue))),
+            forKey: key,
+            in: models.plans
+        )
+        try state.put(key, forKey: event.position.key, in: models.openPlans)
+        try state.put([], forKey: Key.prefix(city) + event.position.key, in: models.plansByCity)
+        if let from {
+            try state.put([], forKey: Key.prefix(from) + event.position.key, in: models.plansByCity)
+        }
+    }
+}
+
+extension SolutionReplicated: ProjectedEvent {
+    var payload: Payload { .solutionReplicated(self) }
+
+    /// The rules every replication follows.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try checkReplication(rule, models, in: state)
     }
 
-    /// None: a retraction names a position, not an entity.
-    public var entities: [Slug] { [] }
+    /// The city's adoption of the solution; the edge, in log order, under the city (in), the origin city (out)
+    /// and the solution; the city's open plans for the solution close, fulfilled where the origin is the planned one.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        var adoption = event.row([Row.how: .string(Adoption.adopted.rawValue)])
+        switch origin {
+        case .city(let from): adoption["from"] = .string(from.rawValue)
+        case .project(let project): adoption["project"] = .string(project.rawValue)
+        }
+        try state.put(adoption, forKey: Key.of(solution, city) + [0] + event.position.key, in: models.adoptions)
+        try state.put(event.row(object), forKey: event.position.key, in: models.replications)
+        try state.put(
+            Record([Row.direction: .string(Direction.in.rawValue)]),
+            forKey: Key.prefix(city) + event.position.key,
+            in: models.replicationsByCity
+        )
+        if let from {
+            try state.put(
+                Record([Row.direction: .string(Direction.out.rawValue)]),
+                forKey: Key.prefix(from) + event.position.key,
+                in: models.replicationsByCity
+            )
+        }
+        try state.put([], forKey: Key.prefix(solution) + event.position.key, in: models.replicationsBySolution)
+        try closePlans(at: event.position, models, in: state)
+    }
+
+    private func closePlans(
+        at position: Position,
+        _ models: ReadModels,
+        in state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        var closing: [([UInt8], Record)] = []
+        try state.scan(models.plans, prefix: Key.of(solution, city) + [0]) { key, value in
+            if let plan = Record(bytes: value), plan.string(Row.status) == PlanStatus.open.rawValue {
+                closing.append((Array(key), plan))
+            }
+            return true
+        }
+        for (key, var plan) in closing {
+            plan[Row.status] = .string((plan.origin == origin ? PlanStatus.fulfilled : .closed).rawValue)
+            plan[Row.closedBy] = Record.position(position)
+            try state.put(plan, forKey: key, in: models.plans)
+            if let opened = plan.position(Row.position) {
+                try state.removeValue(forKey: opened.key, in: models.openPlans)
+            }
+        }
+    }
+}
+
+extension JSONObject {
+    func adding(_ key: String, _ value: JSONValue) -> JSONObject {
+        var copy = self
+        copy[key] = value
+        return copy
+    }
 }

@@ -1,252 +1,53 @@
 import EventStore
 
 /// The one fold: how each event changes the read models. The same code maintains them as events arrive and
-/// rebuilds them from the log (replay, retraction, verify, cuts in time).
+/// rebuilds them from the log (replay, retraction, verify, cuts in time). Each type's fold lives with its data
+/// (``ProjectedEvent/apply(_:_:to:)``, in the file of its family).
 extension ReadModels {
     func apply(_ recorded: RecordedEvent, to state: borrowing some KeyValueWriter & ~Copyable) throws {
-        var stamp = Record()
-        stamp["position"] = Record.position(recorded.position)
-        stamp["at"] = .string(recorded.at.text)
-        func record(_ object: JSONObject) -> Record {
-            var record = Record(object)
-            record["position"] = stamp["position"]
-            record["at"] = stamp["at"]
-            return record
-        }
-        let payload = recorded.event.payload
-        switch payload {
-        case .projectRegistered(let data):
-            try state.put(record(payload.object), forKey: Key.of(data.project), in: projects)
-        case .projectEnded(let data):
-            guard var project = try state.record(Key.of(data.project), in: projects) else { return }
-            project["ended"] = stamp["position"]
-            project["ended_at"] = stamp["at"]
-            try state.put(project, forKey: Key.of(data.project), in: projects)
-        case .cityRegistered(let data):
-            try state.put(record(payload.object), forKey: Key.of(data.city), in: cities)
-        case .cityJoinedProject(let data):
-            try state.put(
-                record(["role": .string(data.role.rawValue)]),
-                forKey: Key.of(data.project, data.city),
-                in: roles
-            )
-            try state.put(
-                Record(["role": .string(data.role.rawValue)]),
-                forKey: Key.of(data.city, data.project),
-                in: cityRoles
-            )
-        case .solutionCatalogued(let data):
-            try state.put(record(payload.object), forKey: Key.of(data.solution), in: solutions)
-        case .demonstrationReported(let data):
-            try state.put(record(payload.object), forKey: Key.of(data.demonstration), in: demonstrations)
-            try state.put(
-                record(["how": "demonstrated", "demonstration": .string(data.demonstration.rawValue)]),
-                forKey: Key.of(data.solution, data.city) + [0] + recorded.position.key,
-                in: adoptions
-            )
-            try state.put([], forKey: Key.of(data.city, data.demonstration), in: demonstrationsByCity)
-            try state.put([], forKey: Key.of(data.solution, data.demonstration), in: demonstrationsBySolution)
-            if let project = data.project {
-                try state.put([], forKey: Key.of(project, data.demonstration), in: demonstrationsByProject)
-            }
-            for scope in Scope.all(city: data.city, project: data.project) {
-                let key = Array(scope.utf8)
-                let count = try state.record(key, in: demonstrationCounts)?.number("count")?.integerValue ?? 0
-                try state.put(Record(["count": Record.integer(Int(count) + 1)]), forKey: key, in: demonstrationCounts)
-            }
-        case .impactReported(let data):
-            try applyImpact(data, record(["value": .number(data.value)]), position: recorded.position, to: state)
-        case .replicationPlanned(let data):
-            let key = Key.plan(data.solution, data.city, data.origin)
-            try state.put(record(payload.object.adding("status", "open")), forKey: key, in: plans)
-            try state.put(key, forKey: recorded.position.key, in: openPlans)
-            try state.put([], forKey: Key.prefix(data.city) + recorded.position.key, in: plansByCity)
-            if let from = data.from {
-                try state.put([], forKey: Key.prefix(from) + recorded.position.key, in: plansByCity)
-            }
-        case .solutionReplicated(let data):
-            var adoption = record(["how": "adopted"])
-            switch data.origin {
-            case .city(let from): adoption["from"] = .string(from.rawValue)
-            case .project(let project): adoption["project"] = .string(project.rawValue)
-            }
-            try state.put(
-                adoption,
-                forKey: Key.of(data.solution, data.city) + [0] + recorded.position.key,
-                in: adoptions
-            )
-            try state.put(record(payload.object), forKey: recorded.position.key, in: replications)
-            try state.put(
-                Record(["direction": "in"]),
-                forKey: Key.prefix(data.city) + recorded.position.key,
-                in: replicationsByCity
-            )
-            if let from = data.from {
-                try state.put(
-                    Record(["direction": "out"]),
-                    forKey: Key.prefix(from) + recorded.position.key,
-                    in: replicationsByCity
-                )
-            }
-            try state.put([], forKey: Key.prefix(data.solution) + recorded.position.key, in: replicationsBySolution)
-            try closePlans(of: data, position: recorded.position, to: state)
-        case .cityJoinedCCG(let data):
-            try state.put(
-                record(["change": "joined"]),
-                forKey: Key.prefix(data.city) + recorded.position.key,
-                in: membershipEvents
-            )
-            try state.put(record([:]), forKey: Key.of(data.city), in: members)
-        case .cityLeftCCG(let data):
-            try state.put(
-                record(["change": "left"]),
-                forKey: Key.prefix(data.city) + recorded.position.key,
-                in: membershipEvents
-            )
-            try state.removeValue(forKey: Key.of(data.city), in: members)
-        case .meetingScheduled(let data):
-            try state.put(record(payload.object), forKey: Key.of(data.meeting), in: meetings)
-        case .meetingAttended(let data):
-            try state.put(record([:]), forKey: Key.of(data.meeting, data.city), in: attendance)
-            try state.put([], forKey: Key.of(data.city, data.meeting), in: attendanceByCity)
-        case .travelContributionGranted(let data):
-            let year = try state.record(Key.of(data.meeting), in: meetings)?.string("on").flatMap(CivilDate.init(iso:))?
-                .year
-            var contribution = record(["amount_eur": .number(data.amount)])
-            if let year { contribution["year"] = Record.integer(year) }
-            try state.put(contribution, forKey: Key.of(data.city, data.meeting), in: travel)
-            if let year {
-                let key = Key.of(data.city.rawValue, String(year))
-                let used = try state.record(key, in: travelYears)
-                let trips = (used?.number("trips")?.integerValue ?? 0) + 1
-                let total = (used?.number("total")?.hundredths ?? 0) + data.amount.hundredths
-                try state.put(
-                    Record([
-                        "trips": Record.integer(Int(trips)), "total": .number(JSONNumber(validatedHundredths: total)),
-                    ]),
-                    forKey: key,
-                    in: travelYears
-                )
-            }
-        case .grantAwarded(let data):
-            try state.put(record(payload.object), forKey: Key.of(data.grant), in: grants)
-            try state.put([], forKey: Key.of(data.city, data.grant), in: grantsByCity)
-        case .contactRegistered, .contactErased: try applyContact(recorded, to: state)
-        case .eventRetracted:
-            break
-        case .obstacleReported(let data):
-            try apply(data, record(payload.object), at: recorded.position, to: state)
-        case .obstacleOvercome(let data):
-            try apply(data, at: recorded, to: state)
-        case .impactPublished(let data):
-            try apply(data, record(["value": .number(data.value)]), at: recorded.position, to: state)
-        }
-    }
-
-    private func applyImpact(
-        _ data: ImpactReported,
-        _ report: Record,
-        position: Position,
-        to state: borrowing some KeyValueWriter & ~Copyable
-    ) throws {
-        let prefix = Key.of(data.demonstration.rawValue, data.kpi.rawValue) + [0]
-        let previous = try state.last(in: impacts, prefix: prefix).flatMap { Record(bytes: $0.value) }?.number("value")
-        try state.put(report, forKey: prefix + position.key, in: impacts)
-        guard let demonstration = try state.record(Key.of(data.demonstration), in: demonstrations),
-            let city = demonstration.slug("city")
-        else { return }
-        for scope in Scope.all(city: city, project: demonstration.slug("project")) {
-            if data.kpi.isPercentage {
-                if let previous {
-                    try state.removeValue(
-                        forKey: Scope.maximumKey(scope, data.kpi, previous, data.demonstration),
-                        in: kpiMaxima
-                    )
-                }
-                try state.put(
-                    [],
-                    forKey: Scope.maximumKey(scope, data.kpi, data.value, data.demonstration),
-                    in: kpiMaxima
-                )
-            } else {
-                try adjustSum(
-                    scope,
-                    data.kpi,
-                    by: data.value.exactHundredths - (previous?.exactHundredths ?? 0),
-                    reports: previous == nil ? 1 : 0,
-                    in: state
-                )
-            }
-        }
-    }
-
-    /// Changes the sum of a summed KPI over a scope, with the number of demonstrations that report it; the entry
-    /// exists exactly while at least one does, so an incremental change and a rebuild leave the same table.
-    func adjustSum(
-        _ scope: String,
-        _ kpi: KPI,
-        by change: Int128,
-        reports: Int,
-        in state: borrowing some KeyValueWriter & ~Copyable
-    ) throws {
-        let key = Key.of(scope, kpi.rawValue)
-        let current = try state.record(key, in: kpiSums)
-        let sum = (current?.total("value") ?? 0) + change
-        let count = Int(current?.number("reports")?.integerValue ?? 0) + reports
-        guard count > 0 else {
-            try state.removeValue(forKey: key, in: kpiSums)
-            return
-        }
-        try state.put(
-            Record(["value": Record.total(sum), "reports": Record.integer(count)]),
-            forKey: key,
-            in: kpiSums
-        )
-    }
-
-    private func closePlans(
-        of replication: SolutionReplicated,
-        position: Position,
-        to state: borrowing some KeyValueWriter & ~Copyable
-    ) throws {
-        var closing: [([UInt8], Record)] = []
-        try state.scan(plans, prefix: Key.of(replication.solution, replication.city) + [0]) { key, value in
-            if let plan = Record(bytes: value), plan.string("status") == "open" { closing.append((Array(key), plan)) }
-            return true
-        }
-        for (key, var plan) in closing {
-            plan["status"] = .string(plan.origin == replication.origin ? "fulfilled" : "closed")
-            plan["closed_by"] = Record.position(position)
-            try state.put(plan, forKey: key, in: plans)
-            if let opened = plan.position("position") {
-                try state.removeValue(forKey: opened.key, in: openPlans)
-            }
-        }
+        try recorded.event.payload.projected.apply(recorded, self, to: state)
     }
 }
 
-/// The scopes over which impacts and demonstrations add up: everything, one city, one project.
-enum Scope {
-    static let everything = "*"
-
-    static func city(_ city: Slug) -> String { "city:" + city.rawValue }
-    static func project(_ project: Slug) -> String { "project:" + project.rawValue }
-
-    static func all(city: Slug, project: Slug?) -> [String] {
-        [everything, Scope.city(city)] + (project.map { [Scope.project($0)] } ?? [])
-    }
-
-    /// scope ‖ kpi ‖ 0 ‖ value (8 bytes, ordered) ‖ demonstration: the last key of a scope and kpi is its maximum.
-    static func maximumKey(_ scope: String, _ kpi: KPI, _ value: JSONNumber, _ demonstration: Slug) -> [UInt8] {
-        Key.of(scope, kpi.rawValue) + [0] + Position.key(UInt64(bitPattern: value.hundredths) ^ (1 << 63))
-            + Array(demonstration.rawValue.utf8)
-    }
+/// Field names of read-model rows that the fold writes and the rules and queries read.
+enum Row {
+    /// The position of the event behind a row.
+    static let position = "position"
+    /// The `at` of the event behind a row.
+    static let at = "at"
+    /// A city's role in a project (`roles`, `cityRoles`).
+    static let role = "role"
+    /// The position and `at` of a project's ProjectEnded (`projects`).
+    static let ended = "ended"
+    static let endedAt = "ended_at"
+    /// How a city came to have a solution (`adoptions`): see ``Adoption``.
+    static let how = "how"
+    /// A plan's status (`plans`): see ``PlanStatus``; and the position of the replication that closed it.
+    static let status = "status"
+    static let closedBy = "closed_by"
+    /// Whether a replication came into or went out of a city (`replicationsByCity`): see ``Direction``.
+    static let direction = "direction"
+    /// A CCG membership change (`membershipEvents`): see ``MembershipChange``.
+    static let change = "change"
+    /// The number of demonstrations of a scope (`demonstrationCounts`).
+    static let count = "count"
+    /// A reported or published value (`impacts`, `published`), or a scope's sum (`kpiSums`) with the number of
+    /// demonstrations that report it.
+    static let value = "value"
+    static let reports = "reports"
+    /// The year of a travel contribution's meeting (`travel`).
+    static let year = "year"
+    /// A city's trips and total travel contributions in one year (`travelYears`).
+    static let trips = "trips"
+    static let total = "total"
 }
 
-extension JSONObject {
-    func adding(_ key: String, _ value: JSONValue) -> JSONObject {
-        var copy = self
-        copy[key] = value
-        return copy
+extension RecordedEvent {
+    /// A read-model row: `object` with the event's position and `at`.
+    func row(_ object: JSONObject) -> Record {
+        var record = Record(object)
+        record[Row.position] = Record.position(position)
+        record[Row.at] = .string(at.text)
+        return record
     }
 }

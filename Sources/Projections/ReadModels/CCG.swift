@@ -67,12 +67,12 @@ extension ReadModels {
         try state.scan(travel, from: nil, reverse: false) { key, value in
             let parts = Key.parts(key)
             guard parts.count == 2, let record = Record(bytes: value) else { return true }
-            if let year, record.number("year")?.integerValue != Int64(year) { return true }
+            if let year, record.number(Row.year)?.integerValue != Int64(year) { return true }
             contributions.append(
                 [
                     "city": .string(parts[0]), "meeting": .string(parts[1]),
                     "amount_eur": record["amount_eur"] ?? .null,
-                    "year": record["year"] ?? .null, "at": record["at"] ?? .null,
+                    "year": record[Row.year] ?? .null, "at": record["at"] ?? .null,
                     "position": record["position"] ?? .null,
                 ])
             return true
@@ -85,7 +85,7 @@ extension ReadModels {
             totals.append(
                 [
                     "city": .string(parts[0]), "year": Record.integer(Int(parts[1]) ?? 0),
-                    "trips": record["trips"] ?? .null, "total_eur": record["total"] ?? .null,
+                    "trips": record[Row.trips] ?? .null, "total_eur": record[Row.total] ?? .null,
                 ])
             return true
         }
@@ -120,8 +120,8 @@ extension ReadModels {
         reasons.append("city '\(citySlug)' has no travel contribution for meeting '\(meetingSlug)' yet")
         if let on = try state.record(Key.of(meetingSlug), in: meetings)?.string("on").flatMap(CivilDate.init(iso:)) {
             let used = try state.record(Key.of(citySlug.rawValue, String(on.year)), in: travelYears)
-            let trips = used?.number("trips")?.integerValue ?? 0
-            let total = used?.number("total") ?? JSONNumber(integer: 0)
+            let trips = used?.number(Row.trips)?.integerValue ?? 0
+            let total = used?.number(Row.total) ?? JSONNumber(integer: 0)
             reasons.append(
                 "city '\(citySlug)' has \(trips) of 2 trips and \(total) of 900 EUR in \(on.year)"
                     + (amount.map { "; \($0) EUR is within the 450 EUR per trip" } ?? "")

@@ -117,7 +117,7 @@ extension ReadModels {
     func tier(of city: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> Tier {
         var tier = Tier.other
         try state.scan(cityRoles, prefix: Key.prefix(city)) { _, value in
-            switch Record(bytes: value)?.string("role") {
+            switch Record(bytes: value)?.string(Row.role) {
             case Role.lighthouse.rawValue:
                 tier = .lighthouse
                 return false

@@ -54,11 +54,11 @@ extension ReadModels {
                     let bits = last.key[prefix.count..<(prefix.count + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
                     totals[kpi] = JSONNumber(validatedHundredths: Int64(bitPattern: bits ^ (1 << 63)))
                 }
-            } else if let sum = try state.record(Key.of(scope, kpi.rawValue), in: kpiSums)?.total("value") {
+            } else if let sum = try state.record(Key.of(scope, kpi.rawValue), in: kpiSums)?.total(Row.value) {
                 totals[kpi] = JSONNumber(totalHundredths: sum)
             }
         }
-        let count = try state.record(Array(scope.utf8), in: demonstrationCounts)?.number("count")?.integerValue ?? 0
+        let count = try state.record(Array(scope.utf8), in: demonstrationCounts)?.number(Row.count)?.integerValue ?? 0
         return ImpactTotals(totals: totals, demonstrations: Int(count))
     }
 
@@ -87,7 +87,7 @@ extension ReadModels {
                 let prefix = Key.of(demonstration.rawValue, kpi.rawValue) + [0]
                 guard
                     let value = try state.last(in: impacts, prefix: prefix).flatMap({ Record(bytes: $0.value) })?
-                        .number("value")
+                        .number(Row.value)
                 else { continue }
                 let current = totals[kpi]?.exactHundredths
                 totals[kpi] = JSONNumber(

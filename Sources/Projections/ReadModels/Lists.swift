@@ -9,7 +9,7 @@ extension ReadModels {
             var lighthouse = 0
             var fellow = 0
             try state.scan(roles, prefix: Key.prefix(project)) { _, value in
-                if Record(bytes: value)?.string("role") == Role.lighthouse.rawValue {
+                if Record(bytes: value)?.string(Row.role) == Role.lighthouse.rawValue {
                     lighthouse += 1
                 } else {
                     fellow += 1
@@ -20,7 +20,7 @@ extension ReadModels {
                 [
                     "project": .string(project.rawValue), "name": record["name"] ?? .null,
                     "start": record["start"] ?? .null,
-                    "end": record["end"] ?? .null, "ended": .bool(record["ended"] != nil),
+                    "end": record["end"] ?? .null, "ended": .bool(record[Row.ended] != nil),
                     "lighthouse_cities": Record.integer(lighthouse), "fellow_cities": Record.integer(fellow),
                 ])
         }
@@ -35,7 +35,7 @@ extension ReadModels {
             var memberships: [JSONValue] = []
             try state.scan(cityRoles, prefix: Key.prefix(city)) { key, value in
                 let parts = Key.parts(key)
-                if parts.count == 2, let role = Record(bytes: value)?.string("role") {
+                if parts.count == 2, let role = Record(bytes: value)?.string(Row.role) {
                     memberships.append(.string("\(parts[1]):\(role)"))
                 }
                 return true

@@ -21,7 +21,7 @@ extension ReadModels {
         try state.scan(cityRoles, prefix: Key.prefix(city)) { key, value in
             let parts = Key.parts(key)
             if parts.count == 2 {
-                projectsList.append(["project": .string(parts[1]), "role": Record(bytes: value)?["role"] ?? .null])
+                projectsList.append(["project": .string(parts[1]), "role": Record(bytes: value)?[Row.role] ?? .null])
             }
             return true
         }
@@ -40,7 +40,7 @@ extension ReadModels {
         var edgePositions: [(Position, String)] = []
         try state.scan(replicationsByCity, prefix: Key.prefix(city)) { key, value in
             if let position = Key.position(key) {
-                edgePositions.append((position, Record(bytes: value)?.string("direction") ?? ""))
+                edgePositions.append((position, Record(bytes: value)?.string(Row.direction) ?? ""))
             }
             return true
         }
@@ -50,7 +50,7 @@ extension ReadModels {
                 "solution": edge["solution"] ?? .null, "at": edge["at"] ?? .null, "position": Record.position(position),
                 "funding": edge["funding"] ?? .null, "project": edge["project"] ?? .null,
             ]
-            if direction == "in" {
+            if direction == Direction.in.rawValue {
                 item["from"] = edge["from"] ?? .null
                 replicationsIn.append(.object(item))
             } else {
@@ -84,7 +84,7 @@ extension ReadModels {
                 travelList.append(
                     [
                         "meeting": .string(parts[1]), "amount_eur": contribution["amount_eur"] ?? .null,
-                        "year": contribution["year"] ?? .null, "position": contribution["position"] ?? .null,
+                        "year": contribution[Row.year] ?? .null, "position": contribution["position"] ?? .null,
                     ])
             }
             return true
@@ -136,7 +136,7 @@ extension ReadModels {
         var members: [(Slug, String)] = []
         try state.scan(roles, prefix: Key.prefix(project)) { key, value in
             let parts = Key.parts(key)
-            if parts.count == 2, let city = Key.slug(parts[1]), let role = Record(bytes: value)?.string("role") {
+            if parts.count == 2, let city = Key.slug(parts[1]), let role = Record(bytes: value)?.string(Row.role) {
                 members.append((city, role))
             }
             return true
@@ -164,7 +164,7 @@ extension ReadModels {
         return [
             "project": .string(project.rawValue), "name": record["name"] ?? .null, "call": record["call"] ?? .null,
             "start": record["start"] ?? .null, "end": record["end"] ?? .null,
-            "ended": .bool(record["ended"] != nil), "ended_at": record["ended_at"] ?? .null,
+            "ended": .bool(record[Row.ended] != nil), "ended_at": record[Row.endedAt] ?? .null,
             "registered": record["at"] ?? .null, "position": record["position"] ?? .null,
             "lighthouse_cities": Record.integer(lighthouse), "fellow_cities": Record.integer(fellow),
             "cities": .array(cityList), "demonstrations": .array(demonstrationList),
@@ -210,8 +210,8 @@ extension ReadModels {
                     [
                         "city": plan["city"] ?? .null, "from": plan["from"] ?? .null,
                         "project": plan["project"] ?? .null, "at": plan["at"] ?? .null,
-                        "position": plan["position"] ?? .null, "status": plan["status"] ?? .null,
-                        "closed_by": plan["closed_by"] ?? .null,
+                        "position": plan["position"] ?? .null, "status": plan[Row.status] ?? .null,
+                        "closed_by": plan[Row.closedBy] ?? .null,
                     ])
             }
             return true

@@ -67,7 +67,7 @@ extension ReadModels {
             guard parts.count >= 2, let city = Key.slug(parts[1]), let record = Record(bytes: value) else {
                 return true
             }
-            if record.string("how") == "demonstrated" {
+            if record.string(Row.how) == Adoption.demonstrated.rawValue {
                 demonstrated.insert(city)
             } else if record.origin != nil {
                 adopted.append((city, record.slug("from")))
@@ -76,7 +76,9 @@ extension ReadModels {
         }
         var planned = Set<Slug>()
         try state.scan(plans, prefix: Key.prefix(solution)) { _, value in
-            if let plan = Record(bytes: value), plan.string("status") == "open", let city = plan.slug("city") {
+            if let plan = Record(bytes: value), plan.string(Row.status) == PlanStatus.open.rawValue,
+                let city = plan.slug("city")
+            {
                 planned.insert(city)
             }
             return true

@@ -3,88 +3,17 @@ import EventStore
 /// Withdrawing an event that no later event can depend on, by undoing exactly what ``apply(_:to:)`` did.
 ///
 /// Impact reports, published figures, attendances, travel contributions, grants and the overcoming of an obstacle
-/// are leaves: no rule of the catalogue relies on them
-/// existing (a contribution's removal only frees budget). Their retraction needs neither a re-check of later events
-/// nor a rebuild; every other retraction takes the rebuild path. Tests check that both paths give the same models.
+/// are leaves: no rule of the catalogue relies on them existing (a contribution's removal only frees budget). Each
+/// says so itself (``ProjectedEvent/isLeaf``) and undoes its own fold (``ProjectedEvent/withdraw(_:_:from:)``).
+/// Their retraction needs neither a re-check of later events nor a rebuild; every other retraction takes the
+/// rebuild path. Tests check that both paths give the same models.
 extension ReadModels {
     /// Whether events of `type` are leaves that ``withdraw(_:from:)`` can undo.
     static func isLeaf(_ type: EventType) -> Bool {
-        switch type {
-        case .impactReported, .meetingAttended, .travelContributionGranted, .grantAwarded, .impactPublished,
-            .obstacleOvercome:
-            true
-        default: false
-        }
+        type.dataType.isLeaf
     }
 
     func withdraw(_ recorded: RecordedEvent, from state: borrowing some KeyValueWriter & ~Copyable) throws {
-        switch recorded.event.payload {
-        case .impactReported(let data):
-            let prefix = Key.of(data.demonstration.rawValue, data.kpi.rawValue) + [0]
-            let current = try state.last(in: impacts, prefix: prefix)
-            try state.removeValue(forKey: prefix + recorded.position.key, in: impacts)
-            // Only the current (last) report counts; withdrawing an older one changes no total.
-            guard let current, current.key == prefix + recorded.position.key else { return }
-            let previous = try state.last(in: impacts, prefix: prefix).flatMap { Record(bytes: $0.value) }?.number(
-                "value"
-            )
-            guard let demonstration = try state.record(Key.of(data.demonstration), in: demonstrations),
-                let city = demonstration.slug("city")
-            else { return }
-            for scope in Scope.all(city: city, project: demonstration.slug("project")) {
-                if data.kpi.isPercentage {
-                    try state.removeValue(
-                        forKey: Scope.maximumKey(scope, data.kpi, data.value, data.demonstration),
-                        in: kpiMaxima
-                    )
-                    if let previous {
-                        try state.put(
-                            [],
-                            forKey: Scope.maximumKey(scope, data.kpi, previous, data.demonstration),
-                            in: kpiMaxima
-                        )
-                    }
-                } else {
-                    try adjustSum(
-                        scope,
-                        data.kpi,
-                        by: (previous?.exactHundredths ?? 0) - data.value.exactHundredths,
-                        reports: previous == nil ? -1 : 0,
-                        in: state
-                    )
-                }
-            }
-        case .meetingAttended(let data):
-            try state.removeValue(forKey: Key.of(data.meeting, data.city), in: attendance)
-            try state.removeValue(forKey: Key.of(data.city, data.meeting), in: attendanceByCity)
-        case .travelContributionGranted(let data):
-            let contribution = try state.record(Key.of(data.city, data.meeting), in: travel)
-            try state.removeValue(forKey: Key.of(data.city, data.meeting), in: travel)
-            guard let year = contribution?.number("year")?.integerValue else { return }
-            let key = Key.of(data.city.rawValue, String(year))
-            let used = try state.record(key, in: travelYears)
-            let trips = (used?.number("trips")?.integerValue ?? 1) - 1
-            let total = (used?.number("total")?.hundredths ?? data.amount.hundredths) - data.amount.hundredths
-            if trips <= 0 {
-                try state.removeValue(forKey: key, in: travelYears)
-            } else {
-                try state.put(
-                    Record([
-                        "trips": Record.integer(Int(trips)), "total": .number(JSONNumber(validatedHundredths: total)),
-                    ]),
-                    forKey: key,
-                    in: travelYears
-                )
-            }
-        case .grantAwarded(let data):
-            try state.removeValue(forKey: Key.of(data.grant), in: grants)
-            try state.removeValue(forKey: Key.of(data.city, data.grant), in: grantsByCity)
-        case .impactPublished(let data):
-            try withdraw(data, at: recorded.position, from: state)
-        case .obstacleOvercome(let data):
-            try withdraw(data, from: state)
-        default:
-            preconditionFailure("withdraw called for a \(recorded.event.type.rawValue), which is not a leaf")
-        }
+        try recorded.event.payload.projected.withdraw(recorded, self, from: state)
     }
 }

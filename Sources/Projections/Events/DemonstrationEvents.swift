@@ -1,0 +1,281 @@
+import EventStore
+
+/// A city demonstrates a solution, in a project or on its own.
+public struct DemonstrationReported: EventData {
+    /// The event type, `DemonstrationReported`.
+    public static let type = EventType.demonstrationReported
+    /// The demonstration's id, new to the record.
+    public var demonstration: Slug
+    /// The solution demonstrated, by id.
+    public var solution: Slug
+    /// The city that demonstrates it, by id.
+    public var city: Slug
+    /// The project the demonstration belongs to, by id; nil when the city demonstrates on its own.
+    public var project: Slug?
+
+    /// Reads the data, refusing what the catalogue does not allow.
+    public init(reading fields: inout FieldReader) throws(InputError) {
+        demonstration = try fields.slug("demonstration")
+        solution = try fields.slug("solution")
+        city = try fields.slug("city")
+        project = try fields.optionalSlug("project")
+    }
+
+    /// Writes the data in catalogue order.
+    public func write(to fields: inout FieldWriter) {
+        fields.slug("demonstration", demonstration)
+        fields.slug("solution", solution)
+        fields.slug("city", city)
+        fields.slug("project", project)
+    }
+
+    /// The demonstration, the solution and the city, and the project if any.
+    public var entities: [Slug] { [demonstration, solution, city] + (project.map { [$0] } ?? []) }
+}
+
+/// A demonstration's measured impact on one indicator.
+public struct ImpactReported: EventData {
+    /// The event type, `ImpactReported`.
+    public static let type = EventType.impactReported
+    /// The demonstration measured, by id.
+    public var demonstration: Slug
+    /// The indicator measured.
+    public var kpi: KPI
+    /// The measured value in the indicator's unit (percent, square metres or a count): at least 0, and at most
+    /// 100 for a percentage. A later report of the same indicator for the same demonstration replaces it.
+    public var value: JSONNumber
+
+    /// Reads the data, refusing what the catalogue does not allow.
+    public init(reading fields: inout FieldReader) throws(InputError) {
+        demonstration = try fields.slug("demonstration")
+        kpi = try fields.choice("kpi")
+        value = try fields.number("value")
+    }
+
+    /// Writes the data in catalogue order.
+    public func write(to fields: inout FieldWriter) {
+        fields.slug("demonstration", demonstration)
+        fields.choice("kpi", kpi)
+        fields.number("value", value)
+    }
+
+    /// The demonstration.
+    public var entities: [Slug] { [demonstration] }
+}
+
+/// How a city came to have a solution, as its entry in the adoptions table says (the field `how`).
+enum Adoption: String {
+    /// It demonstrated the solution (DemonstrationReported).
+    case demonstrated
+    /// It took the solution over (SolutionReplicated).
+    case adopted
+}
+
+// MARK: Rules, fold and withdrawal
+
+extension DemonstrationReported: ProjectedEvent {
+    var payload: Payload { .demonstrationReported(self) }
+
+    /// A new demonstration id; the solution, the city and any project registered, no later than the event; a city
+    /// named with a project is in it.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.new("demonstration", demonstration, state.record(Key.of(demonstration), in: models.demonstrations))
+        try rule.known("solution", solution, state.record(Key.of(solution), in: models.solutions))
+        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
+        if let project {
+            try rule.known("project", project, state.record(Key.of(project), in: models.projects))
+            try models.requireRole(of: city, in: project, rule, in: state)
+        }
+    }
+
+    /// The demonstration's row; the city's adoption of the solution; the indexes by city, solution and project;
+    /// one more demonstration in each scope.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.put(event.row(object), forKey: Key.of(demonstration), in: models.demonstrations)
+        try state.put(
+            event.row([
+                Row.how: .string(Adoption.demonstrated.rawValue), "demonstration": .string(demonstration.rawValue),
+            ]),
+            forKey: Key.of(solution, city) + [0] + event.position.key,
+            in: models.adoptions
+        )
+        try state.put([], forKey: Key.of(city, demonstration), in: models.demonstrationsByCity)
+        try state.put([], forKey: Key.of(solution, demonstration), in: models.demonstrationsBySolution)
+        if let project {
+            try state.put([], forKey: Key.of(project, demonstration), in: models.demonstrationsByProject)
+        }
+        for scope in Scope.all(city: city, project: project) {
+            let key = Array(scope.utf8)
+            let count = try state.record(key, in: models.demonstrationCounts)?.number(Row.count)?.integerValue ?? 0
+            try state.put(
+                Record([Row.count: Record.integer(Int(count) + 1)]),
+                forKey: key,
+                in: models.demonstrationCounts
+            )
+        }
+    }
+}
+
+extension ImpactReported: ProjectedEvent {
+    var payload: Payload { .impactReported(self) }
+
+    /// A leaf: no rule relies on a reported impact.
+    static var isLeaf: Bool { true }
+
+    /// demonstration ‖ kpi ‖ 0: the prefix of this demonstration's reports of this indicator, in log order.
+    private var prefix: [UInt8] { Key.of(demonstration.rawValue, kpi.rawValue) + [0] }
+
+    /// The demonstration is reported, no later than the event; the value is at least 0, at most 100 for a
+    /// percentage.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.known(
+            "demonstration",
+            demonstration,
+            state.record(Key.of(demonstration), in: models.demonstrations)
+        )
+        try rule.impactValue(value, of: kpi)
+    }
+
+    /// demonstration ‖ kpi ‖ position → the value; the value replaces the demonstration's earlier one of the
+    /// indicator in the sums (or maxima, for a percentage) of its scopes.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        let previous = try state.last(in: models.impacts, prefix: prefix).flatMap { Record(bytes: $0.value) }?.number(
+            Row.value
+        )
+        try state.put(event.row([Row.value: .number(value)]), forKey: prefix + event.position.key, in: models.impacts)
+        guard let row = try state.record(Key.of(demonstration), in: models.demonstrations),
+            let city = row.slug("city")
+        else { return }
+        for scope in Scope.all(city: city, project: row.slug("project")) {
+            if kpi.isPercentage {
+                if let previous {
+                    try state.removeValue(
+                        forKey: Scope.maximumKey(scope, kpi, previous, demonstration),
+                        in: models.kpiMaxima
+                    )
+                }
+                try state.put([], forKey: Scope.maximumKey(scope, kpi, value, demonstration), in: models.kpiMaxima)
+            } else {
+                try models.adjustSum(
+                    scope,
+                    kpi,
+                    by: value.exactHundredths - (previous?.exactHundredths ?? 0),
+                    reports: previous == nil ? 1 : 0,
+                    in: state
+                )
+            }
+        }
+    }
+
+    /// Removes the report; when it was the current one, the one before (if any) counts again.
+    func withdraw(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        from state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        let current = try state.last(in: models.impacts, prefix: prefix)
+        try state.removeValue(forKey: prefix + event.position.key, in: models.impacts)
+        // Only the current (last) report counts; withdrawing an older one changes no total.
+        guard let current, current.key == prefix + event.position.key else { return }
+        let previous = try state.last(in: models.impacts, prefix: prefix).flatMap { Record(bytes: $0.value) }?.number(
+            Row.value
+        )
+        guard let row = try state.record(Key.of(demonstration), in: models.demonstrations),
+            let city = row.slug("city")
+        else { return }
+        for scope in Scope.all(city: city, project: row.slug("project")) {
+            if kpi.isPercentage {
+                try state.removeValue(forKey: Scope.maximumKey(scope, kpi, value, demonstration), in: models.kpiMaxima)
+                if let previous {
+                    try state.put(
+                        [],
+                        forKey: Scope.maximumKey(scope, kpi, previous, demonstration),
+                        in: models.kpiMaxima
+                    )
+                }
+            } else {
+                try models.adjustSum(
+                    scope,
+                    kpi,
+                    by: (previous?.exactHundredths ?? 0) - value.exactHundredths,
+                    reports: previous == nil ? -1 : 0,
+                    in: state
+                )
+            }
+        }
+    }
+}
+
+extension ReadModels {
+    /// Changes the sum of a summed KPI over a scope, with the number of demonstrations that report it; the entry
+    /// exists exactly while at least one does, so an incremental change and a rebuild leave the same table.
+    func adjustSum(
+        _ scope: String,
+        _ kpi: KPI,
+        by change: Int128,
+        reports: Int,
+        in state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        let key = Key.of(scope, kpi.rawValue)
+        let current = try state.record(key, in: kpiSums)
+        let sum = (current?.total(Row.value) ?? 0) + change
+        let count = Int(current?.number(Row.reports)?.integerValue ?? 0) + reports
+        guard count > 0 else {
+            try state.removeValue(forKey: key, in: kpiSums)
+            return
+        }
+        try state.put(
+            Record([Row.value: Record.total(sum), Row.reports: Record.integer(count)]),
+            forKey: key,
+            in: kpiSums
+        )
+    }
+
+    /// The first demonstration of `solution` in the log dated no later than `time`, else the first at all.
+    func firstDemonstration(
+        of solution: Slug,
+        notAfter time: ValidTime,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws -> Record? {
+        var found: Record?
+        try state.scan(demonstrationsBySolution, prefix: Key.prefix(solution)) { key, _ in
+            let parts = Key.parts(key)
+            guard parts.count == 2, let demonstration = Key.slug(parts[1]),
+                let record = try state.record(Key.of(demonstration), in: demonstrations)
+            else { return true }
+            if found == nil { found = record }
+            if let at = record.time, !time.isBefore(at) {
+                found = record
+                return false
+            }
+            return true
+        }
+        return found
+    }
+}
+
+/// The scopes over which impacts and demonstrations add up: everything, one city, one project.
+enum Scope {
+    static let everything = "*"
+
+    static func city(_ city: Slug) -> String { "city:" + city.rawValue }
+    static func project(_ project: Slug) -> String { "project:" + project.rawValue }
+
+    static func all(city: Slug, project: Slug?) -> [String] {
+        [everything, Scope.city(city)] + (project.map { [Scope.project($0)] } ?? [])
+    }
+
+    /// scope ‖ kpi ‖ 0 ‖ value (8 bytes, ordered) ‖ demonstration: the last key of a scope and kpi is its maximum.
+    static func maximumKey(_ scope: String, _ kpi: KPI, _ value: JSONNumber, _ demonstration: Slug) -> [UInt8] {
+        Key.of(scope, kpi.rawValue) + [0] + Position.key(UInt64(bitPattern: value.hundredths) ^ (1 << 63))
+            + Array(demonstration.rawValue.utf8)
+    }
+}

@@ -1,0 +1,55 @@
+import EventStore
+
+/// The life of one event type in the read models: its rules, its fold and, for a leaf, its withdrawal.
+///
+/// Every event type's data conforms, in the file of its family, so that what one type means reads in one place.
+/// ``Payload`` hands the data over once; ``ReadModels`` calls these through ``ReadModels/check(_:in:)``,
+/// ``ReadModels/apply(_:to:)`` and ``ReadModels/withdraw(_:from:)``.
+protocol ProjectedEvent: EventData {
+    /// Whether no rule of the catalogue relies on an event of this type existing, so that its retraction is undone
+    /// by ``withdraw(_:from:in:)`` instead of a rebuild with every later event re-checked. False unless stated.
+    static var isLeaf: Bool { get }
+
+    /// The data as the payload of an event.
+    var payload: Payload { get }
+
+    /// Throws a ``RuleViolation`` when the event breaks a rule, against `state`: the read models of all earlier
+    /// events (the write transaction, so that two writers can never both pass a check only one may).
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws
+
+    /// Folds the event, recorded as `event`, into the read models. The same code maintains them as events arrive
+    /// and rebuilds them from the log.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws
+
+    /// Undoes exactly what ``apply(_:_:to:)`` did for `event`; called only for a leaf.
+    func withdraw(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        from state: borrowing some KeyValueWriter & ~Copyable
+    ) throws
+}
+
+extension ProjectedEvent {
+    static var isLeaf: Bool { false }
+
+    func withdraw(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        from state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        preconditionFailure("withdraw called for a \(Self.type.rawValue), which is not a leaf")
+    }
+}
+
+extension EventData {
+    /// The data as a JSON object, fields in catalogue order.
+    var object: JSONObject {
+        var writer = FieldWriter()
+        write(to: &writer)
+        return writer.object
+    }
+}
