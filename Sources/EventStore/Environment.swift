@@ -73,8 +73,7 @@ public final class Environment: @unchecked Sendable {
                 mdb_env_open(
                     created,
                     path,
-                    UInt32(MDB_NOTLS) | (isDurable ? 0 : UInt32(MDB_NOSYNC | MDB_NOMETASYNC))
-                        | (isReadOnly ? UInt32(MDB_RDONLY) : 0),
+                    Environment.openFlags(isDurable: isDurable, isReadOnly: isReadOnly),
                     0o600
                 )
             )
@@ -99,6 +98,29 @@ public final class Environment: @unchecked Sendable {
 
     deinit {
         mdb_env_close(pointer)
+    }
+
+    /// Whether `$SCKB_WRITEMAP` is `1`: durable stores opened for writing then map their file writable
+    /// (`MDB_WRITEMAP`), so that a write transaction changes pages in the map instead of in heap copies.
+    ///
+    /// Commits stay fully synchronous (`msync`); see docs/readme-verify.md for what it costs and risks.
+    public static var isWriteMapRequested: Bool {
+        guard let value = getenv("SCKB_WRITEMAP") else { return false }
+        return String(cString: value) == "1"
+    }
+
+    /// The flags of `mdb_env_open`. A store that is not durable (a scratch copy) maps its file writable and never
+    /// flushes: its dirty pages live in the page cache, not the heap, and a crash may lose it whole.
+    private static func openFlags(isDurable: Bool, isReadOnly: Bool) -> UInt32 {
+        var flags = UInt32(MDB_NOTLS)
+        if isReadOnly {
+            flags |= UInt32(MDB_RDONLY)
+        } else if !isDurable {
+            flags |= UInt32(MDB_NOSYNC | MDB_NOMETASYNC | MDB_WRITEMAP | MDB_MAPASYNC)
+        } else if isWriteMapRequested {
+            flags |= UInt32(MDB_WRITEMAP)
+        }
+        return flags
     }
 
     /// The table named `name`, one of those given at open.
