@@ -103,20 +103,22 @@ public final class Environment: @unchecked Sendable {
     /// Whether `$SCKB_WRITEMAP` is `1`: durable stores opened for writing then map their file writable
     /// (`MDB_WRITEMAP`), so that a write transaction changes pages in the map instead of in heap copies.
     ///
-    /// Commits stay fully synchronous (`msync`); see docs/readme-verify.md for what it costs and risks.
+    /// Commits stay fully synchronous (`msync`). Off by default: a full file system then shows as SIGBUS on a page of
+    /// the map rather than as an error of the commit, and processes with and without it must not share a store.
     public static var isWriteMapRequested: Bool {
         guard let value = getenv("SCKB_WRITEMAP") else { return false }
         return String(cString: value) == "1"
     }
 
-    /// The flags of `mdb_env_open`. A store that is not durable (a scratch copy) maps its file writable and never
-    /// flushes: its dirty pages live in the page cache, not the heap, and a crash may lose it whole.
+    /// The flags of `mdb_env_open`. A store that is not durable (a scratch copy) never flushes: a crash may lose it
+    /// whole. It is not write-mapped: with `MDB_WRITEMAP` a full file system surfaces as SIGBUS on a page of the map
+    /// instead of as an error of the commit.
     private static func openFlags(isDurable: Bool, isReadOnly: Bool) -> UInt32 {
         var flags = UInt32(MDB_NOTLS)
         if isReadOnly {
             flags |= UInt32(MDB_RDONLY)
         } else if !isDurable {
-            flags |= UInt32(MDB_NOSYNC | MDB_NOMETASYNC | MDB_WRITEMAP | MDB_MAPASYNC)
+            flags |= UInt32(MDB_NOSYNC | MDB_NOMETASYNC)
         } else if isWriteMapRequested {
             flags |= UInt32(MDB_WRITEMAP)
         }
