@@ -58,9 +58,9 @@ extension KnowledgeBase {
     /// Checks the chain from the stored bytes, the id index, the log indexes and every read model (rebuilt from the
     /// log in a scratch store with the same fold, then compared entry by entry). Writes nothing to the store.
     ///
-    /// The log is read once, in key order, in one read transaction; the scratch fold commits every
-    /// ``verifyBatchSize`` events (a scratch store needs no atomicity), and the tables are compared by walking both
-    /// sides in key order, so memory does not grow with the log.
+    /// The log is read in key order, in one read transaction (a first pass collects the retracted positions); the
+    /// scratch fold commits every ``verifyBatchSize`` events (a scratch store needs no atomicity), and the tables are
+    /// compared by walking both sides in key order, so memory does not grow with the log.
     public func verify(
         expecting expected: [ExpectedHash] = [],
         progress: (Position) -> Void = { _ in }
