@@ -73,8 +73,7 @@ public final class Environment: @unchecked Sendable {
                 mdb_env_open(
                     created,
                     path,
-                    UInt32(MDB_NOTLS) | (isDurable ? 0 : UInt32(MDB_NOSYNC | MDB_NOMETASYNC))
-                        | (isReadOnly ? UInt32(MDB_RDONLY) : 0),
+                    Environment.openFlags(isDurable: isDurable, isReadOnly: isReadOnly),
                     0o600
                 )
             )
@@ -99,6 +98,31 @@ public final class Environment: @unchecked Sendable {
 
     deinit {
         mdb_env_close(pointer)
+    }
+
+    /// Whether `$SCKB_WRITEMAP` is `1`: durable stores opened for writing then map their file writable
+    /// (`MDB_WRITEMAP`), so that a write transaction changes pages in the map instead of in heap copies.
+    ///
+    /// Commits stay fully synchronous (`msync`). Off by default: a full file system then shows as SIGBUS on a page of
+    /// the map rather than as an error of the commit, and processes with and without it must not share a store.
+    public static var isWriteMapRequested: Bool {
+        guard let value = getenv("SCKB_WRITEMAP") else { return false }
+        return String(cString: value) == "1"
+    }
+
+    /// The flags of `mdb_env_open`. A store that is not durable (a scratch copy) never flushes: a crash may lose it
+    /// whole. It is not write-mapped: with `MDB_WRITEMAP` a full file system surfaces as SIGBUS on a page of the map
+    /// instead of as an error of the commit.
+    private static func openFlags(isDurable: Bool, isReadOnly: Bool) -> UInt32 {
+        var flags = UInt32(MDB_NOTLS)
+        if isReadOnly {
+            flags |= UInt32(MDB_RDONLY)
+        } else if !isDurable {
+            flags |= UInt32(MDB_NOSYNC | MDB_NOMETASYNC)
+        } else if isWriteMapRequested {
+            flags |= UInt32(MDB_WRITEMAP)
+        }
+        return flags
     }
 
     /// The table named `name`, one of those given at open.

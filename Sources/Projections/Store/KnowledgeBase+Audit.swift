@@ -51,137 +51,54 @@ public struct ExpectedHash: Sendable, Equatable {
 }
 
 extension KnowledgeBase {
+    /// How many events `verify` folds into its scratch store per scratch transaction: each batch commits on its own,
+    /// so the dirty pages of one batch, not of the whole log, are held at a time.
+    static let verifyBatchSize = 4096
+
     /// Checks the chain from the stored bytes, the id index, the log indexes and every read model (rebuilt from the
     /// log in a scratch store with the same fold, then compared entry by entry). Writes nothing to the store.
+    ///
+    /// The log is read in key order, in one read transaction (a first pass collects the retracted positions); the
+    /// scratch fold commits every ``verifyBatchSize`` events (a scratch store needs no atomicity), and the tables are
+    /// compared by walking both sides in key order, so memory does not grow with the log.
     public func verify(
         expecting expected: [ExpectedHash] = [],
         progress: (Position) -> Void = { _ in }
     ) throws
         -> VerificationReport
     {
-        var problems: [VerificationProblem] = []
-        var events = 0
-        var previous = SHA256Digest.zero
+        var walk = LogWalk()
         let scratch = try ScratchStore(tables: KnowledgeBase.tableNames)
-        let scratchModels = ReadModels(table: scratch.environment.table(named:))
-        let scratchIndexes = LogIndexes(table: scratch.environment.table(named:))
-        let scratchLog = scratch.environment.log
+        let fold = ScratchFold(
+            models: ReadModels(table: scratch.environment.table(named:)),
+            indexes: LogIndexes(table: scratch.environment.table(named:)),
+            log: scratch.environment.log
+        )
         try environment.read { transaction in
-            var expectedPosition = Position.first
-            var idCount = 0
-            var previousKey: [UInt8]?
             let retracted = try tolerantRetractedPositions(in: transaction)
-            try scratch.environment.write { target in
-                // When the scratch map fills, this transaction is aborted and run again from the start: so is the
-                // walk's state, or a retry would see the counts of the aborted run.
-                problems = []
-                events = 0
-                previous = .zero
-                expectedPosition = .first
-                idCount = 0
-                previousKey = nil
-                // The log is read key by key rather than through forEachRecord, so that a damaged key or record is a
-                // problem named in the report, not the end of the walk.
-                try transaction.scan(transaction.log.events, from: nil, reverse: false) { key, value in
-                    guard problems.count < 100 else { return false }
-                    if let previousKey, !previousKey.lexicographicallyPrecedes(key) {
-                        problems.append(
-                            VerificationProblem(position: expectedPosition, problem: "the log's keys are out of order")
-                        )
+            var batch: [PendingFold] = []
+            batch.reserveCapacity(KnowledgeBase.verifyBatchSize)
+            // The log is read key by key rather than through forEachRecord, so that a damaged key or record is a
+            // problem named in the report, not the end of the walk.
+            try transaction.scan(transaction.log.events, from: nil, reverse: false) { key, value in
+                guard walk.problems.count < 100 else { return false }
+                if let pending = try walk.check(key: key, value: value, in: transaction, progress: progress) {
+                    batch.append(pending)
+                    if batch.count == KnowledgeBase.verifyBatchSize {
+                        try fold.apply(batch, retracted: retracted, to: scratch.environment)
+                        batch.removeAll(keepingCapacity: true)
                     }
-                    previousKey = Array(key)
-                    guard key.count == 8, let position = Position(key: key), position.rawValue > 0 else {
-                        problems.append(
-                            VerificationProblem(
-                                position: expectedPosition,
-                                problem: "a damaged key \(describe(Array(key))) in the log after position "
-                                    + "\(expectedPosition.rawValue - 1)"
-                            )
-                        )
-                        return true
-                    }
-                    if position.rawValue % 65_536 == 0 { progress(position) }
-                    if position != expectedPosition {
-                        problems.append(
-                            VerificationProblem(
-                                position: expectedPosition,
-                                problem: "position missing (next stored is \(position))"
-                            )
-                        )
-                    }
-                    expectedPosition = position.next
-                    events += 1
-                    guard value.count >= 32 else {
-                        problems.append(VerificationProblem(position: position, problem: "record shorter than a hash"))
-                        return true
-                    }
-                    let hash = UnsafeRawBufferPointer(rebasing: value[..<32])
-                    let bytes = UnsafeRawBufferPointer(rebasing: value[32...])
-                    var hasher = SHA256()
-                    hasher.update(previous.bytes)
-                    hasher.update(bytes)
-                    let computed = hasher.finalize()
-                    let stored = SHA256Digest(bytes: Array(hash)) ?? .zero
-                    let isChained = computed == stored
-                    if !isChained {
-                        problems.append(
-                            VerificationProblem(
-                                position: position,
-                                problem:
-                                    "hash mismatch: stored \(stored.hex), recomputed from the stored bytes \(computed.hex)"
-                            )
-                        )
-                    }
-                    previous = stored
-                    let event: RecordedEvent
-                    do {
-                        event = try RecordedEvent(position: position, hash: stored, bytes: bytes)
-                    } catch {
-                        problems.append(VerificationProblem(position: position, problem: "unreadable event: \(error)"))
-                        return true
-                    }
-                    if let id = event.event.id {
-                        idCount += 1
-                        let indexed = try transaction.position(ofID: id)
-                        if indexed != position {
-                            problems.append(
-                                VerificationProblem(
-                                    position: position,
-                                    problem:
-                                        "the id index maps this event's id to \(indexed.map { "position \($0)" } ?? "nothing")"
-                                )
-                            )
-                        }
-                        try target.put(position.key, forKey: EventLog.key(forID: id), in: scratchLog.ids)
-                    }
-                    let recordedKey =
-                        Position.key(UInt64(bitPattern: event.recorded.secondsSince1970)) + position.key
-                    if try !transaction.contains(recordedKey, in: transaction.log.recorded) {
-                        problems.append(
-                            VerificationProblem(
-                                position: position,
-                                problem: "the recorded-time index (log.recorded) lacks this event, recorded "
-                                    + event.recorded.rfc3339
-                            )
-                        )
-                    }
-                    try target.put([], forKey: recordedKey, in: scratchLog.recorded)
-                    // An event whose bytes break the chain is not folded: damaged bytes must not reach the fold.
-                    guard isChained else { return true }
-                    try scratchIndexes.add(event, to: target)
-                    if !retracted.contains(position) && event.event.type != .eventRetracted {
-                        try scratchModels.apply(event, to: target)
-                    }
-                    return true
                 }
+                return true
             }
+            try fold.apply(batch, retracted: retracted, to: scratch.environment)
             for expectation in expected {
                 let stored =
                     try transaction.withRecord(at: expectation.position) { hash, _ in
                         SHA256Digest(bytes: Array(hash))
                     } ?? nil
                 if stored != expectation.hash {
-                    problems.append(
+                    walk.problems.append(
                         VerificationProblem(
                             position: expectation.position,
                             problem: stored.map { "expected hash \(expectation.hash.hex), found \($0.hex)" }
@@ -191,11 +108,11 @@ extension KnowledgeBase {
                 }
             }
             let indexedIDs = try transaction.count(of: transaction.log.ids)
-            if indexedIDs != idCount {
-                problems.append(
+            if indexedIDs != walk.idCount {
+                walk.problems.append(
                     VerificationProblem(
                         position: Position(0),
-                        problem: "the id index has \(indexedIDs) entries, the log \(idCount) ids"
+                        problem: "the id index has \(indexedIDs) entries, the log \(walk.idCount) ids"
                     )
                 )
             }
@@ -208,7 +125,7 @@ extension KnowledgeBase {
                         scratch.environment.table(named: name),
                         in: rebuilt
                     ) {
-                        problems.append(
+                        walk.problems.append(
                             VerificationProblem(
                                 position: keyPosition(difference.key, in: name) ?? Position(0),
                                 problem: "table \(name) differs from the log's fold at key "
@@ -219,8 +136,8 @@ extension KnowledgeBase {
                 }
             }
         }
-        problems += try contactProblems()
-        return VerificationReport(events: events, head: events > 0 ? previous : nil, problems: problems)
+        let problems = walk.problems + (try contactProblems())
+        return VerificationReport(events: walk.events, head: walk.events > 0 ? walk.previous : nil, problems: problems)
     }
 
     /// The positions retracted by readable retractions; a damaged one is skipped here (the walk of the log names it).
@@ -254,6 +171,144 @@ extension KnowledgeBase {
         default: break
         }
         return events
+    }
+}
+
+/// What one event of the log gives the scratch fold, once the walk has checked it.
+private struct PendingFold {
+    var event: RecordedEvent
+    /// The id index's key for the event's id, when it has one.
+    var idKey: [UInt8]?
+    /// The event's key in the recorded-time index.
+    var recordedKey: [UInt8]
+    /// Whether the stored bytes chain: an event that breaks the chain is not folded.
+    var isChained: Bool
+}
+
+/// The checks `verify` makes of each stored record in log order, with what it has seen so far.
+private struct LogWalk {
+    var problems: [VerificationProblem] = []
+    var events = 0
+    var previous = SHA256Digest.zero
+    var expectedPosition = Position.first
+    var idCount = 0
+    var previousKey: [UInt8]?
+
+    /// Checks the record under `key`: its key, position, hash and indexes. Returns what the fold needs, or nil when
+    /// the record cannot be read as an event (the problem is noted).
+    mutating func check(
+        key: UnsafeRawBufferPointer,
+        value: UnsafeRawBufferPointer,
+        in transaction: borrowing ReadTransaction,
+        progress: (Position) -> Void
+    ) throws -> PendingFold? {
+        if let previousKey, !previousKey.lexicographicallyPrecedes(key) {
+            problems.append(VerificationProblem(position: expectedPosition, problem: "the log's keys are out of order"))
+        }
+        previousKey = Array(key)
+        guard key.count == 8, let position = Position(key: key), position.rawValue > 0 else {
+            problems.append(
+                VerificationProblem(
+                    position: expectedPosition,
+                    problem: "a damaged key \(describe(Array(key))) in the log after position "
+                        + "\(expectedPosition.rawValue - 1)"
+                )
+            )
+            return nil
+        }
+        if position.rawValue % 65_536 == 0 { progress(position) }
+        if position != expectedPosition {
+            problems.append(
+                VerificationProblem(
+                    position: expectedPosition,
+                    problem: "position missing (next stored is \(position))"
+                )
+            )
+        }
+        expectedPosition = position.next
+        events += 1
+        guard value.count >= 32 else {
+            problems.append(VerificationProblem(position: position, problem: "record shorter than a hash"))
+            return nil
+        }
+        let hash = UnsafeRawBufferPointer(rebasing: value[..<32])
+        let bytes = UnsafeRawBufferPointer(rebasing: value[32...])
+        var hasher = SHA256()
+        hasher.update(previous.bytes)
+        hasher.update(bytes)
+        let computed = hasher.finalize()
+        let stored = SHA256Digest(bytes: Array(hash)) ?? .zero
+        let isChained = computed == stored
+        if !isChained {
+            problems.append(
+                VerificationProblem(
+                    position: position,
+                    problem: "hash mismatch: stored \(stored.hex), recomputed from the stored bytes \(computed.hex)"
+                )
+            )
+        }
+        previous = stored
+        let event: RecordedEvent
+        do {
+            event = try RecordedEvent(position: position, hash: stored, bytes: bytes)
+        } catch {
+            problems.append(VerificationProblem(position: position, problem: "unreadable event: \(error)"))
+            return nil
+        }
+        var idKey: [UInt8]?
+        if let id = event.event.id {
+            idCount += 1
+            let indexed = try transaction.position(ofID: id)
+            if indexed != position {
+                problems.append(
+                    VerificationProblem(
+                        position: position,
+                        problem: "the id index maps this event's id to \(indexed.map { "position \($0)" } ?? "nothing")"
+                    )
+                )
+            }
+            idKey = EventLog.key(forID: id)
+        }
+        let recordedKey = Position.key(UInt64(bitPattern: event.recorded.secondsSince1970)) + position.key
+        if try !transaction.contains(recordedKey, in: transaction.log.recorded) {
+            problems.append(
+                VerificationProblem(
+                    position: position,
+                    problem: "the recorded-time index (log.recorded) lacks this event, recorded "
+                        + event.recorded.rfc3339
+                )
+            )
+        }
+        return PendingFold(event: event, idKey: idKey, recordedKey: recordedKey, isChained: isChained)
+    }
+}
+
+/// The scratch store's tables that `verify` folds the log into.
+private struct ScratchFold {
+    var models: ReadModels
+    var indexes: LogIndexes
+    var log: EventLog
+
+    /// Folds `batch` into the scratch store in one transaction of its own.
+    ///
+    /// When the scratch map fills, the transaction is aborted and this closure run again from the start over the
+    /// same batch: everything it reads and changes is inside the scratch transaction, so a retry sees the state
+    /// the previous batch committed, never a half-folded batch.
+    func apply(_ batch: [PendingFold], retracted: Set<Position>, to scratch: Environment) throws {
+        guard !batch.isEmpty else { return }
+        try scratch.write { target in
+            for pending in batch {
+                if let idKey = pending.idKey {
+                    try target.put(pending.event.position.key, forKey: idKey, in: log.ids)
+                }
+                try target.put([], forKey: pending.recordedKey, in: log.recorded)
+                guard pending.isChained else { continue }
+                try indexes.add(pending.event, to: target)
+                if !retracted.contains(pending.event.position) && pending.event.event.type != .eventRetracted {
+                    try models.apply(pending.event, to: target)
+                }
+            }
+        }
     }
 }
 
