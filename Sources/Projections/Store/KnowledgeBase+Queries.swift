@@ -208,6 +208,10 @@ extension KnowledgeBase {
             positions.sort()
             for position in positions {
                 let found = try source.withRecord(at: position) { hash, bytes -> Bool in
+                    // Most events outside a valid-time cut are known so without decoding them.
+                    if let asOf = cut.asOf, let at = KnowledgeBase.storedValidTime(bytes), !asOf.includes(at) {
+                        return true
+                    }
                     let event = try RecordedEvent(
                         position: position,
                         hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
@@ -223,5 +227,38 @@ extension KnowledgeBase {
             }
         }
         return tables
+    }
+
+    /// The valid time of a stored event read straight from its canonical bytes, where `at` is the first key or
+    /// follows `actor` (JCS sorts the keys) and its text holds no escape; nil when the bytes are laid out otherwise,
+    /// or `at` is absent (the event then stands at its recording time), and the event must be decoded to know.
+    static func storedValidTime(_ bytes: UnsafeRawBufferPointer) -> ValidTime? {
+        var index = 0
+        func skip(_ text: String) -> Bool {
+            var next = index
+            for byte in text.utf8 {
+                guard next < bytes.count, bytes[next] == byte else { return false }
+                next += 1
+            }
+            index = next
+            return true
+        }
+        guard skip("{\"") else { return nil }
+        if skip("actor\":\"") {
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            guard skip("\",\"") else { return nil }
+        }
+        guard skip("at\":\"") else { return nil }
+        let start = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+            guard bytes[index] != UInt8(ascii: "\\") else { return nil }
+            index += 1
+        }
+        guard index < bytes.count else { return nil }
+        return ValidTime(
+            parsing: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        )
     }
 }
