@@ -21,27 +21,44 @@ public struct ViewCut: Sendable {
 extension KnowledgeBase {
     /// The replication graph.
     public func graph(_ filter: GraphFilter, at cut: ViewCut = ViewCut()) throws -> ReplicationGraph {
-        try view(at: cut) { state, models in try models.graph(filter, in: state) }
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> ReplicationGraph
+        {
+            try models.graph(filter, in: state)
+        }
+        return try view(at: cut, reading: ViewTables.graph(filter), live: query, memory: query)
     }
 
     /// Per solution: where demonstrated, where adopted, where planned; sorted by reach, then id.
     public func spread(area: Area? = nil, at cut: ViewCut = ViewCut()) throws -> [SolutionSpread] {
-        try view(at: cut) { state, models in try models.spread(area: area, in: state) }
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> [SolutionSpread]
+        {
+            try models.spread(area: area, in: state)
+        }
+        return try view(at: cut, reading: ViewTables.spread, live: query, memory: query)
     }
 
     /// A city's profile.
     public func cityProfile(_ city: Slug, at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        try view(at: cut) { state, models in try models.cityProfile(city, in: state) }
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+            try models.cityProfile(city, in: state)
+        }
+        return try view(at: cut, reading: ViewTables.cityProfile, live: query, memory: query)
     }
 
     /// A project's profile.
     public func projectProfile(_ project: Slug, at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        try view(at: cut) { state, models in try models.projectProfile(project, in: state) }
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+            try models.projectProfile(project, in: state)
+        }
+        return try view(at: cut, reading: ViewTables.projectProfile, live: query, memory: query)
     }
 
     /// A solution's profile.
     public func solutionProfile(_ solution: Slug, at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        try view(at: cut) { state, models in try models.solutionProfile(solution, in: state) }
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+            try models.solutionProfile(solution, in: state)
+        }
+        return try view(at: cut, reading: ViewTables.solutionProfile, live: query, memory: query)
     }
 
     /// Impact totals, for everything, one project, one city, or one city in one project.
@@ -52,7 +69,10 @@ extension KnowledgeBase {
     ) throws
         -> ImpactTotals
     {
-        try view(at: cut) { state, models in try models.impactTotals(project: project, city: city, in: state) }
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> ImpactTotals {
+            try models.impactTotals(project: project, city: city, in: state)
+        }
+        return try view(at: cut, reading: ViewTables.totals(project: project, city: city), live: query, memory: query)
     }
 
     /// Obstacles to replication and how each was overcome, in log order, with counts by category.
@@ -62,32 +82,50 @@ extension KnowledgeBase {
     ) throws
         -> ObstacleReport
     {
-        try view(at: cut) { state, models in try models.obstacleReport(filter, in: state) }
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> ObstacleReport {
+            try models.obstacleReport(filter, in: state)
+        }
+        return try view(at: cut, reading: ViewTables.obstacles, live: query, memory: query)
     }
 
     /// Every project, by id.
     public func projectList(at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        try view(at: cut) { state, models in try models.projectList(in: state) }
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+            try models.projectList(in: state)
+        }
+        return try view(at: cut, reading: ViewTables.projectList, live: query, memory: query)
     }
 
     /// Every city with its country and tier, by id.
     public func cityList(at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        try view(at: cut) { state, models in try models.cityList(in: state) }
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+            try models.cityList(in: state)
+        }
+        return try view(at: cut, reading: ViewTables.cityList, live: query, memory: query)
     }
 
     /// The current CCG members.
     public func ccgMembers(at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        try view(at: cut) { state, models in try models.ccgMembers(in: state) }
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+            try models.ccgMembers(in: state)
+        }
+        return try view(at: cut, reading: ViewTables.ccgMembers, live: query, memory: query)
     }
 
     /// CCG meetings, optionally of one year.
     public func ccgMeetings(year: Int? = nil, at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        try view(at: cut) { state, models in try models.ccgMeetings(year: year, in: state) }
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+            try models.ccgMeetings(year: year, in: state)
+        }
+        return try view(at: cut, reading: ViewTables.ccgMeetings, live: query, memory: query)
     }
 
     /// Travel contributions and per-year totals, optionally of one year.
     public func ccgTravel(year: Int? = nil, at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        try view(at: cut) { state, models in try models.ccgTravel(year: year, in: state) }
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+            try models.ccgTravel(year: year, in: state)
+        }
+        return try view(at: cut, reading: ViewTables.ccgTravel, live: query, memory: query)
     }
 
     /// Whether `city` may receive a travel contribution for `meeting`, with every reason; writes nothing.
@@ -99,9 +137,10 @@ extension KnowledgeBase {
     ) throws
         -> Eligibility
     {
-        try view(at: cut) { state, models in
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> Eligibility {
             try models.eligibility(city: city, meeting: meeting, amount: amount, in: state)
         }
+        return try view(at: cut, reading: ViewTables.eligibility, live: query, memory: query)
     }
 
     /// Every event naming `entity`, and the retractions of those events, in log order.
@@ -124,18 +163,28 @@ extension KnowledgeBase {
         return entries.sorted { $0.recorded.position < $1.recorded.position }
     }
 
-    /// Runs `body` on the read models: the live ones for the current state, else ones folded from the log up to
-    /// the cut into a scratch store, with the same fold as replay. Such a view costs a pass over the log up to the
-    /// cut; the current state costs only the lookups of the view.
+    /// Runs a view's query on the read models: the live ones for the current state; at a cut, tables in memory
+    /// folded from only the events that build the tables the query reads (`tables`, see ``ViewNeeds``). `live` and
+    /// `memory` are the same query, once for each kind of state.
     func view<Result>(
         at cut: ViewCut,
-        _ body: (borrowing ReadTransaction, ReadModels) throws -> Result
+        reading tables: ViewTables.Tables,
+        live: (ReadModels, borrowing ReadTransaction) throws -> Result,
+        memory query: (ReadModels, MemoryTables) throws -> Result
     ) throws -> Result {
         if cut.isNow {
-            return try environment.read { transaction in try body(transaction, readModels) }
+            return try environment.read { transaction in try live(readModels, transaction) }
         }
-        let scratch = try ScratchStore()
-        let models = ReadModels(table: scratch.environment.table(named:))
+        return try query(readModels, try fold(at: cut, needs: readModels.needs(tables)))
+    }
+
+    /// The read models at `cut`, in memory: the fold, in log order, of the events of the types `needs` names that
+    /// are inside the cut and not retracted inside it, found through the type index.
+    ///
+    /// A retraction counts when it is inside the transaction-time cut, whatever its own valid time: the view shows
+    /// what the knowledge base held then. ``ViewNeeds/everything`` folds every event, as replay does.
+    func fold(at cut: ViewCut, needs: ViewNeeds) throws -> MemoryTables {
+        let tables = MemoryTables()
         try environment.read { source in
             guard let head = try source.head() else { return }
             let last = try cut.until?.lastPosition(in: source) ?? head.position
@@ -146,21 +195,70 @@ extension KnowledgeBase {
                 }
                 return true
             }
-            try scratch.environment.write { target in
-                try source.forEachRecord(through: last) { position, hash, bytes in
-                    guard !retracted.contains(position) else { return true }
+            var positions: [Position] = []
+            for type in needs.types {
+                try source.scan(indexes.byType, prefix: [type.code]) { key, _ in
+                    guard let position = Position(key: UnsafeRawBufferPointer(rebasing: key.dropFirst())),
+                        position <= last
+                    else { return false }
+                    if !retracted.contains(position) { positions.append(position) }
+                    return true
+                }
+            }
+            positions.sort()
+            for position in positions {
+                let found = try source.withRecord(at: position) { hash, bytes -> Bool in
+                    // Most events outside a valid-time cut are known so without decoding them.
+                    if let asOf = cut.asOf, let at = KnowledgeBase.storedValidTime(bytes), !asOf.includes(at) {
+                        return true
+                    }
                     let event = try RecordedEvent(
                         position: position,
                         hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
                         bytes: bytes
                     )
-                    if event.event.type == .eventRetracted { return true }
                     if let asOf = cut.asOf, !asOf.includes(event.at) { return true }
-                    try models.apply(event, to: target)
+                    try readModels.apply(event, to: tables)
                     return true
+                }
+                if found == nil {
+                    throw LogDamage(position: position, reason: "in the type index but not in the log")
                 }
             }
         }
-        return try scratch.environment.read { transaction in try body(transaction, models) }
+        return tables
+    }
+
+    /// The valid time of a stored event read straight from its canonical bytes, where `at` is the first key or
+    /// follows `actor` (JCS sorts the keys) and its text holds no escape; nil when the bytes are laid out otherwise,
+    /// or `at` is absent (the event then stands at its recording time), and the event must be decoded to know.
+    static func storedValidTime(_ bytes: UnsafeRawBufferPointer) -> ValidTime? {
+        var index = 0
+        func skip(_ text: String) -> Bool {
+            var next = index
+            for byte in text.utf8 {
+                guard next < bytes.count, bytes[next] == byte else { return false }
+                next += 1
+            }
+            index = next
+            return true
+        }
+        guard skip("{\"") else { return nil }
+        if skip("actor\":\"") {
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            guard skip("\",\"") else { return nil }
+        }
+        guard skip("at\":\"") else { return nil }
+        let start = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+            guard bytes[index] != UInt8(ascii: "\\") else { return nil }
+            index += 1
+        }
+        guard index < bytes.count else { return nil }
+        return ValidTime(
+            parsing: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        )
     }
 }

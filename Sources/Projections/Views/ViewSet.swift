@@ -1,3 +1,5 @@
+import EventStore
+
 /// Several read views taken from one state: at a cut, the log is folded once for all of them, not once per view.
 public struct ViewSet: Sendable {
     /// The replication graph under the filter asked for.
@@ -13,12 +15,14 @@ extension KnowledgeBase {
     /// state at `cut`: the same values as ``graph(_:at:)``, ``spread(area:at:)`` and
     /// ``impactTotals(project:city:at:)`` give one by one.
     public func views(graph filter: GraphFilter, at cut: ViewCut = ViewCut()) throws -> ViewSet {
-        try view(at: cut) { state, models in
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> ViewSet {
             try ViewSet(
                 graph: models.graph(filter, in: state),
                 spread: models.spread(area: nil, in: state),
                 totals: models.impactTotals(project: nil, city: nil, in: state)
             )
         }
+        let tables = ViewTables.graph(filter) + ViewTables.spread + ViewTables.totals(project: nil, city: nil)
+        return try view(at: cut, reading: tables, live: query, memory: query)
     }
 }

@@ -1,0 +1,152 @@
+import EventStore
+
+/// The event types a view at a cut has to fold: those whose fold writes a table the view reads, and, closed under
+/// dependence, those whose fold writes a table that such a fold reads.
+///
+/// A view names the tables its query reads (``ReadModels/tables(_:)``); ``ReadModels/effects(of:)`` says, per
+/// event type, which tables its fold writes and which tables those writes depend on. Tests fold logs with every
+/// event type and check both against what the fold and the queries actually touch.
+struct ViewNeeds: Sendable, Equatable {
+    /// The event types to fold, in code order.
+    let types: [EventType]
+
+    /// Every event type: a fold of the whole log.
+    static let everything = ViewNeeds(types: EventType.allCases.filter { $0 != .eventRetracted })
+
+    /// The types whose folds build `tables`.
+    init(reading tables: Set<Table>, in models: ReadModels) {
+        var needed = tables
+        var chosen = Set<EventType>()
+        var grew = true
+        while grew {
+            grew = false
+            for type in EventType.allCases {
+                for effect in models.effects(of: type) where !effect.writes.isDisjoint(with: needed) {
+                    if chosen.insert(type).inserted { grew = true }
+                    let before = needed.count
+                    needed.formUnion(effect.reads)
+                    if needed.count != before { grew = true }
+                }
+            }
+        }
+        types = EventType.allCases.filter(chosen.contains)
+    }
+
+    private init(types: [EventType]) {
+        self.types = types
+    }
+}
+
+/// Part of what the fold of one event type does: it writes `writes`, from what it reads of `reads`.
+struct FoldEffect: Sendable {
+    /// The tables written.
+    let writes: Set<Table>
+    /// The tables whose contents decide what is written (empty when the event alone does).
+    let reads: Set<Table>
+
+    init(writes: [Table], reads: [Table] = []) {
+        self.writes = Set(writes)
+        self.reads = Set(reads)
+    }
+}
+
+extension ReadModels {
+    /// What ``apply(_:to:)`` does for events of `type`, table by table (kept beside Apply.swift's cases).
+    func effects(of type: EventType) -> [FoldEffect] {
+        switch type {
+        case .projectRegistered: [FoldEffect(writes: [projects])]
+        case .projectEnded: [FoldEffect(writes: [projects], reads: [projects])]
+        case .cityRegistered: [FoldEffect(writes: [cities])]
+        case .cityJoinedProject: [FoldEffect(writes: [roles, cityRoles])]
+        case .solutionCatalogued: [FoldEffect(writes: [solutions])]
+        case .demonstrationReported:
+            [
+                FoldEffect(
+                    writes: [
+                        demonstrations, adoptions, demonstrationsByCity, demonstrationsBySolution,
+                        demonstrationsByProject,
+                    ]
+                ),
+                FoldEffect(writes: [demonstrationCounts], reads: [demonstrationCounts]),
+            ]
+        case .impactReported:
+            [
+                FoldEffect(writes: [impacts]),
+                FoldEffect(writes: [kpiMaxima, kpiSums], reads: [impacts, demonstrations, kpiSums]),
+            ]
+        case .replicationPlanned: [FoldEffect(writes: [plans, openPlans, plansByCity])]
+        case .solutionReplicated:
+            [
+                FoldEffect(writes: [adoptions, replications, replicationsByCity, replicationsBySolution]),
+                FoldEffect(writes: [plans, openPlans], reads: [plans]),
+            ]
+        case .cityJoinedCCG, .cityLeftCCG: [FoldEffect(writes: [membershipEvents, members])]
+        case .meetingScheduled: [FoldEffect(writes: [meetings])]
+        case .meetingAttended: [FoldEffect(writes: [attendance, attendanceByCity])]
+        case .travelContributionGranted: [FoldEffect(writes: [travel, travelYears], reads: [meetings, travelYears])]
+        case .grantAwarded: [FoldEffect(writes: [grants, grantsByCity])]
+        case .contactRegistered: [FoldEffect(writes: [contacts])]
+        case .contactErased: [FoldEffect(writes: [contacts], reads: [contacts])]
+        case .eventRetracted: []
+        case .obstacleReported: [FoldEffect(writes: [obstacles, obstaclesByEntity])]
+        case .obstacleOvercome: [FoldEffect(writes: [obstacles], reads: [obstacles])]
+        case .impactPublished: [FoldEffect(writes: [published])]
+        }
+    }
+
+    /// The tables named by `paths`, for a view to say what its query reads.
+    func tables(_ paths: [KeyPath<ReadModels, Table>]) -> Set<Table> {
+        Set(paths.map { self[keyPath: $0] })
+    }
+
+    /// The event types a view reading `paths` needs folded.
+    func needs(_ paths: [KeyPath<ReadModels, Table>]) -> ViewNeeds {
+        ViewNeeds(reading: tables(paths), in: self)
+    }
+}
+
+/// The tables each view's query reads, as the query files read them.
+enum ViewTables {
+    typealias Tables = [KeyPath<ReadModels, Table>]
+
+    /// A city's tier.
+    static var tier: Tables { [\.cityRoles] }
+    /// Obstacles, by entity or all.
+    static var obstacles: Tables { [\.obstacles, \.obstaclesByEntity] }
+
+    static func graph(_ filter: GraphFilter) -> Tables {
+        [\.replications, \.cities, \.projects, \.roles] + tier + (filter.includesPlanned ? [\.plans, \.openPlans] : [])
+    }
+
+    static var spread: Tables { [\.solutions, \.adoptions, \.plans] + tier }
+
+    static var cityProfile: Tables {
+        [
+            \.cities, \.demonstrationsByCity, \.demonstrations, \.replicationsByCity, \.replications, \.plansByCity,
+            \.openPlans, \.plans, \.members, \.attendanceByCity, \.travel, \.grantsByCity, \.grants, \.contacts,
+        ] + tier + obstacles
+    }
+
+    /// Impact totals: of one city in one project, from its demonstrations' reports; else of a scope's sums.
+    static func totals(project: Slug?, city: Slug?) -> Tables {
+        if project != nil && city != nil { return [\.demonstrationsByCity, \.demonstrations, \.impacts, \.published] }
+        return [\.kpiMaxima, \.kpiSums, \.demonstrationCounts, \.published]
+    }
+
+    static var projectProfile: Tables {
+        [\.projects, \.roles, \.cities, \.demonstrationsByProject, \.demonstrations]
+            + totals(project: nil, city: nil) + obstacles
+    }
+
+    static var solutionProfile: Tables {
+        [\.solutions, \.demonstrationsBySolution, \.demonstrations, \.replicationsBySolution, \.replications]
+            + spread + obstacles
+    }
+
+    static var projectList: Tables { [\.projects, \.roles] }
+    static var cityList: Tables { [\.cities] + tier }
+    static var ccgMembers: Tables { [\.members, \.cities, \.attendanceByCity] }
+    static var ccgMeetings: Tables { [\.meetings, \.attendance] }
+    static var ccgTravel: Tables { [\.travel, \.travelYears] }
+    static var eligibility: Tables { [\.cities, \.members, \.projects, \.meetings, \.travel, \.travelYears] + tier }
+}
