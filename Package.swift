@@ -21,9 +21,14 @@ let package = Package(
             pkgConfig: "lmdb",
             providers: [.apt(["liblmdb-dev"])]
         ),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(
             name: "EventStore",
-            dependencies: ["CLMDB"],
+            dependencies: ["CLMDB", "CCrypto"],
             swiftSettings: strictSettings
         ),
         .target(
