@@ -197,6 +197,13 @@ import Testing
         let years = Set(world.meetings.values.map(\.year)).sorted()
         queries += years.prefix(3).flatMap { [ModelQuery.meetings(year: $0), .travel(year: $0)] }
         queries += cities.map { .city($0) } + projects.map { .project($0) } + solutions.map { .solution($0) }
+        // Eligibility: members (most likely yes) and a few others, for physical meetings and one virtual one.
+        let members = world.members.keys.sorted()
+        let askers = members.prefix(6) + cities.filter { world.members[$0] == nil }.prefix(2) + ["city-unknown"]
+        let physical = world.meetings.filter { $0.value.format == "physical" }.keys.sorted()
+        let virtual = world.meetings.filter { $0.value.format != "physical" }.keys.sorted()
+        let asked = physical.prefix(5) + virtual.prefix(1) + ["meeting-unknown"]
+        queries += askers.flatMap { city in asked.map { ModelQuery.eligibility(city: city, meeting: $0) } }
         return queries
     }
 
@@ -296,6 +303,14 @@ import Testing
             case .solution(let id): return try slug(id).map { try base.solutionProfile($0, at: cut) }
             case .cities: return try base.cityList(at: cut)
             case .projects: return try base.projectList(at: cut)
+            case .eligibility(let city, let meeting):
+                let answer = try base.eligibility(
+                    city: city,
+                    meeting: meeting,
+                    amount: JSONNumber(integer: 300),
+                    at: cut
+                )
+                return ["eligible": .bool(answer.isEligible)]
             }
         } catch is NotFound {
             return nil

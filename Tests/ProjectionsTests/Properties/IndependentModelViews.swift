@@ -17,6 +17,9 @@ enum ModelQuery: CustomStringConvertible {
     case solution(String)
     case cities
     case projects
+    /// `ccg eligibility CITY --meeting M --amount 300`; only whether it is eligible is compared (the reasons are
+    /// sentences).
+    case eligibility(city: String, meeting: String)
 
     var description: String {
         switch self {
@@ -36,6 +39,7 @@ enum ModelQuery: CustomStringConvertible {
         case .solution(let id): "solution \(id)"
         case .cities: "city list"
         case .projects: "project list"
+        case .eligibility(let city, let meeting): "ccg eligibility \(city) --meeting \(meeting) --amount 300"
         }
     }
 }
@@ -61,6 +65,7 @@ extension ModelWorld {
         case .solution(let id): solutionProfile(id)
         case .cities: cityList()
         case .projects: projectList()
+        case .eligibility(let city, let meeting): ["eligible": .bool(isEligible(city: city, meeting: meeting))]
         }
     }
 
@@ -297,6 +302,18 @@ extension ModelWorld {
             }
         }
         return ["contributions": .array(list), "totals": .array(totals)]
+    }
+
+    /// The CCG travel rules for a contribution of 300 EUR, asked without an event (so without its date).
+    func isEligible(city: String, meeting id: String) -> Bool {
+        guard cities[city] != nil, members[city] != nil, let meeting = meetings[id], meeting.format == "physical"
+        else { return false }
+        let inEndedProject = roles.contains { project, members in
+            members[city] != nil && projects[project]?.ended != nil
+        }
+        let thatYear = contributions.filter { $0.city == city && $0.year == meeting.year }
+        return inEndedProject && !contributions.contains { $0.city == city && $0.meeting == id }
+            && thatYear.count < 2 && thatYear.reduce(0, { $0 + $1.amount }) + 300_00 <= 900_00
     }
 
     // MARK: profiles and lists
