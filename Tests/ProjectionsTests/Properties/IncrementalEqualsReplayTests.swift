@@ -54,7 +54,7 @@ import Testing
 }
 
 /// Runs `body` with a fresh folder under the temporary directory and removes it afterwards.
-private func withScratchFolder<T>(_ body: (String) throws -> T) throws -> T {
+func withScratchFolder<T>(_ body: (String) throws -> T) throws -> T {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
         "sckb-properties-\(UUID().uuidString)",
         isDirectory: true
@@ -65,7 +65,7 @@ private func withScratchFolder<T>(_ body: (String) throws -> T) throws -> T {
 }
 
 /// SplitMix64: a small, seeded, reproducible generator.
-private struct SplitMix64: RandomNumberGenerator {
+struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
 
     mutating func next() -> UInt64 {
@@ -78,7 +78,7 @@ private struct SplitMix64: RandomNumberGenerator {
 }
 
 /// What became of the events of one random history.
-private struct HistoryTally {
+struct HistoryTally {
     var appended = 0
     var skipped = 0
     var refusedByRule = 0
@@ -105,8 +105,25 @@ private struct HistoryTally {
     }
 }
 
+/// One generated event, and the text it was made from (type name, fields as written, id, `at`), for a model of
+/// the rules that reads nothing but that text.
+struct GeneratedEvent {
+    let event: Event
+    let type: String
+    let fields: [(name: String, value: String)]
+    let id: String?
+    let at: String?
+}
+
+/// What the knowledge base did with one event.
+enum FeedOutcome {
+    case appended(RecordedEvent)
+    case skipped(RecordedEvent)
+    case refused(String)
+}
+
 /// A random history over small pools of ids, so that references hit often, miss sometimes, and duplicates occur.
-private struct RandomHistory {
+struct RandomHistory {
     var random: SplitMix64
     var step = 0
     /// Accepted events: position and type.
@@ -120,7 +137,7 @@ private struct RandomHistory {
     /// Positions of accepted retractions' targets.
     var retracted: [Int] = []
     /// Accepted events that carry an id, to send again unchanged (they must be skipped).
-    var withIDs: [Event] = []
+    var withIDs: [GeneratedEvent] = []
 
     static let cities = (0..<14).map { "city\($0)" }
     static let projects = (0..<8).map { "project\($0)" }
@@ -135,24 +152,36 @@ private struct RandomHistory {
         random = SplitMix64(state: seed)
     }
 
-    static func feed(_ base: KnowledgeBase, seed: UInt64, count: Int) throws -> HistoryTally {
+    /// Gives `count` random events to `base`; `observe` sees each event that reached it, with what became of it.
+    static func feed(
+        _ base: KnowledgeBase,
+        seed: UInt64,
+        count: Int,
+        observe: (GeneratedEvent, FeedOutcome) throws -> Void = { _, _ in }
+    ) throws -> HistoryTally {
         var history = RandomHistory(seed: seed)
         var tally = HistoryTally()
         for _ in 0..<count {
-            let event: Event
+            let generated: GeneratedEvent
             do {
-                event = try history.nextEvent()
+                generated = try history.nextGenerated()
             } catch is InputError {
                 tally.refusedAsInput += 1
                 continue
             }
+            let event = generated.event
             do {
-                switch try base.append(event) {
+                let outcome = try base.append(event)
+                switch outcome {
+                case .appended(let recorded): try observe(generated, .appended(recorded))
+                case .skipped(let recorded): try observe(generated, .skipped(recorded))
+                }
+                switch outcome {
                 case .appended(let recorded):
                     tally.appended += 1
                     tally.acceptedTypes.insert(recorded.event.type)
                     history.stored.append((Int(recorded.position.rawValue), recorded.event.type))
-                    if event.id != nil { history.withIDs.append(event) }
+                    if event.id != nil { history.withIDs.append(generated) }
                     history.remember(event.payload)
                     if case .eventRetracted(let retraction) = event.payload,
                         let target = history.stored.first(where: { $0.position == Int(retraction.position.rawValue) })
@@ -167,12 +196,14 @@ private struct RandomHistory {
                 case .skipped:
                     tally.skipped += 1
                 }
-            } catch is RuleViolation {
+            } catch let violation as RuleViolation {
                 tally.refusedByRule += 1
                 if event.type == .eventRetracted { tally.retractionsRefused += 1 }
-            } catch is InputError {
+                try observe(generated, .refused("\(violation)"))
+            } catch let error as InputError {
                 tally.refusedAsInput += 1
                 if event.type == .eventRetracted { tally.retractionsRefused += 1 }
+                try observe(generated, .refused("\(error)"))
             }
         }
         #expect(history.stored.map(\.position) == Array(0..<history.stored.count).map { $0 + 1 }, "positions 1...N")
@@ -239,7 +270,7 @@ private struct RandomHistory {
         return String(format: "%04d-%02d-%02d", parts.year ?? 2015, parts.month ?? 1, parts.day ?? 1)
     }
 
-    mutating func nextEvent() throws -> Event {
+    mutating func nextGenerated() throws -> GeneratedEvent {
         step += 1
         if !withIDs.isEmpty && chance(3) {
             return withIDs[Int.random(in: 0..<withIDs.count, using: &random)]
@@ -370,11 +401,12 @@ private struct RandomHistory {
         let time = date()
         // A few ids from a small pool: re-sending an identical event is skipped, other content under it refused.
         let id = chance(10) ? pick(Self.ids) : nil
-        return Event(
+        let event = Event(
             payload: payload,
             id: id,
             at: try time.map { text throws(InputError) in try Event.checkedTime(text) }
         )
+        return GeneratedEvent(event: event, type: type.rawValue, fields: fields, id: id, at: time)
     }
 
     /// A retraction target: a leaf or non-leaf event already stored, another retraction, or no event at all.
