@@ -6,11 +6,12 @@ SCKB := .build/release/sckb
 
 .PHONY: demo test deps test-deps bench-deps release events lint bench clean fuzz bench-web
 
-# liblmdb-dev (through pkg-config) is the only system library sckb needs.
+# The system libraries sckb needs, found through pkg-config: liblmdb-dev (the store) and libssl-dev (libcrypto's
+# SHA-256 for the hash chain).
 deps:
-	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists lmdb; then \
-		echo "installing liblmdb-dev and pkg-config"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq liblmdb-dev pkg-config >/dev/null; \
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists lmdb libcrypto; then \
+		echo "installing liblmdb-dev, libssl-dev and pkg-config"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq liblmdb-dev libssl-dev pkg-config >/dev/null; \
 	fi
 
 # The tests cross-check the hash chain with Python's jcs package, an RFC 8785 implementation not our own.

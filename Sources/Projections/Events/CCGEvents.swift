@@ -460,18 +460,23 @@ extension ReadModels {
         return reasons
     }
 
-    /// The first project `city` is in that has ended, as the project's record.
+    /// The project `city` is in that ended first, as the project's record: any ended project serves the travel rule,
+    /// and the earliest end is the one a contribution's date must not precede.
     func endedProject(of city: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> Record? {
-        var found: Record?
+        var found: (record: Record, endedAt: ValidTime?)?
         try state.scan(cityRoles, prefix: Key.prefix(city)) { key, _ in
             let parts = Key.parts(key)
             guard parts.count == 2, let project = Key.slug(parts[1]),
                 let record = try state.record(Key.of(project), in: projects), record.position(Row.ended) != nil
             else { return true }
-            found = record
-            return false
+            let endedAt = record.string(Row.endedAt).flatMap(ValidTime.init(parsing:))
+            if let current = found {
+                guard let endedAt, current.endedAt.map({ endedAt.isBefore($0) }) ?? false else { return true }
+            }
+            found = (record, endedAt)
+            return true
         }
-        return found
+        return found?.record
     }
 
     fileprivate func notBeforeTravelFacts(

@@ -96,7 +96,7 @@ struct UpgradeTests {
     @Test("every answer of the previous release still holds on its store, and the chain is untouched")
     func answersHold() throws {
         try withTemporaryDirectory { folder in
-            try Self.checkAnswers(of: Self.fixture, on: try Self.copyStore(into: folder), stage: "0.1.0")
+            _ = try Self.checkAnswers(of: Self.fixture, on: try Self.copyStore(into: folder), stage: "0.1.0")
         }
     }
 
@@ -110,7 +110,7 @@ struct UpgradeTests {
             #expect(replay.status == 0, "\(replay.standardError)")
             #expect(replay.errorLines.count == 1, "\(replay.standardError)")
             #expect(replay.standardError.contains("from format 1 to 2"), "\(replay.standardError)")
-            try Self.checkAnswers(of: Self.jsonRows, on: store, stage: "rebuilt")
+            _ = try Self.checkAnswers(of: Self.jsonRows, on: store, stage: "rebuilt")
             let again = try runSCKB(["replay", "--store", store])
             #expect(again.status == 0 && again.errorLines.isEmpty, "\(again.standardError)")
         }

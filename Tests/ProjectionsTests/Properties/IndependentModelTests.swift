@@ -108,13 +108,7 @@ import Testing
                 } catch {
                     outcome = .refused("\(error)")
                 }
-                if type == "TravelContributionGranted" {
-                    withKnownIssue("the travel rule dates the contribution against the first ended project by id") {
-                        try Self.compare(generated, outcome, &model, seed: 0, index: index + 1)
-                    }
-                } else {
-                    try Self.compare(generated, outcome, &model, seed: 0, index: index + 1)
-                }
+                try Self.compare(generated, outcome, &model, seed: 0, index: index + 1)
             }
             #expect(model.log.count == history.count)
         }
