@@ -216,11 +216,7 @@ extension CityLeftCCG: ProjectedEvent {
 
     /// The city is registered and a member, both no later than the event.
     func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
-        guard let membership = try state.record(Key.of(city), in: models.members) else {
-            throw rule.violation("city '\(city)' is not a CCG member")
-        }
-        try rule.notBefore(membership, "city '\(city)' joining the CCG")
+        try models.requireMember(city, rule, in: state)
     }
 
     /// city ‖ position → left; the membership ends.
@@ -238,22 +234,11 @@ extension CityLeftCCG: ProjectedEvent {
     }
 }
 
-extension MeetingScheduled: ProjectedEvent {
+extension MeetingScheduled: Registration {
     var payload: Payload { .meetingScheduled(self) }
-
-    /// A new meeting id.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.new("meeting", meeting, state.record(Key.of(meeting), in: models.meetings))
-    }
-
-    /// The meeting's row: its data, position and `at`.
-    func apply(
-        _ event: RecordedEvent,
-        _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
-    ) throws {
-        try state.put(event.row(object), forKey: Key.of(meeting), in: models.meetings)
-    }
+    static let entity = "meeting"
+    static var rows: KeyPath<ReadModels, Table> { \.meetings }
+    var id: Slug { meeting }
 }
 
 extension MeetingAttended: ProjectedEvent {
@@ -265,11 +250,7 @@ extension MeetingAttended: ProjectedEvent {
     /// The meeting and the city are registered, the city a member, all no later than the event; once per meeting.
     func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
         try rule.known("meeting", meeting, state.record(Key.of(meeting), in: models.meetings))
-        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
-        guard let membership = try state.record(Key.of(city), in: models.members) else {
-            throw rule.violation("city '\(city)' is not a CCG member")
-        }
-        try rule.notBefore(membership, "city '\(city)' joining the CCG")
+        try models.requireMember(city, rule, in: state)
         if let attended = try state.record(Key.of(meeting, city), in: models.attendance) {
             throw rule.violation(
                 "city '\(city)' already attended meeting '\(meeting)'"
@@ -458,6 +439,19 @@ extension ReadModels {
             }
         }
         return reasons
+    }
+
+    /// Requires that `city` is registered and a CCG member, both no later than the event.
+    func requireMember(
+        _ city: Slug,
+        _ rule: RuleContext,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws {
+        try rule.known("city", city, state.record(Key.of(city), in: cities))
+        guard let membership = try state.record(Key.of(city), in: members) else {
+            throw rule.violation("city '\(city)' is not a CCG member")
+        }
+        try rule.notBefore(membership, "city '\(city)' joining the CCG")
     }
 
     /// The project `city` is in that ended first, as the project's record: any ended project serves the travel rule,

@@ -115,11 +115,7 @@ extension ContactRegistered: ProjectedEvent {
     /// A new contact id; the city registered and a CCG member now.
     func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
         try rule.new("contact", contact, state.record(ContactKey.contact(contact), in: models.contacts))
-        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
-        guard let membership = try state.record(Key.of(city), in: models.members) else {
-            throw rule.violation("city '\(city)' is not a CCG member")
-        }
-        try rule.notBefore(membership, "city '\(city)' joining the CCG")
+        try models.requireMember(city, rule, in: state)
     }
 
     /// The registration's row, and the city's index entry.

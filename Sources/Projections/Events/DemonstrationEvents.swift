@@ -81,11 +81,7 @@ extension DemonstrationReported: ProjectedEvent {
     func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
         try rule.new("demonstration", demonstration, state.record(Key.of(demonstration), in: models.demonstrations))
         try rule.known("solution", solution, state.record(Key.of(solution), in: models.solutions))
-        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
-        if let project {
-            try rule.known("project", project, state.record(Key.of(project), in: models.projects))
-            try models.requireRole(of: city, in: project, rule, in: state)
-        }
+        try models.requirePlace(city: city, project: project, rule, in: state)
     }
 
     /// The demonstration's row; the city's adoption of the solution; the indexes by city, solution and project;

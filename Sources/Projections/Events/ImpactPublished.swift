@@ -68,15 +68,7 @@ extension ImpactPublished: ProjectedEvent {
     /// event; a city named with a project is in it.
     func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
         try rule.impactValue(value, of: kpi)
-        if let project {
-            try rule.known("project", project, state.record(Key.of(project), in: models.projects))
-        }
-        if let city {
-            try rule.known("city", city, state.record(Key.of(city), in: models.cities))
-        }
-        if let project, let city {
-            try models.requireRole(of: city, in: project, rule, in: state)
-        }
+        try models.requirePlace(city: city, project: project, rule, in: state)
     }
 
     /// scope ‖ kpi ‖ position → the figure; the last entry of a scope and kpi is current.

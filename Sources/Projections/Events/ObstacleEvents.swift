@@ -90,15 +90,7 @@ extension ObstacleReported: ProjectedEvent {
         if let solution {
             try rule.known("solution", solution, state.record(Key.of(solution), in: models.solutions))
         }
-        if let city {
-            try rule.known("city", city, state.record(Key.of(city), in: models.cities))
-        }
-        if let project {
-            try rule.known("project", project, state.record(Key.of(project), in: models.projects))
-        }
-        if let city, let project {
-            try models.requireRole(of: city, in: project, rule, in: state)
-        }
+        try models.requirePlace(city: city, project: project, rule, in: state)
     }
 
     /// The obstacle's row, and an entry under each entity it names, in log order.

@@ -151,22 +151,11 @@ public struct SolutionCatalogued: EventData {
 
 // MARK: Rules and fold
 
-extension ProjectRegistered: ProjectedEvent {
+extension ProjectRegistered: Registration {
     var payload: Payload { .projectRegistered(self) }
-
-    /// A new project id.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.new("project", project, state.record(Key.of(project), in: models.projects))
-    }
-
-    /// The project's row: its data, position and `at`.
-    func apply(
-        _ event: RecordedEvent,
-        _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
-    ) throws {
-        try state.put(event.row(object), forKey: Key.of(project), in: models.projects)
-    }
+    static let entity = "project"
+    static var rows: KeyPath<ReadModels, Table> { \.projects }
+    var id: Slug { project }
 }
 
 extension ProjectEnded: ProjectedEvent {
@@ -193,22 +182,11 @@ extension ProjectEnded: ProjectedEvent {
     }
 }
 
-extension CityRegistered: ProjectedEvent {
+extension CityRegistered: Registration {
     var payload: Payload { .cityRegistered(self) }
-
-    /// A new city id.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.new("city", city, state.record(Key.of(city), in: models.cities))
-    }
-
-    /// The city's row: its data, position and `at`.
-    func apply(
-        _ event: RecordedEvent,
-        _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
-    ) throws {
-        try state.put(event.row(object), forKey: Key.of(city), in: models.cities)
-    }
+    static let entity = "city"
+    static var rows: KeyPath<ReadModels, Table> { \.cities }
+    var id: Slug { city }
 }
 
 extension CityJoinedProject: ProjectedEvent {
@@ -245,22 +223,11 @@ extension CityJoinedProject: ProjectedEvent {
     }
 }
 
-extension SolutionCatalogued: ProjectedEvent {
+extension SolutionCatalogued: Registration {
     var payload: Payload { .solutionCatalogued(self) }
-
-    /// A new solution id.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.new("solution", solution, state.record(Key.of(solution), in: models.solutions))
-    }
-
-    /// The solution's row: its data, position and `at`.
-    func apply(
-        _ event: RecordedEvent,
-        _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
-    ) throws {
-        try state.put(event.row(object), forKey: Key.of(solution), in: models.solutions)
-    }
+    static let entity = "solution"
+    static var rows: KeyPath<ReadModels, Table> { \.solutions }
+    var id: Slug { solution }
 }
 
 extension ReadModels {
@@ -275,6 +242,25 @@ extension ReadModels {
             throw context.violation("city '\(city)' is not in project '\(project)'")
         }
         try context.notBefore(role, "city '\(city)' joining project '\(project)'")
+    }
+
+    /// Requires that the city and the project an event names (either may be absent) are registered no later than
+    /// the event, and that a city named with a project is in it.
+    func requirePlace(
+        city: Slug?,
+        project: Slug?,
+        _ rule: RuleContext,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws {
+        if let city {
+            try rule.known("city", city, state.record(Key.of(city), in: cities))
+        }
+        if let project {
+            try rule.known("project", project, state.record(Key.of(project), in: projects))
+        }
+        if let city, let project {
+            try requireRole(of: city, in: project, rule, in: state)
+        }
     }
 
     /// The lighthouse cities of `project`, by id.

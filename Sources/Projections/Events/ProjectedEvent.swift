@@ -45,6 +45,33 @@ extension ProjectedEvent {
     }
 }
 
+/// An event that registers an entity under a new id (a project, a city, a solution, a meeting): refused when the id
+/// is taken; folded as the entity's row, its data with the event's position and `at`.
+protocol Registration: ProjectedEvent {
+    /// What the entity is called in messages (`project`).
+    static var entity: String { get }
+    /// The table of the entities' rows.
+    static var rows: KeyPath<ReadModels, Table> { get }
+    /// The new entity's id.
+    var id: Slug { get }
+}
+
+extension Registration {
+    /// A new id.
+    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.new(Self.entity, id, state.record(Key.of(id), in: models[keyPath: Self.rows]))
+    }
+
+    /// The entity's row: its data, position and `at`.
+    func apply(
+        _ event: RecordedEvent,
+        _ models: ReadModels,
+        to state: borrowing some KeyValueWriter & ~Copyable
+    ) throws {
+        try state.put(event.row(object), forKey: Key.of(id), in: models[keyPath: Self.rows])
+    }
+}
+
 extension EventData {
     /// The data as a JSON object, fields in catalogue order.
     var object: JSONObject {
