@@ -29,21 +29,36 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// RFC 3339 in UTC with `Z`: `2026-11-22T09:30:00Z`.
     public var rfc3339: String {
-        let seconds = secondsSince1970 - date.daysSince1970 * 86_400
-        return date.description + "T" + twoDigits(seconds / 3600) + ":" + twoDigits(seconds / 60 % 60) + ":"
-            + twoDigits(seconds % 60) + "Z"
+        let date = date
+        let seconds = Int(secondsSince1970 - date.daysSince1970 * 86_400)
+        return String(unsafeUninitializedCapacity: 20) { buffer in
+            date.write(into: buffer)
+            buffer[10] = UInt8(ascii: "T")
+            writeTwoDigits(seconds / 3600, into: buffer, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            writeTwoDigits(seconds / 60 % 60, into: buffer, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            writeTwoDigits(seconds % 60, into: buffer, at: 17)
+            buffer[19] = UInt8(ascii: "Z")
+            return 20
+        }
     }
 
     /// Reads the form ``rfc3339`` writes (UTC, `Z`, whole seconds); nil for anything else.
     public init?(rfc3339 text: String) {
-        let bytes = Array(text.utf8)
+        var text = text
+        guard let seconds = text.withUTF8(Timestamp.seconds(rfc3339:)) else { return nil }
+        self.secondsSince1970 = seconds
+    }
+
+    private static func seconds(rfc3339 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count == 20, bytes[10] == UInt8(ascii: "T"), bytes[19] == UInt8(ascii: "Z"),
             bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-            let date = CivilDate(iso: String(decoding: bytes[0..<10], as: UTF8.self)),
+            let date = CivilDate(iso: UnsafeBufferPointer(rebasing: bytes[0..<10])),
             let hour = decimal(bytes[11..<13]), let minute = decimal(bytes[14..<16]),
             let second = decimal(bytes[17..<19]), hour < 24, minute < 60, second < 60
         else { return nil }
-        self.secondsSince1970 = date.daysSince1970 * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        return date.daysSince1970 * 86_400 + Int64(hour * 3600 + minute * 60 + second)
     }
 
     /// Orders earlier instants first.
@@ -76,7 +91,13 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Reads exactly `YYYY-MM-DD`; nil for anything else.
     public init?(iso text: String) {
-        let bytes = Array(text.utf8)
+        var text = text
+        guard let date = text.withUTF8(CivilDate.init(iso:)) else { return nil }
+        self = date
+    }
+
+    /// Reads exactly `YYYY-MM-DD` from UTF-8 bytes; nil for anything else.
+    public init?(iso bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             let year = decimal(bytes[0..<4]), let month = decimal(bytes[5..<7]), let day = decimal(bytes[8..<10])
         else { return nil }
@@ -127,10 +148,28 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// `YYYY-MM-DD`.
     public var description: String {
-        let yearText = String(year)
-        return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + twoDigits(Int64(month))
-            + "-" + twoDigits(Int64(day))
+        String(unsafeUninitializedCapacity: 10) { buffer in
+            write(into: buffer)
+            return 10
+        }
     }
+
+    /// Writes `YYYY-MM-DD` into the first 10 bytes of `buffer`.
+    func write(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        writeTwoDigits(year / 100, into: buffer, at: 0)
+        writeTwoDigits(year % 100, into: buffer, at: 2)
+        buffer[4] = UInt8(ascii: "-")
+        writeTwoDigits(month, into: buffer, at: 5)
+        buffer[7] = UInt8(ascii: "-")
+        writeTwoDigits(day, into: buffer, at: 8)
+    }
+}
+
+/// Writes `value` (0 to 99) as two ASCII digits at `offset`.
+@inline(__always)
+func writeTwoDigits(_ value: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+    buffer[offset] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / 10)
+    buffer[offset + 1] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10)
 }
 
 extension Int64 {
@@ -141,12 +180,8 @@ extension Int64 {
     }
 }
 
-func twoDigits(_ value: Int64) -> String {
-    value < 10 ? "0" + String(value) : String(value)
-}
-
 /// Reads ASCII digits as a number; nil if any byte is not a digit.
-func decimal(_ digits: ArraySlice<UInt8>) -> Int? {
+func decimal(_ digits: some Collection<UInt8>) -> Int? {
     var value = 0
     for byte in digits {
         guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }

@@ -65,6 +65,60 @@ import Testing
         #expect(refused > 500)
     }
 
+    @Test("a field read in place is the field of the decoded row, in binary rows and in JSON rows")
+    func fieldsReadInPlace() throws {
+        var random = SeededGenerator(seed: 15)
+        let keys = Array(RowCodec.vocabulary.prefix(20)) + ["unlisted", "ünlisted", "z", "value"]
+        var jsonRows = 0
+        for _ in 0..<2000 {
+            let object = Self.randomObject(&random, depth: 2)
+            var rows = [RowCodec.encode(object)]
+            // A JSON row holds only numbers the number rule admits; others do not occur in stored rows.
+            let json = CanonicalJSON.bytes(of: .object(object))
+            if Record(bytes: json) != nil {
+                rows.append(json)
+                jsonRows += 1
+            }
+            for bytes in rows {
+                bytes.withUnsafeBytes { bytes in
+                    let view = RowView(bytes)
+                    for key in keys {
+                        #expect(view.string(key) == object[key]?.stringValue, "\(key) of \(object)")
+                        #expect(view.hundredths(key) == object[key]?.numberValue?.exactHundredths, "\(key)")
+                    }
+                }
+            }
+        }
+        #expect(jsonRows > 200)
+        let row = RowCodec.encode(["position": 42, "at": "2020-02-29", "city": "sabadell"])
+        row.withUnsafeBytes { bytes in
+            let stamp = RowStamp(RowView(bytes))
+            #expect(stamp.position == Position(42))
+            #expect(stamp.time == ValidTime(parsing: "2020-02-29"))
+            #expect(RowView(bytes).slug("city")?.rawValue == "sabadell")
+        }
+    }
+
+    @Test("sum and count rows hold their figures exactly, read as the objects they stand for, and refuse damage")
+    func fixedLayoutRows() throws {
+        let totals: [Int128] = [0, -1, 150, Int128(Int64.max) * 1000, -Int128(Int64.max) * 7]
+        for total in totals {
+            for reports in [0, 1, 12_345] {
+                let bytes = RowCodec.sum(total: total, reports: reports)
+                let read = try #require(bytes.withUnsafeBytes { RowCodec.sum($0) })
+                #expect(read.total == total && read.reports == reports)
+                #expect(Record(bytes: bytes)?.total(Row.value) == total)
+                #expect(Record(bytes: bytes)?.number(Row.reports)?.integerValue == Int64(reports))
+                #expect(bytes.dropLast().withUnsafeBytes { RowCodec.sum($0) } == nil)
+                #expect(Record(bytes: Array(bytes.dropLast())) == nil)
+            }
+        }
+        let count = RowCodec.count(7)
+        #expect(count.withUnsafeBytes { RowCodec.count($0) } == 7)
+        #expect(Record(bytes: count)?.number(Row.count)?.integerValue == 7)
+        #expect((count + [0]).withUnsafeBytes { RowCodec.count($0) } == nil)
+    }
+
     @Test("a row of the JSON format before the binary one still reads")
     func jsonRowsRead() {
         let record = Record(bytes: Array(#"{"at":"2020-01-01","position":7,"role":"fellow"}"#.utf8))
@@ -83,13 +137,19 @@ import Testing
         _ = try base.append(event)
         try base.environment.write { transaction in
             #expect(try base.readModels.storedFormat(in: transaction) == .current)
-            try transaction.put([0, 0, 0, 3], forKey: Array("version".utf8), in: base.readModels.format)
+            let newer = ReadModels.formatVersion + 1
+            try transaction.put(
+                [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: newer >> $0) },
+                forKey: Array("version".utf8),
+                in: base.readModels.format
+            )
         }
         #expect {
             _ = try KnowledgeBase(path: folder, creating: false)
         } throws: { error in
             let error = error as? StoreError
-            return error?.kind == .unavailable && error?.description.contains("format 3") == true
+            return error?.kind == .unavailable
+                && error?.description.contains("format \(ReadModels.formatVersion + 1)") == true
                 && error?.description.contains("\n") == false
         }
     }

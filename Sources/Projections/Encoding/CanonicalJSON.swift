@@ -48,6 +48,7 @@ public enum CanonicalJSON {
     /// Returns the canonical bytes of `value`.
     public static func bytes(of value: JSONValue) -> [UInt8] {
         var output: [UInt8] = []
+        output.reserveCapacity(256)
         write(value, into: &output)
         return output
     }

@@ -204,7 +204,11 @@ private struct Parser {
     mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
         try enterContainer()
         var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(8)
         var keySet: Set<KeyBytes> = []
+        // Whether the keys so far came in strictly ascending byte order (as in canonical JSON): then a key after the
+        // last one cannot repeat any of them.
+        var ascending = true
         skipWhitespace()
         if index < end, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -219,7 +223,9 @@ private struct Parser {
             }
             let keyStart = index
             let key = try parseString()
-            if isDuplicate(key, in: members, keySet: &keySet) {
+            let follows = members.last.map { $0.key.utf8.lexicographicallyPrecedes(key.utf8) } ?? true
+            ascending = ascending && follows
+            if !ascending, isDuplicate(key, in: members, keySet: &keySet) {
                 var quoted: [UInt8] = []
                 CanonicalJSON.writeString(key, into: &quoted)
                 throw error(at: keyStart, "duplicate key \(String(decoding: quoted, as: UTF8.self))")

@@ -1,3 +1,5 @@
+import Glibc
+
 /// A JSON value as ``JSONParser`` reads it and ``CanonicalJSON`` writes it.
 ///
 /// Two values are equal exactly when their canonical (RFC 8785) bytes are equal: strings compare by their Unicode
@@ -198,10 +200,31 @@ public struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
 
 /// Whether two strings have the same Unicode scalars, unlike `==`, which applies canonical equivalence.
 func hasSameScalars(_ left: String, _ right: String) -> Bool {
-    left.utf8.count == right.utf8.count && left.utf8.elementsEqual(right.utf8)
+    let count = left.utf8.count
+    guard count == right.utf8.count else { return false }
+    let same = left.utf8.withContiguousStorageIfAvailable { left in
+        right.utf8.withContiguousStorageIfAvailable { right in
+            guard let left = left.baseAddress, let right = right.baseAddress else { return true }
+            return memcmp(left, right, count) == 0
+        }
+    }
+    return (same ?? nil) ?? left.utf8.elementsEqual(right.utf8)
 }
 
 /// Whether `left` sorts before `right` when both are compared as sequences of UTF-16 code units (RFC 8785 §3.2.3).
+///
+/// Compared at their first differing UTF-8 byte when that byte is ASCII in both (the order is then the same in
+/// UTF-16), else as UTF-16.
 func precedesInUTF16(_ left: String, _ right: String) -> Bool {
-    left.utf16.lexicographicallyPrecedes(right.utf16)
+    let byBytes = left.utf8.withContiguousStorageIfAvailable { left in
+        right.utf8.withContiguousStorageIfAvailable { right -> Bool? in
+            let common = min(left.count, right.count)
+            var index = 0
+            while index < common, left[index] == right[index] { index += 1 }
+            if index == common { return left.count < right.count }
+            guard left[index] < 0x80, right[index] < 0x80 else { return nil }
+            return left[index] < right[index]
+        }
+    }
+    return ((byBytes ?? nil) ?? nil) ?? left.utf16.lexicographicallyPrecedes(right.utf16)
 }

@@ -28,9 +28,34 @@ enum RowCodec {
         "at_end", "closed_at",
     ]
 
-    private static let index: [String: UInt8] = Dictionary(
-        uniqueKeysWithValues: vocabulary.enumerated().map { ($0.element, UInt8($0.offset)) }
-    )
+    /// The code of each vocabulary key, by an FNV-1a hash of its UTF-8 bytes: an open-addressed table of 256 slots
+    /// (0xFF marks an empty one), cheaper to look up than a dictionary of strings.
+    private static let slots: [UInt8] = {
+        var slots = [UInt8](repeating: 0xFF, count: 256)
+        for (code, key) in vocabulary.enumerated() {
+            var slot = hash(key)
+            while slots[slot] != 0xFF { slot = (slot + 1) & 0xFF }
+            slots[slot] = UInt8(code)
+        }
+        return slots
+    }()
+
+    private static func hash(_ key: String) -> Int {
+        var hash: UInt32 = 2_166_136_261
+        for byte in key.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return Int(hash & 0xFF)
+    }
+
+    /// The key's one-byte code, or nil for a key outside the vocabulary.
+    static func code(of key: String) -> UInt8? {
+        var slot = hash(key)
+        while true {
+            let code = slots[slot]
+            if code == 0xFF { return nil }
+            if hasSameScalars(vocabulary[Int(code)], key) { return code }
+            slot = (slot + 1) & 0xFF
+        }
+    }
 
     private enum Tag: UInt8 {
         case null = 0
@@ -62,7 +87,7 @@ enum RowCodec {
     private static func append(_ object: JSONObject, to output: inout [UInt8]) {
         let members = object.members
         appendVarint(UInt64(members.count), to: &output)
-        let codes = members.map { index[$0.key].map(Int.init) ?? 0xFF }
+        let codes = members.map { code(of: $0.key).map(Int.init) ?? 0xFF }
         func precedes(_ left: Int, _ right: Int) -> Bool {
             if codes[left] != codes[right] { return codes[left] < codes[right] }
             return codes[left] == 0xFF && members[left].key.utf8.lexicographicallyPrecedes(members[right].key.utf8)
@@ -126,15 +151,106 @@ enum RowCodec {
 
     // MARK: Reading
 
-    /// The object that `bytes` hold, or nil when they are not a whole row (wrong marker, truncated, trailing bytes).
-    static func decode(_ bytes: UnsafeRawBufferPointer) -> JSONObject? {
-        guard bytes.first == marker else { return nil }
-        var reader = Reader(bytes: bytes, offset: 1)
-        guard let object = reader.object(depth: 0), reader.offset == bytes.count else { return nil }
-        return object
+    /// Whether `bytes` begin as a row of this format: an object row or a fixed-layout one.
+    static func isRow(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let first = bytes.first else { return false }
+        return first == marker || first == sumMarker || first == countMarker
     }
 
-    private struct Reader {
+    /// The object that `bytes` hold, or nil when they are not a whole row (wrong marker, truncated, trailing bytes).
+    /// A fixed-layout row reads as the object it stands for.
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> JSONObject? {
+        switch bytes.first {
+        case marker:
+            var reader = Reader(bytes: bytes, offset: 1)
+            guard let object = reader.object(depth: 0), reader.offset == bytes.count else { return nil }
+            return object
+        case sumMarker:
+            guard let (total, reports) = sum(bytes) else { return nil }
+            return [Row.value: Record.total(total), Row.reports: Record.integer(reports)]
+        case countMarker:
+            guard let count = count(bytes) else { return nil }
+            return [Row.count: Record.integer(count)]
+        default:
+            return nil
+        }
+    }
+
+    /// Where the value of the member `key` begins in the object row `bytes`, or nil when it has none (or the row
+    /// does not read).
+    static func offset(of key: String, in bytes: UnsafeRawBufferPointer) -> Int? {
+        guard bytes.first == marker else { return nil }
+        let wanted = code(of: key).map(Int.init) ?? 0xFF
+        var reader = Reader(bytes: bytes, offset: 1)
+        guard let count = reader.length() else { return nil }
+        for _ in 0..<count {
+            guard let code = reader.byte() else { return nil }
+            if code == 0xFF {
+                guard let text = reader.text() else { return nil }
+                if wanted == 0xFF, hasSameScalars(text, key) { return reader.offset }
+            } else if Int(code) == wanted {
+                return reader.offset
+            } else if Int(code) > wanted {
+                return nil
+            }
+            guard reader.skipValue(depth: 0) else { return nil }
+        }
+        return nil
+    }
+
+    // MARK: Fixed-layout rows
+
+    /// The first byte of a sum row: a total in hundredths (16 bytes) and a count of reports (8 bytes), both
+    /// little-endian; it reads as `{"value","reports"}`.
+    static let sumMarker: UInt8 = 0xB3
+    /// The first byte of a count row: a count (8 bytes, little-endian); it reads as `{"count"}`.
+    static let countMarker: UInt8 = 0xB4
+
+    /// A sum row.
+    static func sum(total: Int128, reports: Int) -> [UInt8] {
+        var output: [UInt8] = [sumMarker]
+        output.reserveCapacity(25)
+        appendFixed(UInt128(bitPattern: total), bytes: 16, to: &output)
+        appendFixed(UInt128(UInt64(bitPattern: Int64(reports))), bytes: 8, to: &output)
+        return output
+    }
+
+    /// The total and the count of a sum row, or nil when `bytes` are not one.
+    static func sum(_ bytes: UnsafeRawBufferPointer) -> (total: Int128, reports: Int)? {
+        guard bytes.count == 25, bytes.first == sumMarker else { return nil }
+        let total = Int128(bitPattern: fixed(bytes, at: 1, bytes: 16))
+        let reports = Int64(bitPattern: UInt64(truncatingIfNeeded: fixed(bytes, at: 17, bytes: 8)))
+        guard reports >= 0 else { return nil }
+        return (total, Int(reports))
+    }
+
+    /// A count row.
+    static func count(_ count: Int) -> [UInt8] {
+        var output: [UInt8] = [countMarker]
+        output.reserveCapacity(9)
+        appendFixed(UInt128(UInt64(bitPattern: Int64(count))), bytes: 8, to: &output)
+        return output
+    }
+
+    /// The count of a count row, or nil when `bytes` are not one.
+    static func count(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard bytes.count == 9, bytes.first == countMarker else { return nil }
+        let count = Int64(bitPattern: UInt64(truncatingIfNeeded: fixed(bytes, at: 1, bytes: 8)))
+        return count >= 0 ? Int(count) : nil
+    }
+
+    private static func appendFixed(_ value: UInt128, bytes count: Int, to output: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { output.append(contentsOf: $0.prefix(count)) }
+    }
+
+    private static func fixed(_ bytes: UnsafeRawBufferPointer, at offset: Int, bytes count: Int) -> UInt128 {
+        var value: UInt128 = 0
+        for index in 0..<count { value |= UInt128(bytes[offset + index]) << (index * 8) }
+        return value
+    }
+
+    /// Reads the parts of a row.
+    struct Reader {
         let bytes: UnsafeRawBufferPointer
         var offset: Int
 
@@ -186,6 +302,49 @@ enum RowCodec {
                 members.append((key: key, value: value))
             }
             return JSONObject(members)
+        }
+
+        /// A string value (its tag first), or nil when the value there is not one.
+        mutating func stringValue() -> String? {
+            guard byte() == Tag.string.rawValue else { return nil }
+            return text()
+        }
+
+        /// A number value in hundredths (its tag first), or nil when the value there is not one.
+        mutating func numberValue() -> Int128? {
+            guard case .number(let number)? = value(depth: RowCodec.depthLimit - 1) else { return nil }
+            return number.exactHundredths
+        }
+
+        /// Steps over one value; false when it does not read.
+        mutating func skipValue(depth: Int) -> Bool {
+            guard depth < RowCodec.depthLimit, let code = byte(), let tag = Tag(rawValue: code) else { return false }
+            switch tag {
+            case .null, .isFalse, .isTrue:
+                return true
+            case .number:
+                return varint() != nil
+            case .wideNumber:
+                guard bytes.count - offset >= 16 else { return false }
+                offset += 16
+                return true
+            case .string:
+                guard let count = length() else { return false }
+                offset += count
+                return true
+            case .array:
+                guard let count = length() else { return false }
+                for _ in 0..<count where !skipValue(depth: depth + 1) { return false }
+                return true
+            case .object:
+                guard let count = length() else { return false }
+                for _ in 0..<count {
+                    guard let code = byte() else { return false }
+                    if code == 0xFF, text() == nil { return false }
+                    guard skipValue(depth: depth + 1) else { return false }
+                }
+                return true
+            }
         }
 
         mutating func value(depth: Int) -> JSONValue? {

@@ -80,7 +80,7 @@ extension DemonstrationReported: ProjectedEvent {
     /// named with a project is in it.
     func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
         try rule.new("demonstration", demonstration, state.record(Key.of(demonstration), in: models.demonstrations))
-        try rule.known("solution", solution, state.record(Key.of(solution), in: models.solutions))
+        try rule.known("solution", solution, state.stamp(Key.of(solution), in: models.solutions))
         try models.requirePlace(city: city, project: project, rule, in: state)
     }
 
@@ -106,12 +106,8 @@ extension DemonstrationReported: ProjectedEvent {
         }
         for scope in Scope.all(city: city, project: project) {
             let key = Array(scope.utf8)
-            let count = try state.record(key, in: models.demonstrationCounts)?.number(Row.count)?.integerValue ?? 0
-            try state.put(
-                Record([Row.count: Record.integer(Int(count) + 1)]),
-                forKey: key,
-                in: models.demonstrationCounts
-            )
+            let count = try models.demonstrationCount(key, in: state)
+            try state.put(RowCodec.count(count + 1), forKey: key, in: models.demonstrationCounts)
         }
     }
 }
@@ -128,11 +124,7 @@ extension ImpactReported: ProjectedEvent {
     /// The demonstration is reported, no later than the event; the value is at least 0, at most 100 for a
     /// percentage.
     func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.known(
-            "demonstration",
-            demonstration,
-            state.record(Key.of(demonstration), in: models.demonstrations)
-        )
+        try rule.known("demonstration", demonstration, state.stamp(Key.of(demonstration), in: models.demonstrations))
         try rule.impactValue(value, of: kpi)
     }
 
@@ -143,14 +135,10 @@ extension ImpactReported: ProjectedEvent {
         _ models: ReadModels,
         to state: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        let previous = try state.last(in: models.impacts, prefix: prefix).flatMap { Record(bytes: $0.value) }?.number(
-            Row.value
-        )
+        let previous = try models.currentImpact(prefix, in: state)
         try state.put(event.row([Row.value: .number(value)]), forKey: prefix + event.position.key, in: models.impacts)
-        guard let row = try state.record(Key.of(demonstration), in: models.demonstrations),
-            let city = row.slug("city")
-        else { return }
-        for scope in Scope.all(city: city, project: row.slug("project")) {
+        guard let (city, project) = try models.place(of: demonstration, in: state) else { return }
+        for scope in Scope.all(city: city, project: project) {
             if kpi.isPercentage {
                 if let previous {
                     try state.removeValue(
@@ -181,13 +169,9 @@ extension ImpactReported: ProjectedEvent {
         try state.removeValue(forKey: prefix + event.position.key, in: models.impacts)
         // Only the current (last) report counts; withdrawing an older one changes no total.
         guard let current, current.key == prefix + event.position.key else { return }
-        let previous = try state.last(in: models.impacts, prefix: prefix).flatMap { Record(bytes: $0.value) }?.number(
-            Row.value
-        )
-        guard let row = try state.record(Key.of(demonstration), in: models.demonstrations),
-            let city = row.slug("city")
-        else { return }
-        for scope in Scope.all(city: city, project: row.slug("project")) {
+        let previous = try models.currentImpact(prefix, in: state)
+        guard let (city, project) = try models.place(of: demonstration, in: state) else { return }
+        for scope in Scope.all(city: city, project: project) {
             if kpi.isPercentage {
                 try state.removeValue(forKey: Scope.maximumKey(scope, kpi, value, demonstration), in: models.kpiMaxima)
                 if let previous {
@@ -221,18 +205,54 @@ extension ReadModels {
         in state: borrowing some KeyValueWriter & ~Copyable
     ) throws {
         let key = Key.of(scope, kpi.rawValue)
-        let current = try state.record(key, in: kpiSums)
-        let sum = (current?.total(Row.value) ?? 0) + change
-        let count = Int(current?.number(Row.reports)?.integerValue ?? 0) + reports
+        let current = try sum(key, in: state)
+        let count = (current?.reports ?? 0) + reports
         guard count > 0 else {
             try state.removeValue(forKey: key, in: kpiSums)
             return
         }
-        try state.put(
-            Record([Row.value: Record.total(sum), Row.reports: Record.integer(count)]),
-            forKey: key,
-            in: kpiSums
-        )
+        try state.put(RowCodec.sum(total: (current?.total ?? 0) + change, reports: count), forKey: key, in: kpiSums)
+    }
+
+    /// The sum of a summed KPI over a scope (`scope ‖ kpi`), with the number of demonstrations that report it.
+    func sum(
+        _ key: [UInt8],
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws -> (total: Int128, reports: Int)? {
+        try state.withValue(forKey: key, in: kpiSums) { bytes in
+            if let sum = RowCodec.sum(bytes) { return sum }
+            // A row of an older format, until the read models are rebuilt.
+            let record = Record(bytes: bytes)
+            return record?.total(Row.value).map { ($0, Int(record?.number(Row.reports)?.integerValue ?? 0)) }
+        } ?? nil
+    }
+
+    /// The number of demonstrations of a scope.
+    func demonstrationCount(_ key: [UInt8], in state: borrowing some KeyValueReader & ~Copyable) throws -> Int {
+        let count = try state.withValue(forKey: key, in: demonstrationCounts) { bytes -> Int? in
+            RowCodec.count(bytes) ?? Record(bytes: bytes)?.number(Row.count)?.integerValue.map(Int.init)
+        }
+        return (count ?? nil) ?? 0
+    }
+
+    /// The value of the current (last) report under `prefix` (demonstration ‖ kpi ‖ 0) in `impacts`.
+    func currentImpact(_ prefix: [UInt8], in state: borrowing some KeyValueReader & ~Copyable) throws -> JSONNumber? {
+        var value: JSONNumber?
+        try state.scan(impacts, from: prefix + [UInt8](repeating: 0xFF, count: 8), reverse: true) { key, row in
+            if key.starts(with: prefix) { value = RowView(row).number(Row.value) }
+            return false
+        }
+        return value
+    }
+
+    /// The city and the project (if any) of a reported demonstration.
+    func place(
+        of demonstration: Slug,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws -> (city: Slug, project: Slug?)? {
+        try state.withRow(Key.of(demonstration), in: demonstrations) { row in
+            row.slug("city").map { ($0, row.slug("project")) }
+        } ?? nil
     }
 
     /// The first demonstration of `solution` in the log dated no later than `time`, else the first at all.

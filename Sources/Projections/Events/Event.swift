@@ -126,6 +126,7 @@ public struct Event: Sendable, Equatable {
     public func hasSameContent(as stored: RecordedEvent) -> Bool {
         func bytes(_ event: Event, at time: ValidTime?) -> [UInt8] {
             var object = JSONObject()
+            object.members.reserveCapacity(5)
             if let actor = event.actor { object.members.append(("actor", .string(actor.rawValue))) }
             if let time { object.members.append(("at", .string(time.text))) }
             object.members.append(("data", .object(event.payload.object)))
@@ -139,6 +140,7 @@ public struct Event: Sendable, Equatable {
     /// The canonical (RFC 8785) bytes of the event as stored at `position`, without its hash.
     public func canonicalBytes(position: Position, recorded: Timestamp, at time: ValidTime) -> [UInt8] {
         var object = JSONObject()
+        object.members.reserveCapacity(9)
         if let actor { object.members.append(("actor", .string(actor.rawValue))) }
         object.members.append(("at", .string(time.text)))
         object.members.append(("data", .object(payload.object)))
@@ -200,6 +202,7 @@ public struct RecordedEvent: Sendable, Equatable {
     /// The event as `export` writes it: canonical JSON with its hash.
     public var exportJSON: JSONValue {
         var object = JSONObject()
+        object.members.reserveCapacity(9)
         if let actor = event.actor { object.members.append(("actor", .string(actor.rawValue))) }
         object.members.append(("at", .string(at.text)))
         object.members.append(("data", .object(event.payload.object)))

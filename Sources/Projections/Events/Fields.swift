@@ -191,7 +191,9 @@ public struct FieldWriter {
     public private(set) var object = JSONObject()
 
     /// An empty writer.
-    public init() {}
+    public init() {
+        object.members.reserveCapacity(8)
+    }
 
     /// Writes an entity id.
     public mutating func slug(_ field: String, _ value: Slug?) {

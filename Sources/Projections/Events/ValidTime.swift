@@ -28,12 +28,19 @@ public struct ValidTime: Hashable, Sendable, CustomStringConvertible {
 
     /// Reads `YYYY-MM-DD` or an RFC 3339 date-time with a zone (`Z` or `±HH:MM`); nil for anything else.
     public init?(parsing text: String) {
-        if let date = CivilDate(iso: text) {
-            self.init(date: date)
+        var utf8 = text
+        guard let time = utf8.withUTF8({ ValidTime(parsing: $0, text: text) }) else { return nil }
+        self = time
+    }
+
+    private init?(parsing bytes: UnsafeBufferPointer<UInt8>, text: String) {
+        if let date = CivilDate(iso: bytes) {
+            // The text is already the normal form of the date.
+            let earliest = date.daysSince1970 * 86_400_000_000
+            self.init(text: text, earliest: earliest, latest: earliest + 86_400_000_000 - 1)
             return
         }
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 20, let date = CivilDate(iso: String(decoding: bytes[0..<10], as: UTF8.self)),
+        guard bytes.count >= 20, let date = CivilDate(iso: UnsafeBufferPointer(rebasing: bytes[0..<10])),
             bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
             bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
             let hour = digits(bytes[11..<13]), let minute = digits(bytes[14..<16]), let second = digits(bytes[17..<19]),
@@ -108,7 +115,7 @@ public struct ValidTimeCut: Hashable, Sendable {
     }
 }
 
-private func digits(_ bytes: ArraySlice<UInt8>) -> Int? {
+private func digits(_ bytes: some Collection<UInt8>) -> Int? {
     var value = 0
     for byte in bytes {
         guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }

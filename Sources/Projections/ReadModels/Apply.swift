@@ -46,6 +46,7 @@ extension RecordedEvent {
     /// A read-model row: `object` with the event's position and `at`.
     func row(_ object: JSONObject) -> Record {
         var record = Record(object)
+        record.object.members.reserveCapacity(object.count + 2)
         record[Row.position] = Record.position(position)
         record[Row.at] = .string(at.text)
         return record

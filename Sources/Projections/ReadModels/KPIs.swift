@@ -54,11 +54,11 @@ extension ReadModels {
                     let bits = last.key[prefix.count..<(prefix.count + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
                     totals[kpi] = JSONNumber(validatedHundredths: Int64(bitPattern: bits ^ (1 << 63)))
                 }
-            } else if let sum = try state.record(Key.of(scope, kpi.rawValue), in: kpiSums)?.total(Row.value) {
-                totals[kpi] = JSONNumber(totalHundredths: sum)
+            } else if let sum = try sum(Key.of(scope, kpi.rawValue), in: state) {
+                totals[kpi] = JSONNumber(totalHundredths: sum.total)
             }
         }
-        let count = try state.record(Array(scope.utf8), in: demonstrationCounts)?.number(Row.count)?.integerValue ?? 0
+        let count = try demonstrationCount(Array(scope.utf8), in: state)
         return ImpactTotals(totals: totals, demonstrations: Int(count))
     }
 

@@ -63,9 +63,9 @@ struct ReadModels: Sendable {
     let format: Table
 
     /// The format of the rows and keys of the read models: 1 for canonical JSON rows (no version recorded), 2 for
-    /// the binary rows of ``RowCodec``. A store in an older format is rebuilt from its log once, on its first write
-    /// (or by `replay`); a store in a newer one is refused.
-    static let formatVersion: UInt32 = 2
+    /// the binary rows of ``RowCodec``, 3 with fixed-layout sum and count rows. A store in an older format is rebuilt
+    /// from its log once, on its first write (or by `replay`); a store in a newer one is refused.
+    static let formatVersion: UInt32 = 3
 
     static let tableNames = [
         "rm.projects", "rm.cities", "rm.solutions", "rm.demonstrations", "rm.meetings", "rm.grants", "rm.roles",
@@ -226,7 +226,7 @@ struct Record: Sendable, Equatable {
     /// Reads a row: the binary form (``RowCodec``), or the canonical JSON object of the format before it, which a
     /// store keeps until its read models are rebuilt (see ``ReadModels/formatVersion``).
     init?(bytes: UnsafeRawBufferPointer) {
-        if bytes.first == RowCodec.marker {
+        if RowCodec.isRow(bytes) {
             guard let object = RowCodec.decode(bytes) else { return nil }
             self.object = object
         } else {

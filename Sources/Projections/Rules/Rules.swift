@@ -39,14 +39,27 @@ struct RuleContext {
         guard let record else {
             throw violation("\(field.map { "\($0) " } ?? "")\(kind) '\(id)' is not registered")
         }
-        try notBefore(record, "the registration of \(kind) '\(id)'")
+        try notBefore(RowStamp(record), "the registration of \(kind) '\(id)'")
         return record
     }
 
+    /// Requires a registered entity dated no later than the event, given the position and `at` of its row.
+    func known(_ kind: String, _ id: Slug, _ stamp: RowStamp?, field: String? = nil) throws {
+        guard let stamp else {
+            throw violation("\(field.map { "\($0) " } ?? "")\(kind) '\(id)' is not registered")
+        }
+        try notBefore(stamp, "the registration of \(kind) '\(id)'")
+    }
+
     /// Refuses an event dated before the event behind `record` (the date-order rule).
-    func notBefore(_ record: Record, _ what: String) throws {
-        guard let time = record.time, event.at.isBefore(time) else { return }
-        let position = record.position("position").map { ", position \($0)" } ?? ""
-        throw violation("dated \(event.at) before \(what) (\(time)\(position))")
+    func notBefore(_ record: Record, _ what: @autoclosure () -> String) throws {
+        try notBefore(RowStamp(record), what())
+    }
+
+    /// Refuses an event dated before the event behind a row of position and `at` `stamp` (the date-order rule).
+    func notBefore(_ stamp: RowStamp, _ what: @autoclosure () -> String) throws {
+        guard let time = stamp.time, event.at.isBefore(time) else { return }
+        let position = stamp.position.map { ", position \($0)" } ?? ""
+        throw violation("dated \(event.at) before \(what()) (\(time)\(position))")
     }
 }

@@ -31,7 +31,8 @@ struct LogIndexes: Sendable {
     func add(_ recorded: RecordedEvent, to storage: borrowing some KeyValueWriter & ~Copyable) throws {
         let position = recorded.position.key
         try storage.put([], forKey: [recorded.event.type.code] + position, in: byType)
-        for entity in Set(recorded.event.payload.entities) {
+        let entities = recorded.event.payload.entities
+        for (offset, entity) in entities.enumerated() where !entities[..<offset].contains(entity) {
             try storage.put([], forKey: LogIndexes.entityPrefix(entity) + position, in: byEntity)
         }
         if case .eventRetracted(let retraction) = recorded.event.payload {

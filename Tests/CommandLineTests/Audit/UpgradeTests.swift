@@ -3,13 +3,20 @@ import Testing
 
 /// Stores written by earlier builds open with the current one and answer as those builds did:
 /// Tests/Fixtures/release-0.1.0 (the first release, before the replication record) and
-/// Tests/Fixtures/json-rows-a4e9c9f (read models as JSON rows, the format before the binary rows).
+/// Tests/Fixtures/json-rows-a4e9c9f (read models as JSON rows, format 1) and Tests/Fixtures/binary-rows-fe0d12f
+/// (binary rows with sums and counts as objects, format 2).
 @Suite("Stores of earlier releases and formats")
 struct UpgradeTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures").path
     static let fixture = fixtures + "/release-0.1.0"
     static let jsonRows = fixtures + "/json-rows-a4e9c9f"
+    static let binaryRows = fixtures + "/binary-rows-fe0d12f"
+
+    /// The fixture written in an earlier read-model format: 1 (JSON rows), 2 (binary rows, sums as objects).
+    static func fixture(ofFormat format: Int) -> String {
+        format == 1 ? jsonRows : binaryRows
+    }
 
     /// A fresh copy of a fixture's store in `folder`.
     static func copyStore(into folder: String, from fixture: String = fixture) throws -> String {
@@ -100,26 +107,33 @@ struct UpgradeTests {
         }
     }
 
-    @Test("a store of JSON rows answers as its build did, before its read models are rebuilt and after")
-    func jsonRowsAnswerBeforeAndAfterTheRebuild() throws {
+    @Test(
+        "a store of an earlier read-model format answers as its build did, before its read models are rebuilt and after",
+        arguments: [1, 2]
+    )
+    func earlierFormatAnswersBeforeAndAfterTheRebuild(format: Int) throws {
+        let fixture = Self.fixture(ofFormat: format)
         try withTemporaryDirectory { folder in
-            let store = try Self.copyStore(into: folder, from: Self.jsonRows)
-            let lines = try Self.checkAnswers(of: Self.jsonRows, on: store, stage: "JSON rows")
+            let store = try Self.copyStore(into: folder, from: fixture)
+            let lines = try Self.checkAnswers(of: fixture, on: store, stage: "format \(format)")
             #expect(lines > 20)
             let replay = try runSCKB(["replay", "--store", store])
             #expect(replay.status == 0, "\(replay.standardError)")
             #expect(replay.errorLines.count == 1, "\(replay.standardError)")
-            #expect(replay.standardError.contains("from format 1 to 2"), "\(replay.standardError)")
-            _ = try Self.checkAnswers(of: Self.jsonRows, on: store, stage: "rebuilt")
+            #expect(replay.standardError.contains("from format \(format) to "), "\(replay.standardError)")
+            _ = try Self.checkAnswers(of: fixture, on: store, stage: "format \(format), rebuilt")
             let again = try runSCKB(["replay", "--store", store])
             #expect(again.status == 0 && again.errorLines.isEmpty, "\(again.standardError)")
         }
     }
 
-    @Test("the first write to a store of JSON rows rebuilds its read models once, saying so in one line")
-    func firstWriteRebuildsOnce() throws {
+    @Test(
+        "the first write to a store of an earlier read-model format rebuilds its read models once, saying so in one line",
+        arguments: [1, 2]
+    )
+    func firstWriteRebuildsOnce(format: Int) throws {
         try withTemporaryDirectory { folder in
-            let store = try Self.copyStore(into: folder, from: Self.jsonRows)
+            let store = try Self.copyStore(into: folder, from: Self.fixture(ofFormat: format))
             let before = try jsonObject(try runSCKB(["stats", "--format", "json", "--store", store]).standardOutput)
             let head = try #require(before["head"] as? [String: Any])
             let position = try #require(head["position"] as? Int)

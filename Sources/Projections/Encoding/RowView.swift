@@ -1,0 +1,99 @@
+import EventStore
+
+/// One field of a stored row, read in place: what rules and folds look up on every event (a demonstration's city,
+/// a registration's position and `at`, a reported value) without decoding the whole row into a ``Record``.
+///
+/// A binary row (``RowCodec``) is scanned up to the member asked for; members are stored in the order of their key
+/// codes, so the scan stops at the first code past it. A row of the JSON format before it (a store not yet rebuilt)
+/// is decoded whole, as ``Record`` does.
+struct RowView {
+    private let bytes: UnsafeRawBufferPointer
+
+    /// A view of `bytes`, valid while they are.
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    func string(_ key: String) -> String? {
+        switch locate(key) {
+        case .binary(let offset):
+            var reader = RowCodec.Reader(bytes: bytes, offset: offset)
+            return reader.stringValue()
+        case .record(let record):
+            return record.string(key)
+        case .absent:
+            return nil
+        }
+    }
+
+    func slug(_ key: String) -> Slug? {
+        string(key).flatMap(Slug.init(rawValue:))
+    }
+
+    func hundredths(_ key: String) -> Int128? {
+        switch locate(key) {
+        case .binary(let offset):
+            var reader = RowCodec.Reader(bytes: bytes, offset: offset)
+            return reader.numberValue()
+        case .record(let record):
+            return record.number(key)?.exactHundredths
+        case .absent:
+            return nil
+        }
+    }
+
+    func number(_ key: String) -> JSONNumber? {
+        hundredths(key).map(JSONNumber.init(totalHundredths:))
+    }
+
+    func position(_ key: String = Row.position) -> Position? {
+        guard let hundredths = hundredths(key), hundredths >= 0, hundredths % 100 == 0,
+            let value = UInt64(exactly: hundredths / 100)
+        else { return nil }
+        return Position(value)
+    }
+
+    /// The valid time of the event behind the row (`at`).
+    var time: ValidTime? { string(Row.at).flatMap(ValidTime.init(parsing:)) }
+
+    private enum Location {
+        case binary(Int)
+        case record(Record)
+        case absent
+    }
+
+    private func locate(_ key: String) -> Location {
+        guard bytes.first == RowCodec.marker else {
+            return Record(bytes: bytes).map(Location.record) ?? .absent
+        }
+        return RowCodec.offset(of: key, in: bytes).map(Location.binary) ?? .absent
+    }
+}
+
+/// A stored row's position and valid time: what the date-order rule and messages need of a registration.
+struct RowStamp {
+    var position: Position?
+    var time: ValidTime?
+
+    init(_ view: RowView) {
+        position = view.position()
+        time = view.time
+    }
+
+    init(_ record: Record) {
+        position = record.position(Row.position)
+        time = record.time
+    }
+}
+
+extension KeyValueReader where Self: ~Copyable {
+    /// `body` applied to a view of the row under `key`, or nil when there is none.
+    func withRow<Result>(_ key: [UInt8], in table: Table, _ body: (RowView) throws -> Result) throws -> Result? {
+        try withValue(forKey: key, in: table) { try body(RowView($0)) }
+    }
+
+    /// The position and valid time of the row under `key`, or nil when there is none.
+    func stamp(_ key: [UInt8], in table: Table) throws -> RowStamp? {
+        try withRow(key, in: table, RowStamp.init)
+    }
+}
