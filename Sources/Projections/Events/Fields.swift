@@ -6,25 +6,31 @@ import EventStore
 /// Every field must be read or ``finish()`` refuses it as unknown.
 public struct FieldReader {
     let type: EventType
-    private var remaining: [String: JSONValue]
+    /// The fields not read yet (an event has a handful, so a list searched in order beats hashing).
+    private var remaining: [(key: String, value: JSONValue)]
     private let isText: Bool
 
     /// Reads the fields of a JSON object.
     public init(type: EventType, object: JSONObject) {
         self.type = type
-        self.remaining = Dictionary(object.members.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        var remaining: [(key: String, value: JSONValue)] = []
+        remaining.reserveCapacity(object.count)
+        for member in object.members where !remaining.contains(where: { $0.key == member.key }) {
+            remaining.append(member)
+        }
+        self.remaining = remaining
         self.isText = false
     }
 
     /// Reads fields given as text, from `field=value` arguments.
     public init(type: EventType, text fields: [(name: String, value: String)]) throws(InputError) {
         self.type = type
-        var remaining: [String: JSONValue] = [:]
+        var remaining: [(key: String, value: JSONValue)] = []
         for field in fields {
-            guard remaining[field.name] == nil else {
+            guard !remaining.contains(where: { $0.key == field.name }) else {
                 throw InputError("\(type.rawValue): field '\(field.name)' given twice")
             }
-            remaining[field.name] = .string(field.value)
+            remaining.append((field.name, .string(field.value)))
         }
         self.remaining = remaining
         self.isText = true
@@ -35,7 +41,8 @@ public struct FieldReader {
     }
 
     private mutating func take(_ field: String) throws(InputError) -> JSONValue? {
-        guard let value = remaining.removeValue(forKey: field) else { return nil }
+        guard let index = remaining.firstIndex(where: { $0.key == field }) else { return nil }
+        let value = remaining.remove(at: index).value
         if case .null = value { throw failure(field, "null is not allowed; leave the field out instead") }
         return value
     }
@@ -180,7 +187,7 @@ public struct FieldReader {
 
     /// Refuses the fields no one read.
     public func finish() throws(InputError) {
-        guard let unknown = remaining.keys.sorted().first else { return }
+        guard let unknown = remaining.map(\.key).sorted().first else { return }
         throw InputError("\(type.rawValue): unknown field '\(SafeText.escaped(unknown))' in data")
     }
 }

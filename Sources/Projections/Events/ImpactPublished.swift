@@ -120,3 +120,34 @@ extension ReadModels {
         return figures
     }
 }
+
+extension ReadModels {
+    /// The published figure of every indicator that has one in exactly this scope inside `window`: the last
+    /// figure inside it, from the rows or the window's restored events.
+    func publishedFigures(
+        project: Slug?,
+        city: Slug?,
+        within window: RowWindow,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws -> [KPI: JSONNumber] {
+        let scope = Scope.published(project: project, city: city)
+        var figures: [KPI: (position: Position, value: JSONNumber)] = [:]
+        for kpi in KPI.allCases {
+            let prefix = Key.of(scope, kpi.rawValue) + [0]
+            try state.scan(published, from: prefix + [UInt8](repeating: 0xFF, count: 8), reverse: true) { key, row in
+                guard key.starts(with: prefix) else { return false }
+                let row = RowView(row)
+                guard let position = Key.position(key), window.includes(position, row.time) else { return true }
+                if let value = row.number(Row.value) { figures[kpi] = (position, value) }
+                return false
+            }
+        }
+        for event in window.restored {
+            guard case .impactPublished(let figure) = event.event.payload, figure.project == project,
+                figure.city == city, figures[figure.kpi].map({ $0.position < event.position }) ?? true
+            else { continue }
+            figures[figure.kpi] = (event.position, figure.value)
+        }
+        return figures.mapValues(\.value)
+    }
+}

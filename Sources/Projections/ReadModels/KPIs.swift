@@ -99,3 +99,74 @@ extension ReadModels {
         return ImpactTotals(totals: totals, demonstrations: count)
     }
 }
+
+extension ReadModels {
+    /// Impact totals inside `window`, computed from the rows of demonstrations, reports and published figures (each
+    /// carries its event's position and `at`) and the window's restored events, without folding the log: the same
+    /// answer as ``impactTotals(project:city:in:)`` on the fold of the log up to the cut.
+    func impactTotals(
+        project: Slug?,
+        city: Slug?,
+        within window: RowWindow,
+        in state: borrowing some KeyValueReader & ~Copyable
+    ) throws -> ImpactTotals {
+        func inScope(_ demonstrationCity: Slug?, _ demonstrationProject: Slug?) -> Bool {
+            demonstrationCity != nil && (city == nil || demonstrationCity == city)
+                && (project == nil || demonstrationProject == project)
+        }
+        var chosen: [Slug] = []
+        try state.scan(demonstrations, from: nil, reverse: false) { key, value in
+            let row = RowView(value)
+            if window.includes(row.position(), row.time), inScope(row.slug("city"), row.slug("project")),
+                let demonstration = Key.slug(String(decoding: key, as: UTF8.self))
+            {
+                chosen.append(demonstration)
+            }
+            return true
+        }
+        var restoredReports: [Slug: [(kpi: KPI, position: Position, value: Int128)]] = [:]
+        for event in window.restored {
+            switch event.event.payload {
+            case .demonstrationReported(let demonstration) where inScope(demonstration.city, demonstration.project):
+                chosen.append(demonstration.demonstration)
+            case .impactReported(let report):
+                restoredReports[report.demonstration, default: []].append(
+                    (report.kpi, event.position, report.value.exactHundredths)
+                )
+            default:
+                break
+            }
+        }
+        var totals: [KPI: Int128] = [:]
+        for demonstration in chosen {
+            // The last report of each indicator inside the window is the demonstration's current one.
+            var current: [KPI: (position: Position, value: Int128)] = [:]
+            let prefix = Key.prefix(demonstration)
+            try state.scan(impacts, prefix: prefix) { key, value in
+                let row = RowView(value)
+                guard key.count > prefix.count + 9, let position = Key.position(key),
+                    window.includes(position, row.time),
+                    let kpi = KPI(rawValue: String(decoding: key[prefix.count..<(key.count - 9)], as: UTF8.self)),
+                    let value = row.hundredths(Row.value)
+                else { return true }
+                if current[kpi].map({ $0.position < position }) ?? true { current[kpi] = (position, value) }
+                return true
+            }
+            for report in restoredReports[demonstration] ?? [] {
+                if current[report.kpi].map({ $0.position < report.position }) ?? true {
+                    current[report.kpi] = (report.position, report.value)
+                }
+            }
+            for (kpi, report) in current {
+                let total = totals[kpi]
+                totals[kpi] = kpi.isPercentage ? max(total ?? 0, report.value) : (total ?? 0) + report.value
+            }
+        }
+        var result = ImpactTotals(
+            totals: totals.mapValues(JSONNumber.init(totalHundredths:)),
+            demonstrations: chosen.count
+        )
+        result.published = try publishedFigures(project: project, city: city, within: window, in: state)
+        return result
+    }
+}

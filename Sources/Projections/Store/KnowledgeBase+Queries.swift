@@ -69,10 +69,18 @@ extension KnowledgeBase {
     ) throws
         -> ImpactTotals
     {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> ImpactTotals {
-            try models.impactTotals(project: project, city: city, in: state)
+        // At a cut, totals come from the rows, which carry their events' positions and valid times, and the few
+        // events retracted after the cut; no fold of the log.
+        try environment.read { transaction in
+            if cut.isNow { return try readModels.impactTotals(project: project, city: city, in: transaction) }
+            let window = try RowWindow(
+                cut,
+                restoring: [.demonstrationReported, .impactReported, .impactPublished],
+                indexes: indexes,
+                in: transaction
+            )
+            return try readModels.impactTotals(project: project, city: city, within: window, in: transaction)
         }
-        return try view(at: cut, reading: ViewTables.totals(project: project, city: city), live: query, memory: query)
     }
 
     /// Obstacles to replication and how each was overcome, in log order, with counts by category.

@@ -210,6 +210,7 @@ struct FixtureStore: Sendable {
             )
         }
         var accepted = Set<EventType>()
+        var retracted = Set<EventType>()
         @discardableResult
         func append(_ line: String) throws -> Bool {
             do {
@@ -228,8 +229,11 @@ struct FixtureStore: Sendable {
                 if try append(line) { break }
             }
         }
-        // Retractions of events other folds depend on: the last plan, the last membership.
-        for type in [EventType.replicationPlanned, .cityJoinedCCG, .demonstrationReported] {
+        // Retractions of events other folds depend on (the last plan, the last membership, a demonstration), and of
+        // the last impact report and published figure, which cuts before the head see restored from the log.
+        for type in [
+            EventType.replicationPlanned, .cityJoinedCCG, .demonstrationReported, .impactReported, .impactPublished,
+        ] {
             var filter = LogFilter()
             filter.type = type
             var positions: [Position] = []
@@ -237,7 +241,10 @@ struct FixtureStore: Sendable {
             for position in positions.reversed().prefix(6) {
                 let line =
                     #"{"type":"EventRetracted","at":"2026-07-05","data":{"position":\#(position.rawValue),"reason":"test"}}"#
-                if try append(line) { break }
+                if try append(line) {
+                    retracted.insert(type)
+                    break
+                }
             }
         }
         #expect(
@@ -246,6 +253,7 @@ struct FixtureStore: Sendable {
             ]),
             "accepted only \(accepted)"
         )
+        #expect(retracted.isSuperset(of: [.impactReported, .impactPublished]), "retracted only \(retracted)")
     }
 }
 
