@@ -171,8 +171,9 @@ extension KnowledgeBase {
         return entries.sorted { $0.recorded.position < $1.recorded.position }
     }
 
-    /// Runs a view's query on the read models: the live ones for the current state; at a cut, tables in memory
-    /// folded from only the events that build the tables the query reads (`tables`, see ``ViewNeeds``). `live` and
+    /// Runs a view's query on the read models: the live ones for the current state; at a cut, tables in memory:
+    /// the rows inside the cut when every table the query reads carries its events (``rowCut(at:reading:)``), else
+    /// the fold of only the events that build the tables the query reads (`tables`, see ``ViewNeeds``). `live` and
     /// `memory` are the same query, once for each kind of state.
     func view<Result>(
         at cut: ViewCut,
@@ -183,6 +184,7 @@ extension KnowledgeBase {
         if cut.isNow {
             return try environment.read { transaction in try live(readModels, transaction) }
         }
+        if let rows = try rowCut(at: cut, reading: readModels.tables(tables)) { return try query(readModels, rows) }
         return try query(readModels, try fold(at: cut, needs: readModels.needs(tables)))
     }
 

@@ -36,6 +36,49 @@ import Testing
         #expect(graphs.count >= 5, "the cuts give only \(graphs.count) different graphs")
     }
 
+    @Test("at every cut, the rows of each carrier table inside it are the rows a fold of the log leaves there")
+    func rowCutsEqualTheFold() throws {
+        let fixture = try Self.store.get()
+        let base = fixture.base
+        let carriers = Set(base.readModels.carriers.keys)
+        var compared = 0
+        for cut in fixture.cuts {
+            let full = try base.fold(at: cut, needs: .everything)
+            let rows = try #require(try base.rowCut(at: cut, reading: carriers))
+            for table in carriers.sorted(by: { $0.name < $1.name }) {
+                func entries(_ tables: MemoryTables) throws -> [[UInt8]] {
+                    var entries: [[UInt8]] = []
+                    try tables.scan(table, from: nil, reverse: false) { key, value in
+                        entries.append(Array(key) + [0xFF] + Array(value))
+                        return true
+                    }
+                    return entries
+                }
+                let expected = try entries(full)
+                #expect(try entries(rows) == expected, "\(table.name) at \(describe(cut))")
+                compared += expected.count
+            }
+        }
+        #expect(compared > 1000)
+        // Not vacuous: some cut leaves out the end of a project that later ended.
+        let ended = try fixture.cuts.contains { cut in
+            let rows = try #require(try base.rowCut(at: cut, reading: carriers))
+            var found = false
+            try base.environment.read { transaction in
+                try transaction.scan(base.readModels.projects, from: nil, reverse: false) { key, value in
+                    let isEnded = Record(bytes: value)?.position(Row.ended) != nil
+                    let atCut = try rows.withValue(forKey: Array(key), in: base.readModels.projects) {
+                        Record(bytes: $0)
+                    }
+                    if isEnded, let atCut = atCut ?? nil, atCut.position(Row.ended) == nil { found = true }
+                    return !found
+                }
+            }
+            return found
+        }
+        #expect(ended)
+    }
+
     @Test("a cut at the head folds to what the live read models answer")
     func cutAtTheHeadEqualsTheLiveModels() throws {
         let fixture = try Self.store.get()
@@ -229,10 +272,12 @@ struct FixtureStore: Sendable {
                 if try append(line) { break }
             }
         }
-        // Retractions of events other folds depend on (the last plan, the last membership, a demonstration), and of
-        // the last impact report and published figure, which cuts before the head see restored from the log.
+        // Retractions of events other folds depend on (the last plan, membership, demonstration, replication, join
+        // and project end that nothing later needs), and of the last impact report and published figure; cuts before
+        // them see their targets restored from the log.
         for type in [
             EventType.replicationPlanned, .cityJoinedCCG, .demonstrationReported, .impactReported, .impactPublished,
+            .solutionReplicated, .cityJoinedProject, .projectEnded,
         ] {
             var filter = LogFilter()
             filter.type = type
@@ -253,7 +298,10 @@ struct FixtureStore: Sendable {
             ]),
             "accepted only \(accepted)"
         )
-        #expect(retracted.isSuperset(of: [.impactReported, .impactPublished]), "retracted only \(retracted)")
+        #expect(
+            retracted.isSuperset(of: [.impactReported, .impactPublished, .solutionReplicated]),
+            "retracted only \(retracted)"
+        )
     }
 }
 
