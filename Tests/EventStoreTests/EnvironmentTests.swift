@@ -3,22 +3,8 @@ import Testing
 
 @testable import EventStore
 
-/// A small, seeded generator (SplitMix64), so that a failing property reproduces exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-
+/// Numbers for the properties below, from the shared seeded generator.
+extension SeededGenerator {
     /// A number of random magnitude: small, large and everything between are all likely.
     mutating func anyMagnitude() -> UInt64 {
         next() >> UInt64.random(in: 0...63, using: &self)

@@ -182,7 +182,7 @@ extension CityJoinedCCG: ProjectedEvent {
 
     /// The city is registered, no later than the event, not a member now, and left no later than the event.
     func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
+        try rule.known("city", city, state.stamp(Key.of(city), in: models.cities))
         if let membership = try state.record(Key.of(city), in: models.members) {
             throw rule.violation(
                 "city '\(city)' is a CCG member already (since position "
@@ -249,7 +249,7 @@ extension MeetingAttended: ProjectedEvent {
 
     /// The meeting and the city are registered, the city a member, all no later than the event; once per meeting.
     func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.known("meeting", meeting, state.record(Key.of(meeting), in: models.meetings))
+        try rule.known("meeting", meeting, state.stamp(Key.of(meeting), in: models.meetings))
         try models.requireMember(city, rule, in: state)
         if let attended = try state.record(Key.of(meeting, city), in: models.attendance) {
             throw rule.violation(
@@ -352,8 +352,8 @@ extension GrantAwarded: ProjectedEvent {
     /// solution demonstrated somewhere already, no later than the event.
     func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
         try rule.new("grant", grant, state.record(Key.of(grant), in: models.grants))
-        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
-        try rule.known("solution", solution, state.record(Key.of(solution), in: models.solutions))
+        try rule.known("city", city, state.stamp(Key.of(city), in: models.cities))
+        try rule.known("solution", solution, state.stamp(Key.of(solution), in: models.solutions))
         if amount.hundredths <= 0 {
             throw rule.violation("amount_eur \(amount) is not above 0")
         }
@@ -447,7 +447,7 @@ extension ReadModels {
         _ rule: RuleContext,
         in state: borrowing some KeyValueReader & ~Copyable
     ) throws {
-        try rule.known("city", city, state.record(Key.of(city), in: cities))
+        try rule.known("city", city, state.stamp(Key.of(city), in: cities))
         guard let membership = try state.record(Key.of(city), in: members) else {
             throw rule.violation("city '\(city)' is not a CCG member")
         }

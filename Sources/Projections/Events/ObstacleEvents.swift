@@ -88,7 +88,7 @@ extension ObstacleReported: ProjectedEvent {
     func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
         try rule.new("obstacle", obstacle, state.record(Key.of(obstacle), in: models.obstacles))
         if let solution {
-            try rule.known("solution", solution, state.record(Key.of(solution), in: models.solutions))
+            try rule.known("solution", solution, state.stamp(Key.of(solution), in: models.solutions))
         }
         try models.requirePlace(city: city, project: project, rule, in: state)
     }

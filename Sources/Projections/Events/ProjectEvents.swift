@@ -195,7 +195,7 @@ extension CityJoinedProject: ProjectedEvent {
     /// The city and the project are registered, no later than the event; the city is not in the project yet, and
     /// the project has not ended.
     func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
+        try rule.known("city", city, state.stamp(Key.of(city), in: models.cities))
         let row = try rule.known("project", project, state.record(Key.of(project), in: models.projects))
         if let existing = try state.record(Key.of(project, city), in: models.roles) {
             throw rule.violation(
@@ -253,10 +253,10 @@ extension ReadModels {
         in state: borrowing some KeyValueReader & ~Copyable
     ) throws {
         if let city {
-            try rule.known("city", city, state.record(Key.of(city), in: cities))
+            try rule.known("city", city, state.stamp(Key.of(city), in: cities))
         }
         if let project {
-            try rule.known("project", project, state.record(Key.of(project), in: projects))
+            try rule.known("project", project, state.stamp(Key.of(project), in: projects))
         }
         if let city, let project {
             try requireRole(of: city, in: project, rule, in: state)

@@ -172,16 +172,16 @@ extension Replicating {
         _ models: ReadModels,
         in state: borrowing some KeyValueReader & ~Copyable
     ) throws {
-        try rule.known("solution", solution, state.record(Key.of(solution), in: models.solutions))
-        try rule.known("city", city, state.record(Key.of(city), in: models.cities))
+        try rule.known("solution", solution, state.stamp(Key.of(solution), in: models.solutions))
+        try rule.known("city", city, state.stamp(Key.of(city), in: models.cities))
         if let from {
-            try rule.known("city", from, state.record(Key.of(from), in: models.cities), field: "from")
+            try rule.known("city", from, state.stamp(Key.of(from), in: models.cities), field: "from")
             if city == from {
                 throw rule.violation("city '\(city)' cannot replicate a solution from itself")
             }
         }
         if let project {
-            try rule.known("project", project, state.record(Key.of(project), in: models.projects))
+            try rule.known("project", project, state.stamp(Key.of(project), in: models.projects))
         }
         let holders: [Slug]
         switch origin {

@@ -1,22 +1,5 @@
 import EventStore
 
-/// A deterministic pseudo-random generator (SplitMix64): the same seed gives the same numbers everywhere.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
-
 /// A valid synthetic log of a given size: hundreds of projects, thousands of cities and solutions, demonstrations,
 /// impacts, replications and plans, CCG membership, meetings and travel, grants, and a few retractions.
 ///

@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import Testing
 
@@ -54,7 +55,7 @@ struct FaultDamagedStoreTests {
             }
             // A fixed seed, so that every run damages the same bits; SCKB_BIT_FLIP_SEED explores others.
             let seed = ProcessInfo.processInfo.environment["SCKB_BIT_FLIP_SEED"].flatMap(UInt64.init) ?? 2
-            var generator = SeededGenerator(state: seed)
+            var generator = SeededGenerator(seed: seed)
             var detected = 0
             var unchanged = 0
             var memoryFaults = 0

@@ -10,7 +10,7 @@ import Testing
     func agreesWithNaiveModel(seed: UInt64) throws {
         // A tiny chunk capacity splits and empties chunks often; the default one is the capacity views use.
         for capacity in [2, 3, 8, 256] {
-            var random = TestRandom(state: seed &* 7919 &+ UInt64(capacity))
+            var random = SeededGenerator(seed: seed &* 7919 &+ UInt64(capacity))
             let tables = MemoryTables(chunkCapacity: capacity)
             var model: [String: [[UInt8]: [UInt8]]] = [:]
             let names = ["a", "b"]
@@ -102,18 +102,8 @@ import Testing
     }
 }
 
-/// SplitMix64, with keys over a small alphabet so that keys collide, share prefixes and are prefixes of others.
-struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-
+/// Keys over a small alphabet, so that keys collide, share prefixes and are prefixes of others.
+extension SeededGenerator {
     mutating func key() -> [UInt8] {
         let alphabet: [UInt8] = [0, 1, 2, 0x7F, 0xFF]
         return (0..<Int(next() % 5)).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }

@@ -64,19 +64,6 @@ func withScratchFolder<T>(_ body: (String) throws -> T) throws -> T {
     return try body(folder.path)
 }
 
-/// SplitMix64: a small, seeded, reproducible generator.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// What became of the events of one random history.
 struct HistoryTally {
     var appended = 0
@@ -124,7 +111,7 @@ enum FeedOutcome {
 
 /// A random history over small pools of ids, so that references hit often, miss sometimes, and duplicates occur.
 struct RandomHistory {
-    var random: SplitMix64
+    var random: SeededGenerator
     var step = 0
     /// Accepted events: position and type.
     var stored: [(position: Int, type: EventType)] = []
@@ -149,7 +136,7 @@ struct RandomHistory {
     static let ids = (0..<25).map { "event-\($0)" }
 
     init(seed: UInt64) {
-        random = SplitMix64(state: seed)
+        random = SeededGenerator(seed: seed)
     }
 
     /// Gives `count` random events to `base`; `observe` sees each event that reached it, with what became of it.
