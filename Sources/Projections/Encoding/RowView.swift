@@ -15,15 +15,7 @@ struct RowView {
     }
 
     func string(_ key: String) -> String? {
-        switch locate(key) {
-        case .binary(let offset):
-            var reader = RowCodec.Reader(bytes: bytes, offset: offset)
-            return reader.stringValue()
-        case .record(let record):
-            return record.string(key)
-        case .absent:
-            return nil
-        }
+        field(key, binary: { $0.stringValue() }, record: { $0.string(key) })
     }
 
     func slug(_ key: String) -> Slug? {
@@ -31,12 +23,22 @@ struct RowView {
     }
 
     func hundredths(_ key: String) -> Int128? {
+        field(key, binary: { $0.numberValue() }, record: { $0.number(key)?.exactHundredths })
+    }
+
+    /// The member `key`, read by `binary` from where its value begins in a binary row, or by `record` from the
+    /// decoded row of the JSON format.
+    private func field<Value>(
+        _ key: String,
+        binary: (inout RowCodec.Reader) -> Value?,
+        record: (Record) -> Value?
+    ) -> Value? {
         switch locate(key) {
         case .binary(let offset):
             var reader = RowCodec.Reader(bytes: bytes, offset: offset)
-            return reader.numberValue()
-        case .record(let record):
-            return record.number(key)?.exactHundredths
+            return binary(&reader)
+        case .record(let decoded):
+            return record(decoded)
         case .absent:
             return nil
         }
