@@ -1,4 +1,3 @@
-import EventStore
 import Projections
 
 /// The replication graph drawn as SVG by sckb itself: lighthouse cities (and project origins) in the left column,
@@ -9,8 +8,6 @@ struct GraphSVG {
     var graph: ReplicationGraph
     /// Each solution's name and area.
     var solutions: [Slug: (name: String, area: Area)]
-    /// The source of the event behind each edge, by position.
-    var sources: [Position: String]
     /// The cut that node links keep.
     var cut: RequestCut
 
@@ -123,12 +120,12 @@ struct GraphSVG {
             let bulge = min(40 + abs(to.y - from.y) / 3, 140) * (from.isLeft ? 1 : -1)
             path = "M\(from.x),\(from.y) C\(from.x + bulge),\(from.y) \(to.x + bulge),\(to.y) \(to.x),\(to.y)"
         }
-        var title = "\(solution?.name ?? edge.solution.rawValue) (\(edge.solution.rawValue)): "
-        let origin = edge.from?.rawValue ?? "lighthouse cities of " + (edge.project?.rawValue ?? "?")
-        title += "\(origin) → \(edge.to.rawValue), \(edge.status.rawValue) \(edge.at)"
-        if let project = edge.project { title += ", project \(project.rawValue)" }
+        var title = "\(edge.solutionName): "
+        let origin = edge.fromName ?? "lighthouse cities of " + (edge.projectName ?? "?")
+        title += "\(origin) → \(edge.toName), \(edge.status.rawValue) \(edge.at)"
+        if let project = edge.projectName { title += ", project \(project)" }
         if let funding = edge.funding { title += ", funding \(funding.rawValue)" }
-        title += ", source: " + (sources[edge.position] ?? "not given")
+        title += ", source: " + (edge.source ?? "not given")
         let dashed = edge.status == .planned ? " planned" : ""
         let marker = solution.map { " marker-end=\"url(#arrow-\($0.area.rawValue))\"" } ?? ""
         return """

@@ -1,13 +1,12 @@
-import EventStore
 import Projections
 
-/// The HTML pages, each built from the same JSON values the API serves.
+/// The HTML pages, each built from the same typed answers the API serves as JSON.
 struct Pages {
     let views: Views
     let path: String
 
     var cut: RequestCut { views.cut }
-    var rendering: JSONRendering { JSONRendering(cut: cut) }
+    var links: Links { Links(cut: cut) }
 
     func newPage(_ title: String, keeping names: [String] = []) -> Page {
         let kept = names.compactMap { name in views.parameters[name].flatMap { $0.isEmpty ? nil : (name, $0) } }
@@ -31,16 +30,13 @@ struct Pages {
         page.append("<section><h2>The record</h2><dl>")
         page.append("<dt>events</dt><dd>\(statistics.events)</dd>")
         if let head = statistics.head {
-            page.append(
-                "<dt>head position</dt><dd>"
-                    + rendering.scalar(.number(JSONNumber(integer: Int64(head.position.rawValue))), key: "position")
-            )
+            page.append("<dt>head position</dt><dd>" + links.position(head.position.rawValue))
             page.append("</dd><dt>head hash</dt><dd><code class=\"hash\">\(head.hash.hex)</code></dd>")
             page.append("<dt>recorded</dt><dd>\(HTML.escape(head.recorded.rfc3339))</dd>")
         } else {
             page.append("<dt>head</dt><dd>the log is empty here</dd>")
         }
-        page.append("<dt>solutions</dt><dd>\(spread.count) (" + page.link("/spread", "spread") + ")</dd>")
+        page.append("<dt>solutions</dt><dd>\(spread.solutions.count) (" + page.link("/spread", "spread") + ")</dd>")
         page.append("<dt>replications</dt><dd>\(done) done, \(graph.edges.count - done) planned (")
         page.append(page.link("/graph", "graph", [("planned", "true")]) + ")</dd>")
         page.append("<dt>demonstrations</dt><dd>\(totals.demonstrations)</dd></dl></section>")
@@ -52,25 +48,25 @@ struct Pages {
         page.append("</section>")
 
         page.append("<section><h2>Events by type</h2>")
-        let rows: [JSONValue] = statistics.byType.sorted { $0.key < $1.key }.map { type, count in
-            ["type": .string(type.rawValue), "events": .number(JSONNumber(integer: Int64(count)))]
+        var types = HTMLTable("type", "events")
+        for (type, count) in statistics.byType.sorted(by: { $0.key < $1.key }) {
+            types.append([.text(type.rawValue), .number(String(count))])
         }
-        page.append(rows.isEmpty ? "<p>No events.</p>" : rendering.table(rows))
+        page.append(types.render(empty: "No events."))
         page.append("</section>")
         page.append(apiLink(page, "/api/stats"))
         return page
     }
 
     func kpiTable(_ totals: ImpactTotals) -> String {
-        var rows: [JSONValue] = []
+        var table = HTMLTable("kpi", "reported", "published", "aggregate")
         for kpi in KPI.allCases {
-            rows.append([
-                "kpi": .string(kpi.rawValue), "reported": totals.totals[kpi].map(JSONValue.number) ?? .null,
-                "published": totals.published[kpi].map(JSONValue.number) ?? .null,
-                "aggregate": .string(kpi.isPercentage ? "maximum" : "sum"),
+            table.append([
+                .text(kpi.rawValue), .number(totals.totals[kpi]?.canonicalText),
+                .number(totals.published[kpi]?.canonicalText), .text(kpi.isPercentage ? "maximum" : "sum"),
             ])
         }
-        return rendering.table(rows, columns: ["kpi", "reported", "published", "aggregate"])
+        return table.render()
     }
 
     // MARK: Graph
@@ -80,16 +76,7 @@ struct Pages {
         let set = try views.base.views(graph: views.graphFilter(), at: cut.view)
         let graph = set.graph
         var solutions: [Slug: (name: String, area: Area)] = [:]
-        for item in set.spread { solutions[item.solution] = (item.name, item.area) }
-        var sources: [Position: String] = [:]
-        for type in [EventType.solutionReplicated, .replicationPlanned] {
-            var filter = LogFilter()
-            filter.type = type
-            filter.until = cut.view.until
-            try views.base.log(filter) { entry in
-                if let source = entry.recorded.event.source { sources[entry.recorded.position] = source }
-            }
-        }
+        for item in set.spread.solutions { solutions[item.solution] = (item.name, item.area) }
         let filter = try views.graphFilter()
         page.append("<form class=\"options\" method=\"get\" action=\"/graph\">")
         page.append(textField("solution", "solution", filter.solution?.rawValue))
@@ -104,15 +91,21 @@ struct Pages {
                 + " Hover an edge for its solution, date and source; each city links to its profile.</p>"
         )
         page.append("<div class=\"figure\">")
-        page.append(GraphSVG(graph: graph, solutions: solutions, sources: sources, cut: cut).render())
+        page.append(GraphSVG(graph: graph, solutions: solutions, cut: cut).render())
         page.append("</div><section><h2>Edges</h2>")
-        let edgeValues = graph.json["edges"]?.arrayValue ?? []
-        let rows = zip(graph.edges, edgeValues).map { edge, value -> JSONValue in
-            guard case .object(var object) = value else { return value }
-            object["source"] = sources[edge.position].map(JSONValue.string) ?? .null
-            return .object(object)
+        var edges = HTMLTable("solution", "from", "to", "at", "position", "funding", "project", "status", "source")
+        for edge in graph.edges {
+            edges.append([
+                .html(links.solution(edge.solution, edge.solutionName)),
+                .html(
+                    links.origin(city: edge.from, cityName: edge.fromName, project: edge.project, projectName: edge.projectName)
+                ),
+                .html(links.city(edge.to, edge.toName)), .text(edge.at), .html(links.position(edge.position.rawValue)),
+                .text(edge.funding?.rawValue), .html(links.project(edge.project, edge.projectName)),
+                .text(edge.status.rawValue), .html(links.source(edge.source)),
+            ])
         }
-        page.append(rows.isEmpty ? "<p>No edges at this cut.</p>" : rendering.table(rows))
+        page.append(edges.render(empty: "No edges at this cut."))
         page.append("</section>" + apiLink(page, "/api/graph"))
         return page
     }
@@ -138,7 +131,8 @@ struct Pages {
 
     func spread() throws -> Page {
         var page = newPage("Spread of solutions", keeping: ["area", "sort"])
-        var items = try views.spread()
+        let report = try views.spread()
+        var items = report.solutions
         let sort = views.parameters["sort"].flatMap { $0.isEmpty ? nil : $0 } ?? "reach"
         switch sort {
         case "reach": break
@@ -155,18 +149,20 @@ struct Pages {
                 .joined(separator: ", ")
         )
         page.append(", or " + page.link("/spread", "all", [("sort", sort)]) + ".</p>")
-        let rows = ViewJSON.spread(items)["solutions"]?.arrayValue ?? []
-        page.append(
-            rows.isEmpty
-                ? "<p>No solutions at this cut.</p>"
-                : rendering.table(
-                    rows,
-                    columns: [
-                        "solution", "name", "area", "reach", "lighthouse_to_fellow", "demonstrated_in", "adopted_by",
-                        "planned_by",
-                    ]
-                )
+        func cities(_ ids: [Slug]) -> HTMLTable.Cell {
+            .html(ids.isEmpty ? Links.none : ids.map { links.city($0, report.name(of: $0)) }.joined(separator: ", "))
+        }
+        var table = HTMLTable(
+            "solution", "area", "reach", "lighthouse to fellow", "demonstrated in", "adopted by", "planned by"
         )
+        for item in items {
+            table.append([
+                .html(links.solution(item.solution, item.name)), .text(item.area.rawValue),
+                .number(String(item.reach)), .number(String(item.lighthouseToFellow)), cities(item.demonstratedIn),
+                cities(item.adoptedBy), cities(item.plannedBy),
+            ])
+        }
+        page.append(table.render(empty: "No solutions at this cut."))
         page.append(apiLink(Page(path: path, title: "", cut: cut, kept: keptArea), "/api/spread"))
         return page
     }
@@ -191,7 +187,6 @@ struct Pages {
     func obstacles() throws -> Page {
         var page = newPage("Obstacles to replication", keeping: ["solution", "city", "project", "category", "open"])
         let report = try views.obstacles()
-        let value = report.json
         let open = try views.parameters.flag("open")
         page.append("<form class=\"options\" method=\"get\" action=\"/obstacles\">")
         page.append(textField("solution", "solution", views.parameters["solution"]))
@@ -203,70 +198,19 @@ struct Pages {
         let checked = open ? " checked" : ""
         page.append("<label><input type=\"checkbox\" name=\"open\" value=\"true\"\(checked)> open only</label>")
         page.append(hiddenCut() + "<button type=\"submit\">Show</button></form>")
-        let counts = (value["by_category"]?.objectValue ?? JSONObject()).members.map { key, counts -> JSONValue in
-            [
-                "category": .string(key), "reported": counts["reported"] ?? .null,
-                "overcome": counts["overcome"] ?? .null,
-            ]
+        var counts = HTMLTable("category", "reported", "overcome")
+        for entry in report.byCategory {
+            counts.append([.text(entry.category.rawValue), .number(String(entry.reported)), .number(String(entry.overcome))])
         }
-        page.append("<section><h2>By category</h2>" + rendering.table(counts) + "</section>")
-        let obstacles = value["obstacles"]?.arrayValue ?? []
+        page.append("<section><h2>By category</h2>" + counts.render() + "</section>")
         for category in ObstacleCategory.allCases {
-            let rows = obstacles.filter { $0["category"]?.stringValue == category.rawValue }.map { item -> JSONValue in
-                let overcome = item["overcome"]
-                return [
-                    "obstacle": item["obstacle"] ?? .null, "text": item["text"] ?? .null,
-                    "solution": item["solution"] ?? .null, "city": item["city"] ?? .null,
-                    "project": item["project"] ?? .null, "at": item["at"] ?? .null,
-                    "position": item["position"] ?? .null, "pathway": overcome?["how"] ?? .null,
-                    "overcome_at": overcome?["at"] ?? .null,
-                ]
-            }
-            guard !rows.isEmpty else { continue }
+            let listed = report.obstacles.filter { $0.category == category }
+            guard !listed.isEmpty else { continue }
             page.append("<section><h2 id=\"\(category.rawValue)\">\(HTML.escape(category.rawValue))</h2>")
-            page.append(rendering.table(rows) + "</section>")
+            page.append(obstacleTable(listed) + "</section>")
         }
-        if obstacles.isEmpty { page.append("<p>No obstacles at this cut.</p>") }
+        if report.obstacles.isEmpty { page.append("<p>No obstacles at this cut.</p>") }
         page.append(apiLink(page, "/api/obstacles"))
-        return page
-    }
-
-    // MARK: Profiles and lists
-
-    func profile(_ kind: String, _ id: Substring) throws -> Page {
-        let value = try views.profile(kind, id)
-        let name = value["name"]?.stringValue ?? String(id)
-        var page = newPage("\(kind.prefix(1).uppercased() + kind.dropFirst()): \(name)")
-        page.append(rendering.sections(value.objectValue ?? JSONObject()))
-        page.append("<p>" + page.link("/history/" + id, "History of \(id)") + "</p>")
-        page.append(apiLink(page, "/api/\(kind)/\(id)"))
-        return page
-    }
-
-    func list(_ kind: String) throws -> Page {
-        var page = newPage(kind == "cities" ? "Cities" : "Projects")
-        let value = try kind == "cities" ? views.base.cityList(at: cut.view) : views.base.projectList(at: cut.view)
-        page.append(rendering.sections(value.objectValue ?? JSONObject()))
-        page.append(apiLink(page, "/api/\(kind)"))
-        return page
-    }
-
-    // MARK: CCG
-
-    func ccg(_ view: Substring) throws -> Page {
-        let titles: [Substring: String] = [
-            "members": "CCG members", "meetings": "CCG meetings", "travel": "CCG travel contributions",
-        ]
-        var page = newPage(titles[view] ?? "CCG", keeping: ["year"])
-        let value = try views.ccg(view)
-        if view != "members" {
-            page.append("<form class=\"options\" method=\"get\" action=\"/ccg/\(view)\">")
-            page.append(textField("year", "year", try views.integer("year").map(String.init)))
-            page.append(hiddenCut() + "<button type=\"submit\">Show</button></form>")
-        }
-        page.append(rendering.sections(value.objectValue ?? JSONObject()))
-        page.append("<p>Contacts (personal data) are not shown here.</p>")
-        page.append(apiLink(page, "/api/ccg/\(view)"))
         return page
     }
 
@@ -338,11 +282,35 @@ struct Pages {
     }
 
     func eventTable(_ entries: [LogEntry]) -> String {
-        guard !entries.isEmpty else { return "<p>No events.</p>" }
-        let rows = entries.map(\.json)
-        return rendering.table(
-            rows,
-            columns: ["position", "at", "recorded", "type", "data", "actor", "source", "id", "retracted_by"]
+        var table = HTMLTable("position", "at", "recorded", "type", "data", "actor", "source", "id", "retracted by")
+        for entry in entries {
+            let stored = entry.recorded
+            table.append([
+                .html(links.position(stored.position.rawValue)), .text(stored.at.text), .text(stored.recorded.rfc3339),
+                .text(stored.event.type.rawValue), .html(dataList(stored.event.payload.fields)),
+                .text(stored.event.actor?.rawValue), .html(links.source(stored.event.source)), .text(stored.event.id),
+                .html(links.position(entry.retractedBy?.rawValue)),
+            ])
+        }
+        return table.render(empty: "No events.")
+    }
+
+    /// An event's data as a definition list, each id a link to what it names.
+    func dataList(_ fields: [DataField]) -> String {
+        Links.facts(
+            fields.map { field in
+                let slug = Slug(rawValue: field.text)
+                let html: String
+                switch field.kind {
+                case .city where slug != nil: html = links.city(slug, nil)
+                case .project where slug != nil: html = links.project(slug, nil)
+                case .solution where slug != nil: html = links.solution(slug, nil)
+                case .entity where slug != nil: html = links.history(slug)
+                case .position: html = links.position(UInt64(field.text))
+                default: html = HTML.escape(field.text)
+                }
+                return (field.name.replacingUnderscores(), html)
+            }
         )
     }
 }

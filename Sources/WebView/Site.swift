@@ -1,4 +1,3 @@
-import EventStore
 import Projections
 
 /// The web view's routes: HTML pages and `/api/…`, answered from a store opened for reading only.
@@ -66,21 +65,21 @@ public final class Site: Sendable {
         func allow(_ names: Set<String>, cut allowsCut: Bool = true) throws(WebError) {
             try parameters.check(allowed: names.union(allowsCut ? Views.cutNames : []))
         }
-        let value: JSONValue
+        let value: any JSONView
         var isCacheable = true
         switch (segments.first, segments.count) {
         case ("graph", 1):
             try allow(Views.graphNames)
-            value = try views.graph().json
+            value = try views.graph()
         case ("spread", 1):
             try allow(Views.spreadNames)
-            value = try ViewJSON.spread(views.spread())
+            value = try views.spread()
         case ("kpis", 1):
             try allow(Views.kpiNames)
-            value = try views.kpis().json
+            value = try views.kpis()
         case ("obstacles", 1):
             try allow(Views.obstacleNames)
-            value = try views.obstacles().json
+            value = try views.obstacles()
         case ("city", 2), ("project", 2), ("solution", 2):
             try allow([])
             value = try views.profile(String(segments[0]), segments[1])
@@ -101,20 +100,20 @@ public final class Site: Sendable {
             guard let answer = try views.eligibility() else {
                 throw WebError(400, "parameters 'city' and 'meeting' are both needed")
             }
-            value = answer.json
+            value = answer
         case ("log", 1):
             try allow(Views.logNames)
-            value = try ViewJSON.events(views.log())
+            value = try EventListing(views.log())
         case ("history", 2):
             try allow([])
-            value = try ViewJSON.events(views.history(segments[1]))
+            value = try EventListing(views.history(segments[1]))
         case ("stats", 1):
             try allow([])
-            value = try ViewJSON.statistics(views.statistics())
+            value = try views.statistics()
             isCacheable = false
         case ("verify", 1):
             try allow(Views.verifyNames, cut: false)
-            value = try views.verify().json
+            value = try views.verify()
             isCacheable = false
         default:
             throw WebError(404, "there is no API route at \(path)")
@@ -122,7 +121,7 @@ public final class Site: Sendable {
         return WebResponse(
             status: 200,
             contentType: WebResponse.jsonType,
-            body: ViewJSON.line(value),
+            body: value.jsonLine,
             isCacheable: isCacheable
         )
     }
@@ -202,7 +201,7 @@ public final class Site: Sendable {
             return WebResponse(
                 status: status,
                 contentType: WebResponse.jsonType,
-                body: ViewJSON.line(["error": .string(message), "status": .number(JSONNumber(integer: Int64(status)))]),
+                body: ErrorReport(status: status, message: message).jsonLine,
                 isCacheable: isCacheable
             )
         }

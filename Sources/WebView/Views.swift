@@ -1,7 +1,6 @@
-import EventStore
 import Projections
 
-/// The read views the web view serves, each from its query parameters, as the CLI's JSON value.
+/// The read views the web view serves, each from its query parameters, as the typed answer the CLI prints.
 ///
 /// Parameters are the CLI's options without the leading dashes; they are checked as the CLI checks them, and a
 /// malformed one is a 400 that names it. Pages accept empty values (from their forms) as absent; the API does not.
@@ -65,7 +64,7 @@ struct Views {
 
     static let spreadNames: Set<String> = ["area"]
 
-    func spread() throws -> [SolutionSpread] {
+    func spread() throws -> SpreadReport {
         try base.spread(area: choice("area", Area.self), at: cut.view)
     }
 
@@ -75,7 +74,7 @@ struct Views {
         try base.impactTotals(project: slug("project", "project"), city: slug("city", "city"), at: cut.view)
     }
 
-    func profile(_ kind: String, _ id: Substring) throws -> JSONValue {
+    func profile(_ kind: String, _ id: Substring) throws -> any JSONView {
         let slug = try Views.pathSlug(id, kind)
         switch kind {
         case "city": return try base.cityProfile(slug, at: cut.view)
@@ -99,7 +98,7 @@ struct Views {
 
     static let yearNames: Set<String> = ["year"]
 
-    func ccg(_ view: Substring) throws -> JSONValue {
+    func ccg(_ view: Substring) throws -> any JSONView {
         switch view {
         case "members": return try base.ccgMembers(at: cut.view)
         case "meetings": return try base.ccgMeetings(year: integer("year"), at: cut.view)
@@ -137,7 +136,7 @@ struct Views {
             guard let from = UInt64(text), from >= 1 else {
                 throw WebError(400, "parameter 'from': '\(text)' is not a position (1 or more)")
             }
-            filter.from = Position(from)
+            filter.start(at: from)
         }
         if let text = try value("limit") {
             guard let limit = Int(text), limit >= 0 else {

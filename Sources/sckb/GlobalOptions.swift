@@ -122,9 +122,9 @@ struct ViewOptions: ParsableArguments {
     @OptionGroup var time: TimeOptions
 
     /// Opens the store, asks `query` for the view at the cuts, and prints it: JSON, or text by `rendering`.
-    func show(
-        rendering: (JSONValue) -> Void = ProfileRendering.print,
-        _ query: (KnowledgeBase, ViewCut) throws -> JSONValue
+    func show<View: JSONView>(
+        rendering: (View) -> Void,
+        _ query: (KnowledgeBase, ViewCut) throws -> View
     ) throws {
         let view = try query(store.open(creating: false), time.view)
         if output.format == .json { JSONOutput.print(view) } else { rendering(view) }

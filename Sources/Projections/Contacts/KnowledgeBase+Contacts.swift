@@ -2,7 +2,7 @@ import EventStore
 import Glibc
 
 /// What `ccg contact import` did.
-public struct ContactImportCounts: Sendable, Equatable {
+public struct ContactImportCounts: Sendable, Equatable, JSONValueView {
     /// Contacts new to this log: a ContactRegistered was appended for each.
     public var registered = 0
     /// Contacts whose data is now held here (the new ones and those the log already registered).
@@ -11,7 +11,7 @@ public struct ContactImportCounts: Sendable, Equatable {
     public var skipped = 0
 
     /// `{"registered":n,"imported":n,"skipped":n}`.
-    public var json: JSONValue {
+    var json: JSONValue {
         [
             "registered": Record.integer(registered), "imported": Record.integer(imported),
             "skipped": Record.integer(skipped),
@@ -20,7 +20,7 @@ public struct ContactImportCounts: Sendable, Equatable {
 }
 
 /// What `ccg contact repair` did.
-public struct ContactRepair: Sendable, Equatable {
+public struct ContactRepair: Sendable, Equatable, JSONValueView {
     /// The contacts removed: held without a registration (an interrupted add), or held though erased (an
     /// interrupted forget).
     public var removed: [String] = []
@@ -28,8 +28,68 @@ public struct ContactRepair: Sendable, Equatable {
     public var rewritten = false
 
     /// `{"removed":[ids],"rewritten":bool}`.
-    public var json: JSONValue {
+    var json: JSONValue {
         ["removed": .array(removed.map(JSONValue.string)), "rewritten": .bool(rewritten)]
+    }
+}
+
+/// The contacts the log registers, with the personal data held here: the only view that shows personal data.
+public struct ContactList: Sendable, Equatable {
+    /// A person's data as the contact store holds it.
+    public struct Person: Sendable, Equatable {
+        /// The person's name and e-mail address, and role where given.
+        public var name: String, email: String, role: String?
+        /// The salt of the commitment, in hex.
+        public var salt: String
+    }
+
+    /// One registered contact.
+    public struct Entry: Sendable, Equatable {
+        /// The contact, by id.
+        public var contact: Slug
+        /// The city, by id and name.
+        public var city: Slug?, cityName: String?
+        /// The person's data, when held here; nil when erased or kept elsewhere.
+        public var person: Person?
+        /// When it was registered (`at`) and the position of its ContactRegistered.
+        public var since: String?, position: Position?
+        /// The position of the ContactErased that erased it; nil while it is not erased.
+        public var erasedBy: Position?
+
+        /// Held here, erased, or registered in the log with its data kept elsewhere.
+        public var status: Status {
+            if erasedBy != nil { return .erased }
+            return person == nil ? .notHeld : .held
+        }
+    }
+
+    /// Whether a contact's data is here.
+    public enum Status: String, Sendable {
+        /// The data is held here.
+        case held
+        /// The data was erased; only the registration and the erasure remain.
+        case erased
+        /// The log registers the contact; its data is kept in another store.
+        case notHeld = "not-held"
+    }
+
+    /// The contacts, by city, then id.
+    public var contacts: [Entry]
+}
+
+extension ContactList: JSONValueView {
+    /// `{"contacts":[{"contact","city","city_name","name","email","role","salt","since","position","status",
+    /// "erased"}]}`.
+    var json: JSONValue {
+        let items: [JSONValue] = contacts.map {
+            [
+                "contact": .string($0.contact.rawValue), "city": .slug($0.city), "city_name": .text($0.cityName),
+                "name": .text($0.person?.name), "email": .text($0.person?.email), "role": .text($0.person?.role),
+                "salt": .text($0.person?.salt), "since": .text($0.since), "position": .position($0.position),
+                "status": .choice($0.status), "erased": .position($0.erasedBy),
+            ]
+        }
+        return ["contacts": .array(items)]
     }
 }
 
@@ -182,7 +242,7 @@ extension KnowledgeBase {
     ///
     /// `status` is `held`, `erased` (no data, `erased` the erasure's position) or `not-held` (registered in the log,
     /// its data kept elsewhere). This is the only view that shows personal data.
-    public func contacts(of city: Slug? = nil) throws -> JSONValue {
+    public func contacts(of city: Slug? = nil) throws -> ContactList {
         let lock = try FolderLock(path: path, exclusive: false)
         defer { withExtendedLifetime(lock) {} }
         return try environment.read { transaction in
@@ -206,21 +266,35 @@ extension KnowledgeBase {
                         return found
                     }
                 } ?? [:]
-            let list: [JSONValue] = registrations.map { id, registration in
-                let erased = registration["erased"]
-                let data = erased == nil ? held[id] : nil
-                let status = erased != nil ? "erased" : (data == nil ? "not-held" : "held")
-                return [
-                    "contact": .string(id.rawValue), "city": registration["city"] ?? .null,
-                    "name": data.map { .string($0.details.name) } ?? .null,
-                    "email": data.map { .string($0.details.email) } ?? .null,
-                    "role": data?.details.role.map(JSONValue.string) ?? .null,
-                    "salt": data.map { .string(Hex.string($0.salt)) } ?? .null,
-                    "since": registration["at"] ?? .null, "position": registration["position"] ?? .null,
-                    "status": .string(status), "erased": erased ?? .null,
-                ]
+            var list: [ContactList.Entry] = []
+            var cityNames: [Slug: String] = [:]
+            for (id, registration) in registrations {
+                let erasedBy = registration.position(ErasedRow.position)
+                let data = erasedBy == nil ? held[id] : nil
+                let contactCity = registration.slug("city")
+                if let contactCity, cityNames[contactCity] == nil {
+                    cityNames[contactCity] = try readModels.cityName(contactCity, in: transaction)
+                }
+                list.append(
+                    ContactList.Entry(
+                        contact: id,
+                        city: contactCity,
+                        cityName: contactCity.flatMap { cityNames[$0] },
+                        person: data.map {
+                            ContactList.Person(
+                                name: $0.details.name,
+                                email: $0.details.email,
+                                role: $0.details.role,
+                                salt: Hex.string($0.salt)
+                            )
+                        },
+                        since: registration.string(Row.at),
+                        position: registration.position(Row.position),
+                        erasedBy: erasedBy
+                    )
+                )
             }
-            return ["contacts": .array(list)]
+            return ContactList(contacts: list)
         }
     }
 

@@ -181,18 +181,51 @@ extension ReadModels {
 
     /// The `contact` key of a city profile: whether a contact is held (registered and not erased), and each
     /// registration with its erasure; never the person's data.
-    func contactSummary(of city: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
-        var list: [JSONValue] = []
-        var isHeld = false
+    func contactSummary(of city: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> ContactSummary {
+        var list: [ContactSummary.Registration] = []
         for id in try contactIDs(of: city, in: state) {
             guard let registration = try contactRegistration(id, in: state) else { continue }
-            if registration[ErasedRow.position] == nil { isHeld = true }
-            list.append([
-                "contact": .string(id.rawValue), "since": registration[Row.at] ?? .null,
-                "position": registration[Row.position] ?? .null, "erased": registration[ErasedRow.position] ?? .null,
-            ])
+            list.append(
+                .init(
+                    contact: id,
+                    since: registration.string(Row.at),
+                    position: registration.position(Row.position),
+                    erasedBy: registration.position(ErasedRow.position)
+                )
+            )
         }
-        return ["held": .bool(isHeld), "contacts": .array(list)]
+        return ContactSummary(contacts: list)
+    }
+}
+
+/// A city's CCG contacts as its profile shows them: registrations and erasures, never a person's data.
+public struct ContactSummary: Sendable, Equatable {
+    /// One ContactRegistered of the city, with its erasure if any.
+    public struct Registration: Sendable, Equatable {
+        /// The contact, by id.
+        public var contact: Slug
+        /// When it was registered (`at`) and the position of its ContactRegistered.
+        public var since: String?, position: Position?
+        /// The position of the ContactErased that erased it; nil while it is held.
+        public var erasedBy: Position?
+        /// Whether its data was erased.
+        public var isErased: Bool { erasedBy != nil }
+    }
+
+    /// The city's contact registrations, by contact id.
+    public var contacts: [Registration]
+    /// Whether a contact is held: registered and not erased.
+    public var isHeld: Bool { contacts.contains { !$0.isErased } }
+
+    /// `{"held":bool,"contacts":[{"contact","since","position","erased"}]}`.
+    var json: JSONValue {
+        let items: [JSONValue] = contacts.map {
+            [
+                "contact": .string($0.contact.rawValue), "since": .text($0.since), "position": .position($0.position),
+                "erased": .position($0.erasedBy),
+            ]
+        }
+        return ["held": .bool(isHeld), "contacts": .array(items)]
     }
 }
 

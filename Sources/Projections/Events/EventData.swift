@@ -76,7 +76,21 @@ public enum Payload: Sendable, Equatable {
     public var type: EventType { Swift.type(of: data).type }
 
     /// The data as a JSON object, fields in catalogue order.
-    public var object: JSONObject { data.object }
+    var object: JSONObject { data.object }
+
+    /// The data's fields, in catalogue order, each with what it names.
+    public var fields: [DataField] {
+        data.object.members.map { name, value in
+            let text: String
+            switch value {
+            case .string(let string): text = string
+            case .number(let number): text = number.canonicalText
+            case .bool(let flag): text = flag ? "true" : "false"
+            default: text = ""
+            }
+            return DataField(name: name, text: text, kind: DataField.Kind(field: name, type: type))
+        }
+    }
 
     /// The entity ids the event names.
     public var entities: [Slug] { data.entities }
@@ -109,4 +123,41 @@ extension EventType {
         case .contactErased: ContactErased.self
         }
     }
+}
+
+/// One field of an event's data as a person reads it: its name, its value as text, and what the value names.
+public struct DataField: Sendable, Equatable {
+    /// What a field's value names.
+    public enum Kind: Sendable, Equatable {
+        /// A city, by id (`city`, `from`).
+        case city
+        /// A project, by id.
+        case project
+        /// A solution, by id.
+        case solution
+        /// Another entity of the record, by id (a demonstration, meeting, grant, obstacle or contact).
+        case entity
+        /// A position of the log (the target of a retraction).
+        case position
+        /// A value: a name, a date, a number, a choice or free text.
+        case value
+
+        init(field: String, type: EventType) {
+            switch field {
+            case "city", "from": self = .city
+            case "project": self = .project
+            case "solution": self = .solution
+            case "demonstration", "meeting", "grant", "obstacle", "contact": self = .entity
+            case "position" where type == .eventRetracted: self = .position
+            default: self = .value
+            }
+        }
+    }
+
+    /// The field's name, as in the catalogue (`city`, `amount_eur`).
+    public var name: String
+    /// Its value as text.
+    public var text: String
+    /// What the value names.
+    public var kind: Kind
 }

@@ -172,6 +172,8 @@ public struct ObstacleEntry: Sendable, Equatable {
     public var text: String
     /// The solution, city and project it names, by id, where given.
     public var solution: Slug?, city: Slug?, project: Slug?
+    /// The names of the solution, city and project it names, where given.
+    public var solutionName: String?, cityName: String?, projectName: String?
     /// When it was met (`at` of its report) and the report's position.
     public var at: String
     /// The position of its ObstacleReported event.
@@ -202,13 +204,14 @@ public struct ObstacleEntry: Sendable, Equatable {
         self.overcome = overcome
     }
 
-    /// `{"obstacle","category","text","solution","city","project","at","position","overcome":{…}|null}`.
-    public var json: JSONValue {
-        func slug(_ value: Slug?) -> JSONValue { value.map { .string($0.rawValue) } ?? .null }
-        return [
+    /// `{"obstacle","category","text","solution","city","project","at","position","overcome":{…}|null}`, with
+    /// `solution_name`, `city_name` and `project_name` beside the ids.
+    var json: JSONValue {
+        [
             "obstacle": .string(obstacle.rawValue), "category": .string(category.rawValue), "text": .string(text),
-            "solution": slug(solution), "city": slug(city), "project": slug(project), "at": .string(at),
-            "position": Record.position(position),
+            "solution": .slug(solution), "city": .slug(city), "project": .slug(project),
+            "solution_name": .text(solutionName), "city_name": .text(cityName), "project_name": .text(projectName),
+            "at": .string(at), "position": Record.position(position),
             "overcome": overcome.map {
                 ["how": .string($0.how), "at": .string($0.at), "position": Record.position($0.position)]
             } ?? .null,
@@ -247,7 +250,7 @@ public struct ObstacleFilter: Sendable {
 }
 
 /// Obstacles in log order, with counts by category.
-public struct ObstacleReport: Sendable, Equatable {
+public struct ObstacleReport: Sendable, Equatable, JSONValueView {
     /// The obstacles listed, in log order.
     public var obstacles: [ObstacleEntry]
 
@@ -260,7 +263,7 @@ public struct ObstacleReport: Sendable, Equatable {
     }
 
     /// `{"obstacles":[…],"by_category":{category:{"reported":n,"overcome":n}}}`.
-    public var json: JSONValue {
+    var json: JSONValue {
         var counts = JSONObject()
         for entry in byCategory {
             counts[entry.category.rawValue] = [
@@ -300,7 +303,11 @@ extension ReadModels {
             if let project = filter.project, entry.project != project { continue }
             if let category = filter.category, entry.category != category { continue }
             if filter.openOnly && entry.overcome != nil { continue }
-            listed.append(entry)
+            var named = entry
+            named.solutionName = try entry.solution.map { try solutionName($0, in: state) }
+            named.cityName = try cityName(ifGiven: entry.city, in: state)
+            named.projectName = try projectName(ifGiven: entry.project, in: state)
+            listed.append(named)
         }
         return ObstacleReport(obstacles: listed.sorted { $0.position < $1.position })
     }

@@ -147,7 +147,7 @@ public struct SolutionReplicated: EventData {
 }
 
 /// The status of a plan, as its row in the plans table says (the field `status`).
-enum PlanStatus: String {
+public enum PlanStatus: String, Sendable {
     /// Not yet followed by a replication of the solution to the city.
     case open
     /// The city replicated the solution from the planned origin.

@@ -1,23 +1,136 @@
 import EventStore
 
 /// The answer to "may city X receive a CCG travel contribution for meeting M?".
-public struct Eligibility: Sendable, Equatable {
+public struct Eligibility: Sendable, Equatable, JSONValueView {
     /// Whether the contribution may be granted.
     public var isEligible: Bool
     /// The rules the request breaks, or, when eligible, the rules it meets with what the city has used that year.
     public var reasons: [String]
 
     /// `{"eligible":bool,"reasons":[…]}`.
-    public var json: JSONValue {
+    var json: JSONValue {
         ["eligible": .bool(isEligible), "reasons": .array(reasons.map { .string($0) })]
     }
 }
 
+/// The cities in the City Coordinators Group now, by id.
+public struct CCGMembers: Sendable, Equatable {
+    /// One member city.
+    public struct Member: Sendable, Equatable {
+        /// The city, by id and name, and its country.
+        public var city: Slug, name: String, country: String
+        /// When it joined (`at` of its CityJoinedCCG) and that event's position.
+        public var since: String?, position: Position?
+        /// The number of CCG meetings it attended.
+        public var meetingsAttended: Int
+    }
+
+    /// The members, by id.
+    public var members: [Member]
+}
+
+extension CCGMembers: JSONValueView {
+    var json: JSONValue {
+        let items: [JSONValue] = members.map {
+            [
+                "city": .string($0.city.rawValue), "name": .string($0.name), "country": .string($0.country),
+                "since": .text($0.since), "position": .position($0.position),
+                "meetings_attended": .integer($0.meetingsAttended),
+            ]
+        }
+        return ["members": .array(items)]
+    }
+}
+
+/// CCG meetings, by date.
+public struct CCGMeetings: Sendable, Equatable {
+    /// One meeting.
+    public struct Meeting: Sendable, Equatable {
+        /// The meeting, by id.
+        public var meeting: Slug
+        /// Networking, co-creation or advocacy; physical or virtual.
+        public var kind: MeetingKind?, format: MeetingFormat?
+        /// Its date, and its place where given.
+        public var on: String, place: String?
+        /// The cities that attended, by id, with their names.
+        public var attendees: [CityName]
+    }
+
+    /// The meetings, by date, then id.
+    public var meetings: [Meeting]
+}
+
+extension CCGMeetings: JSONValueView {
+    /// `{"meetings":[{"meeting","kind","format","on","place","attendees":[ids]}],"city_names":{id:name}}`.
+    var json: JSONValue {
+        var cityNames = JSONObject()
+        let items: [JSONValue] = meetings.map { meeting in
+            for attendee in meeting.attendees { cityNames[attendee.city.rawValue] = .string(attendee.name) }
+            return [
+                "meeting": .string(meeting.meeting.rawValue), "kind": .choice(meeting.kind),
+                "format": .choice(meeting.format), "on": .string(meeting.on), "place": .text(meeting.place),
+                "attendees": .slugs(meeting.attendees.map(\.city)),
+            ]
+        }
+        return ["meetings": .array(items), "city_names": .object(cityNames)]
+    }
+}
+
+/// CCG travel contributions and each city's totals per year.
+public struct CCGTravel: Sendable, Equatable {
+    /// One contribution.
+    public struct Contribution: Sendable, Equatable {
+        /// The city, by id and name.
+        public var city: Slug, cityName: String
+        /// The meeting, by id.
+        public var meeting: Slug
+        /// The amount in euros.
+        public var amountEUR: JSONNumber?
+        /// The year of the meeting.
+        public var year: Int?
+        /// When it was granted (`at`) and the position of its TravelContributionGranted.
+        public var at: String?, position: Position?
+    }
+
+    /// A city's trips and total in one year.
+    public struct YearTotal: Sendable, Equatable {
+        /// The city, by id and name.
+        public var city: Slug, cityName: String
+        /// The year.
+        public var year: Int
+        /// The number of contributions and their sum in euros.
+        public var trips: JSONNumber?, totalEUR: JSONNumber?
+    }
+
+    /// The contributions, by city, then meeting.
+    public var contributions: [Contribution]
+    /// The totals, by city, then year.
+    public var totals: [YearTotal]
+}
+
+extension CCGTravel: JSONValueView {
+    var json: JSONValue {
+        let contributionItems: [JSONValue] = contributions.map {
+            [
+                "city": .string($0.city.rawValue), "city_name": .string($0.cityName),
+                "meeting": .string($0.meeting.rawValue), "amount_eur": .number($0.amountEUR),
+                "year": $0.year.map { .integer($0) } ?? .null, "at": .text($0.at), "position": .position($0.position),
+            ]
+        }
+        let totalItems: [JSONValue] = totals.map {
+            [
+                "city": .string($0.city.rawValue), "city_name": .string($0.cityName), "year": .integer($0.year),
+                "trips": .number($0.trips), "total_eur": .number($0.totalEUR),
+            ]
+        }
+        return ["contributions": .array(contributionItems), "totals": .array(totalItems)]
+    }
+}
+
 extension ReadModels {
-    func ccgMembers(in state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
-        let entries = try state.entries(of: members)
-        var list: [JSONValue] = []
-        for (city, membership) in entries {
+    func ccgMembers(in state: borrowing some KeyValueReader & ~Copyable) throws -> CCGMembers {
+        var list: [CCGMembers.Member] = []
+        for (city, membership) in try state.entries(of: members) {
             let record = try state.record(Key.of(city), in: cities)
             var attended = 0
             try state.scan(attendanceByCity, prefix: Key.prefix(city)) { _, _ in
@@ -25,71 +138,93 @@ extension ReadModels {
                 return true
             }
             list.append(
-                [
-                    "city": .string(city.rawValue), "name": record?["name"] ?? .null,
-                    "country": record?["country"] ?? .null,
-                    "since": membership["at"] ?? .null, "position": membership["position"] ?? .null,
-                    "meetings_attended": Record.integer(attended),
-                ])
-        }
-        return ["members": .array(list)]
-    }
-
-    func ccgMeetings(year: Int?, in state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
-        let entries = try state.entries(of: meetings)
-        var list: [(String, JSONValue)] = []
-        for (meeting, record) in entries {
-            let on = record.string("on") ?? ""
-            if let year, !on.hasPrefix(String(year) + "-") { continue }
-            var attendees: [JSONValue] = []
-            try state.scan(attendance, prefix: Key.prefix(meeting)) { key, _ in
-                let parts = Key.parts(key)
-                if parts.count == 2 { attendees.append(.string(parts[1])) }
-                return true
-            }
-            list.append(
-                (
-                    on + meeting.rawValue,
-                    [
-                        "meeting": .string(meeting.rawValue), "kind": record["kind"] ?? .null,
-                        "format": record["format"] ?? .null, "on": record["on"] ?? .null,
-                        "place": record["place"] ?? .null,
-                        "attendees": .array(attendees),
-                    ]
+                .init(
+                    city: city,
+                    name: record?.string("name") ?? city.rawValue,
+                    country: record?.string("country") ?? "",
+                    since: membership.string("at"),
+                    position: membership.position(Row.position),
+                    meetingsAttended: attended
                 )
             )
         }
-        return ["meetings": .array(list.sorted { $0.0 < $1.0 }.map(\.1))]
+        return CCGMembers(members: list)
     }
 
-    func ccgTravel(year: Int?, in state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
-        var contributions: [JSONValue] = []
+    func ccgMeetings(year: Int?, in state: borrowing some KeyValueReader & ~Copyable) throws -> CCGMeetings {
+        var list: [(String, CCGMeetings.Meeting)] = []
+        for (meeting, record) in try state.entries(of: meetings) {
+            let on = record.string("on") ?? ""
+            if let year, !on.hasPrefix(String(year) + "-") { continue }
+            var attendeeIDs: [Slug] = []
+            try state.scan(attendance, prefix: Key.prefix(meeting)) { key, _ in
+                let parts = Key.parts(key)
+                if parts.count == 2, let city = Key.slug(parts[1]) { attendeeIDs.append(city) }
+                return true
+            }
+            var attendees: [CityName] = []
+            for city in attendeeIDs { attendees.append(CityName(city: city, name: try cityName(city, in: state))) }
+            list.append(
+                (
+                    on + meeting.rawValue,
+                    .init(
+                        meeting: meeting,
+                        kind: record.string("kind").flatMap(MeetingKind.init(rawValue:)),
+                        format: record.string("format").flatMap(MeetingFormat.init(rawValue:)),
+                        on: on,
+                        place: record.string("place"),
+                        attendees: attendees
+                    )
+                )
+            )
+        }
+        return CCGMeetings(meetings: list.sorted { $0.0 < $1.0 }.map(\.1))
+    }
+
+    func ccgTravel(year: Int?, in state: borrowing some KeyValueReader & ~Copyable) throws -> CCGTravel {
+        var rows: [(Slug, Slug, Record)] = []
         try state.scan(travel, from: nil, reverse: false) { key, value in
             let parts = Key.parts(key)
-            guard parts.count == 2, let record = Record(bytes: value) else { return true }
+            guard parts.count == 2, let city = Key.slug(parts[0]), let meeting = Key.slug(parts[1]),
+                let record = Record(bytes: value)
+            else { return true }
             if let year, record.number(Row.year)?.integerValue != Int64(year) { return true }
-            contributions.append(
-                [
-                    "city": .string(parts[0]), "meeting": .string(parts[1]),
-                    "amount_eur": record["amount_eur"] ?? .null,
-                    "year": record[Row.year] ?? .null, "at": record["at"] ?? .null,
-                    "position": record["position"] ?? .null,
-                ])
+            rows.append((city, meeting, record))
             return true
         }
-        var totals: [JSONValue] = []
+        var yearRows: [(Slug, Int, Record)] = []
         try state.scan(travelYears, from: nil, reverse: false) { key, value in
             let parts = Key.parts(key)
-            guard parts.count == 2, let record = Record(bytes: value) else { return true }
-            if let year, parts[1] != String(year) { return true }
-            totals.append(
-                [
-                    "city": .string(parts[0]), "year": Record.integer(Int(parts[1]) ?? 0),
-                    "trips": record[Row.trips] ?? .null, "total_eur": record[Row.total] ?? .null,
-                ])
+            guard parts.count == 2, let city = Key.slug(parts[0]), let rowYear = Int(parts[1]),
+                let record = Record(bytes: value)
+            else { return true }
+            if let year, rowYear != year { return true }
+            yearRows.append((city, rowYear, record))
             return true
         }
-        return ["contributions": .array(contributions), "totals": .array(totals)]
+        var names: [Slug: String] = [:]
+        for city in Set(rows.map(\.0) + yearRows.map(\.0)) { names[city] = try cityName(city, in: state) }
+        let contributions = rows.map { city, meeting, record in
+            CCGTravel.Contribution(
+                city: city,
+                cityName: names[city] ?? city.rawValue,
+                meeting: meeting,
+                amountEUR: record.number("amount_eur"),
+                year: record.number(Row.year)?.integerValue.map { Int($0) },
+                at: record.string("at"),
+                position: record.position(Row.position)
+            )
+        }
+        let totals = yearRows.map { city, year, record in
+            CCGTravel.YearTotal(
+                city: city,
+                cityName: names[city] ?? city.rawValue,
+                year: year,
+                trips: record.number(Row.trips),
+                totalEUR: record.number(Row.total)
+            )
+        }
+        return CCGTravel(contributions: contributions, totals: totals)
     }
 
     func eligibility(

@@ -42,6 +42,10 @@ public struct GraphEdge: Sendable, Equatable {
     public var project: Slug?
     /// Whether the replication happened or is still a plan.
     public var status: Status
+    /// The names of the solution, the origin city, the target city and the project, beside their ids.
+    public var solutionName: String, fromName: String?, toName: String, projectName: String?
+    /// Where the fact comes from: the `source` of its event, if it gives one.
+    public var source: String?
 
     /// Where the solution comes from: `from`, else the lighthouse cities of `project`.
     public var origin: Origin? { from.map(Origin.city) ?? project.map(Origin.project) }
@@ -53,6 +57,8 @@ public struct GraphEdge: Sendable, Equatable {
             "at": .string(at), "position": Record.position(position),
             "funding": funding.map { .string($0.rawValue) } ?? .null,
             "project": project.map { .string($0.rawValue) } ?? .null, "status": .string(status.rawValue),
+            "solution_name": .string(solutionName), "from_name": .text(fromName), "to_name": .string(toName),
+            "project_name": .text(projectName), "source": .text(source),
         ]
     }
 }
@@ -75,7 +81,7 @@ public struct GraphProjectOrigin: Sendable, Equatable {
 }
 
 /// The replication graph: edges in log order, the cities at their ends, and the projects that are origins.
-public struct ReplicationGraph: Sendable, Equatable {
+public struct ReplicationGraph: Sendable, Equatable, JSONValueView {
     /// The cities at either end of an edge, sorted by id.
     public var nodes: [GraphNode]
     /// The edges, in log order.
@@ -84,7 +90,7 @@ public struct ReplicationGraph: Sendable, Equatable {
     public var projectOrigins: [GraphProjectOrigin]
 
     /// `{"nodes":[…],"edges":[…],"project_origins":[…]}`: SPEC §5's shape, with the project origins added.
-    public var json: JSONValue {
+    var json: JSONValue {
         [
             "nodes": .array(nodes.map(\.json)), "edges": .array(edges.map(\.json)),
             "project_origins": .array(projectOrigins.map(\.json)),
@@ -146,7 +152,11 @@ extension ReadModels {
                     position: position,
                     funding: record.string("funding").flatMap(Funding.init(rawValue:)),
                     project: record.slug("project"),
-                    status: .done
+                    status: .done,
+                    solutionName: "",
+                    fromName: nil,
+                    toName: "",
+                    projectName: nil
                 )
             )
             return true
@@ -170,7 +180,11 @@ extension ReadModels {
                         position: position,
                         funding: nil,
                         project: plan.slug("project"),
-                        status: .planned
+                        status: .planned,
+                        solutionName: "",
+                        fromName: nil,
+                        toName: "",
+                        projectName: nil
                     )
                 )
             }
@@ -191,6 +205,25 @@ extension ReadModels {
             }
             if let toTier = filter.toTier, try tierOf(edge.to, state) != toTier { continue }
             kept.append(edge)
+        }
+        var solutionNames: [Slug: String] = [:]
+        var cityNames: [Slug: String] = [:]
+        var projectNames: [Slug: String] = [:]
+        for index in kept.indices {
+            let edge = kept[index]
+            if solutionNames[edge.solution] == nil {
+                solutionNames[edge.solution] = try solutionName(edge.solution, in: state)
+            }
+            for city in [edge.from, edge.to].compactMap({ $0 }) where cityNames[city] == nil {
+                cityNames[city] = try cityName(city, in: state)
+            }
+            if let project = edge.project, projectNames[project] == nil {
+                projectNames[project] = try projectName(project, in: state)
+            }
+            kept[index].solutionName = solutionNames[edge.solution] ?? edge.solution.rawValue
+            kept[index].fromName = edge.from.flatMap { cityNames[$0] }
+            kept[index].toName = cityNames[edge.to] ?? edge.to.rawValue
+            kept[index].projectName = edge.project.flatMap { projectNames[$0] }
         }
         var nodes: [GraphNode] = []
         for city in Set(kept.flatMap { [$0.from, $0.to].compactMap { $0 } }).sorted() {

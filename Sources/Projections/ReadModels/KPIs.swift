@@ -1,7 +1,7 @@
 import EventStore
 
 /// Impact totals over a scope: the maximum of each percentage KPI, the sum of each count KPI.
-public struct ImpactTotals: Sendable, Equatable {
+public struct ImpactTotals: Sendable, Equatable, JSONValueView {
     /// Each indicator's total; an indicator with no current report in scope is absent.
     public var totals: [KPI: JSONNumber]
     /// The number of demonstrations in scope, with or without reports.
@@ -10,7 +10,7 @@ public struct ImpactTotals: Sendable, Equatable {
     public var published: [KPI: JSONNumber] = [:]
 
     /// `{"totals":{…},"demonstrations":n,"published":{…}}`, the indicators in name order.
-    public var json: JSONValue {
+    var json: JSONValue {
         func object(_ figures: [KPI: JSONNumber]) -> JSONValue {
             var object = JSONObject()
             for (kpi, value) in figures.sorted(by: { $0.key < $1.key }) { object[kpi.rawValue] = .number(value) }

@@ -1,11 +1,89 @@
 import EventStore
 
+/// A city named by its id, with its name beside it.
+public struct CityName: Sendable, Hashable {
+    /// The city, by id.
+    public var city: Slug
+    /// The city's name.
+    public var name: String
+}
+
+/// Every project with its dates, state and numbers of lighthouse and fellow cities, by id.
+public struct ProjectList: Sendable, Equatable {
+    /// One project.
+    public struct Entry: Sendable, Equatable {
+        /// The project, by id and name.
+        public var project: Slug, name: String
+        /// Its start and end dates, where given.
+        public var start: String?, end: String?
+        /// Whether a ProjectEnded is in the record.
+        public var isEnded: Bool
+        /// Its numbers of lighthouse and fellow cities.
+        public var lighthouseCities: Int, fellowCities: Int
+    }
+
+    /// The projects, by id.
+    public var projects: [Entry]
+}
+
+extension ProjectList: JSONValueView {
+    var json: JSONValue {
+        let items: [JSONValue] = projects.map {
+            [
+                "project": .string($0.project.rawValue), "name": .string($0.name), "start": .text($0.start),
+                "end": .text($0.end), "ended": .bool($0.isEnded), "lighthouse_cities": .integer($0.lighthouseCities),
+                "fellow_cities": .integer($0.fellowCities),
+            ]
+        }
+        return ["projects": .array(items)]
+    }
+}
+
+/// Every city with its country, tier and project roles, by id.
+public struct CityList: Sendable, Equatable {
+    /// A city's role in one project.
+    public struct Membership: Sendable, Equatable {
+        /// The project, by id and name.
+        public var project: Slug, projectName: String
+        /// Lighthouse or fellow.
+        public var role: Role
+    }
+
+    /// One city.
+    public struct Entry: Sendable, Equatable {
+        /// The city, by id and name, and its country.
+        public var city: Slug, name: String, country: String
+        /// Lighthouse in any project, else fellow in any, else other.
+        public var tier: Tier
+        /// Its roles, by project id.
+        public var projects: [Membership]
+    }
+
+    /// The cities, by id.
+    public var cities: [Entry]
+}
+
+extension CityList: JSONValueView {
+    /// `{"cities":[{"city","name","country","tier","projects":["project:role"]}],"project_names":{id:name}}`.
+    var json: JSONValue {
+        var projectNames = JSONObject()
+        let items: [JSONValue] = cities.map { entry in
+            for membership in entry.projects { projectNames[membership.project.rawValue] = .string(membership.projectName) }
+            return [
+                "city": .string(entry.city.rawValue), "name": .string(entry.name), "country": .string(entry.country),
+                "tier": .choice(entry.tier),
+                "projects": .array(entry.projects.map { .string("\($0.project.rawValue):\($0.role.rawValue)") }),
+            ]
+        }
+        return ["cities": .array(items), "project_names": .object(projectNames)]
+    }
+}
+
 extension ReadModels {
     /// Every project with its dates, state and number of lighthouse and fellow cities, by id.
-    func projectList(in state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
-        let entries = try state.entries(of: projects)
-        var list: [JSONValue] = []
-        for (project, record) in entries {
+    func projectList(in state: borrowing some KeyValueReader & ~Copyable) throws -> ProjectList {
+        var list: [ProjectList.Entry] = []
+        for (project, record) in try state.entries(of: projects) {
             var lighthouse = 0
             var fellow = 0
             try state.scan(roles, prefix: Key.prefix(project)) { _, value in
@@ -17,36 +95,56 @@ extension ReadModels {
                 return true
             }
             list.append(
-                [
-                    "project": .string(project.rawValue), "name": record["name"] ?? .null,
-                    "start": record["start"] ?? .null,
-                    "end": record["end"] ?? .null, "ended": .bool(record[Row.ended] != nil),
-                    "lighthouse_cities": Record.integer(lighthouse), "fellow_cities": Record.integer(fellow),
-                ])
+                .init(
+                    project: project,
+                    name: record.string("name") ?? project.rawValue,
+                    start: record.string("start"),
+                    end: record.string("end"),
+                    isEnded: record[Row.ended] != nil,
+                    lighthouseCities: lighthouse,
+                    fellowCities: fellow
+                )
+            )
         }
-        return ["projects": .array(list)]
+        return ProjectList(projects: list)
     }
 
     /// Every city with its country, tier and projects, by id.
-    func cityList(in state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
-        let entries = try state.entries(of: cities)
-        var list: [JSONValue] = []
-        for (city, record) in entries {
-            var memberships: [JSONValue] = []
+    func cityList(in state: borrowing some KeyValueReader & ~Copyable) throws -> CityList {
+        var list: [CityList.Entry] = []
+        var projectNames: [Slug: String] = [:]
+        for (city, record) in try state.entries(of: cities) {
+            var roleEntries: [(Slug, Role)] = []
             try state.scan(cityRoles, prefix: Key.prefix(city)) { key, value in
                 let parts = Key.parts(key)
-                if parts.count == 2, let role = Record(bytes: value)?.string(Row.role) {
-                    memberships.append(.string("\(parts[1]):\(role)"))
+                if parts.count == 2, let project = Key.slug(parts[1]),
+                    let role = Record(bytes: value)?.string(Row.role).flatMap(Role.init(rawValue:))
+                {
+                    roleEntries.append((project, role))
                 }
                 return true
             }
+            var memberships: [CityList.Membership] = []
+            for (project, role) in roleEntries {
+                let name: String
+                if let known = projectNames[project] {
+                    name = known
+                } else {
+                    name = try projectName(project, in: state)
+                    projectNames[project] = name
+                }
+                memberships.append(.init(project: project, projectName: name, role: role))
+            }
             list.append(
-                [
-                    "city": .string(city.rawValue), "name": record["name"] ?? .null,
-                    "country": record["country"] ?? .null,
-                    "tier": .string(try tier(of: city, in: state).rawValue), "projects": .array(memberships),
-                ])
+                .init(
+                    city: city,
+                    name: record.string("name") ?? city.rawValue,
+                    country: record.string("country") ?? "",
+                    tier: try tier(of: city, in: state),
+                    projects: memberships
+                )
+            )
         }
-        return ["cities": .array(list)]
+        return CityList(cities: list)
     }
 }

@@ -20,7 +20,7 @@ public struct SolutionSpread: Sendable, Equatable {
     public var reach: Int
 
     /// The JSON object `spread` prints for the solution.
-    public var json: JSONValue {
+    var json: JSONValue {
         [
             "solution": .string(solution.rawValue), "name": .string(name), "area": .string(area.rawValue),
             "demonstrated_in": .array(demonstratedIn.map { .string($0.rawValue) }),
@@ -31,7 +31,40 @@ public struct SolutionSpread: Sendable, Equatable {
     }
 }
 
+/// Per solution: where demonstrated, where adopted, where planned; sorted by reach, then id; with the names of the
+/// cities the lists mention.
+public struct SpreadReport: Sendable, Equatable {
+    /// The solutions, by reach (descending), then id.
+    public var solutions: [SolutionSpread]
+    /// The name of every city the solutions' lists mention, by id.
+    public var cityNames: [Slug: String]
+
+    /// The name of `city`; its id when the report does not mention it.
+    public func name(of city: Slug) -> String { cityNames[city] ?? city.rawValue }
+}
+
+extension SpreadReport: JSONValueView {
+    /// `{"solutions":[…],"city_names":{id:name}}`.
+    var json: JSONValue {
+        var names = JSONObject()
+        for (city, name) in cityNames.sorted(by: { $0.key < $1.key }) { names[city.rawValue] = .string(name) }
+        return ["solutions": .array(solutions.map(\.json)), "city_names": .object(names)]
+    }
+}
+
 extension ReadModels {
+    /// Every solution's spread, with the names of the cities it mentions.
+    func spreadReport(area: Area?, in state: borrowing some KeyValueReader & ~Copyable) throws -> SpreadReport {
+        let solutions = try spread(area: area, in: state)
+        var names: [Slug: String] = [:]
+        for solution in solutions {
+            for city in solution.demonstratedIn + solution.adoptedBy + solution.plannedBy where names[city] == nil {
+                names[city] = try cityName(city, in: state)
+            }
+        }
+        return SpreadReport(solutions: solutions, cityNames: names)
+    }
+
     /// Every solution's spread, sorted by reach (descending), then id.
     func spread(area: Area?, in state: borrowing some KeyValueReader & ~Copyable) throws -> [SolutionSpread] {
         var catalogue: [(Slug, String, Area)] = []

@@ -8,11 +8,11 @@ public struct VerificationProblem: Sendable, Equatable {
     public var problem: String
 
     /// `{"position":n,"problem":"…"}`.
-    public var json: JSONValue { ["position": Record.position(position), "problem": .string(problem)] }
+    var json: JSONValue { ["position": Record.position(position), "problem": .string(problem)] }
 }
 
 /// What `verify` reports.
-public struct VerificationReport: Sendable, Equatable {
+public struct VerificationReport: Sendable, Equatable, JSONValueView {
     /// The number of stored events read.
     public var events: Int
     /// The stored hash of the last event read, the chain's head; nil when none was read.
@@ -24,7 +24,7 @@ public struct VerificationReport: Sendable, Equatable {
     public var isOK: Bool { problems.isEmpty }
 
     /// `{"ok":bool,"events":n,"head":"hex","problems":[{"position","problem"}]}`.
-    public var json: JSONValue {
+    var json: JSONValue {
         [
             "ok": .bool(isOK), "events": Record.integer(events), "head": head.map { .string($0.hex) } ?? .null,
             "problems": .array(problems.map(\.json)),

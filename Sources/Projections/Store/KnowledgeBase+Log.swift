@@ -17,6 +17,11 @@ public struct LogFilter: Sendable {
 
     /// Every event.
     public init() {}
+
+    /// Starts the listing at position `number` (1 or more).
+    public mutating func start(at number: UInt64) {
+        from = Position(number)
+    }
 }
 
 /// One event as `log` and `history` list it: with the retraction that withdrew it, if any inside the cut.
@@ -27,7 +32,7 @@ public struct LogEntry: Sendable, Equatable {
     public var retractedBy: Position?
 
     /// The event as `export` writes it, plus `retracted_by` (a position or null).
-    public var json: JSONValue {
+    var json: JSONValue {
         guard case .object(var object) = recorded.exportJSON else { return recorded.exportJSON }
         object["retracted_by"] = retractedBy.map { .number(JSONNumber(integer: Int64($0.rawValue))) } ?? .null
         return .object(object)

@@ -25,37 +25,59 @@ extension KnowledgeBase {
         {
             try models.graph(filter, in: state)
         }
-        return try view(at: cut, reading: ViewTables.graph(filter), live: query, memory: query)
+        return try withSources(view(at: cut, reading: ViewTables.graph(filter), live: query, memory: query))
+    }
+
+    /// `graph` with the `source` of each edge's event, read from the log.
+    func withSources(_ graph: ReplicationGraph) throws -> ReplicationGraph {
+        var sourced = graph
+        let sources = try self.sources(of: graph.edges.map(\.position))
+        for index in sourced.edges.indices { sourced.edges[index].source = sources[sourced.edges[index].position] }
+        return sourced
+    }
+
+    /// The `source` of each event at `positions` that gives one.
+    func sources(of positions: [Position]) throws -> [Position: String] {
+        try environment.read { transaction in
+            var found: [Position: String] = [:]
+            for position in positions {
+                let source = try transaction.withRecord(at: position) { hash, bytes in
+                    try RecordedEvent(position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
+                        .event.source
+                }
+                if let source = source ?? nil { found[position] = source }
+            }
+            return found
+        }
     }
 
     /// Per solution: where demonstrated, where adopted, where planned; sorted by reach, then id.
-    public func spread(area: Area? = nil, at cut: ViewCut = ViewCut()) throws -> [SolutionSpread] {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> [SolutionSpread]
-        {
-            try models.spread(area: area, in: state)
+    public func spread(area: Area? = nil, at cut: ViewCut = ViewCut()) throws -> SpreadReport {
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> SpreadReport {
+            try models.spreadReport(area: area, in: state)
         }
         return try view(at: cut, reading: ViewTables.spread, live: query, memory: query)
     }
 
     /// A city's profile.
-    public func cityProfile(_ city: Slug, at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+    public func cityProfile(_ city: Slug, at cut: ViewCut = ViewCut()) throws -> CityProfile {
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> CityProfile {
             try models.cityProfile(city, in: state)
         }
         return try view(at: cut, reading: ViewTables.cityProfile, live: query, memory: query)
     }
 
     /// A project's profile.
-    public func projectProfile(_ project: Slug, at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+    public func projectProfile(_ project: Slug, at cut: ViewCut = ViewCut()) throws -> ProjectProfile {
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> ProjectProfile {
             try models.projectProfile(project, in: state)
         }
         return try view(at: cut, reading: ViewTables.projectProfile, live: query, memory: query)
     }
 
     /// A solution's profile.
-    public func solutionProfile(_ solution: Slug, at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+    public func solutionProfile(_ solution: Slug, at cut: ViewCut = ViewCut()) throws -> SolutionProfile {
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> SolutionProfile {
             try models.solutionProfile(solution, in: state)
         }
         return try view(at: cut, reading: ViewTables.solutionProfile, live: query, memory: query)
@@ -97,40 +119,40 @@ extension KnowledgeBase {
     }
 
     /// Every project, by id.
-    public func projectList(at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+    public func projectList(at cut: ViewCut = ViewCut()) throws -> ProjectList {
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> ProjectList {
             try models.projectList(in: state)
         }
         return try view(at: cut, reading: ViewTables.projectList, live: query, memory: query)
     }
 
     /// Every city with its country and tier, by id.
-    public func cityList(at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+    public func cityList(at cut: ViewCut = ViewCut()) throws -> CityList {
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> CityList {
             try models.cityList(in: state)
         }
         return try view(at: cut, reading: ViewTables.cityList, live: query, memory: query)
     }
 
     /// The current CCG members.
-    public func ccgMembers(at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+    public func ccgMembers(at cut: ViewCut = ViewCut()) throws -> CCGMembers {
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> CCGMembers {
             try models.ccgMembers(in: state)
         }
         return try view(at: cut, reading: ViewTables.ccgMembers, live: query, memory: query)
     }
 
     /// CCG meetings, optionally of one year.
-    public func ccgMeetings(year: Int? = nil, at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+    public func ccgMeetings(year: Int? = nil, at cut: ViewCut = ViewCut()) throws -> CCGMeetings {
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> CCGMeetings {
             try models.ccgMeetings(year: year, in: state)
         }
         return try view(at: cut, reading: ViewTables.ccgMeetings, live: query, memory: query)
     }
 
     /// Travel contributions and per-year totals, optionally of one year.
-    public func ccgTravel(year: Int? = nil, at cut: ViewCut = ViewCut()) throws -> JSONValue {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> JSONValue {
+    public func ccgTravel(year: Int? = nil, at cut: ViewCut = ViewCut()) throws -> CCGTravel {
+        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> CCGTravel {
             try models.ccgTravel(year: year, in: state)
         }
         return try view(at: cut, reading: ViewTables.ccgTravel, live: query, memory: query)

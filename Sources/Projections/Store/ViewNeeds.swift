@@ -111,20 +111,22 @@ enum ViewTables {
 
     /// A city's tier.
     static var tier: Tables { [\.cityRoles] }
-    /// Obstacles, by entity or all.
-    static var obstacles: Tables { [\.obstacles, \.obstaclesByEntity] }
+    /// The names shown beside the ids of cities, projects and solutions.
+    static var names: Tables { [\.cities, \.projects, \.solutions] }
+    /// Obstacles, by entity or all, with the names of what they name.
+    static var obstacles: Tables { [\.obstacles, \.obstaclesByEntity] + names }
 
     static func graph(_ filter: GraphFilter) -> Tables {
-        [\.replications, \.cities, \.projects, \.roles] + tier + (filter.includesPlanned ? [\.plans, \.openPlans] : [])
+        [\.replications, \.roles] + names + tier + (filter.includesPlanned ? [\.plans, \.openPlans] : [])
     }
 
-    static var spread: Tables { [\.solutions, \.adoptions, \.plans] + tier }
+    static var spread: Tables { [\.adoptions, \.plans] + names + tier }
 
     static var cityProfile: Tables {
         [
             \.cities, \.demonstrationsByCity, \.demonstrations, \.replicationsByCity, \.replications, \.plansByCity,
             \.openPlans, \.plans, \.members, \.attendanceByCity, \.travel, \.grantsByCity, \.grants, \.contacts,
-        ] + tier + obstacles
+        ] + names + tier + obstacles
     }
 
     /// Impact totals: of one city in one project, from its demonstrations' reports; else of a scope's sums.
@@ -134,7 +136,7 @@ enum ViewTables {
     }
 
     static var projectProfile: Tables {
-        [\.projects, \.roles, \.cities, \.demonstrationsByProject, \.demonstrations]
+        [\.roles, \.demonstrationsByProject, \.demonstrations] + names
             + totals(project: nil, city: nil) + obstacles
     }
 
@@ -144,9 +146,9 @@ enum ViewTables {
     }
 
     static var projectList: Tables { [\.projects, \.roles] }
-    static var cityList: Tables { [\.cities] + tier }
+    static var cityList: Tables { names + tier }
     static var ccgMembers: Tables { [\.members, \.cities, \.attendanceByCity] }
-    static var ccgMeetings: Tables { [\.meetings, \.attendance] }
-    static var ccgTravel: Tables { [\.travel, \.travelYears] }
+    static var ccgMeetings: Tables { [\.meetings, \.attendance, \.cities] }
+    static var ccgTravel: Tables { [\.travel, \.travelYears, \.cities] }
     static var eligibility: Tables { [\.cities, \.members, \.projects, \.meetings, \.travel, \.travelYears] + tier }
 }

@@ -5,7 +5,7 @@ public struct ViewSet: Sendable {
     /// The replication graph under the filter asked for.
     public var graph: ReplicationGraph
     /// The spread of every solution.
-    public var spread: [SolutionSpread]
+    public var spread: SpreadReport
     /// The community's impact totals.
     public var totals: ImpactTotals
 }
@@ -18,11 +18,13 @@ extension KnowledgeBase {
         func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> ViewSet {
             try ViewSet(
                 graph: models.graph(filter, in: state),
-                spread: models.spread(area: nil, in: state),
+                spread: models.spreadReport(area: nil, in: state),
                 totals: models.impactTotals(project: nil, city: nil, in: state)
             )
         }
         let tables = ViewTables.graph(filter) + ViewTables.spread + ViewTables.totals(project: nil, city: nil)
-        return try view(at: cut, reading: tables, live: query, memory: query)
+        var set = try view(at: cut, reading: tables, live: query, memory: query)
+        set.graph = try withSources(set.graph)
+        return set
     }
 }

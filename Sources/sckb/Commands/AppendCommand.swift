@@ -62,17 +62,17 @@ struct AppendCommand: ParsableCommand {
         let outcome = try store.write { base in try base.append(event) }
         switch (outcome, output.format) {
         case (.appended(let stored), .json), (.skipped(let stored), .json):
-            JSONOutput.print(stored.exportJSON)
+            JSONOutput.print(stored)
         case (.appended(let stored), _):
             Terminal.standardOutput.writeLine(
                 "appended \(stored.event.type.rawValue) at position \(stored.position), hash \(stored.hash.hex)"
             )
-            JSONOutput.print(stored.exportJSON)
+            JSONOutput.print(stored)
         case (.skipped(let stored), _):
             Terminal.standardOutput.writeLine(
                 "skipped: id already stored with the same content at position \(stored.position)"
             )
-            JSONOutput.print(stored.exportJSON)
+            JSONOutput.print(stored)
         }
     }
 }

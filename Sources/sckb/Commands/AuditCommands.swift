@@ -47,7 +47,7 @@ struct VerifyCommand: ParsableCommand {
             progress.clear()
         }
         if output.format == .json {
-            JSONOutput.print(report.json)
+            JSONOutput.print(report)
         } else {
             let out = Terminal.standardOutput
             out.writeLine(
@@ -90,17 +90,16 @@ struct ReplayCommand: ParsableCommand {
         let start = DispatchTime.now()
         let count = try base.replay { position in progress.report("replaying: position \(position)") }
         progress.clear()
-        let seconds = max(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9, 1e-9)
-        let rate = Int(Double(count) / seconds)
+        let summary = ReplaySummary(
+            events: count,
+            seconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        )
         if output.format == .json {
-            JSONOutput.print([
-                "events": .number(JSONNumber(integer: Int64(count))),
-                "seconds": .number(JSONNumber(hundredths: Int64((seconds * 100).rounded()))),
-                "events_per_second": .number(JSONNumber(integer: Int64(rate))),
-            ])
+            JSONOutput.print(summary)
         } else {
             Terminal.standardOutput.writeLine(
-                "replayed \(count) events in \(String(format: "%.2f", seconds)) s: \(rate) events/s"
+                "replayed \(count) events in \(String(format: "%.2f", summary.seconds)) s: \(summary.eventsPerSecond)"
+                    + " events/s"
             )
         }
     }

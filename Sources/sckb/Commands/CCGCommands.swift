@@ -25,7 +25,7 @@ struct CCGCommand: ParsableCommand {
         @OptionGroup var view: ViewOptions
 
         func run() throws {
-            try view.show { base, cut in try base.ccgMembers(at: cut) }
+            try view.show(rendering: CCGRendering.members) { base, cut in try base.ccgMembers(at: cut) }
         }
     }
 
@@ -39,7 +39,7 @@ struct CCGCommand: ParsableCommand {
         @OptionGroup var view: ViewOptions
 
         func run() throws {
-            try view.show { base, cut in try base.ccgMeetings(year: year, at: cut) }
+            try view.show(rendering: CCGRendering.meetings) { base, cut in try base.ccgMeetings(year: year, at: cut) }
         }
     }
 
@@ -53,7 +53,7 @@ struct CCGCommand: ParsableCommand {
         @OptionGroup var view: ViewOptions
 
         func run() throws {
-            try view.show { base, cut in try base.ccgTravel(year: year, at: cut) }
+            try view.show(rendering: CCGRendering.travel) { base, cut in try base.ccgTravel(year: year, at: cut) }
         }
     }
 
@@ -95,7 +95,7 @@ struct CCGCommand: ParsableCommand {
                 at: time.view
             )
             if output.format == .json {
-                JSONOutput.print(answer.json)
+                JSONOutput.print(answer)
             } else {
                 Terminal.standardOutput.writeLine(answer.isEligible ? "eligible: yes" : "eligible: no")
                 for reason in answer.reasons { Terminal.standardOutput.writeLine("- " + SafeText.escaped(reason)) }

@@ -115,7 +115,7 @@ struct ContactCommand: ParsableCommand {
             let base = try store.open(creating: false)
             let counts = try base.importContacts(bytes, named: file, afterContactCommit: TestPause.betweenCommits)
             if output.format == .json {
-                JSONOutput.print(counts.json)
+                JSONOutput.print(counts)
             } else {
                 Terminal.standardOutput.writeLine(
                     "registered \(counts.registered), imported \(counts.imported), skipped \(counts.skipped)"
@@ -141,7 +141,7 @@ struct ContactCommand: ParsableCommand {
         func run() throws {
             let repair = try store.open(creating: false).repairContacts()
             if output.format == .json {
-                JSONOutput.print(repair.json)
+                JSONOutput.print(repair)
             } else if repair.removed.isEmpty && !repair.rewritten {
                 Terminal.standardOutput.writeLine("nothing to repair")
             } else {
@@ -180,18 +180,11 @@ struct ContactsCommand: ParsableCommand {
             .id("CONTACT"), .id("CITY"), .text("NAME"), .id("EMAIL"), .text("ROLE", dropOrder: 1),
             .id("SINCE", dropOrder: 2), .id("POSITION"), .id("STATUS"),
         ])
-        for entry in list["contacts"]?.arrayValue ?? [] {
-            func text(_ key: String) -> String {
-                switch entry[key] {
-                case .string(let value)?: value
-                case .number(let value)?: value.description
-                default: ""
-                }
-            }
-            let status = entry["erased"]?.numberValue.map { "erased (position \($0))" } ?? text("status")
+        for entry in list.contacts {
+            let status = entry.erasedBy.map { "erased (position \($0))" } ?? entry.status.rawValue
             table.append([
-                text("contact"), text("city"), text("name"), text("email"), text("role"), text("since"),
-                text("position"), status,
+                entry.contact.rawValue, entry.city?.rawValue ?? "", entry.person?.name ?? "", entry.person?.email ?? "",
+                entry.person?.role ?? "", entry.since ?? "", entry.position?.description ?? "", status,
             ])
         }
         table.print()
@@ -201,7 +194,7 @@ struct ContactsCommand: ParsableCommand {
 /// Prints an event a contact command appended.
 private func printStored(_ stored: RecordedEvent, _ format: OutputFormat, _ what: String) {
     if format == .json {
-        JSONOutput.print(stored.exportJSON)
+        JSONOutput.print(stored)
         return
     }
     let contact = stored.event.payload.entities.first.map { " '\($0)'" } ?? ""

@@ -51,7 +51,7 @@ struct GraphCommand: ParsableCommand {
         )
         let graph = try store.open(creating: false).graph(filter, at: time.view)
         switch output.format {
-        case .json: JSONOutput.print(graph.json)
+        case .json: JSONOutput.print(graph)
         case .dot: Terminal.standardOutput.write(GraphRendering.dot(graph))
         case .mermaid: Terminal.standardOutput.write(GraphRendering.mermaid(graph))
         case .table: GraphRendering.table(graph)
@@ -84,13 +84,13 @@ struct SpreadCommand: ParsableCommand {
         let spread = try store.open(creating: false).spread(area: area, at: time.view)
         switch output.format {
         case .json:
-            JSONOutput.print(["solutions": .array(spread.map(\.json))])
+            JSONOutput.print(spread)
         default:
             var table = TextTable(columns: [
                 .id("SOLUTION"), .id("AREA", dropOrder: 1), .id("REACH"), .id("L→F"), .text("DEMONSTRATED IN"),
                 .text("ADOPTED BY"), .text("PLANNED BY"),
             ])
-            for item in spread {
+            for item in spread.solutions {
                 table.append([
                     item.solution.rawValue, item.area.rawValue, String(item.reach), String(item.lighthouseToFellow),
                     item.demonstratedIn.map(\.rawValue).joined(separator: " "),

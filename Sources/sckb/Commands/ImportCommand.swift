@@ -33,10 +33,7 @@ struct ImportCommand: ParsableCommand {
         let total = try store.write { base in try importAll(files, into: base) }
         switch output.format {
         case .json:
-            JSONOutput.print([
-                "appended": .number(JSONNumber(integer: Int64(total.appended))),
-                "skipped": .number(JSONNumber(integer: Int64(total.skipped))),
-            ])
+            JSONOutput.print(total)
         default:
             Terminal.standardOutput.writeLine(
                 "\(total.appended) appended, \(total.skipped) skipped (\(files.count) file\(files.count == 1 ? "" : "s"))"

@@ -2,22 +2,6 @@ import ArgumentParser
 import Foundation
 import Projections
 
-/// Prints a list view (`{"name":[objects]}`) as one aligned table.
-func printList(_ view: JSONValue) {
-    guard case .object(let object) = view, let (_, items) = object.members.first, let rows = items.arrayValue else {
-        return
-    }
-    var columns: [String] = []
-    for row in rows {
-        for key in row.objectValue?.keys ?? [] where !columns.contains(key) { columns.append(key) }
-    }
-    let table = TextTable(
-        headers: columns.map { $0.uppercased().replacingOccurrences(of: "_", with: " ") },
-        rows: rows.map { row in columns.map { ProfileRendering.scalar(row[$0] ?? .null) } }
-    )
-    table.print()
-}
-
 struct ProjectsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "projects",
@@ -27,7 +11,7 @@ struct ProjectsCommand: ParsableCommand {
     @OptionGroup var view: ViewOptions
 
     func run() throws {
-        try view.show(rendering: printList) { base, cut in try base.projectList(at: cut) }
+        try view.show(rendering: ProfileRendering.projects) { base, cut in try base.projectList(at: cut) }
     }
 }
 
@@ -40,6 +24,6 @@ struct CitiesCommand: ParsableCommand {
     @OptionGroup var view: ViewOptions
 
     func run() throws {
-        try view.show(rendering: printList) { base, cut in try base.cityList(at: cut) }
+        try view.show(rendering: ProfileRendering.cities) { base, cut in try base.cityList(at: cut) }
     }
 }

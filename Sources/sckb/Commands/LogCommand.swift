@@ -47,9 +47,9 @@ struct LogCommand: ParsableCommand {
         let base = try store.open(creating: false)
         switch output.format {
         case .json:
-            var events: [JSONValue] = []
-            try base.log(filter) { events.append($0.json) }
-            JSONOutput.print(["events": .array(events)])
+            var entries: [LogEntry] = []
+            try base.log(filter) { entries.append($0) }
+            JSONOutput.print(EventListing(entries))
         default:
             var table = TextTable(columns: [
                 .id("POS"), .id("AT"), .id("TYPE"), .text("NAMES"), .id("ACTOR"), .id("RETRACTED"),
@@ -70,11 +70,6 @@ struct LogCommand: ParsableCommand {
         if case .eventRetracted(let retraction) = event.payload {
             return "position \(retraction.position): \(retraction.reason)"
         }
-        return event.payload.object.members.map { member in
-            switch member.value {
-            case .string(let text): "\(member.key)=\(text)"
-            default: "\(member.key)=\(member.value.numberValue?.canonicalText ?? "")"
-            }
-        }.joined(separator: " ")
+        return event.payload.fields.map { "\($0.name)=\($0.text)" }.joined(separator: " ")
     }
 }

@@ -51,7 +51,7 @@ struct ObstaclesCommand: ParsableCommand {
         )
         let report = try store.open(creating: false).obstacles(filter, at: time.view)
         switch output.format {
-        case .json: JSONOutput.print(report.json)
+        case .json: JSONOutput.print(report)
         default: ObstacleRendering.print(report)
         }
     }

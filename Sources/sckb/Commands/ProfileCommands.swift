@@ -33,7 +33,7 @@ struct CityCommand: ParsableCommand {
 
     func run() throws {
         let slug = try idArgument(id, "city")
-        try view.show { base, cut in try base.cityProfile(slug, at: cut) }
+        try view.show(rendering: ProfileRendering.city) { base, cut in try base.cityProfile(slug, at: cut) }
     }
 }
 
@@ -53,7 +53,7 @@ struct ProjectCommand: ParsableCommand {
 
     func run() throws {
         let slug = try idArgument(id, "project")
-        try view.show { base, cut in try base.projectProfile(slug, at: cut) }
+        try view.show(rendering: ProfileRendering.project) { base, cut in try base.projectProfile(slug, at: cut) }
     }
 }
 
@@ -73,7 +73,9 @@ struct SolutionCommand: ParsableCommand {
 
     func run() throws {
         let slug = try idArgument(id, "solution")
-        try view.show { base, cut in try base.solutionProfile(slug, at: cut) }
+        try view.show(rendering: ProfileRendering.solution) { base, cut in
+            try base.solutionProfile(slug, at: cut)
+        }
     }
 }
 
@@ -113,7 +115,7 @@ struct KPIsCommand: ParsableCommand {
         )
         switch output.format {
         case .json:
-            JSONOutput.print(totals.json)
+            JSONOutput.print(totals)
         default:
             var table = TextTable("KPI", "REPORTED", "PUBLISHED", "AGGREGATE")
             for kpi in KPI.allCases {
@@ -156,7 +158,7 @@ struct HistoryCommand: ParsableCommand {
         )
         switch output.format {
         case .json:
-            JSONOutput.print(["events": .array(entries.map(\.json))])
+            JSONOutput.print(EventListing(entries))
         default:
             var table = TextTable(columns: [
                 .id("POS"), .id("AT", dropOrder: 2), .id("RECORDED"), .id("TYPE"), .text("DATA"), .id("ACTOR"),

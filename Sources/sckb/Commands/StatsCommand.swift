@@ -23,21 +23,7 @@ struct StatsCommand: ParsableCommand {
         let statistics = try store.open(creating: false).statistics(until: time.transaction.cut, asOf: time.validTime)
         switch output.format {
         case .json:
-            var byType = JSONObject()
-            for (type, count) in statistics.byType.sorted(by: { $0.key < $1.key }) {
-                byType[type.rawValue] = .number(JSONNumber(integer: Int64(count)))
-            }
-            let head: JSONValue =
-                statistics.head.map {
-                    [
-                        "position": .number(JSONNumber(integer: Int64($0.position.rawValue))),
-                        "hash": .string($0.hash.hex),
-                    ]
-                } ?? ["position": 0, "hash": .null]
-            JSONOutput.print([
-                "events": .number(JSONNumber(integer: Int64(statistics.events))), "head": head,
-                "by_type": .object(byType), "store_bytes": .number(JSONNumber(integer: Int64(statistics.storeBytes))),
-            ])
+            JSONOutput.print(statistics)
         default:
             var table = TextTable("TYPE", "EVENTS")
             for (type, count) in statistics.byType.sorted(by: { $0.key < $1.key }) {

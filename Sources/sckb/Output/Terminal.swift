@@ -50,12 +50,10 @@ final class Terminal: Sendable {
     deinit { flush() }
 }
 
-/// Prints JSON values compactly, in canonical key order.
+/// Prints a view's JSON as `--format json` gives it: compact, keys in canonical order, one line.
 enum JSONOutput {
-    static func print(_ value: JSONValue) {
-        var bytes = CanonicalJSON.displayBytes(of: value)
-        bytes.append(UInt8(ascii: "\n"))
-        Terminal.standardOutput.write(bytes: bytes)
+    static func print(_ view: some JSONView) {
+        Terminal.standardOutput.write(bytes: view.jsonLine)
         Terminal.standardOutput.flush()
     }
 }
@@ -182,20 +180,31 @@ struct TextTable {
         }
     }
 
-    /// Breaks `text` into lines of at most `width` characters, at spaces where it can.
+    /// Breaks `text` into lines of at most `width` characters, only at spaces (dropped) or, where no space fits, after
+    /// a hyphen (kept), so that no word, name or e-mail address is split inside; a word longer than `width` stands
+    /// whole on its line.
     static func wrap(_ text: String, width: Int) -> [String] {
         var lines: [String] = []
         var rest = Substring(text)
         while rest.count > width {
             let head = rest.prefix(width + 1)
+            var breakAt: (end: Substring.Index, next: Substring.Index)?
             if let space = head.lastIndex(of: " "), space > rest.startIndex {
-                lines.append(String(rest[..<space]))
-                rest = rest[rest.index(after: space)...]
-            } else {
-                let cut = rest.index(rest.startIndex, offsetBy: width)
-                lines.append(String(rest[..<cut]))
-                rest = rest[cut...]
+                breakAt = (space, rest.index(after: space))
             }
+            if breakAt == nil, let hyphen = head.dropLast().lastIndex(of: "-"), hyphen > rest.startIndex {
+                let after = rest.index(after: hyphen)
+                breakAt = (after, after)
+            }
+            if breakAt == nil {
+                // No break within the width: the first word goes whole onto its own line.
+                let end = rest.firstIndex { $0 == " " } ?? rest.endIndex
+                guard end < rest.endIndex else { break }
+                breakAt = (end, rest.index(after: end))
+            }
+            guard let (end, next) = breakAt else { break }
+            lines.append(String(rest[..<end]))
+            rest = rest[next...]
         }
         lines.append(String(rest))
         return lines

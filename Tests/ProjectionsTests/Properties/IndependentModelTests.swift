@@ -277,7 +277,7 @@ import Testing
                 )
                 return try base.graph(filter, at: cut).json
             case .spread(let area):
-                return ViewJSON.spread(try base.spread(area: area.flatMap(Area.init(rawValue:)), at: cut))
+                return try base.spread(area: area.flatMap(Area.init(rawValue:)), at: cut).json
             case .totals(let project, let city):
                 return try base.impactTotals(project: slug(project), city: slug(city), at: cut).json
             case .obstacles(let solution, let city, let project, let category, let openOnly):
@@ -289,14 +289,14 @@ import Testing
                     openOnly: openOnly
                 )
                 return try base.obstacles(filter, at: cut).json
-            case .members: return try base.ccgMembers(at: cut)
-            case .meetings(let year): return try base.ccgMeetings(year: year, at: cut)
-            case .travel(let year): return try base.ccgTravel(year: year, at: cut)
-            case .city(let id): return try slug(id).map { try base.cityProfile($0, at: cut) }
-            case .project(let id): return try slug(id).map { try base.projectProfile($0, at: cut) }
-            case .solution(let id): return try slug(id).map { try base.solutionProfile($0, at: cut) }
-            case .cities: return try base.cityList(at: cut)
-            case .projects: return try base.projectList(at: cut)
+            case .members: return try base.ccgMembers(at: cut).json
+            case .meetings(let year): return try base.ccgMeetings(year: year, at: cut).json
+            case .travel(let year): return try base.ccgTravel(year: year, at: cut).json
+            case .city(let id): return try slug(id).map { try base.cityProfile($0, at: cut).json }
+            case .project(let id): return try slug(id).map { try base.projectProfile($0, at: cut).json }
+            case .solution(let id): return try slug(id).map { try base.solutionProfile($0, at: cut).json }
+            case .cities: return try base.cityList(at: cut).json
+            case .projects: return try base.projectList(at: cut).json
             case .eligibility(let city, let meeting):
                 let answer = try base.eligibility(
                     city: city,

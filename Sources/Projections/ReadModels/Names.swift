@@ -1,0 +1,30 @@
+import EventStore
+
+extension ReadModels {
+    /// A city's name; its id when the record has no name for it.
+    func cityName(_ city: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> String {
+        try state.record(Key.of(city), in: cities)?.string("name") ?? city.rawValue
+    }
+
+    /// A project's name; its id when the record has no name for it.
+    func projectName(_ project: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> String {
+        try state.record(Key.of(project), in: projects)?.string("name") ?? project.rawValue
+    }
+
+    /// A solution's name; its id when the record has no name for it.
+    func solutionName(_ solution: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> String {
+        try state.record(Key.of(solution), in: solutions)?.string("name") ?? solution.rawValue
+    }
+
+    /// The name of a city that may be absent.
+    func cityName(ifGiven city: Slug?, in state: borrowing some KeyValueReader & ~Copyable) throws -> String? {
+        guard let city else { return nil }
+        return try cityName(city, in: state)
+    }
+
+    /// The name of a project that may be absent.
+    func projectName(ifGiven project: Slug?, in state: borrowing some KeyValueReader & ~Copyable) throws -> String? {
+        guard let project else { return nil }
+        return try projectName(project, in: state)
+    }
+}

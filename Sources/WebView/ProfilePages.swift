@@ -1,0 +1,281 @@
+import Projections
+
+/// The pages of cities, projects and solutions, the lists of cities and projects, and the CCG views: each built from
+/// its typed answer, names shown and ids linked.
+extension Pages {
+    // MARK: Obstacles
+
+    /// Obstacles as one table: what stood in the way, where, and the pathway that got it through.
+    func obstacleTable(_ obstacles: [ObstacleEntry]) -> String {
+        var table = HTMLTable("obstacle", "text", "solution", "city", "project", "at", "position", "pathway", "overcome at")
+        for entry in obstacles {
+            table.append([
+                .html(links.history(entry.obstacle)), .text(entry.text),
+                .html(links.solution(entry.solution, entry.solutionName)), .html(links.city(entry.city, entry.cityName)),
+                .html(links.project(entry.project, entry.projectName)), .text(entry.at),
+                .html(links.position(entry.position.rawValue)), .text(entry.overcome?.how), .text(entry.overcome?.at),
+            ])
+        }
+        return table.render(empty: "No obstacles recorded.")
+    }
+
+    private func section(_ title: String, _ html: String) -> String {
+        "<section><h2>\(HTML.escape(title))</h2>" + html + "</section>"
+    }
+
+    private func footer(_ page: inout Page, kind: String, id: Slug) {
+        page.append("<p>" + page.link("/history/" + id.rawValue, "History of \(id.rawValue)") + "</p>")
+        page.append(apiLink(page, "/api/\(kind)/\(id.rawValue)"))
+    }
+
+    // MARK: Profiles
+
+    func profile(_ kind: String, _ id: Substring) throws -> Page {
+        let slug = try Views.pathSlug(id, kind)
+        switch kind {
+        case "city": return try city(views.base.cityProfile(slug, at: cut.view))
+        case "project": return try project(views.base.projectProfile(slug, at: cut.view))
+        default: return try solution(views.base.solutionProfile(slug, at: cut.view))
+        }
+    }
+
+    func city(_ profile: CityProfile) -> Page {
+        var page = newPage("City: \(profile.name)")
+        page.append(
+            Links.facts([
+                ("id", HTML.escape(profile.city.rawValue)), ("country", HTML.escape(profile.country)),
+                ("tier", HTML.escape(profile.tier.rawValue)), ("registered", HTML.escape(profile.registered)),
+                ("position", links.position(profile.position?.rawValue)),
+                ("CCG member", profile.ccg.isMember ? "yes, since " + HTML.escape(profile.ccg.since ?? "?") : "no"),
+                ("contact held", profile.contact.isHeld ? "yes" : "no"),
+            ])
+        )
+        var projects = HTMLTable("project", "role")
+        for membership in profile.projects {
+            projects.append([.html(links.project(membership.project, membership.projectName)), .text(membership.role.rawValue)])
+        }
+        page.append(section("Projects", projects.render()))
+        var demonstrations = HTMLTable("demonstration", "solution", "project", "at")
+        for item in profile.demonstrations {
+            demonstrations.append([
+                .html(links.history(item.demonstration)), .html(links.solution(item.solution, item.solutionName)),
+                .html(links.project(item.project, item.projectName)), .text(item.at),
+            ])
+        }
+        page.append(section("Demonstrations", demonstrations.render()))
+        func replications(_ items: [CityProfile.Replication], _ other: String) -> String {
+            var table = HTMLTable("solution", other, "at", "position", "funding", "project")
+            for item in items {
+                table.append([
+                    .html(links.solution(item.solution, item.solutionName)),
+                    .html(
+                        links.origin(city: item.city, cityName: item.cityName, project: item.project, projectName: item.projectName)
+                    ),
+                    .text(item.at), .html(links.position(item.position.rawValue)), .text(item.funding?.rawValue),
+                    .html(links.project(item.project, item.projectName)),
+                ])
+            }
+            return table.render()
+        }
+        page.append(section("Replications in", replications(profile.replicationsIn, "from")))
+        page.append(section("Replications out", replications(profile.replicationsOut, "to")))
+        var plans = HTMLTable("solution", "city", "from", "project", "at", "position")
+        for plan in profile.openPlans {
+            plans.append([
+                .html(links.solution(plan.solution, plan.solutionName)), .html(links.city(plan.city, plan.cityName)),
+                .html(links.origin(city: plan.from, cityName: plan.fromName, project: plan.project, projectName: plan.projectName)),
+                .html(links.project(plan.project, plan.projectName)), .text(plan.at),
+                .html(links.position(plan.position.rawValue)),
+            ])
+        }
+        page.append(section("Open plans", plans.render()))
+        var travel = HTMLTable("meeting", "amount (EUR)", "year", "position")
+        for contribution in profile.ccg.travel {
+            travel.append([
+                .html(links.history(contribution.meeting)), .number(contribution.amountEUR.canonicalText),
+                .number(contribution.year.map(String.init)), .html(links.position(contribution.position?.rawValue)),
+            ])
+        }
+        let meetings = profile.ccg.meetingsAttended.map { links.history($0) }.joined(separator: ", ")
+        page.append(
+            section(
+                "City Coordinators Group",
+                "<p>Meetings attended: " + (meetings.isEmpty ? "none" : meetings) + "</p>" + travel.render(empty: "No travel contributions.")
+            )
+        )
+        var grants = HTMLTable("grant", "programme", "solution", "amount (EUR)")
+        for grant in profile.grants {
+            grants.append([
+                .html(links.history(grant.grant)), .text(grant.programme?.rawValue),
+                .html(links.solution(grant.solution, grant.solutionName)), .number(grant.amountEUR?.canonicalText),
+            ])
+        }
+        page.append(section("Grants", grants.render()))
+        page.append(section("Obstacles", obstacleTable(profile.obstacles)))
+        footer(&page, kind: "city", id: profile.city)
+        return page
+    }
+
+    func project(_ profile: ProjectProfile) -> Page {
+        var page = newPage("Project: \(profile.name)")
+        page.append(
+            Links.facts([
+                ("id", HTML.escape(profile.project.rawValue)), ("call", profile.call.map(HTML.escape) ?? Links.none),
+                ("start", profile.start.map(HTML.escape) ?? Links.none),
+                ("end", profile.end.map(HTML.escape) ?? Links.none),
+                ("ended", profile.isEnded ? "yes, " + HTML.escape(profile.endedAt ?? "") : "no"),
+                ("registered", HTML.escape(profile.registered)),
+                ("position", links.position(profile.position?.rawValue)),
+                ("lighthouse cities", String(profile.lighthouseCities)), ("fellow cities", String(profile.fellowCities)),
+            ])
+        )
+        var cities = HTMLTable("city", "country", "role")
+        for member in profile.cities {
+            cities.append([.html(links.city(member.city, member.name)), .text(member.country), .text(member.role.rawValue)])
+        }
+        page.append(section("Cities", cities.render()))
+        var demonstrations = HTMLTable("demonstration", "solution", "city", "at")
+        for item in profile.demonstrations {
+            demonstrations.append([
+                .html(links.history(item.demonstration)), .html(links.solution(item.solution, item.solutionName)),
+                .html(links.city(item.city, item.cityName)), .text(item.at),
+            ])
+        }
+        page.append(section("Demonstrations", demonstrations.render()))
+        page.append(section("Impact", kpiTable(profile.impact)))
+        page.append(section("Obstacles", obstacleTable(profile.obstacles)))
+        footer(&page, kind: "project", id: profile.project)
+        return page
+    }
+
+    func solution(_ profile: SolutionProfile) -> Page {
+        var page = newPage("Solution: \(profile.name)")
+        page.append(
+            Links.facts([
+                ("id", HTML.escape(profile.solution.rawValue)), ("area", HTML.escape(profile.area?.rawValue ?? "")),
+                ("registered", HTML.escape(profile.registered)),
+                ("position", links.position(profile.position?.rawValue)), ("reach", String(profile.reach)),
+                ("lighthouse to fellow", String(profile.lighthouseToFellow)),
+            ])
+        )
+        var demonstrations = HTMLTable("demonstration", "city", "project", "at")
+        for item in profile.demonstrations {
+            demonstrations.append([
+                .html(links.history(item.demonstration)), .html(links.city(item.city, item.cityName)),
+                .html(links.project(item.project, item.projectName)), .text(item.at),
+            ])
+        }
+        page.append(section("Demonstrations", demonstrations.render()))
+        var replications = HTMLTable("city", "from", "project", "at", "position", "funding")
+        for item in profile.replications {
+            replications.append([
+                .html(links.city(item.city, item.cityName)),
+                .html(links.origin(city: item.from, cityName: item.fromName, project: item.project, projectName: item.projectName)),
+                .html(links.project(item.project, item.projectName)), .text(item.at),
+                .html(links.position(item.position.rawValue)), .text(item.funding?.rawValue),
+            ])
+        }
+        page.append(section("Replications", replications.render()))
+        var plans = HTMLTable("city", "from", "project", "at", "position", "status", "closed by")
+        for item in profile.plans {
+            plans.append([
+                .html(links.city(item.city, item.cityName)),
+                .html(links.origin(city: item.from, cityName: item.fromName, project: item.project, projectName: item.projectName)),
+                .html(links.project(item.project, item.projectName)), .text(item.at),
+                .html(links.position(item.position.rawValue)), .text(item.status?.rawValue),
+                .html(links.position(item.closedBy?.rawValue)),
+            ])
+        }
+        page.append(section("Plans", plans.render()))
+        page.append(section("Obstacles", obstacleTable(profile.obstacles)))
+        footer(&page, kind: "solution", id: profile.solution)
+        return page
+    }
+
+    // MARK: Lists
+
+    func list(_ kind: String) throws -> Page {
+        var page = newPage(kind == "cities" ? "Cities" : "Projects")
+        if kind == "cities" {
+            var table = HTMLTable("city", "country", "tier", "projects")
+            for entry in try views.base.cityList(at: cut.view).cities {
+                let projects = entry.projects.map { links.project($0.project, $0.projectName) + " (\($0.role.rawValue))" }
+                table.append([
+                    .html(links.city(entry.city, entry.name)), .text(entry.country), .text(entry.tier.rawValue),
+                    .html(projects.isEmpty ? Links.none : projects.joined(separator: ", ")),
+                ])
+            }
+            page.append(table.render(empty: "No cities at this cut."))
+        } else {
+            var table = HTMLTable("project", "start", "end", "ended", "lighthouse cities", "fellow cities")
+            for entry in try views.base.projectList(at: cut.view).projects {
+                table.append([
+                    .html(links.project(entry.project, entry.name)), .text(entry.start), .text(entry.end),
+                    .text(entry.isEnded ? "yes" : "no"), .number(String(entry.lighthouseCities)),
+                    .number(String(entry.fellowCities)),
+                ])
+            }
+            page.append(table.render(empty: "No projects at this cut."))
+        }
+        page.append(apiLink(page, "/api/\(kind)"))
+        return page
+    }
+
+    // MARK: CCG
+
+    func ccg(_ view: Substring) throws -> Page {
+        let titles: [Substring: String] = [
+            "members": "CCG members", "meetings": "CCG meetings", "travel": "CCG travel contributions",
+        ]
+        var page = newPage(titles[view] ?? "CCG", keeping: ["year"])
+        if view != "members" {
+            page.append("<form class=\"options\" method=\"get\" action=\"/ccg/\(view)\">")
+            page.append(textField("year", "year", try views.integer("year").map(String.init)))
+            page.append(hiddenCut() + "<button type=\"submit\">Show</button></form>")
+        }
+        switch view {
+        case "members":
+            var table = HTMLTable("city", "country", "since", "position", "meetings attended")
+            for member in try views.base.ccgMembers(at: cut.view).members {
+                table.append([
+                    .html(links.city(member.city, member.name)), .text(member.country), .text(member.since),
+                    .html(links.position(member.position?.rawValue)), .number(String(member.meetingsAttended)),
+                ])
+            }
+            page.append(table.render(empty: "No members at this cut."))
+        case "meetings":
+            var table = HTMLTable("meeting", "kind", "format", "on", "place", "attendees")
+            for meeting in try views.base.ccgMeetings(year: views.integer("year"), at: cut.view).meetings {
+                let attendees = meeting.attendees.map { links.city($0.city, $0.name) }
+                table.append([
+                    .html(links.history(meeting.meeting)), .text(meeting.kind?.rawValue), .text(meeting.format?.rawValue),
+                    .text(meeting.on), .text(meeting.place),
+                    .html(attendees.isEmpty ? Links.none : attendees.joined(separator: ", ")),
+                ])
+            }
+            page.append(table.render(empty: "No meetings at this cut."))
+        default:
+            let travel = try views.base.ccgTravel(year: views.integer("year"), at: cut.view)
+            var contributions = HTMLTable("city", "meeting", "amount (EUR)", "year", "at", "position")
+            for item in travel.contributions {
+                contributions.append([
+                    .html(links.city(item.city, item.cityName)), .html(links.history(item.meeting)),
+                    .number(item.amountEUR?.canonicalText), .number(item.year.map(String.init)), .text(item.at),
+                    .html(links.position(item.position?.rawValue)),
+                ])
+            }
+            page.append(section("Contributions", contributions.render(empty: "No contributions at this cut.")))
+            var totals = HTMLTable("city", "year", "trips", "total (EUR)")
+            for item in travel.totals {
+                totals.append([
+                    .html(links.city(item.city, item.cityName)), .number(String(item.year)),
+                    .number(item.trips?.canonicalText), .number(item.totalEUR?.canonicalText),
+                ])
+            }
+            page.append(section("Totals per city and year", totals.render()))
+        }
+        page.append("<p>Contacts (personal data) are not shown here.</p>")
+        page.append(apiLink(page, "/api/ccg/\(view)"))
+        return page
+    }
+}
