@@ -46,6 +46,21 @@ import Testing
         }
     }
 
+    @Test(
+        "a project-origin replication into its only lighthouse city holding the solution says the city already has it",
+        arguments: [EventType.replicationPlanned, .solutionReplicated]
+    )
+    func projectOriginIntoAHolder(type: EventType) throws {
+        try withRuleStore(seededWith: W.triangulum) { store in
+            let line = try store.refuse(
+                Step(type, ["solution=e-bus", "city=eindhoven", "project=triangulum"], at: "2019-01-01"),
+                naming: ["eindhoven", "already demonstrated", "e-bus", "position 8"]
+            )
+            #expect(!line.contains("no lighthouse city"), "\(line)")
+            try store.accept(Step(type, ["solution=e-bus", "city=sabadell", "project=triangulum"], at: "2019-01-01"))
+        }
+    }
+
     @Test("ReplicationPlanned refuses a second open plan from the same city, and accepts one from another city")
     func planOpenTwice() throws {
         let steps =
