@@ -58,9 +58,10 @@ let package = Package(
             name: "ProjectionsTests",
             dependencies: ["Projections"]
         ),
+        // Depends on the executable so that `swift test` builds the `sckb` that the CLI tests run.
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["Projections"]
+            dependencies: ["Projections", "sckb"]
         ),
     ]
 )

@@ -166,7 +166,7 @@ enum Direction: String {
 
 extension Replicating {
     /// The rules a plan and a replication share: the solution and the cities registered, no later than the event;
-    /// the origin has the solution, no later than the event; `city` is another city, without it.
+    /// `city` is another city, without the solution; the origin has it, no later than the event.
     func checkReplication(
         _ rule: RuleContext,
         _ models: ReadModels,
@@ -182,6 +182,20 @@ extension Replicating {
         }
         if let project {
             try rule.known("project", project, state.stamp(Key.of(project), in: models.projects))
+        }
+        // The target first, so that a lighthouse city of a project origin that holds the solution itself is told so,
+        // not that no other lighthouse city of the project has it.
+        var existing: Record?
+        try state.scan(models.adoptions, prefix: Key.of(solution, city) + [0]) { _, value in
+            existing = Record(bytes: value)
+            return false
+        }
+        if let existing {
+            let how = existing.string(Row.how) ?? Adoption.adopted.rawValue
+            throw rule.violation(
+                "city '\(city)' has already \(how) '\(solution)'"
+                    + " (position \(existing.positionText))"
+            )
         }
         let holders: [Slug]
         switch origin {
@@ -220,18 +234,6 @@ extension Replicating {
             }
         }
         try rule.notBefore(source, "\(origin) having '\(solution)'")
-        var existing: Record?
-        try state.scan(models.adoptions, prefix: Key.of(solution, city) + [0]) { _, value in
-            existing = Record(bytes: value)
-            return false
-        }
-        if let existing {
-            let how = existing.string(Row.how) ?? Adoption.adopted.rawValue
-            throw rule.violation(
-                "city '\(city)' has already \(how) '\(solution)'"
-                    + " (position \(existing.positionText))"
-            )
-        }
     }
 }
 

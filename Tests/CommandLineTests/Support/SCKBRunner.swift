@@ -32,11 +32,11 @@ struct HarnessError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// The `sckb` binary under test.
+/// The `sckb` binary under test: the one this test run built.
 ///
-/// `$SCKB_RELEASE_BINARY` when set (`make test` points it at the release build); else `sckb` in the folder of the
-/// test bundle (`CommandLine.arguments[0]`), where `swift test` builds it; else the nearest `.build/debug/sckb`
-/// found walking up from the test bundle or the current directory.
+/// `$SCKB_RELEASE_BINARY` when set (`make test` points it at the release build it made in the same run); else `sckb`
+/// in the folder of the test bundle (`CommandLine.arguments[0]`), where `swift test` builds it because this target
+/// depends on it. No other binary is looked for, so a stale build elsewhere can never stand in for this one.
 func sckbBinaryPath() throws -> String {
     let fileManager = FileManager.default
     if let release = ProcessInfo.processInfo.environment["SCKB_RELEASE_BINARY"], !release.isEmpty {
@@ -46,18 +46,14 @@ func sckbBinaryPath() throws -> String {
         return release
     }
     let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-    var candidates = [bundle.deletingLastPathComponent().appendingPathComponent("sckb").path]
-    for start in [bundle.deletingLastPathComponent(), URL(fileURLWithPath: fileManager.currentDirectoryPath)] {
-        var folder = start.standardizedFileURL
-        while folder.path != "/" {
-            candidates.append(folder.appendingPathComponent(".build/debug/sckb").path)
-            folder.deleteLastPathComponent()
-        }
+    let beside = bundle.deletingLastPathComponent().appendingPathComponent("sckb").path
+    guard fileManager.isExecutableFile(atPath: beside) else {
+        throw HarnessError(
+            description: "no sckb binary at \(beside), beside the test bundle, and SCKB_RELEASE_BINARY is not set:"
+                + " run the tests with `swift test`, which builds sckb, or set SCKB_RELEASE_BINARY to a built sckb"
+        )
     }
-    guard let found = candidates.first(where: { fileManager.isExecutableFile(atPath: $0) }) else {
-        throw HarnessError(description: "cannot find the sckb binary; looked at \(candidates.prefix(3))")
-    }
-    return found
+    return beside
 }
 
 /// Runs `sckb` with `arguments` as a real process and waits for it.
