@@ -271,9 +271,6 @@ struct Pages {
 
     func history(_ id: Substring) throws -> Page {
         let entries = try views.history(id)
-        guard !entries.isEmpty else {
-            throw WebError(404, "no event names '\(id)' at this cut")
-        }
         var page = newPage("History of \(id)")
         page.append("<p>Every event naming \(HTML.escape(String(id))), and the retractions of those events.</p>")
         page.append(eventTable(entries))

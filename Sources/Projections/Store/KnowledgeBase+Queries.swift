@@ -174,6 +174,8 @@ extension KnowledgeBase {
     }
 
     /// Every event naming `entity`, and the retractions of those events, in log order.
+    ///
+    /// Throws ``NotFound`` when no event inside the cut names `entity`, as the profiles do for an unknown id.
     public func history(of entity: Slug, until: TransactionCut? = nil, asOf: ValidTimeCut? = nil) throws -> [LogEntry] {
         var filter = LogFilter()
         filter.entity = entity
@@ -181,6 +183,9 @@ extension KnowledgeBase {
         filter.asOf = asOf
         var entries: [LogEntry] = []
         try log(filter) { entries.append($0) }
+        guard !entries.isEmpty else {
+            throw NotFound(kind: "entity", id: entity.rawValue, reason: "is named by no event at this cut")
+        }
         let retractions = entries.compactMap(\.retractedBy)
         guard !retractions.isEmpty else { return entries }
         for position in retractions {

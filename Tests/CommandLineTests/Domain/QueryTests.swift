@@ -407,8 +407,11 @@ struct DomainQueryTests {
     }
 
     @Test(
-        "city, project and solution profiles of an unknown id exit 1 with one line naming it",
-        arguments: [("city", "oslo"), ("project", "sharing-cities"), ("solution", "hyperloop"), ("city", "e-bus")]
+        "city, project and solution profiles and the history of an unknown id exit 1 with one line naming it",
+        arguments: [
+            ("city", "oslo"), ("project", "sharing-cities"), ("solution", "hyperloop"), ("city", "e-bus"),
+            ("history", "nobody-named"),
+        ]
     )
     func unknownProfiles(command: String, id: String) throws {
         try withDomainStore(seededWith: Self.replicationWorld) { store throws in

@@ -307,7 +307,10 @@ struct ReplicationRecordTests {
             #expect(obstacles.map { $0["obstacle"] as? String } == ["o-b", "o-a"])
             #expect(
                 Set(obstacles[0].keys)
-                    == ["obstacle", "category", "text", "solution", "city", "project", "at", "position", "overcome"]
+                    == [
+                        "obstacle", "category", "text", "solution", "city", "project", "at", "position", "overcome",
+                        "solution_name", "city_name", "project_name",
+                    ]
             )
             #expect(obstacles[0]["overcome"] is NSNull)
             #expect(obstacles[0]["solution"] is NSNull)

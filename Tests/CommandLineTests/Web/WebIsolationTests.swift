@@ -84,7 +84,7 @@ struct WebIsolationTests {
                     "/graph?planned", "graph",
                     ["<svg class=\"graph\"", "<path class=\"edge", "class=\"edge planned\"", "<circle", "<marker"]
                 ),
-                ("/city/sabadell", "city", ["<h1>City: Sabadell</h1>", "replications in", "href=\"/city/barcelona\""]),
+                ("/city/sabadell", "city", ["<h1>City: Sabadell</h1>", "Replications in", "href=\"/city/barcelona\""]),
             ]
             for (target, name, expected) in pages {
                 let options = [

@@ -9,7 +9,7 @@ import Testing
 
     /// The ids of the current CCG members.
     static func members(_ store: RuleStore) throws -> [String] {
-        (try store.base.ccgMembers()["members"]?.arrayValue ?? []).map { $0["city"]?.stringValue ?? "" }
+        try store.base.ccgMembers().members.map(\.city.rawValue)
     }
 
     @Test("CityJoinedCCG needs a registered city that is not a member now; a city may rejoin after leaving")

@@ -12,7 +12,7 @@ import Testing
                 .solutionCatalogued,
                 ["solution=heat-pumps", "name=Heat pumps", "area=\(area)"]
             )
-            #expect(stored.event.payload.object["area"]?.stringValue == area)
+            #expect(stored.event.payload.fields.first { $0.name == "area" }?.text == area)
         }
     }
 
