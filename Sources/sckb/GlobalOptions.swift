@@ -47,8 +47,17 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the knowledge base, creating it for a write.
     func open(creating: Bool) throws -> KnowledgeBase {
-        let initialMapSize = ProcessInfo.processInfo.environment["SCKB_INITIAL_MAP_SIZE"].flatMap(Int.init)
-        return try KnowledgeBase(path: path, creating: creating, initialMapSize: initialMapSize) { line in
+        try KnowledgeBase(path: path, creating: creating, options: options)
+    }
+
+    /// How stores are opened: `$SCKB_INITIAL_MAP_SIZE` (bytes, for a store created now) and `$SCKB_WRITEMAP=1`
+    /// (`MDB_WRITEMAP`), with notices on standard error.
+    private var options: KnowledgeBase.Options {
+        let environment = ProcessInfo.processInfo.environment
+        return KnowledgeBase.Options(
+            initialMapSize: environment["SCKB_INITIAL_MAP_SIZE"].flatMap(Int.init),
+            isWriteMapped: environment["SCKB_WRITEMAP"] == "1"
+        ) { line in
             Terminal.standardError.write("sckb: \(SafeText.escaped(line))\n")
         }
     }

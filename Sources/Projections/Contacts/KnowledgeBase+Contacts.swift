@@ -43,7 +43,13 @@ extension KnowledgeBase {
         creating: Bool,
         _ body: (ContactStore) throws -> Result
     ) throws -> Result? {
-        guard let store = try ContactStore(path: contactsPath, creating: creating) else { return nil }
+        guard
+            let store = try ContactStore(
+                path: contactsPath,
+                creating: creating,
+                isWriteMapped: environment.isWriteMapped
+            )
+        else { return nil }
         return try body(store)
     }
 

@@ -21,29 +21,51 @@ public final class KnowledgeBase: Sendable {
     /// Every table the knowledge base keeps beside the log.
     static let tableNames = LogIndexes.tableNames + ReadModels.tableNames
 
+    /// How a store is opened, beyond its path: what the program chooses, never read from the process environment.
+    public struct Options: Sendable {
+        /// The map size of a store created now, in bytes (default: EventStore's 64 MiB); the map grows by itself.
+        public var initialMapSize: Int?
+        /// Whether a store opened for writing maps its file writable (`MDB_WRITEMAP`, see EventStore's
+        /// `Environment`); the contact store beside it follows. Off by default.
+        public var isWriteMapped: Bool
+        /// Told, once, in one line, when a write first rebuilds read models of an older format.
+        public var notice: @Sendable (String) -> Void
+
+        /// Options with the given values; the defaults open a store as EventStore does.
+        public init(
+            initialMapSize: Int? = nil,
+            isWriteMapped: Bool = false,
+            notice: @escaping @Sendable (String) -> Void = { _ in }
+        ) {
+            self.initialMapSize = initialMapSize
+            self.isWriteMapped = isWriteMapped
+            self.notice = notice
+        }
+    }
+
     /// Opens the store at `path`; with `creating`, creates it when missing; `readingOnly` opens an existing store
     /// for reading alone (LMDB's `MDB_RDONLY`), so that any write would fail.
     ///
     /// A store whose read models are in an older format opens as it is: its rows are read in that format, and the
-    /// first write (or ``replay(progress:)``) rebuilds them from the log, telling `notice` in one line. A store in
-    /// a newer format than this build's is refused.
+    /// first write (or ``replay(progress:)``) rebuilds them from the log, telling the options' `notice` in one line.
+    /// A store in a newer format than this build's is refused.
     public init(
         path: String,
         creating: Bool,
-        initialMapSize: Int? = nil,
         readingOnly: Bool = false,
-        notice: @escaping @Sendable (String) -> Void = { _ in }
+        options: Options = Options()
     ) throws(StoreError) {
         environment = try Environment(
             path: path,
             tables: KnowledgeBase.tableNames,
             creating: creating && !readingOnly,
-            initialMapSize: initialMapSize,
-            isReadOnly: readingOnly
+            initialMapSize: options.initialMapSize,
+            isReadOnly: readingOnly,
+            isWriteMapped: options.isWriteMapped
         )
         indexes = LogIndexes(table: environment.table(named:))
         readModels = ReadModels(table: environment.table(named:))
-        self.notice = notice
+        self.notice = options.notice
         let format: ReadModelFormat
         do {
             format = try environment.read { [readModels] transaction in try readModels.storedFormat(in: transaction) }
