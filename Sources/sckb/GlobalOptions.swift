@@ -27,22 +27,10 @@ struct StoreOptions: ParsableArguments {
         return "./.sckb"
     }
 
-    /// Opens the knowledge base for writing and runs `body`; a store created for a write that was refused is
-    /// removed again, so that refused input leaves nothing behind.
+    /// Opens the knowledge base for writing, creating it when missing, and runs `body`; a store created for a write
+    /// that was refused is removed again (``KnowledgeBase/writing(toStoreAt:options:_:)``).
     func write<Result>(_ body: (KnowledgeBase) throws -> Result) throws -> Result {
-        let folderExisted = FileManager.default.fileExists(atPath: path)
-        let storeExisted = FileManager.default.fileExists(atPath: path + "/data.mdb")
-        let base = try open(creating: true)
-        do {
-            return try body(base)
-        } catch {
-            if !storeExisted, (try? base.head(until: nil)) ?? nil == nil {
-                try? FileManager.default.removeItem(atPath: path + "/data.mdb")
-                try? FileManager.default.removeItem(atPath: path + "/lock.mdb")
-                if !folderExisted { try? FileManager.default.removeItem(atPath: path) }
-            }
-            throw error
-        }
+        try KnowledgeBase.writing(toStoreAt: path, options: options, body)
     }
 
     /// Opens the knowledge base, creating it for a write.
