@@ -1,5 +1,4 @@
 import EventStore
-import Glibc
 
 /// The knowledge base: the event log in one LMDB store, with the indexes and read models kept beside it.
 ///
@@ -139,60 +138,6 @@ public final class KnowledgeBase: Sendable {
     /// Checks `event` and appends it, in one transaction.
     public func append(_ event: Event) throws -> Outcome {
         try write { transaction in try record(event, in: transaction) }
-    }
-
-    /// Counts of one import.
-    public struct ImportCounts: Sendable, Equatable {
-        /// Events appended.
-        public var appended = 0
-        /// Events skipped because their id was already stored with the same content.
-        public var skipped = 0
-
-        /// No events yet.
-        public init() {}
-    }
-
-    /// Imports one JSON Lines file in one transaction: all its new events or none.
-    ///
-    /// Errors name `name:line`. `progress` is called now and then with the bytes read so far; it may be called
-    /// again from the start if the transaction is retried after growing the map.
-    public func importFile(
-        at path: String,
-        named name: String,
-        progress: (Int) -> Void = { _ in }
-    ) throws -> ImportCounts {
-        // The log, its indexes and the read models take about eight times the JSON Lines bytes.
-        var status = stat()
-        if stat(path, &status) == 0 { try environment.reserve(Int(status.st_size) * 8) }
-        return try write { transaction in
-            let reader = try LineReader(path: path)
-            var counts = ImportCounts()
-            var nextReport = 1 << 20
-            while try reader.nextLine({ line in
-                guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
-                let location = "\(name):\(reader.lineNumber)"
-                do {
-                    let event = try Event(json: JSONParser.parse(line))
-                    switch try record(event, in: transaction) {
-                    case .appended: counts.appended += 1
-                    case .skipped: counts.skipped += 1
-                    }
-                } catch let error as JSONSyntaxError {
-                    throw InputError("not valid JSON: \(error.description)", at: location)
-                } catch let error as InputError {
-                    throw error.located(at: location)
-                } catch let error as RuleViolation {
-                    throw error.located(at: location)
-                }
-            }) {
-                if reader.bytesRead >= nextReport {
-                    progress(reader.bytesRead)
-                    nextReport = reader.bytesRead + (1 << 20)
-                }
-            }
-            progress(reader.bytesRead)
-            return counts
-        }
     }
 
     func record(_ event: Event, in transaction: borrowing WriteTransaction) throws -> Outcome {
