@@ -1,5 +1,6 @@
 import CLMDB
 import Glibc
+import Synchronization
 
 /// One LMDB environment: the log and the tables kept beside it, in one memory-mapped file.
 ///
@@ -24,6 +25,8 @@ public final class Environment: @unchecked Sendable {
     private let clock: @Sendable () -> Timestamp
     /// Whether commits are flushed and the file checked to be still at `path`: false for scratch copies.
     private let isDurable: Bool
+    /// Whether the file is mapped writable (`MDB_WRITEMAP`), as asked at open.
+    public let isWriteMapped: Bool
 
     /// The map size a new store starts with, unless the caller gives one: 64 MiB.
     public static let defaultInitialMapSize = 64 << 20
@@ -35,6 +38,11 @@ public final class Environment: @unchecked Sendable {
     /// cleared. `initialMapSize` applies only to a store created now; the map grows by itself later. A store that is
     /// not `isDurable` skips the flush at commit: for scratch copies that a crash may lose. One opened `isReadOnly`
     /// (`MDB_RDONLY`) needs no write access to the data file, and every write transaction on it fails.
+    ///
+    /// `isWriteMapped` maps the file of a durable store opened for writing writable (`MDB_WRITEMAP`), so that a write
+    /// transaction changes pages in the map instead of in heap copies. Commits stay fully synchronous (`msync`). Off
+    /// by default: a full file system then shows as SIGBUS on a page of the map rather than as an error of the commit,
+    /// and processes with and without it must not share a store. It does not apply to scratch or read-only stores.
     public init(
         path: String,
         tables tableNames: [String],
@@ -42,11 +50,13 @@ public final class Environment: @unchecked Sendable {
         initialMapSize: Int? = nil,
         isDurable: Bool = true,
         isReadOnly: Bool = false,
+        isWriteMapped: Bool = false,
         clock: @escaping @Sendable () -> Timestamp = Timestamp.now
     ) throws(StoreError) {
         self.path = path
         self.clock = clock
         self.isDurable = isDurable
+        self.isWriteMapped = isWriteMapped && isDurable && !isReadOnly
         let isNew = access(path + "/data.mdb", F_OK) != 0
         if isNew {
             guard creating else {
@@ -60,7 +70,7 @@ public final class Environment: @unchecked Sendable {
             throw StoreError(.unavailable, operation: "open the store", path: path, reason: "out of memory")
         }
         // From here on LMDB reads the file through its map: a fault there is this store's damage.
-        if isDurable { DamageHandler.storeOpened(path: path) }
+        if isDurable, let observer = Environment.openingObserver.withLock({ $0 }) { observer(path) }
         do {
             try Environment.perform("configure the store", path, mdb_env_set_maxdbs(created, 64))
             if isNew {
@@ -73,7 +83,7 @@ public final class Environment: @unchecked Sendable {
                 mdb_env_open(
                     created,
                     path,
-                    Environment.openFlags(isDurable: isDurable, isReadOnly: isReadOnly),
+                    Environment.openFlags(isDurable: isDurable, isReadOnly: isReadOnly, isWriteMapped: isWriteMapped),
                     0o600
                 )
             )
@@ -100,26 +110,29 @@ public final class Environment: @unchecked Sendable {
         mdb_env_close(pointer)
     }
 
-    /// Whether `$SCKB_WRITEMAP` is `1`: durable stores opened for writing then map their file writable
-    /// (`MDB_WRITEMAP`), so that a write transaction changes pages in the map instead of in heap copies.
+    /// Calls `observer` with the path of every durable store this process opens, just before LMDB maps its file;
+    /// nil stops the calls.
     ///
-    /// Commits stay fully synchronous (`msync`). Off by default: a full file system then shows as SIGBUS on a page of
-    /// the map rather than as an error of the commit, and processes with and without it must not share a store.
-    public static var isWriteMapRequested: Bool {
-        guard let value = getenv("SCKB_WRITEMAP") else { return false }
-        return String(cString: value) == "1"
+    /// LMDB trusts the page numbers it reads through the map, so a damaged page can end the process with SIGBUS or
+    /// SIGSEGV. A program that turns such a fault into a message of its own formats it here, before any fault can
+    /// happen, as a signal handler may do almost nothing. Set it once, before the first store is opened; `observer`
+    /// runs on the thread that opens the store.
+    public static func observeOpenings(_ observer: (@Sendable (_ path: String) -> Void)?) {
+        openingObserver.withLock { $0 = observer }
     }
+
+    private static let openingObserver = Mutex<(@Sendable (String) -> Void)?>(nil)
 
     /// The flags of `mdb_env_open`. A store that is not durable (a scratch copy) never flushes: a crash may lose it
     /// whole. It is not write-mapped: with `MDB_WRITEMAP` a full file system surfaces as SIGBUS on a page of the map
     /// instead of as an error of the commit.
-    private static func openFlags(isDurable: Bool, isReadOnly: Bool) -> UInt32 {
+    private static func openFlags(isDurable: Bool, isReadOnly: Bool, isWriteMapped: Bool) -> UInt32 {
         var flags = UInt32(MDB_NOTLS)
         if isReadOnly {
             flags |= UInt32(MDB_RDONLY)
         } else if !isDurable {
             flags |= UInt32(MDB_NOSYNC | MDB_NOMETASYNC)
-        } else if isWriteMapRequested {
+        } else if isWriteMapped {
             flags |= UInt32(MDB_WRITEMAP)
         }
         return flags
@@ -286,13 +299,7 @@ public final class Environment: @unchecked Sendable {
             // derive from event types that the release that wrote the store could not record.
             let hasLog = EventLog.tableNames.allSatisfy { tables[$0] != nil }
             if pass == 1 && hasLog && readOnly {
-                throw StoreError(
-                    .unavailable,
-                    operation: "open the store read-only",
-                    path: path,
-                    reason: "an earlier release wrote it and it lacks this release's tables; run one sckb command on it"
-                        + " first (for example sckb stats --store \(path)), which adds them"
-                )
+                throw StoreError.lackingTables(path: path)
             }
             guard pass == 0 || creating || hasLog else {
                 throw StoreError(.damaged, operation: "open the store", path: path, reason: "its tables are missing")

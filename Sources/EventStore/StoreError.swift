@@ -13,8 +13,17 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case damaged
     }
 
+    /// A condition the program may explain in its own words, with what to run to clear it.
+    public enum Condition: Sendable, Equatable {
+        /// An earlier release wrote the store, and it lacks tables of this release, which the first open for
+        /// writing adds; a read-only open cannot.
+        case lacksTables
+    }
+
     /// What kind of failure this is.
     public let kind: Kind
+    /// The condition behind the failure, when it is one a program may explain in its own words.
+    public let condition: Condition?
     /// What was being done, as a verb phrase (`open the store`).
     public let operation: String
     /// The store's path.
@@ -26,19 +35,23 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
     /// Describes a failure of `operation` on the store at `path`.
     public init(_ kind: Kind, operation: String, path: String, reason: String) {
-        self.kind = kind
-        self.operation = operation
-        self.path = path
-        self.reason = reason
-        self.sentence = nil
+        self.init(kind, operation: operation, path: path, reason: reason, sentence: nil)
     }
 
-    private init(_ kind: Kind, operation: String, path: String, reason: String, sentence: String) {
+    private init(
+        _ kind: Kind,
+        operation: String,
+        path: String,
+        reason: String,
+        sentence: String?,
+        condition: Condition? = nil
+    ) {
         self.kind = kind
         self.operation = operation
         self.path = path
         self.reason = reason
         self.sentence = sentence
+        self.condition = condition
     }
 
     /// The failure of `operation` on the store at `path` that LMDB or the system reported as `code` (an LMDB code
@@ -84,7 +97,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case ENOENT:
             self = make(
                 .missing,
-                "the store folder \(path) vanished while sckb was using it (cannot \(operation)): nothing was "
+                "the store folder \(path) vanished while this program was using it (cannot \(operation)): nothing was "
                     + "written; restore the folder or use another store"
             )
         case EIO:
@@ -110,6 +123,21 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             path: path,
             reason: cause,
             sentence: damageSentence(path: path, cause: cause)
+        )
+    }
+
+    /// The store at `path` cannot be opened read-only: an earlier release wrote it and it lacks this release's
+    /// tables (``Condition/lacksTables``).
+    public static func lackingTables(path: String) -> StoreError {
+        let reason = "an earlier release wrote it and it lacks this release's tables"
+        return StoreError(
+            .unavailable,
+            operation: "open the store read-only",
+            path: path,
+            reason: reason,
+            sentence: "cannot open the store read-only at \(path): \(reason); open it once for writing first, which"
+                + " adds them",
+            condition: .lacksTables
         )
     }
 

@@ -27,6 +27,9 @@ enum ExitStatus: Int32 {
     /// The one-line message for an error of ours.
     static func message(for error: Error) -> String {
         switch error {
+        case let error as StoreError where error.condition == .lacksTables:
+            return "cannot \(error.operation) at \(error.path): \(error.reason); run one sckb command on it first"
+                + " (for example sckb stats --store \(error.path)), which adds them"
         case let error as StoreError:
             return error.description
         case let error as LMDBError:

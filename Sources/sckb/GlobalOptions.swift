@@ -27,28 +27,25 @@ struct StoreOptions: ParsableArguments {
         return "./.sckb"
     }
 
-    /// Opens the knowledge base for writing and runs `body`; a store created for a write that was refused is
-    /// removed again, so that refused input leaves nothing behind.
+    /// Opens the knowledge base for writing, creating it when missing, and runs `body`; a store created for a write
+    /// that was refused is removed again (``KnowledgeBase/writing(toStoreAt:options:_:)``).
     func write<Result>(_ body: (KnowledgeBase) throws -> Result) throws -> Result {
-        let folderExisted = FileManager.default.fileExists(atPath: path)
-        let storeExisted = FileManager.default.fileExists(atPath: path + "/data.mdb")
-        let base = try open(creating: true)
-        do {
-            return try body(base)
-        } catch {
-            if !storeExisted, (try? base.head(until: nil)) ?? nil == nil {
-                try? FileManager.default.removeItem(atPath: path + "/data.mdb")
-                try? FileManager.default.removeItem(atPath: path + "/lock.mdb")
-                if !folderExisted { try? FileManager.default.removeItem(atPath: path) }
-            }
-            throw error
-        }
+        try KnowledgeBase.writing(toStoreAt: path, options: options, body)
     }
 
     /// Opens the knowledge base, creating it for a write.
     func open(creating: Bool) throws -> KnowledgeBase {
-        let initialMapSize = ProcessInfo.processInfo.environment["SCKB_INITIAL_MAP_SIZE"].flatMap(Int.init)
-        return try KnowledgeBase(path: path, creating: creating, initialMapSize: initialMapSize) { line in
+        try KnowledgeBase(path: path, creating: creating, options: options)
+    }
+
+    /// How stores are opened: `$SCKB_INITIAL_MAP_SIZE` (bytes, for a store created now) and `$SCKB_WRITEMAP=1`
+    /// (`MDB_WRITEMAP`), with notices on standard error.
+    private var options: KnowledgeBase.Options {
+        let environment = ProcessInfo.processInfo.environment
+        return KnowledgeBase.Options(
+            initialMapSize: environment["SCKB_INITIAL_MAP_SIZE"].flatMap(Int.init),
+            isWriteMapped: environment["SCKB_WRITEMAP"] == "1"
+        ) { line in
             Terminal.standardError.write("sckb: \(SafeText.escaped(line))\n")
         }
     }

@@ -32,7 +32,10 @@ struct SCKB: ParsableCommand {
     // The root command owns main(): ArgumentParser alone would exit 64 on usage errors; SPEC wants 1, 2 and 3.
     static func main() {
         // A memory fault inside LMDB on a damaged store ends the process with one line and exit 3.
-        DamageHandler.install(prefix: "sckb: ")
+        DamageHandler.install()
+        // The fault tests' switch: rules honoured only with the guard phrase (see EventStore's FaultInjection).
+        let environment = ProcessInfo.processInfo.environment
+        FaultInjection.configure(rules: environment["SCKB_FAULT"], guardText: environment["SCKB_FAULT_GUARD"])
         do {
             var command = try parseAsRoot(movingGlobalOptionsAfterCommand(Array(CommandLine.arguments.dropFirst())))
             defer { Terminal.standardOutput.flush() }

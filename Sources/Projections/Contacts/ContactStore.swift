@@ -152,13 +152,14 @@ final class ContactStore {
     let environment: Environment
 
     /// Opens the contact store at `path`; nil when there is none and `creating` is false.
-    init?(path: String, creating: Bool) throws(StoreError) {
+    init?(path: String, creating: Bool, isWriteMapped: Bool) throws(StoreError) {
         guard creating || access(path + "/data.mdb", F_OK) == 0 else { return nil }
         environment = try Environment(
             path: path,
             tables: ContactStore.tableNames,
             creating: creating,
-            initialMapSize: 1 << 20
+            initialMapSize: 1 << 20,
+            isWriteMapped: isWriteMapped
         )
     }
 

@@ -97,13 +97,22 @@ extension KnowledgeBase {
     /// The folder of the contact store, inside the store's folder.
     var contactsPath: String { path + "/contacts" }
 
+    /// The fault-injection point (`mark-between-commits`) between the commits of the contact store and the log.
+    static let betweenCommits = "between-commits"
+
     /// Runs `body` with the contact store, opened for it and closed after it; nil when there is no contact store and
     /// `creating` is false.
     private func withContactStore<Result>(
         creating: Bool,
         _ body: (ContactStore) throws -> Result
     ) throws -> Result? {
-        guard let store = try ContactStore(path: contactsPath, creating: creating) else { return nil }
+        guard
+            let store = try ContactStore(
+                path: contactsPath,
+                creating: creating,
+                isWriteMapped: environment.isWriteMapped
+            )
+        else { return nil }
         return try body(store)
     }
 
@@ -114,15 +123,15 @@ extension KnowledgeBase {
     ///
     /// Order: the rules are checked and the event appended inside the log's write transaction; the contact store
     /// commits inside it, then the log commits. A crash between the two commits leaves a contact held without a
-    /// registration, which `verify` reports and ``repairContacts()`` removes. `afterContactCommit` runs between the
-    /// two commits (a test uses it to kill the process there). `contact` defaults to `CITY-contact-N`.
+    /// registration, which `verify` reports and ``repairContacts()`` removes. The fault-injection point
+    /// `mark-between-commits` lies between the two commits (a test kills the process there). `contact` defaults to
+    /// `CITY-contact-N`.
     public func addContact(
         city: Slug,
         details: ContactDetails,
         contact: Slug? = nil,
         at: ValidTime? = nil,
-        actor: Slug? = nil,
-        afterContactCommit: () -> Void = {}
+        actor: Slug? = nil
     ) throws -> RecordedEvent {
         let lock = try FolderLock(path: path, exclusive: true)
         defer { withExtendedLifetime(lock) {} }
@@ -150,7 +159,7 @@ extension KnowledgeBase {
                     }
                 }
                 storedID = id
-                afterContactCommit()
+                FaultInjection.reach(mark: KnowledgeBase.betweenCommits)
                 return recorded
             }
         } catch {
@@ -182,13 +191,12 @@ extension KnowledgeBase {
     /// A reason that contains the contact's name or e-mail address is refused. Order: the log commits first; then
     /// the contact store removes the contact and marks the erasure pending; then it is rewritten, which drops the
     /// mark. A crash after the log's commit leaves a state `verify` reports and ``repairContacts()`` finishes.
-    /// `afterLogCommit` runs between the log's commit and the contact store's.
+    /// The fault-injection point `mark-between-commits` lies between the log's commit and the contact store's.
     public func forgetContact(
         _ contact: Slug,
         reason: String,
         at: ValidTime? = nil,
-        actor: Slug? = nil,
-        afterLogCommit: () -> Void = {}
+        actor: Slug? = nil
     ) throws -> RecordedEvent {
         var fields = try FieldReader(
             type: .contactErased,
@@ -218,7 +226,7 @@ extension KnowledgeBase {
             else { throw InputError("contact '\(contact)' is already erased") }
             return recorded
         }
-        afterLogCommit()
+        FaultInjection.reach(mark: KnowledgeBase.betweenCommits)
         try removeHeld([contact.rawValue])
         return recorded
     }
@@ -305,12 +313,9 @@ extension KnowledgeBase {
     /// A contact the log already registers is taken only when its name, e-mail, role and salt give the
     /// registration's commitment (and its city matches); one the log has erased is refused; one the log does not
     /// know is registered anew (a ContactRegistered, under the rules of `ccg contact add`). Entries without data
-    /// are skipped. All or nothing, in the order of `addContact`: the contact store commits, then the log.
-    public func importContacts(
-        _ bytes: [UInt8],
-        named name: String,
-        afterContactCommit: () -> Void = {}
-    ) throws -> ContactImportCounts {
+    /// are skipped. All or nothing, in the order of `addContact`: the contact store commits, then the log (the
+    /// fault-injection point `mark-between-commits` lies between them).
+    public func importContacts(_ bytes: [UInt8], named name: String) throws -> ContactImportCounts {
         let entries = try ContactImportEntry.parse(bytes, named: name)
         let lock = try FolderLock(path: path, exclusive: true)
         defer { withExtendedLifetime(lock) {} }
@@ -370,7 +375,7 @@ extension KnowledgeBase {
             }
             counts.imported = taking.count - (already ?? 0)
             counts.skipped += already ?? 0
-            afterContactCommit()
+            FaultInjection.reach(mark: KnowledgeBase.betweenCommits)
             return counts
         }
     }

@@ -111,13 +111,13 @@ public final class LineReader {
 }
 
 /// Files and folders to import, resolved to a list of JSON Lines files in import order.
-public enum ImportSources {
-    /// Expands each path: a folder becomes its `*.jsonl` files in name order; `-` stays as standard input.
-    public static func files(for paths: [String]) throws(InputError) -> [String] {
-        var files: [String] = []
-        for path in paths {
-            if path == "-" {
-                files.append(path)
+enum ImportSources {
+    /// Expands each source: a folder becomes its `*.jsonl` files in name order; standard input stays as it is.
+    static func files(for sources: [ImportSource]) throws(InputError) -> [ImportSource] {
+        var files: [ImportSource] = []
+        for source in sources {
+            guard case .path(let path) = source else {
+                files.append(source)
                 continue
             }
             var status = stat()
@@ -125,7 +125,7 @@ public enum ImportSources {
                 throw InputError("cannot read: \(String(cString: strerror(errno)))", at: path)
             }
             guard (status.st_mode & S_IFMT) == S_IFDIR else {
-                files.append(path)
+                files.append(source)
                 continue
             }
             guard let directory = opendir(path) else {
@@ -140,13 +140,13 @@ public enum ImportSources {
                 if name.hasSuffix(".jsonl") && !name.hasPrefix(".") { names.append(name) }
             }
             let folder = path.hasSuffix("/") ? path : path + "/"
-            files += names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { folder + $0 }
+            files += names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { .path(folder + $0) }
         }
         return files
     }
 
     /// Copies standard input to a private temporary file and returns its path, so that an import can be re-run.
-    public static func spoolStandardInput() throws(InputError) -> String {
+    static func spoolStandardInput() throws(InputError) -> String {
         var template = Array("/tmp/sckb-stdin-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress.map { mkstemp($0) } ?? -1

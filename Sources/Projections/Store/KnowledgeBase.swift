@@ -1,5 +1,4 @@
 import EventStore
-import Glibc
 
 /// The knowledge base: the event log in one LMDB store, with the indexes and read models kept beside it.
 ///
@@ -21,29 +20,51 @@ public final class KnowledgeBase: Sendable {
     /// Every table the knowledge base keeps beside the log.
     static let tableNames = LogIndexes.tableNames + ReadModels.tableNames
 
+    /// How a store is opened, beyond its path: what the program chooses, never read from the process environment.
+    public struct Options: Sendable {
+        /// The map size of a store created now, in bytes (default: EventStore's 64 MiB); the map grows by itself.
+        public var initialMapSize: Int?
+        /// Whether a store opened for writing maps its file writable (`MDB_WRITEMAP`, see EventStore's
+        /// `Environment`); the contact store beside it follows. Off by default.
+        public var isWriteMapped: Bool
+        /// Told, once, in one line, when a write first rebuilds read models of an older format.
+        public var notice: @Sendable (String) -> Void
+
+        /// Options with the given values; the defaults open a store as EventStore does.
+        public init(
+            initialMapSize: Int? = nil,
+            isWriteMapped: Bool = false,
+            notice: @escaping @Sendable (String) -> Void = { _ in }
+        ) {
+            self.initialMapSize = initialMapSize
+            self.isWriteMapped = isWriteMapped
+            self.notice = notice
+        }
+    }
+
     /// Opens the store at `path`; with `creating`, creates it when missing; `readingOnly` opens an existing store
     /// for reading alone (LMDB's `MDB_RDONLY`), so that any write would fail.
     ///
     /// A store whose read models are in an older format opens as it is: its rows are read in that format, and the
-    /// first write (or ``replay(progress:)``) rebuilds them from the log, telling `notice` in one line. A store in
-    /// a newer format than this build's is refused.
+    /// first write (or ``replay(progress:)``) rebuilds them from the log, telling the options' `notice` in one line.
+    /// A store in a newer format than this build's is refused.
     public init(
         path: String,
         creating: Bool,
-        initialMapSize: Int? = nil,
         readingOnly: Bool = false,
-        notice: @escaping @Sendable (String) -> Void = { _ in }
+        options: Options = Options()
     ) throws(StoreError) {
         environment = try Environment(
             path: path,
             tables: KnowledgeBase.tableNames,
             creating: creating && !readingOnly,
-            initialMapSize: initialMapSize,
-            isReadOnly: readingOnly
+            initialMapSize: options.initialMapSize,
+            isReadOnly: readingOnly,
+            isWriteMapped: options.isWriteMapped
         )
         indexes = LogIndexes(table: environment.table(named:))
         readModels = ReadModels(table: environment.table(named:))
-        self.notice = notice
+        self.notice = options.notice
         let format: ReadModelFormat
         do {
             format = try environment.read { [readModels] transaction in try readModels.storedFormat(in: transaction) }
@@ -117,60 +138,6 @@ public final class KnowledgeBase: Sendable {
     /// Checks `event` and appends it, in one transaction.
     public func append(_ event: Event) throws -> Outcome {
         try write { transaction in try record(event, in: transaction) }
-    }
-
-    /// Counts of one import.
-    public struct ImportCounts: Sendable, Equatable {
-        /// Events appended.
-        public var appended = 0
-        /// Events skipped because their id was already stored with the same content.
-        public var skipped = 0
-
-        /// No events yet.
-        public init() {}
-    }
-
-    /// Imports one JSON Lines file in one transaction: all its new events or none.
-    ///
-    /// Errors name `name:line`. `progress` is called now and then with the bytes read so far; it may be called
-    /// again from the start if the transaction is retried after growing the map.
-    public func importFile(
-        at path: String,
-        named name: String,
-        progress: (Int) -> Void = { _ in }
-    ) throws -> ImportCounts {
-        // The log, its indexes and the read models take about eight times the JSON Lines bytes.
-        var status = stat()
-        if stat(path, &status) == 0 { try environment.reserve(Int(status.st_size) * 8) }
-        return try write { transaction in
-            let reader = try LineReader(path: path)
-            var counts = ImportCounts()
-            var nextReport = 1 << 20
-            while try reader.nextLine({ line in
-                guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
-                let location = "\(name):\(reader.lineNumber)"
-                do {
-                    let event = try Event(json: JSONParser.parse(line))
-                    switch try record(event, in: transaction) {
-                    case .appended: counts.appended += 1
-                    case .skipped: counts.skipped += 1
-                    }
-                } catch let error as JSONSyntaxError {
-                    throw InputError("not valid JSON: \(error.description)", at: location)
-                } catch let error as InputError {
-                    throw error.located(at: location)
-                } catch let error as RuleViolation {
-                    throw error.located(at: location)
-                }
-            }) {
-                if reader.bytesRead >= nextReport {
-                    progress(reader.bytesRead)
-                    nextReport = reader.bytesRead + (1 << 20)
-                }
-            }
-            progress(reader.bytesRead)
-            return counts
-        }
     }
 
     func record(_ event: Event, in transaction: borrowing WriteTransaction) throws -> Outcome {

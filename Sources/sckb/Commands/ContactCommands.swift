@@ -51,8 +51,7 @@ struct ContactCommand: ParsableCommand {
                 details: details,
                 contact: contact.map { try slugArgument($0, "contact") },
                 at: try record.validTime,
-                actor: try record.checkedActor,
-                afterContactCommit: TestPause.betweenCommits
+                actor: try record.checkedActor
             )
             printStored(stored, output.format, "registered contact")
         }
@@ -82,8 +81,7 @@ struct ContactCommand: ParsableCommand {
                 idArgument(contact, "contact"),
                 reason: reason,
                 at: try record.validTime,
-                actor: try record.checkedActor,
-                afterLogCommit: TestPause.betweenCommits
+                actor: try record.checkedActor
             )
             printStored(stored, output.format, "erased contact")
         }
@@ -113,7 +111,7 @@ struct ContactCommand: ParsableCommand {
                 throw InputError("cannot read the file: \((error as NSError).localizedDescription)", at: file)
             }
             let base = try store.open(creating: false)
-            let counts = try base.importContacts(bytes, named: file, afterContactCommit: TestPause.betweenCommits)
+            let counts = try base.importContacts(bytes, named: file)
             if output.format == .json {
                 JSONOutput.print(counts)
             } else {
@@ -199,21 +197,6 @@ private func printStored(_ stored: RecordedEvent, _ format: OutputFormat, _ what
     }
     let contact = stored.event.payload.entities.first.map { " '\($0)'" } ?? ""
     Terminal.standardOutput.writeLine("\(what)\(contact) at position \(stored.position), hash \(stored.hash.hex)")
-}
-
-/// A switch for the crash tests, read only here: with `SCKB_TEST_PAUSE_AFTER_CONTACT=PATH` (an absolute path of a
-/// file that does not exist yet), a contact command creates PATH between its two commits (the contact store's and
-/// the log's) and waits there up to 60 s, so that a test can kill it at exactly that point. It cannot fire by
-/// accident: without the variable, with a relative path or with an existing file, nothing happens.
-enum TestPause {
-    static func betweenCommits() {
-        guard let path = ProcessInfo.processInfo.environment["SCKB_TEST_PAUSE_AFTER_CONTACT"], path.hasPrefix("/")
-        else { return }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return }
-        close(descriptor)
-        for _ in 0..<600 { usleep(100_000) }
-    }
 }
 
 /// When a recorded event happened and who records it: `--at` and `--actor`.

@@ -29,48 +29,25 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let files = try ImportSources.files(for: paths)
-        let total = try store.write { base in try importAll(files, into: base) }
+        let sources = paths.map { $0 == "-" ? ImportSource.standardInput : .path($0) }
+        let progress = Progress(isEnabled: Terminal.standardError.isTerminal)
+        let total = try store.write { base in
+            try base.importFiles(sources) { step in
+                switch step {
+                case .reading(let file, let bytesRead, let size):
+                    progress.report("importing \(file): \(megabytes(bytesRead)) of \(megabytes(size)) MB")
+                case .finished:
+                    progress.clear()
+                }
+            }
+        }
         switch output.format {
         case .json:
             JSONOutput.print(total)
         default:
-            Terminal.standardOutput.writeLine(
-                "\(total.appended) appended, \(total.skipped) skipped (\(files.count) file\(files.count == 1 ? "" : "s"))"
-            )
+            let files = "\(total.files) file\(total.files == 1 ? "" : "s")"
+            Terminal.standardOutput.writeLine("\(total.appended) appended, \(total.skipped) skipped (\(files))")
         }
-    }
-
-    private func importAll(_ files: [String], into base: KnowledgeBase) throws -> KnowledgeBase.ImportCounts {
-        var total = KnowledgeBase.ImportCounts()
-        let progress = Progress(isEnabled: Terminal.standardError.isTerminal)
-        for (index, file) in files.enumerated() {
-            var path = file
-            if file == "-" { path = try ImportSources.spoolStandardInput() }
-            defer { if file == "-" { unlink(path) } }
-            let size = fileSize(path)
-            do {
-                let counts = try base.importFile(at: path, named: file) { bytes in
-                    progress.report("importing \(file): \(megabytes(bytes)) of \(megabytes(size)) MB")
-                }
-                total.appended += counts.appended
-                total.skipped += counts.skipped
-                progress.clear()
-            } catch {
-                progress.clear()
-                guard index > 0, let input = error as? InputError else { throw error }
-                throw InputError(
-                    input.message + " (nothing of this file was imported; \(index) earlier file(s) were)",
-                    at: input.location
-                )
-            }
-        }
-        return total
-    }
-
-    private func fileSize(_ path: String) -> Int {
-        var status = stat()
-        return stat(path, &status) == 0 ? Int(status.st_size) : 0
     }
 
     private func megabytes(_ bytes: Int) -> String {

@@ -275,8 +275,14 @@ struct ContactTests {
 
     // MARK: Crashes between the two commits
 
-    /// Starts `sckb arguments` with the pause switch set to a marker in `folder`, waits until it has written the
-    /// marker (it is then between its two commits), and kills it with SIGKILL.
+    /// The fault rules that make a contact command create `marker` between its two commits and pause there.
+    private func pauseBetweenCommits(marker: String) -> [String] {
+        ["mark-between-commits=touch:\(marker)", "mark-between-commits=pause"]
+    }
+
+    /// Starts `sckb arguments` with the fault switch set to pause between the two commits after creating a marker
+    /// in `folder`, waits until it has written the marker (it is then between its two commits), and kills it with
+    /// SIGKILL.
     private func killBetweenCommits(_ arguments: [String], folder: String) throws {
         let marker = folder + "/paused"
         let process = Process()
@@ -284,7 +290,7 @@ struct ContactTests {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["SCKB_STORE"] = nil
-        environment["SCKB_TEST_PAUSE_AFTER_CONTACT"] = marker
+        environment.merge(faultEnvironment(pauseBetweenCommits(marker: marker))) { _, fault in fault }
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
@@ -356,15 +362,18 @@ struct ContactTests {
         }
     }
 
-    @Test("the pause switch does nothing with a relative path")
+    @Test("the pause between the two commits does nothing without the fault switch's guard")
     func pauseSwitchIsGuarded() throws {
-        try withStore { _, store in
+        try withStore { folder, store in
+            let marker = folder + "/paused"
+            var environment = faultEnvironment(pauseBetweenCommits(marker: marker))
+            environment["SCKB_FAULT_GUARD"] = "yes"
             let added = try runSCKB(
                 ["ccg", "contact", "add", "leipzig", "--name", "A", "--email", "a@b.example", "--store", store],
-                environment: ["SCKB_TEST_PAUSE_AFTER_CONTACT": "relative-marker"]
+                environment: environment
             )
             #expect(added.status == 0)
-            #expect(!FileManager.default.fileExists(atPath: "relative-marker"))
+            #expect(!FileManager.default.fileExists(atPath: marker))
         }
     }
 

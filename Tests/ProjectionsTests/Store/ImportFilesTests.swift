@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+@testable import Projections
+
+/// `KnowledgeBase.importFiles`: files and folders in order, one transaction per file, counts, and errors that name
+/// `file:line` and the files already imported.
+@Suite struct ImportFilesTests {
+    /// A JSON Lines line registering the city `city`.
+    static func registration(_ city: String) -> String {
+        #"{"id":"register-\#(city)","type":"CityRegistered","#
+            + #""data":{"city":"\#(city)","name":"\#(city)","country":"DE"}}"#
+    }
+
+    /// Runs `body` with a temporary folder (deleted afterwards) and a knowledge base created in it.
+    func withBase<T>(_ body: (_ folder: String, _ base: KnowledgeBase) throws -> T) throws -> T {
+        let folder = NSTemporaryDirectory() + "sckb-import-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        return try body(folder, KnowledgeBase(path: folder + "/store", creating: true))
+    }
+
+    func write(_ lines: [String], to path: String) throws {
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// The cities registered, in log order.
+    func registeredCities(_ base: KnowledgeBase) throws -> [String] {
+        var cities: [String] = []
+        try base.export { line in
+            let text = String(decoding: line, as: UTF8.self)
+            guard let start = text.range(of: #""city":""#), let end = text[start.upperBound...].firstIndex(of: "\"")
+            else { return }
+            cities.append(String(text[start.upperBound..<end]))
+        }
+        return cities
+    }
+
+    @Test("a file, then a folder's *.jsonl files in name order: every event appended, every file counted")
+    func filesAndFoldersInOrder() throws {
+        try withBase { folder, base in
+            try write([Self.registration("first")], to: folder + "/first.jsonl")
+            let events = folder + "/events"
+            try FileManager.default.createDirectory(atPath: events, withIntermediateDirectories: true)
+            try write([Self.registration("c"), Self.registration("d")], to: events + "/b.jsonl")
+            try write([Self.registration("a")], to: events + "/a.jsonl")
+            try write([Self.registration("ignored")], to: events + "/notes.txt")
+            try write([Self.registration("hidden")], to: events + "/.hidden.jsonl")
+            var finished: [String] = []
+            let counts = try base.importFiles([.path(folder + "/first.jsonl"), .path(events)]) { step in
+                if case .finished(let file) = step { finished.append(file) }
+            }
+            #expect(counts.appended == 4 && counts.skipped == 0 && counts.files == 3)
+            #expect(try registeredCities(base) == ["first", "a", "c", "d"])
+            #expect(finished == [folder + "/first.jsonl", events + "/a.jsonl", events + "/b.jsonl"])
+
+            let again = try base.importFiles([.path(events + "/")])
+            #expect(again.appended == 0 && again.skipped == 3 && again.files == 2)
+        }
+    }
+
+    @Test("an error in a later file names file:line and the earlier files, which stay imported; none of it is")
+    func laterFileRefused() throws {
+        try withBase { folder, base in
+            try write([Self.registration("a")], to: folder + "/1.jsonl")
+            try write([Self.registration("b"), "{not json"], to: folder + "/2.jsonl")
+            let error = try #require(throws: InputError.self) {
+                try base.importFiles([.path(folder + "/1.jsonl"), .path(folder + "/2.jsonl")])
+            }
+            #expect(error.location == folder + "/2.jsonl:2")
+            #expect(error.message.hasPrefix("not valid JSON"))
+            #expect(error.message.hasSuffix(" (nothing of this file was imported; 1 earlier file(s) were)"))
+            #expect(try registeredCities(base) == ["a"])
+        }
+    }
+
+    @Test("an error in the first file names file:line alone")
+    func firstFileRefused() throws {
+        try withBase { folder, base in
+            try write(["{not json"], to: folder + "/1.jsonl")
+            try write([Self.registration("b")], to: folder + "/2.jsonl")
+            let error = try #require(throws: InputError.self) {
+                try base.importFiles([.path(folder + "/1.jsonl"), .path(folder + "/2.jsonl")])
+            }
+            #expect(error.location == folder + "/1.jsonl:1")
+            #expect(!error.message.contains("earlier file"))
+            #expect(try base.head() == nil)
+        }
+    }
+
+    @Test("a missing path is refused before anything is imported, naming the path")
+    func missingPath() throws {
+        try withBase { folder, base in
+            try write([Self.registration("a")], to: folder + "/1.jsonl")
+            let error = try #require(throws: InputError.self) {
+                try base.importFiles([.path(folder + "/1.jsonl"), .path(folder + "/missing")])
+            }
+            #expect(error.description == folder + "/missing: cannot read: No such file or directory")
+            #expect(try base.head() == nil)
+        }
+    }
+
+    @Test("standard input is named - in messages")
+    func standardInputName() {
+        #expect(ImportSource.standardInput.name == "-")
+        #expect(ImportSource.path("events/").name == "events/")
+    }
+}
