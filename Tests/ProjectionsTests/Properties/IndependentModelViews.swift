@@ -92,6 +92,7 @@ extension ModelWorld {
                     "solution": .string(edge.solution), "from": text(edge.from), "to": .string(edge.city),
                     "at": .string(edge.since.time.text), "position": integer(edge.since.position),
                     "funding": text(edge.funding), "project": text(edge.project), "status": "done",
+                    "source": text(edge.source),
                 ],
                 edge.from, edge.city, edge.project, edge.solution
             )
@@ -104,6 +105,7 @@ extension ModelWorld {
                         "solution": .string(plan.solution), "from": text(plan.from), "to": .string(plan.city),
                         "at": .string(plan.since.time.text), "position": integer(plan.since.position),
                         "funding": .null, "project": text(plan.project), "status": "planned",
+                        "source": text(plan.source),
                     ],
                     plan.from, plan.city, plan.project, plan.solution
                 )
