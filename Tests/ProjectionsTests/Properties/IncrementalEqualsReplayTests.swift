@@ -100,6 +100,8 @@ struct GeneratedEvent {
     let fields: [(name: String, value: String)]
     let id: String?
     let at: String?
+    /// The envelope's `source`, if the event gives one.
+    var source: String? = nil
 }
 
 /// What the knowledge base did with one event.
@@ -388,12 +390,21 @@ struct RandomHistory {
         let time = date()
         // A few ids from a small pool: re-sending an identical event is skipped, other content under it refused.
         let id = chance(10) ? pick(Self.ids) : nil
+        // Every third event names where it comes from (a URL or a document reference), without a draw of its own,
+        // so that the histories of every seed stay what they were apart from their sources.
+        let source: String? =
+            switch step % 6 {
+            case 0: "https://example.org/reports/\(step)"
+            case 3: "Deliverable D\(step).1, p. \(step % 40 + 1)"
+            default: nil
+            }
         let event = Event(
             payload: payload,
             id: id,
-            at: try time.map { text throws(InputError) in try Event.checkedTime(text) }
+            at: try time.map { text throws(InputError) in try Event.checkedTime(text) },
+            source: source
         )
-        return GeneratedEvent(event: event, type: type.rawValue, fields: fields, id: id, at: time)
+        return GeneratedEvent(event: event, type: type.rawValue, fields: fields, id: id, at: time, source: source)
     }
 
     /// A retraction target: a leaf or non-leaf event already stored, another retraction, or no event at all.

@@ -72,6 +72,8 @@ struct ModelFact {
     let type: String
     let data: [String: String]
     let time: ModelTime
+    /// Where the fact comes from, as the event gives it.
+    var source: String? = nil
 
     subscript(_ field: String) -> String? { data[field] }
 
@@ -119,6 +121,8 @@ struct ModelWorld {
         var project: String?
         var funding: String?
         var since: Dated
+        /// The `source` of the SolutionReplicated event.
+        var source: String?
         var origin: String { from ?? "project:" + (project ?? "") }
     }
     struct Plan {
@@ -127,6 +131,8 @@ struct ModelWorld {
         var from: String?
         var project: String?
         var since: Dated
+        /// The `source` of the ReplicationPlanned event.
+        var source: String?
         var status = "open"
         var closedBy: Int?
         var origin: String { from ?? "project:" + (project ?? "") }
@@ -453,7 +459,8 @@ struct ModelWorld {
                     city: fact.required("city"),
                     from: fact["from"],
                     project: fact["project"],
-                    since: since
+                    since: since,
+                    source: fact.source
                 )
             )
         case "SolutionReplicated":
@@ -463,7 +470,8 @@ struct ModelWorld {
                 from: fact["from"],
                 project: fact["project"],
                 funding: fact["funding"],
-                since: since
+                since: since,
+                source: fact.source
             )
             replications.append(replication)
             for index in plans.indices
@@ -562,6 +570,7 @@ struct KnowledgeModel {
     mutating func offer(_ event: GeneratedEvent, clock: String) -> Decision {
         var content: [String: String] = ["type": event.type]
         for field in event.fields { content["data." + field.name] = field.value }
+        if let source = event.source { content["source"] = source }
         if let id = event.id, let stored = ids[id] {
             let sameAt = event.at.map { $0 == stored.at } ?? true
             return stored.content == content && sameAt ? .skipped(position: stored.position) : .refused("id reused")
@@ -569,7 +578,13 @@ struct KnowledgeModel {
         guard let time = ModelTime(event.at ?? clock) else { return .refused("unreadable time") }
         var data: [String: String] = [:]
         for field in event.fields { data[field.name] = field.value }
-        let fact = ModelFact(position: log.count + 1, type: event.type, data: data, time: time)
+        let fact = ModelFact(
+            position: log.count + 1,
+            type: event.type,
+            data: data,
+            time: time,
+            source: event.source
+        )
         if fact.type == "EventRetracted" {
             if let refusal = retract(fact) { return .refused(refusal) }
         } else {

@@ -43,6 +43,11 @@ import Testing
                     && !world.obstacles.isEmpty && !world.published.isEmpty && !world.members.isEmpty,
                 "seed \(seed): the views compared are too empty to tell a wrong fold"
             )
+            #expect(
+                world.replications.contains { $0.source != nil } && world.plans.contains { $0.source != nil }
+                    && world.replications.contains { $0.source == nil },
+                "seed \(seed): no edge with a source and one without, to tell a source taken from the wrong event"
+            )
             #expect(refusedTypes.count >= 12, "seed \(seed): events of too few types refused: \(refusedTypes)")
             try Self.compareViews(base, world, Self.queries(world), seed: seed, at: "the end")
             try Self.compareCuts(base, model, checkpoints: checkpoints, seed: seed)

@@ -49,11 +49,23 @@ private func integer(_ value: Int) -> JSONValue { .number(JSONNumber(integer: In
 private func amount(_ hundredths: Int64) -> JSONValue { .number(JSONNumber(totalHundredths: Int128(hundredths))) }
 
 extension ModelWorld {
+    /// The name a city, project or solution was registered under in this world; null for no id or no registration.
+    func cityName(_ id: String?) -> JSONValue { text(id.flatMap { cities[$0]?.name }) }
+    func projectName(_ id: String?) -> JSONValue { text(id.flatMap { projects[$0]?.name }) }
+    func solutionName(_ id: String?) -> JSONValue { text(id.flatMap { solutions[$0]?.name }) }
+
+    /// `{id: name}` of the given cities.
+    func cityNames(_ ids: some Sequence<String>) -> JSONValue {
+        var names = JSONObject()
+        for id in Set(ids).sorted() { names[id] = cityName(id) }
+        return .object(names)
+    }
+
     func answer(_ query: ModelQuery) -> JSONValue? {
         switch query {
         case .graph(let solution, let fromTier, let toTier, let planned):
             graph(solution: solution, fromTier: fromTier, toTier: toTier, planned: planned)
-        case .spread(let area): ["solutions": .array(spread(area: area))]
+        case .spread(let area): spreadReport(area: area)
         case .totals(let project, let city): totals(project: project, city: city)
         case .obstacles(let solution, let city, let project, let category, let openOnly):
             obstacleReport(solution: solution, city: city, project: project, category: category, openOnly: openOnly)
@@ -92,6 +104,9 @@ extension ModelWorld {
                     "solution": .string(edge.solution), "from": text(edge.from), "to": .string(edge.city),
                     "at": .string(edge.since.time.text), "position": integer(edge.since.position),
                     "funding": text(edge.funding), "project": text(edge.project), "status": "done",
+                    "source": text(edge.source), "solution_name": solutionName(edge.solution),
+                    "from_name": cityName(edge.from), "to_name": cityName(edge.city),
+                    "project_name": projectName(edge.project),
                 ],
                 edge.from, edge.city, edge.project, edge.solution
             )
@@ -104,6 +119,9 @@ extension ModelWorld {
                         "solution": .string(plan.solution), "from": text(plan.from), "to": .string(plan.city),
                         "at": .string(plan.since.time.text), "position": integer(plan.since.position),
                         "funding": .null, "project": text(plan.project), "status": "planned",
+                        "source": text(plan.source), "solution_name": solutionName(plan.solution),
+                        "from_name": cityName(plan.from), "to_name": cityName(plan.city),
+                        "project_name": projectName(plan.project),
                     ],
                     plan.from, plan.city, plan.project, plan.solution
                 )
@@ -131,6 +149,17 @@ extension ModelWorld {
     }
 
     // MARK: spread
+
+    /// The rows, and the names of every city that one of them lists.
+    func spreadReport(area: String?) -> JSONValue {
+        let rows = spread(area: area)
+        let listed = rows.flatMap { row in
+            ["demonstrated_in", "adopted_by", "planned_by"].flatMap { key in
+                (row[key]?.arrayValue ?? []).compactMap(\.stringValue)
+            }
+        }
+        return ["solutions": .array(rows), "city_names": cityNames(listed)]
+    }
 
     func spread(area: String?) -> [JSONValue] {
         var rows: [(reach: Int, id: String, json: JSONValue)] = []
@@ -210,6 +239,8 @@ extension ModelWorld {
             [
                 "obstacle": .string(id), "category": .string(obstacle.category), "text": .string(obstacle.text),
                 "solution": text(obstacle.solution), "city": text(obstacle.city), "project": text(obstacle.project),
+                "solution_name": solutionName(obstacle.solution), "city_name": cityName(obstacle.city),
+                "project_name": projectName(obstacle.project),
                 "at": .string(obstacle.since.time.text), "position": integer(obstacle.since.position),
                 "overcome": obstacle.overcome.map {
                     [
@@ -264,10 +295,13 @@ extension ModelWorld {
     }
 
     func meetingList(year: Int?) -> JSONValue {
-        let list =
+        let chosen =
             meetings
             .filter { year == nil || $0.value.on.hasPrefix("\(year ?? 0)-") }
             .sorted { ($0.value.on, $0.key) < ($1.value.on, $1.key) }
+        let attendees = chosen.flatMap { (attendance[$0.key] ?? [:]).keys }
+        let list =
+            chosen
             .map { id, meeting -> JSONValue in
                 [
                     "meeting": .string(id), "kind": .string(meeting.kind), "format": .string(meeting.format),
@@ -275,14 +309,15 @@ extension ModelWorld {
                     "attendees": .array((attendance[id] ?? [:]).keys.sorted().map { .string($0) }),
                 ]
             }
-        return ["meetings": .array(list)]
+        return ["meetings": .array(list), "city_names": cityNames(attendees)]
     }
 
     func travel(year: Int?) -> JSONValue {
         let chosen = contributions.filter { year == nil || $0.year == year }
         let list = chosen.sorted { ($0.city, $0.meeting) < ($1.city, $1.meeting) }.map { entry -> JSONValue in
             [
-                "city": .string(entry.city), "meeting": .string(entry.meeting), "amount_eur": amount(entry.amount),
+                "city": .string(entry.city), "city_name": cityName(entry.city), "meeting": .string(entry.meeting),
+                "amount_eur": amount(entry.amount),
                 "year": integer(entry.year), "at": .string(entry.since.time.text),
                 "position": integer(entry.since.position),
             ]
@@ -296,7 +331,8 @@ extension ModelWorld {
         for city in years.keys.sorted() {
             for (year, used) in (years[city] ?? [:]).sorted(by: { $0.key < $1.key }) {
                 totals.append([
-                    "city": .string(city), "year": integer(Int(year) ?? 0), "trips": integer(used.trips),
+                    "city": .string(city), "city_name": cityName(city), "year": integer(Int(year) ?? 0),
+                    "trips": integer(used.trips),
                     "total_eur": amount(used.total),
                 ])
             }
@@ -322,29 +358,37 @@ extension ModelWorld {
         guard let city = cities[id] else { return nil }
         let projectList = roles.compactMap { project, members in members[id].map { (project, $0.role) } }
             .sorted { $0.0 < $1.0 }
-            .map { project, role -> JSONValue in ["project": .string(project), "role": .string(role)] }
+            .map { project, role -> JSONValue in
+                ["project": .string(project), "project_name": projectName(project), "role": .string(role)]
+            }
         let demonstrationList = demonstrations.filter { $0.value.city == id }.sorted { $0.key < $1.key }
             .map { demonstration, entry -> JSONValue in
                 [
                     "demonstration": .string(demonstration), "solution": .string(entry.solution),
-                    "project": text(entry.project), "at": .string(entry.since.time.text),
+                    "solution_name": solutionName(entry.solution), "project": text(entry.project),
+                    "project_name": projectName(entry.project), "at": .string(entry.since.time.text),
                 ]
             }
-        func edge(_ replication: Replication, _ other: (String, JSONValue)) -> JSONValue {
+        /// A replication seen from this city: `other` is the key of the city at the other end, and its id.
+        func edge(_ replication: Replication, _ other: (key: String, city: String?)) -> JSONValue {
             var object: JSONObject = [
-                "solution": .string(replication.solution), "at": .string(replication.since.time.text),
-                "position": integer(replication.since.position), "funding": text(replication.funding),
-                "project": text(replication.project),
+                "solution": .string(replication.solution), "solution_name": solutionName(replication.solution),
+                "at": .string(replication.since.time.text), "position": integer(replication.since.position),
+                "funding": text(replication.funding), "project": text(replication.project),
+                "project_name": projectName(replication.project),
             ]
-            object[other.0] = other.1
+            object[other.key] = text(other.city)
+            object[other.key + "_name"] = cityName(other.city)
             return .object(object)
         }
-        let replicationsIn = replications.filter { $0.city == id }.map { edge($0, ("from", text($0.from))) }
-        let replicationsOut = replications.filter { $0.from == id }.map { edge($0, ("to", .string($0.city))) }
+        let replicationsIn = replications.filter { $0.city == id }.map { edge($0, ("from", $0.from)) }
+        let replicationsOut = replications.filter { $0.from == id }.map { edge($0, ("to", $0.city)) }
         let planList = openPlans.filter { $0.city == id || $0.from == id }.map { plan -> JSONValue in
             [
-                "solution": .string(plan.solution), "city": .string(plan.city), "from": text(plan.from),
-                "project": text(plan.project), "at": .string(plan.since.time.text),
+                "solution": .string(plan.solution), "solution_name": solutionName(plan.solution),
+                "city": .string(plan.city), "city_name": cityName(plan.city), "from": text(plan.from),
+                "from_name": cityName(plan.from), "project": text(plan.project),
+                "project_name": projectName(plan.project), "at": .string(plan.since.time.text),
                 "position": integer(plan.since.position),
             ]
         }
@@ -359,7 +403,8 @@ extension ModelWorld {
             .map { grant, entry -> JSONValue in
                 [
                     "grant": .string(grant), "programme": .string(entry.programme),
-                    "solution": .string(entry.solution), "amount_eur": amount(entry.amount),
+                    "solution": .string(entry.solution), "solution_name": solutionName(entry.solution),
+                    "amount_eur": amount(entry.amount),
                 ]
             }
         let contactList = contacts.filter { $0.value.city == id }.sorted { $0.key < $1.key }
@@ -404,7 +449,8 @@ extension ModelWorld {
             .map { demonstration, entry -> JSONValue in
                 [
                     "demonstration": .string(demonstration), "solution": .string(entry.solution),
-                    "city": .string(entry.city), "at": .string(entry.since.time.text),
+                    "solution_name": solutionName(entry.solution), "city": .string(entry.city),
+                    "city_name": cityName(entry.city), "at": .string(entry.since.time.text),
                 ]
             }
         let kpis = totals(project: id, city: nil)
@@ -426,21 +472,25 @@ extension ModelWorld {
             .map { demonstration, entry -> JSONValue in
                 [
                     "demonstration": .string(demonstration), "city": .string(entry.city),
-                    "project": text(entry.project), "at": .string(entry.since.time.text),
+                    "city_name": cityName(entry.city), "project": text(entry.project),
+                    "project_name": projectName(entry.project), "at": .string(entry.since.time.text),
                 ]
             }
         let adoptions = replications.filter { $0.solution == id }.map { edge -> JSONValue in
             [
-                "city": .string(edge.city), "from": text(edge.from), "at": .string(edge.since.time.text),
+                "city": .string(edge.city), "city_name": cityName(edge.city), "from": text(edge.from),
+                "from_name": cityName(edge.from), "at": .string(edge.since.time.text),
                 "position": integer(edge.since.position), "funding": text(edge.funding),
-                "project": text(edge.project),
+                "project": text(edge.project), "project_name": projectName(edge.project),
             ]
         }
         let planList = plans.filter { $0.solution == id }.sorted { ($0.city, $0.origin) < ($1.city, $1.origin) }
             .map { plan -> JSONValue in
                 [
-                    "city": .string(plan.city), "from": text(plan.from), "project": text(plan.project),
-                    "at": .string(plan.since.time.text), "position": integer(plan.since.position),
+                    "city": .string(plan.city), "city_name": cityName(plan.city), "from": text(plan.from),
+                    "from_name": cityName(plan.from), "project": text(plan.project),
+                    "project_name": projectName(plan.project), "at": .string(plan.since.time.text),
+                    "position": integer(plan.since.position),
                     "status": .string(plan.status), "closed_by": plan.closedBy.map(integer) ?? .null,
                 ]
             }
@@ -455,6 +505,10 @@ extension ModelWorld {
     }
 
     func cityList() -> JSONValue {
+        var mentioned = JSONObject()
+        for (project, members) in roles where members.keys.contains(where: { cities[$0] != nil }) {
+            mentioned[project] = projectName(project)
+        }
         let list = cities.sorted { $0.key < $1.key }.map { id, city -> JSONValue in
             let memberships = roles.compactMap { project, members in members[id].map { (project, $0.role) } }
                 .sorted { $0.0 < $1.0 }.map { JSONValue.string("\($0.0):\($0.1)") }
@@ -463,7 +517,7 @@ extension ModelWorld {
                 "tier": .string(tier(id)), "projects": .array(memberships),
             ]
         }
-        return ["cities": .array(list)]
+        return ["cities": .array(list), "project_names": .object(mentioned)]
     }
 
     func projectList() -> JSONValue {
