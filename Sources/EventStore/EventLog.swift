@@ -58,14 +58,14 @@ extension LogReader where Self: ~Copyable {
         var found: LogHead?
         try scan(log.recorded, from: nil, reverse: true) { key, _ in
             guard key.count == 16, let position = Position(key: UnsafeRawBufferPointer(rebasing: key[8...])),
-                let seconds = Position(key: key)
+                let seconds = BigEndian.value(key)
             else { return false }
             let hash = try withValue(forKey: position.key, in: log.events) { SHA256Digest(bytes: Array($0.prefix(32))) }
             if let hash = hash ?? nil {
                 found = LogHead(
                     position: position,
                     hash: hash,
-                    recorded: Timestamp(secondsSince1970: Int64(bitPattern: seconds.rawValue))
+                    recorded: Timestamp(secondsSince1970: Int64(bitPattern: seconds))
                 )
             }
             return false
@@ -76,7 +76,7 @@ extension LogReader where Self: ~Copyable {
     /// Calls `body` with the chain hash and the encoded bytes of the event at `position`; nil if there is none.
     ///
     /// Both buffers are valid only inside `body`.
-    public func withRecord<Result>(
+    public func withEvent<Result>(
         at position: Position,
         _ body: (_ hash: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer) throws -> Result
     ) throws -> Result? {
@@ -117,7 +117,7 @@ extension LogReader where Self: ~Copyable {
     /// The last position recorded at or before `instant`, or nil when every event was recorded after it.
     public func lastPosition(recordedThrough instant: Timestamp) throws -> Position? {
         var found: Position?
-        let bound = Position.key(UInt64(bitPattern: instant.secondsSince1970)) + Position.key(UInt64.max)
+        let bound = BigEndian.bytes(UInt64(bitPattern: instant.secondsSince1970)) + BigEndian.bytes(UInt64.max)
         try scan(log.recorded, from: bound, reverse: true) { key, _ in
             found = key.count == 16 ? Position(key: UnsafeRawBufferPointer(rebasing: key[8...])) : nil
             return false
@@ -149,7 +149,7 @@ extension WriteTransaction {
         try handle.put(hash.bytes + bytes, forKey: position.key, in: log.events, flags: appendFlag)
         try handle.put(
             [],
-            forKey: Position.key(UInt64(bitPattern: recorded.secondsSince1970)) + position.key,
+            forKey: BigEndian.bytes(UInt64(bitPattern: recorded.secondsSince1970)) + position.key,
             in: log.recorded,
             flags: appendFlag
         )

@@ -28,22 +28,13 @@ public struct Position: RawRepresentable, Hashable, Comparable, Sendable, Custom
     /// Reads a position from the first 8 bytes of a key; nil when there are fewer or they exceed ``maximum`` (only
     /// damaged bytes do, so nothing decoded from a store can overflow later).
     public init?(key: UnsafeRawBufferPointer) {
-        guard key.count >= 8 else { return nil }
-        var value: UInt64 = 0
-        for index in 0..<8 { value = value << 8 | UInt64(key[index]) }
-        guard value <= Position.maximum.rawValue else { return nil }
+        guard let value = BigEndian.value(key), value <= Position.maximum.rawValue else { return nil }
         self.rawValue = value
     }
 
-    /// The 8-byte big-endian encoding of `value`.
+    /// The 8-byte big-endian key of the position `value`.
     public static func key(_ value: UInt64) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: 8)
-        var remaining = value
-        for index in stride(from: 7, through: 0, by: -1) {
-            bytes[index] = UInt8(truncatingIfNeeded: remaining)
-            remaining >>= 8
-        }
-        return bytes
+        BigEndian.bytes(value)
     }
 
     /// Orders by number, which is log order.

@@ -261,7 +261,7 @@ struct Pages {
             )
         }
         if entries.count == limit, let last = entries.last {
-            let next = String(last.recorded.position.rawValue + 1)
+            let next = String(last.stored.position.rawValue + 1)
             navigation.append(page.link("/log", "later →", kept + [("from", next), ("limit", String(limit))]))
         }
         if !navigation.isEmpty { page.append("<p class=\"pages\">" + navigation.joined(separator: " · ") + "</p>") }
@@ -281,7 +281,7 @@ struct Pages {
     func eventTable(_ entries: [LogEntry]) -> String {
         var table = HTMLTable("position", "at", "recorded", "type", "data", "actor", "source", "id", "retracted by")
         for entry in entries {
-            let stored = entry.recorded
+            let stored = entry.stored
             table.append([
                 .html(links.position(stored.position.rawValue)), .text(stored.at.text), .text(stored.recorded.rfc3339),
                 .text(stored.event.type.rawValue), .html(dataList(stored.event.payload.fields)),

@@ -43,7 +43,7 @@ import Testing
             let decoded = try #require(bytes.withUnsafeBytes { RowCodec.decode($0) }, "\(object)")
             #expect(decoded == object)
             #expect(RowCodec.encode(JSONObject(object.members.reversed())) == bytes)
-            #expect(Record(bytes: bytes)?.object == object)
+            #expect(Row(bytes: bytes)?.object == object)
         }
     }
 
@@ -75,7 +75,7 @@ import Testing
             var rows = [RowCodec.encode(object)]
             // A JSON row holds only numbers the number rule admits; others do not occur in stored rows.
             let json = CanonicalJSON.bytes(of: .object(object))
-            if Record(bytes: json) != nil {
+            if Row(bytes: json) != nil {
                 rows.append(json)
                 jsonRows += 1
             }
@@ -107,24 +107,24 @@ import Testing
                 let bytes = RowCodec.sum(total: total, reports: reports)
                 let read = try #require(bytes.withUnsafeBytes { RowCodec.sum($0) })
                 #expect(read.total == total && read.reports == reports)
-                #expect(Record(bytes: bytes)?.total(Row.value) == total)
-                #expect(Record(bytes: bytes)?.number(Row.reports)?.integerValue == Int64(reports))
+                #expect(Row(bytes: bytes)?.total(Column.value) == total)
+                #expect(Row(bytes: bytes)?.number(Column.reports)?.integerValue == Int64(reports))
                 #expect(bytes.dropLast().withUnsafeBytes { RowCodec.sum($0) } == nil)
-                #expect(Record(bytes: Array(bytes.dropLast())) == nil)
+                #expect(Row(bytes: Array(bytes.dropLast())) == nil)
             }
         }
         let count = RowCodec.count(7)
         #expect(count.withUnsafeBytes { RowCodec.count($0) } == 7)
-        #expect(Record(bytes: count)?.number(Row.count)?.integerValue == 7)
+        #expect(Row(bytes: count)?.number(Column.count)?.integerValue == 7)
         #expect((count + [0]).withUnsafeBytes { RowCodec.count($0) } == nil)
     }
 
     @Test("a row of the JSON format before the binary one still reads")
     func jsonRowsRead() {
-        let record = Record(bytes: Array(#"{"at":"2020-01-01","position":7,"role":"fellow"}"#.utf8))
+        let record = Row(bytes: Array(#"{"at":"2020-01-01","position":7,"role":"fellow"}"#.utf8))
         #expect(record?.string("role") == "fellow")
         #expect(record?.position("position") == Position(7))
-        #expect(Record(bytes: Array("[1]".utf8)) == nil)
+        #expect(Row(bytes: Array("[1]".utf8)) == nil)
     }
 
     @Test("a store whose read models are in a newer format is refused at open, in one line naming the format")

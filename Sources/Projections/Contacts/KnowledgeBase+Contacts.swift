@@ -13,8 +13,8 @@ public struct ContactImportCounts: Sendable, Equatable, JSONValueView {
     /// `{"registered":n,"imported":n,"skipped":n}`.
     var json: JSONValue {
         [
-            "registered": Record.integer(registered), "imported": Record.integer(imported),
-            "skipped": Record.integer(skipped),
+            "registered": Row.integer(registered), "imported": Row.integer(imported),
+            "skipped": Row.integer(skipped),
         ]
     }
 }
@@ -132,7 +132,7 @@ extension KnowledgeBase {
         contact: Slug? = nil,
         at: ValidTime? = nil,
         actor: Slug? = nil
-    ) throws -> RecordedEvent {
+    ) throws -> StoredEvent {
         let lock = try FolderLock(path: path, exclusive: true)
         defer { withExtendedLifetime(lock) {} }
         let salt = HeldContact.randomSalt()
@@ -143,7 +143,7 @@ extension KnowledgeBase {
                 let held = HeldContact(contact: id, city: city, details: details, salt: salt)
                 let registration = ContactRegistered(contact: id, city: city, commitment: held.commitment)
                 let event = Event(payload: .contactRegistered(registration), at: at, actor: actor)
-                guard case .appended(let recorded) = try record(event, in: transaction) else {
+                guard case .appended(let recorded) = try append(event, in: transaction) else {
                     throw InputError("contact '\(id)' is already registered")
                 }
                 try withContactStore(creating: true) { store in
@@ -197,7 +197,7 @@ extension KnowledgeBase {
         reason: String,
         at: ValidTime? = nil,
         actor: Slug? = nil
-    ) throws -> RecordedEvent {
+    ) throws -> StoredEvent {
         var fields = try FieldReader(
             type: .contactErased,
             text: [("contact", contact.rawValue), ("reason", reason)]
@@ -219,7 +219,7 @@ extension KnowledgeBase {
         }
         let recorded = try write { transaction in
             guard
-                case .appended(let recorded) = try record(
+                case .appended(let recorded) = try append(
                     Event(payload: payload, at: at, actor: actor),
                     in: transaction
                 )
@@ -254,11 +254,11 @@ extension KnowledgeBase {
         let lock = try FolderLock(path: path, exclusive: false)
         defer { withExtendedLifetime(lock) {} }
         return try environment.read { transaction in
-            if let city, try transaction.record(Key.of(city), in: readModels.cities) == nil {
+            if let city, try transaction.row(Key.of(city), in: readModels.cities) == nil {
                 throw NotFound(kind: "city", id: city.rawValue)
             }
             let ids = try readModels.contactIDs(of: city, in: transaction)
-            var registrations: [(Slug, Record)] = []
+            var registrations: [(Slug, Row)] = []
             for id in ids {
                 if let registration = try readModels.contactRegistration(id, in: transaction) {
                     registrations.append((id, registration))
@@ -277,7 +277,7 @@ extension KnowledgeBase {
             var list: [ContactList.Entry] = []
             var cityNames: [Slug: String] = [:]
             for (id, registration) in registrations {
-                let erasedBy = registration.position(ErasedRow.position)
+                let erasedBy = registration.position(ErasedColumn.position)
                 let data = erasedBy == nil ? held[id] : nil
                 let contactCity = registration.slug("city")
                 if let contactCity, cityNames[contactCity] == nil {
@@ -296,8 +296,8 @@ extension KnowledgeBase {
                                 salt: Hex.string($0.salt)
                             )
                         },
-                        since: registration.string(Row.at),
-                        position: registration.position(Row.position),
+                        since: registration.string(Column.at),
+                        position: registration.position(Column.position),
                         erasedBy: erasedBy
                     )
                 )
@@ -346,7 +346,7 @@ extension KnowledgeBase {
                 } else {
                     let registration = ContactRegistered(contact: id, city: held.city, commitment: held.commitment)
                     do {
-                        _ = try record(Event(payload: .contactRegistered(registration)), in: transaction)
+                        _ = try append(Event(payload: .contactRegistered(registration)), in: transaction)
                     } catch let violation as RuleViolation {
                         throw violation.located(at: entry.location)
                     }

@@ -167,10 +167,10 @@ enum RowCodec {
             return object
         case sumMarker:
             guard let (total, reports) = sum(bytes) else { return nil }
-            return [Row.value: Record.total(total), Row.reports: Record.integer(reports)]
+            return [Column.value: Row.total(total), Column.reports: Row.integer(reports)]
         case countMarker:
             guard let count = count(bytes) else { return nil }
-            return [Row.count: Record.integer(count)]
+            return [Column.count: Row.integer(count)]
         default:
             return nil
         }

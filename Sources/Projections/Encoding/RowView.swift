@@ -1,11 +1,11 @@
 import EventStore
 
 /// One field of a stored row, read in place: what rules and folds look up on every event (a demonstration's city,
-/// a registration's position and `at`, a reported value) without decoding the whole row into a ``Record``.
+/// a registration's position and `at`, a reported value) without decoding the whole row into a ``Row``.
 ///
 /// A binary row (``RowCodec``) is scanned up to the member asked for; members are stored in the order of their key
 /// codes, so the scan stops at the first code past it. A row of the JSON format before it (a store not yet rebuilt)
-/// is decoded whole, as ``Record`` does.
+/// is decoded whole, as ``Row`` does.
 struct RowView {
     private let bytes: UnsafeRawBufferPointer
 
@@ -15,7 +15,7 @@ struct RowView {
     }
 
     func string(_ key: String) -> String? {
-        field(key, binary: { $0.stringValue() }, record: { $0.string(key) })
+        field(key, binary: { $0.stringValue() }, decoded: { $0.string(key) })
     }
 
     func slug(_ key: String) -> Slug? {
@@ -23,22 +23,22 @@ struct RowView {
     }
 
     func hundredths(_ key: String) -> Int128? {
-        field(key, binary: { $0.numberValue() }, record: { $0.number(key)?.exactHundredths })
+        field(key, binary: { $0.numberValue() }, decoded: { $0.number(key)?.exactHundredths })
     }
 
-    /// The member `key`, read by `binary` from where its value begins in a binary row, or by `record` from the
+    /// The member `key`, read by `binary` from where its value begins in a binary row, or by `decoded` from the
     /// decoded row of the JSON format.
     private func field<Value>(
         _ key: String,
         binary: (inout RowCodec.Reader) -> Value?,
-        record: (Record) -> Value?
+        decoded: (Row) -> Value?
     ) -> Value? {
         switch locate(key) {
         case .binary(let offset):
             var reader = RowCodec.Reader(bytes: bytes, offset: offset)
             return binary(&reader)
-        case .record(let decoded):
-            return record(decoded)
+        case .decoded(let row):
+            return decoded(row)
         case .absent:
             return nil
         }
@@ -48,7 +48,7 @@ struct RowView {
         hundredths(key).map(JSONNumber.init(totalHundredths:))
     }
 
-    func position(_ key: String = Row.position) -> Position? {
+    func position(_ key: String = Column.position) -> Position? {
         guard let hundredths = hundredths(key), hundredths >= 0, hundredths % 100 == 0,
             let value = UInt64(exactly: hundredths / 100)
         else { return nil }
@@ -56,17 +56,17 @@ struct RowView {
     }
 
     /// The valid time of the event behind the row (`at`).
-    var time: ValidTime? { string(Row.at).flatMap(ValidTime.init(parsing:)) }
+    var time: ValidTime? { string(Column.at).flatMap(ValidTime.init(parsing:)) }
 
     private enum Location {
         case binary(Int)
-        case record(Record)
+        case decoded(Row)
         case absent
     }
 
     private func locate(_ key: String) -> Location {
         guard bytes.first == RowCodec.marker else {
-            return Record(bytes: bytes).map(Location.record) ?? .absent
+            return Row(bytes: bytes).map(Location.decoded) ?? .absent
         }
         return RowCodec.offset(of: key, in: bytes).map(Location.binary) ?? .absent
     }
@@ -82,8 +82,8 @@ struct RowStamp {
         time = view.time
     }
 
-    init(_ record: Record) {
-        position = record.position(Row.position)
+    init(_ record: Row) {
+        position = record.position(Column.position)
         time = record.time
     }
 }

@@ -181,16 +181,16 @@ extension CityJoinedCCG: ProjectedEvent {
     var payload: Payload { .cityJoinedCCG(self) }
 
     /// The city is registered, no later than the event, not a member now, and left no later than the event.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.known("city", city, state.stamp(Key.of(city), in: models.cities))
-        if let membership = try state.record(Key.of(city), in: models.members) {
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.known("city", city, tables.stamp(Key.of(city), in: models.cities))
+        if let membership = try tables.row(Key.of(city), in: models.members) {
             throw rule.violation(
                 "city '\(city)' is a CCG member already (since position "
                     + "\(membership.positionText))"
             )
         }
-        if let last = try state.last(in: models.membershipEvents, prefix: Key.prefix(city)),
-            let left = Record(bytes: last.value)
+        if let last = try tables.last(in: models.membershipEvents, prefix: Key.prefix(city)),
+            let left = Row(bytes: last.value)
         {
             try rule.notBefore(left, "city '\(city)' leaving the CCG")
         }
@@ -198,16 +198,16 @@ extension CityJoinedCCG: ProjectedEvent {
 
     /// city ‖ position → joined; city → the membership, with position and `at`.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        try state.put(
-            event.row([Row.change: .string(MembershipChange.joined.rawValue)]),
+        try tables.put(
+            event.row([Column.change: .string(MembershipChange.joined.rawValue)]),
             forKey: Key.prefix(city) + event.position.key,
             in: models.membershipEvents
         )
-        try state.put(event.row([:]), forKey: Key.of(city), in: models.members)
+        try tables.put(event.row([:]), forKey: Key.of(city), in: models.members)
     }
 }
 
@@ -215,22 +215,22 @@ extension CityLeftCCG: ProjectedEvent {
     var payload: Payload { .cityLeftCCG(self) }
 
     /// The city is registered and a member, both no later than the event.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try models.requireMember(city, rule, in: state)
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        try models.requireMember(city, rule, in: tables)
     }
 
     /// city ‖ position → left; the membership ends.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        try state.put(
-            event.row([Row.change: .string(MembershipChange.left.rawValue)]),
+        try tables.put(
+            event.row([Column.change: .string(MembershipChange.left.rawValue)]),
             forKey: Key.prefix(city) + event.position.key,
             in: models.membershipEvents
         )
-        try state.removeValue(forKey: Key.of(city), in: models.members)
+        try tables.removeValue(forKey: Key.of(city), in: models.members)
     }
 }
 
@@ -248,10 +248,10 @@ extension MeetingAttended: ProjectedEvent {
     static var isLeaf: Bool { true }
 
     /// The meeting and the city are registered, the city a member, all no later than the event; once per meeting.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.known("meeting", meeting, state.stamp(Key.of(meeting), in: models.meetings))
-        try models.requireMember(city, rule, in: state)
-        if let attended = try state.record(Key.of(meeting, city), in: models.attendance) {
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.known("meeting", meeting, tables.stamp(Key.of(meeting), in: models.meetings))
+        try models.requireMember(city, rule, in: tables)
+        if let attended = try tables.row(Key.of(meeting, city), in: models.attendance) {
             throw rule.violation(
                 "city '\(city)' already attended meeting '\(meeting)'"
                     + " (position \(attended.positionText))"
@@ -261,22 +261,22 @@ extension MeetingAttended: ProjectedEvent {
 
     /// meeting ‖ city → the attendance, with position and `at`; city ‖ meeting.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        try state.put(event.row([:]), forKey: Key.of(meeting, city), in: models.attendance)
-        try state.put([], forKey: Key.of(city, meeting), in: models.attendanceByCity)
+        try tables.put(event.row([:]), forKey: Key.of(meeting, city), in: models.attendance)
+        try tables.put([], forKey: Key.of(city, meeting), in: models.attendanceByCity)
     }
 
     /// Removes both entries.
     func withdraw(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        from state: borrowing some KeyValueWriter & ~Copyable
+        from tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        try state.removeValue(forKey: Key.of(meeting, city), in: models.attendance)
-        try state.removeValue(forKey: Key.of(city, meeting), in: models.attendanceByCity)
+        try tables.removeValue(forKey: Key.of(meeting, city), in: models.attendance)
+        try tables.removeValue(forKey: Key.of(city, meeting), in: models.attendanceByCity)
     }
 }
 
@@ -288,57 +288,57 @@ extension TravelContributionGranted: ProjectedEvent {
 
     /// The CCG travel rules (``ReadModels/travelRefusals(city:meeting:amount:in:)``), and no earlier date than the
     /// membership, the meeting's scheduling and the end of the city's project.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        let reasons = try models.travelRefusals(city: city, meeting: meeting, amount: amount, in: state)
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        let reasons = try models.travelRefusals(city: city, meeting: meeting, amount: amount, in: tables)
         if let first = reasons.first {
             throw rule.violation(reasons.count == 1 ? first : reasons.joined(separator: "; "))
         }
-        try models.notBeforeTravelFacts(rule, city: city, meeting: meeting, in: state)
+        try models.notBeforeTravelFacts(rule, city: city, meeting: meeting, in: tables)
     }
 
     /// city ‖ meeting → the contribution, with its year; city ‖ year → the trips and total of that year.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        let year = try state.record(Key.of(meeting), in: models.meetings)?.string("on").flatMap(CivilDate.init(iso:))?
+        let year = try tables.row(Key.of(meeting), in: models.meetings)?.string("on").flatMap(CivilDate.init(iso:))?
             .year
         var contribution = event.row(["amount_eur": .number(amount)])
-        if let year { contribution[Row.year] = Record.integer(year) }
-        try state.put(contribution, forKey: Key.of(city, meeting), in: models.travel)
+        if let year { contribution[Column.year] = Row.integer(year) }
+        try tables.put(contribution, forKey: Key.of(city, meeting), in: models.travel)
         if let year {
             let key = Key.of(city.rawValue, String(year))
-            let used = try state.record(key, in: models.travelYears)
-            let trips = (used?.number(Row.trips)?.integerValue ?? 0) + 1
-            let total = (used?.number(Row.total)?.hundredths ?? 0) + amount.hundredths
-            try state.put(Self.year(trips: trips, total: total), forKey: key, in: models.travelYears)
+            let used = try tables.row(key, in: models.travelYears)
+            let trips = (used?.number(Column.trips)?.integerValue ?? 0) + 1
+            let total = (used?.number(Column.total)?.hundredths ?? 0) + amount.hundredths
+            try tables.put(Self.year(trips: trips, total: total), forKey: key, in: models.travelYears)
         }
     }
 
     /// Removes the contribution, and takes its trip and amount off its year.
     func withdraw(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        from state: borrowing some KeyValueWriter & ~Copyable
+        from tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        let contribution = try state.record(Key.of(city, meeting), in: models.travel)
-        try state.removeValue(forKey: Key.of(city, meeting), in: models.travel)
-        guard let year = contribution?.number(Row.year)?.integerValue else { return }
+        let contribution = try tables.row(Key.of(city, meeting), in: models.travel)
+        try tables.removeValue(forKey: Key.of(city, meeting), in: models.travel)
+        guard let year = contribution?.number(Column.year)?.integerValue else { return }
         let key = Key.of(city.rawValue, String(year))
-        let used = try state.record(key, in: models.travelYears)
-        let trips = (used?.number(Row.trips)?.integerValue ?? 1) - 1
-        let total = (used?.number(Row.total)?.hundredths ?? amount.hundredths) - amount.hundredths
+        let used = try tables.row(key, in: models.travelYears)
+        let trips = (used?.number(Column.trips)?.integerValue ?? 1) - 1
+        let total = (used?.number(Column.total)?.hundredths ?? amount.hundredths) - amount.hundredths
         if trips <= 0 {
-            try state.removeValue(forKey: key, in: models.travelYears)
+            try tables.removeValue(forKey: key, in: models.travelYears)
         } else {
-            try state.put(Self.year(trips: trips, total: total), forKey: key, in: models.travelYears)
+            try tables.put(Self.year(trips: trips, total: total), forKey: key, in: models.travelYears)
         }
     }
 
     /// The row of a city's year in the travel-years table.
-    private static func year(trips: Int64, total: Int64) -> Record {
-        Record([Row.trips: Record.integer(Int(trips)), Row.total: .number(JSONNumber(validatedHundredths: total))])
+    private static func year(trips: Int64, total: Int64) -> Row {
+        Row([Column.trips: Row.integer(Int(trips)), Column.total: .number(JSONNumber(validatedHundredths: total))])
     }
 }
 
@@ -350,14 +350,14 @@ extension GrantAwarded: ProjectedEvent {
 
     /// A new grant id; the city and the solution registered, no later than the event; an amount above 0; the
     /// solution demonstrated somewhere already, no later than the event.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.new("grant", grant, state.record(Key.of(grant), in: models.grants))
-        try rule.known("city", city, state.stamp(Key.of(city), in: models.cities))
-        try rule.known("solution", solution, state.stamp(Key.of(solution), in: models.solutions))
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.new("grant", grant, tables.row(Key.of(grant), in: models.grants))
+        try rule.known("city", city, tables.stamp(Key.of(city), in: models.cities))
+        try rule.known("solution", solution, tables.stamp(Key.of(solution), in: models.solutions))
         if amount.hundredths <= 0 {
             throw rule.violation("amount_eur \(amount) is not above 0")
         }
-        guard let proof = try models.firstDemonstration(of: solution, notAfter: rule.event.at, in: state) else {
+        guard let proof = try models.firstDemonstration(of: solution, notAfter: rule.event.at, in: tables) else {
             throw rule.violation(
                 "solution '\(solution)' has not been demonstrated anywhere (it must be already proven)"
             )
@@ -367,22 +367,22 @@ extension GrantAwarded: ProjectedEvent {
 
     /// The grant's row: its data, position and `at`; city ‖ grant.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        try state.put(event.row(object), forKey: Key.of(grant), in: models.grants)
-        try state.put([], forKey: Key.of(city, grant), in: models.grantsByCity)
+        try tables.put(event.row(object), forKey: Key.of(grant), in: models.grants)
+        try tables.put([], forKey: Key.of(city, grant), in: models.grantsByCity)
     }
 
     /// Removes both entries.
     func withdraw(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        from state: borrowing some KeyValueWriter & ~Copyable
+        from tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        try state.removeValue(forKey: Key.of(grant), in: models.grants)
-        try state.removeValue(forKey: Key.of(city, grant), in: models.grantsByCity)
+        try tables.removeValue(forKey: Key.of(grant), in: models.grants)
+        try tables.removeValue(forKey: Key.of(city, grant), in: models.grantsByCity)
     }
 }
 
@@ -392,21 +392,21 @@ extension ReadModels {
         city: Slug,
         meeting: Slug,
         amount: JSONNumber?,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws -> [String] {
         var reasons: [String] = []
-        let cityRecord = try state.record(Key.of(city), in: cities)
+        let cityRecord = try tables.row(Key.of(city), in: cities)
         if cityRecord == nil {
             reasons.append("city '\(city)' is not registered")
         } else {
-            if try state.record(Key.of(city), in: members) == nil {
+            if try tables.row(Key.of(city), in: members) == nil {
                 reasons.append("city '\(city)' is not a CCG member")
             }
-            if try endedProject(of: city, in: state) == nil {
+            if try endedProject(of: city, in: tables) == nil {
                 reasons.append("city '\(city)' is not a lighthouse or fellow city of an SCC project that has ended")
             }
         }
-        let meetingRecord = try state.record(Key.of(meeting), in: meetings)
+        let meetingRecord = try tables.row(Key.of(meeting), in: meetings)
         if let meetingRecord {
             if meetingRecord.string("format") != MeetingFormat.physical.rawValue {
                 reasons.append("meeting '\(meeting)' is not a physical meeting")
@@ -414,7 +414,7 @@ extension ReadModels {
         } else {
             reasons.append("meeting '\(meeting)' is not scheduled")
         }
-        if let granted = try state.record(Key.of(city, meeting), in: travel) {
+        if let granted = try tables.row(Key.of(city, meeting), in: travel) {
             reasons.append(
                 "city '\(city)' already has a travel contribution for meeting '\(meeting)'"
                     + " (position \(granted.positionText))"
@@ -425,9 +425,9 @@ extension ReadModels {
             if amount.hundredths > 450_00 { reasons.append("amount_eur \(amount) is above the 450 EUR per trip") }
         }
         if let year = meetingRecord?.string("on").flatMap(CivilDate.init(iso:))?.year {
-            let used = try state.record(Key.of(city.rawValue, String(year)), in: travelYears)
-            let trips = used?.number(Row.trips)?.integerValue ?? 0
-            let total = used?.number(Row.total)?.hundredths ?? 0
+            let used = try tables.row(Key.of(city.rawValue, String(year)), in: travelYears)
+            let trips = used?.number(Column.trips)?.integerValue ?? 0
+            let total = used?.number(Column.total)?.hundredths ?? 0
             if trips >= 2 {
                 reasons.append("city '\(city)' already has \(trips) trips in \(year), the most allowed")
             }
@@ -445,10 +445,10 @@ extension ReadModels {
     func requireMember(
         _ city: Slug,
         _ rule: RuleContext,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws {
-        try rule.known("city", city, state.stamp(Key.of(city), in: cities))
-        guard let membership = try state.record(Key.of(city), in: members) else {
+        try rule.known("city", city, tables.stamp(Key.of(city), in: cities))
+        guard let membership = try tables.row(Key.of(city), in: members) else {
             throw rule.violation("city '\(city)' is not a CCG member")
         }
         try rule.notBefore(membership, "city '\(city)' joining the CCG")
@@ -456,14 +456,14 @@ extension ReadModels {
 
     /// The project `city` is in that ended first, as the project's record: any ended project serves the travel rule,
     /// and the earliest end is the one a contribution's date must not precede.
-    func endedProject(of city: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> Record? {
-        var found: (record: Record, endedAt: ValidTime?)?
-        try state.scan(cityRoles, prefix: Key.prefix(city)) { key, _ in
+    func endedProject(of city: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> Row? {
+        var found: (record: Row, endedAt: ValidTime?)?
+        try tables.scan(cityRoles, prefix: Key.prefix(city)) { key, _ in
             let parts = Key.parts(key)
             guard parts.count == 2, let project = Key.slug(parts[1]),
-                let record = try state.record(Key.of(project), in: projects), record.position(Row.ended) != nil
+                let record = try tables.row(Key.of(project), in: projects), record.position(Column.ended) != nil
             else { return true }
-            let endedAt = record.string(Row.endedAt).flatMap(ValidTime.init(parsing:))
+            let endedAt = record.string(Column.endedAt).flatMap(ValidTime.init(parsing:))
             if let current = found {
                 guard let endedAt, current.endedAt.map({ endedAt.isBefore($0) }) ?? false else { return true }
             }
@@ -477,16 +477,16 @@ extension ReadModels {
         _ context: RuleContext,
         city: Slug,
         meeting: Slug,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws {
-        if let membership = try state.record(Key.of(city), in: members) {
+        if let membership = try tables.row(Key.of(city), in: members) {
             try context.notBefore(membership, "city '\(city)' joining the CCG")
         }
-        if let meetingRecord = try state.record(Key.of(meeting), in: meetings) {
+        if let meetingRecord = try tables.row(Key.of(meeting), in: meetings) {
             try context.notBefore(meetingRecord, "the scheduling of meeting '\(meeting)'")
         }
-        if let project = try endedProject(of: city, in: state),
-            let endedAt = project.string(Row.endedAt).flatMap(ValidTime.init(parsing:)),
+        if let project = try endedProject(of: city, in: tables),
+            let endedAt = project.string(Column.endedAt).flatMap(ValidTime.init(parsing:)),
             context.event.at.isBefore(endedAt)
         {
             throw context.violation(

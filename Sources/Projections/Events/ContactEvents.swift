@@ -104,7 +104,7 @@ enum ContactKey {
 }
 
 /// Fields a ContactErased adds to the registration's row.
-enum ErasedRow {
+enum ErasedColumn {
     static let position = "erased"
     static let at = "erased_at"
 }
@@ -113,19 +113,19 @@ extension ContactRegistered: ProjectedEvent {
     var payload: Payload { .contactRegistered(self) }
 
     /// A new contact id; the city registered and a CCG member now.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.new("contact", contact, state.record(ContactKey.contact(contact), in: models.contacts))
-        try models.requireMember(city, rule, in: state)
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.new("contact", contact, tables.row(ContactKey.contact(contact), in: models.contacts))
+        try models.requireMember(city, rule, in: tables)
     }
 
     /// The registration's row, and the city's index entry.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        try state.put(event.row(object), forKey: ContactKey.contact(contact), in: models.contacts)
-        try state.put([], forKey: ContactKey.city(city, contact), in: models.contacts)
+        try tables.put(event.row(object), forKey: ContactKey.contact(contact), in: models.contacts)
+        try tables.put([], forKey: ContactKey.city(city, contact), in: models.contacts)
     }
 }
 
@@ -133,27 +133,27 @@ extension ContactErased: ProjectedEvent {
     var payload: Payload { .contactErased(self) }
 
     /// The contact is registered and not yet erased.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
         let registration = try rule.known(
             "contact",
             contact,
-            state.record(ContactKey.contact(contact), in: models.contacts)
+            tables.row(ContactKey.contact(contact), in: models.contacts)
         )
-        if let erased = registration.position(ErasedRow.position) {
+        if let erased = registration.position(ErasedColumn.position) {
             throw rule.violation("contact '\(contact)' is already erased (position \(erased))")
         }
     }
 
     /// Marks the registration's row erased, with the erasure's position and `at`.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        guard var registration = try state.record(ContactKey.contact(contact), in: models.contacts) else { return }
-        registration[ErasedRow.position] = Record.position(event.position)
-        registration[ErasedRow.at] = .string(event.at.text)
-        try state.put(registration, forKey: ContactKey.contact(contact), in: models.contacts)
+        guard var registration = try tables.row(ContactKey.contact(contact), in: models.contacts) else { return }
+        registration[ErasedColumn.position] = Row.position(event.position)
+        registration[ErasedColumn.at] = .string(event.at.text)
+        try tables.put(registration, forKey: ContactKey.contact(contact), in: models.contacts)
     }
 }
 
@@ -162,16 +162,16 @@ extension ReadModels {
     /// `erased`, `erased_at` once erased), or nil.
     func contactRegistration(
         _ contact: Slug,
-        in state: borrowing some KeyValueReader & ~Copyable
-    ) throws -> Record? {
-        try state.record(ContactKey.contact(contact), in: contacts)
+        in tables: borrowing some KeyValueReader & ~Copyable
+    ) throws -> Row? {
+        try tables.row(ContactKey.contact(contact), in: contacts)
     }
 
     /// The ids of the contacts registered for `city`, in id order; of every city when nil.
-    func contactIDs(of city: Slug?, in state: borrowing some KeyValueReader & ~Copyable) throws -> [Slug] {
+    func contactIDs(of city: Slug?, in tables: borrowing some KeyValueReader & ~Copyable) throws -> [Slug] {
         var ids: [Slug] = []
         let prefix = city.map(ContactKey.cityPrefix) ?? Key.of("contact") + [0]
-        try state.scan(contacts, prefix: prefix) { key, _ in
+        try tables.scan(contacts, prefix: prefix) { key, _ in
             let parts = Key.parts(key)
             if let last = parts.last, let id = Key.slug(last) { ids.append(id) }
             return true
@@ -181,16 +181,16 @@ extension ReadModels {
 
     /// The `contact` key of a city profile: whether a contact is held (registered and not erased), and each
     /// registration with its erasure; never the person's data.
-    func contactSummary(of city: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> ContactSummary {
+    func contactSummary(of city: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> ContactSummary {
         var list: [ContactSummary.Registration] = []
-        for id in try contactIDs(of: city, in: state) {
-            guard let registration = try contactRegistration(id, in: state) else { continue }
+        for id in try contactIDs(of: city, in: tables) {
+            guard let registration = try contactRegistration(id, in: tables) else { continue }
             list.append(
                 .init(
                     contact: id,
-                    since: registration.string(Row.at),
-                    position: registration.position(Row.position),
-                    erasedBy: registration.position(ErasedRow.position)
+                    since: registration.string(Column.at),
+                    position: registration.position(Column.position),
+                    erasedBy: registration.position(ErasedColumn.position)
                 )
             )
         }
@@ -232,7 +232,7 @@ public struct ContactSummary: Sendable, Equatable {
 extension KnowledgeBase {
     /// Refuses the retraction of a contact event: an erasure cannot be undone (the data is gone), and a
     /// registration is withdrawn with `ccg contact forget`, which erases the data too.
-    func refuseRetractionOfContactEvent(_ target: RecordedEvent) throws {
+    func refuseRetractionOfContactEvent(_ target: StoredEvent) throws {
         switch target.event.type {
         case .contactRegistered:
             throw RuleViolation(

@@ -78,36 +78,36 @@ extension DemonstrationReported: ProjectedEvent {
 
     /// A new demonstration id; the solution, the city and any project registered, no later than the event; a city
     /// named with a project is in it.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.new("demonstration", demonstration, state.record(Key.of(demonstration), in: models.demonstrations))
-        try rule.known("solution", solution, state.stamp(Key.of(solution), in: models.solutions))
-        try models.requirePlace(city: city, project: project, rule, in: state)
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.new("demonstration", demonstration, tables.row(Key.of(demonstration), in: models.demonstrations))
+        try rule.known("solution", solution, tables.stamp(Key.of(solution), in: models.solutions))
+        try models.requirePlace(city: city, project: project, rule, in: tables)
     }
 
     /// The demonstration's row; the city's adoption of the solution; the indexes by city, solution and project;
     /// one more demonstration in each scope.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        try state.put(event.row(object), forKey: Key.of(demonstration), in: models.demonstrations)
-        try state.put(
+        try tables.put(event.row(object), forKey: Key.of(demonstration), in: models.demonstrations)
+        try tables.put(
             event.row([
-                Row.how: .string(Adoption.demonstrated.rawValue), "demonstration": .string(demonstration.rawValue),
+                Column.how: .string(Adoption.demonstrated.rawValue), "demonstration": .string(demonstration.rawValue),
             ]),
             forKey: Key.of(solution, city) + [0] + event.position.key,
             in: models.adoptions
         )
-        try state.put([], forKey: Key.of(city, demonstration), in: models.demonstrationsByCity)
-        try state.put([], forKey: Key.of(solution, demonstration), in: models.demonstrationsBySolution)
+        try tables.put([], forKey: Key.of(city, demonstration), in: models.demonstrationsByCity)
+        try tables.put([], forKey: Key.of(solution, demonstration), in: models.demonstrationsBySolution)
         if let project {
-            try state.put([], forKey: Key.of(project, demonstration), in: models.demonstrationsByProject)
+            try tables.put([], forKey: Key.of(project, demonstration), in: models.demonstrationsByProject)
         }
         for scope in Scope.all(city: city, project: project) {
             let key = Array(scope.utf8)
-            let count = try models.demonstrationCount(key, in: state)
-            try state.put(RowCodec.count(count + 1), forKey: key, in: models.demonstrationCounts)
+            let count = try models.demonstrationCount(key, in: tables)
+            try tables.put(RowCodec.count(count + 1), forKey: key, in: models.demonstrationCounts)
         }
     }
 }
@@ -123,37 +123,37 @@ extension ImpactReported: ProjectedEvent {
 
     /// The demonstration is reported, no later than the event; the value is at least 0, at most 100 for a
     /// percentage.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.known("demonstration", demonstration, state.stamp(Key.of(demonstration), in: models.demonstrations))
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.known("demonstration", demonstration, tables.stamp(Key.of(demonstration), in: models.demonstrations))
         try rule.impactValue(value, of: kpi)
     }
 
     /// demonstration ‖ kpi ‖ position → the value; the value replaces the demonstration's earlier one of the
     /// indicator in the sums (or maxima, for a percentage) of its scopes.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        let previous = try models.currentImpact(prefix, in: state)
-        try state.put(event.row([Row.value: .number(value)]), forKey: prefix + event.position.key, in: models.impacts)
-        guard let (city, project) = try models.place(of: demonstration, in: state) else { return }
+        let previous = try models.currentImpact(prefix, in: tables)
+        try tables.put(event.row([Column.value: .number(value)]), forKey: prefix + event.position.key, in: models.impacts)
+        guard let (city, project) = try models.place(of: demonstration, in: tables) else { return }
         for scope in Scope.all(city: city, project: project) {
             if kpi.isPercentage {
                 if let previous {
-                    try state.removeValue(
+                    try tables.removeValue(
                         forKey: Scope.maximumKey(scope, kpi, previous, demonstration),
                         in: models.kpiMaxima
                     )
                 }
-                try state.put([], forKey: Scope.maximumKey(scope, kpi, value, demonstration), in: models.kpiMaxima)
+                try tables.put([], forKey: Scope.maximumKey(scope, kpi, value, demonstration), in: models.kpiMaxima)
             } else {
                 try models.adjustSum(
                     scope,
                     kpi,
                     by: value.exactHundredths - (previous?.exactHundredths ?? 0),
                     reports: previous == nil ? 1 : 0,
-                    in: state
+                    in: tables
                 )
             }
         }
@@ -161,21 +161,21 @@ extension ImpactReported: ProjectedEvent {
 
     /// Removes the report; when it was the current one, the one before (if any) counts again.
     func withdraw(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        from state: borrowing some KeyValueWriter & ~Copyable
+        from tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        let current = try state.last(in: models.impacts, prefix: prefix)
-        try state.removeValue(forKey: prefix + event.position.key, in: models.impacts)
+        let current = try tables.last(in: models.impacts, prefix: prefix)
+        try tables.removeValue(forKey: prefix + event.position.key, in: models.impacts)
         // Only the current (last) report counts; withdrawing an older one changes no total.
         guard let current, current.key == prefix + event.position.key else { return }
-        let previous = try models.currentImpact(prefix, in: state)
-        guard let (city, project) = try models.place(of: demonstration, in: state) else { return }
+        let previous = try models.currentImpact(prefix, in: tables)
+        guard let (city, project) = try models.place(of: demonstration, in: tables) else { return }
         for scope in Scope.all(city: city, project: project) {
             if kpi.isPercentage {
-                try state.removeValue(forKey: Scope.maximumKey(scope, kpi, value, demonstration), in: models.kpiMaxima)
+                try tables.removeValue(forKey: Scope.maximumKey(scope, kpi, value, demonstration), in: models.kpiMaxima)
                 if let previous {
-                    try state.put(
+                    try tables.put(
                         [],
                         forKey: Scope.maximumKey(scope, kpi, previous, demonstration),
                         in: models.kpiMaxima
@@ -187,7 +187,7 @@ extension ImpactReported: ProjectedEvent {
                     kpi,
                     by: (previous?.exactHundredths ?? 0) - value.exactHundredths,
                     reports: previous == nil ? -1 : 0,
-                    in: state
+                    in: tables
                 )
             }
         }
@@ -202,44 +202,44 @@ extension ReadModels {
         _ kpi: KPI,
         by change: Int128,
         reports: Int,
-        in state: borrowing some KeyValueWriter & ~Copyable
+        in tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
         let key = Key.of(scope, kpi.rawValue)
-        let current = try sum(key, in: state)
+        let current = try sum(key, in: tables)
         let count = (current?.reports ?? 0) + reports
         guard count > 0 else {
-            try state.removeValue(forKey: key, in: kpiSums)
+            try tables.removeValue(forKey: key, in: kpiSums)
             return
         }
-        try state.put(RowCodec.sum(total: (current?.total ?? 0) + change, reports: count), forKey: key, in: kpiSums)
+        try tables.put(RowCodec.sum(total: (current?.total ?? 0) + change, reports: count), forKey: key, in: kpiSums)
     }
 
     /// The sum of a summed KPI over a scope (`scope ‖ kpi`), with the number of demonstrations that report it.
     func sum(
         _ key: [UInt8],
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws -> (total: Int128, reports: Int)? {
-        try state.withValue(forKey: key, in: kpiSums) { bytes in
+        try tables.withValue(forKey: key, in: kpiSums) { bytes in
             if let sum = RowCodec.sum(bytes) { return sum }
             // A row of an older format, until the read models are rebuilt.
-            let record = Record(bytes: bytes)
-            return record?.total(Row.value).map { ($0, Int(record?.number(Row.reports)?.integerValue ?? 0)) }
+            let record = Row(bytes: bytes)
+            return record?.total(Column.value).map { ($0, Int(record?.number(Column.reports)?.integerValue ?? 0)) }
         } ?? nil
     }
 
     /// The number of demonstrations of a scope.
-    func demonstrationCount(_ key: [UInt8], in state: borrowing some KeyValueReader & ~Copyable) throws -> Int {
-        let count = try state.withValue(forKey: key, in: demonstrationCounts) { bytes -> Int? in
-            RowCodec.count(bytes) ?? Record(bytes: bytes)?.number(Row.count)?.integerValue.map(Int.init)
+    func demonstrationCount(_ key: [UInt8], in tables: borrowing some KeyValueReader & ~Copyable) throws -> Int {
+        let count = try tables.withValue(forKey: key, in: demonstrationCounts) { bytes -> Int? in
+            RowCodec.count(bytes) ?? Row(bytes: bytes)?.number(Column.count)?.integerValue.map(Int.init)
         }
         return (count ?? nil) ?? 0
     }
 
     /// The value of the current (last) report under `prefix` (demonstration ‖ kpi ‖ 0) in `impacts`.
-    func currentImpact(_ prefix: [UInt8], in state: borrowing some KeyValueReader & ~Copyable) throws -> JSONNumber? {
+    func currentImpact(_ prefix: [UInt8], in tables: borrowing some KeyValueReader & ~Copyable) throws -> JSONNumber? {
         var value: JSONNumber?
-        try state.scan(impacts, from: prefix + [UInt8](repeating: 0xFF, count: 8), reverse: true) { key, row in
-            if key.starts(with: prefix) { value = RowView(row).number(Row.value) }
+        try tables.scan(impacts, from: prefix + [UInt8](repeating: 0xFF, count: 8), reverse: true) { key, row in
+            if key.starts(with: prefix) { value = RowView(row).number(Column.value) }
             return false
         }
         return value
@@ -248,9 +248,9 @@ extension ReadModels {
     /// The city and the project (if any) of a reported demonstration.
     func place(
         of demonstration: Slug,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws -> (city: Slug, project: Slug?)? {
-        try state.withRow(Key.of(demonstration), in: demonstrations) { row in
+        try tables.withRow(Key.of(demonstration), in: demonstrations) { row in
             row.slug("city").map { ($0, row.slug("project")) }
         } ?? nil
     }
@@ -259,13 +259,13 @@ extension ReadModels {
     func firstDemonstration(
         of solution: Slug,
         notAfter time: ValidTime,
-        in state: borrowing some KeyValueReader & ~Copyable
-    ) throws -> Record? {
-        var found: Record?
-        try state.scan(demonstrationsBySolution, prefix: Key.prefix(solution)) { key, _ in
+        in tables: borrowing some KeyValueReader & ~Copyable
+    ) throws -> Row? {
+        var found: Row?
+        try tables.scan(demonstrationsBySolution, prefix: Key.prefix(solution)) { key, _ in
             let parts = Key.parts(key)
             guard parts.count == 2, let demonstration = Key.slug(parts[1]),
-                let record = try state.record(Key.of(demonstration), in: demonstrations)
+                let record = try tables.row(Key.of(demonstration), in: demonstrations)
             else { return true }
             if found == nil { found = record }
             if let at = record.time, !time.isBefore(at) {
@@ -291,7 +291,7 @@ enum Scope {
 
     /// scope ‖ kpi ‖ 0 ‖ value (8 bytes, ordered) ‖ demonstration: the last key of a scope and kpi is its maximum.
     static func maximumKey(_ scope: String, _ kpi: KPI, _ value: JSONNumber, _ demonstration: Slug) -> [UInt8] {
-        Key.of(scope, kpi.rawValue) + [0] + Position.key(UInt64(bitPattern: value.hundredths) ^ (1 << 63))
+        Key.of(scope, kpi.rawValue) + [0] + BigEndian.bytes(UInt64(bitPattern: value.hundredths) ^ (1 << 63))
             + Array(demonstration.rawValue.utf8)
     }
 }

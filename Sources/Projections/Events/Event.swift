@@ -123,7 +123,7 @@ public struct Event: Sendable, Equatable {
     /// Whether `stored`, already in the log under this event's id, has the same content: the same type, data,
     /// actor and source, and the same `at` where this event gives one, each compared by its canonical bytes (a name
     /// spelled in NFD is other content than the same name in NFC, though Swift's `==` calls them equal).
-    public func hasSameContent(as stored: RecordedEvent) -> Bool {
+    public func hasSameContent(as stored: StoredEvent) -> Bool {
         func bytes(_ event: Event, at time: ValidTime?) -> [UInt8] {
             var object = JSONObject()
             object.members.reserveCapacity(5)
@@ -154,7 +154,7 @@ public struct Event: Sendable, Equatable {
 }
 
 /// An event as the log holds it: with its position, recorded time and chain hash, `at` filled in.
-public struct RecordedEvent: Sendable, Equatable {
+public struct StoredEvent: Sendable, Equatable {
     /// The event; its `at` is never nil here.
     public var event: Event
     /// Its place in the log.

@@ -33,13 +33,13 @@ extension EventRetracted: ProjectedEvent {
     /// Nothing against the read models: a retraction is checked against the log (its target exists, is not itself a
     /// retraction nor retracted yet, and is no contact event), and every later event is re-checked without the
     /// target (`KnowledgeBase.checkTarget(of:at:in:)` and `KnowledgeBase.retract(_:in:)`).
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {}
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {}
 
     /// Nothing: a retraction changes the read models only by withdrawing its target, undone by the target's own
     /// ``ProjectedEvent/withdraw(_:_:from:)`` for a leaf, else by a rebuild from the log without it.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {}
 }

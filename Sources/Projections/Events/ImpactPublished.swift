@@ -66,27 +66,27 @@ extension ImpactPublished: ProjectedEvent {
 
     /// A value at least 0 (at most 100 for a percentage); each entity named is registered and no later than the
     /// event; a city named with a project is in it.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
         try rule.impactValue(value, of: kpi)
-        try models.requirePlace(city: city, project: project, rule, in: state)
+        try models.requirePlace(city: city, project: project, rule, in: tables)
     }
 
     /// scope ‖ kpi ‖ position → the figure; the last entry of a scope and kpi is current.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        try state.put(event.row([Row.value: .number(value)]), forKey: key(at: event.position), in: models.published)
+        try tables.put(event.row([Column.value: .number(value)]), forKey: key(at: event.position), in: models.published)
     }
 
     /// The earlier figure of the same scope, if any, becomes current again.
     func withdraw(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        from state: borrowing some KeyValueWriter & ~Copyable
+        from tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        try state.removeValue(forKey: key(at: event.position), in: models.published)
+        try tables.removeValue(forKey: key(at: event.position), in: models.published)
     }
 }
 
@@ -107,15 +107,15 @@ extension ReadModels {
     func publishedFigures(
         project: Slug?,
         city: Slug?,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws
         -> [KPI: JSONNumber]
     {
         let scope = Scope.published(project: project, city: city)
         var figures: [KPI: JSONNumber] = [:]
         for kpi in KPI.allCases {
-            let last = try state.last(in: published, prefix: Key.of(scope, kpi.rawValue) + [0])
-            if let value = last.flatMap({ Record(bytes: $0.value) })?.number(Row.value) { figures[kpi] = value }
+            let last = try tables.last(in: published, prefix: Key.of(scope, kpi.rawValue) + [0])
+            if let value = last.flatMap({ Row(bytes: $0.value) })?.number(Column.value) { figures[kpi] = value }
         }
         return figures
     }
@@ -128,17 +128,17 @@ extension ReadModels {
         project: Slug?,
         city: Slug?,
         within window: RowWindow,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws -> [KPI: JSONNumber] {
         let scope = Scope.published(project: project, city: city)
         var figures: [KPI: (position: Position, value: JSONNumber)] = [:]
         for kpi in KPI.allCases {
             let prefix = Key.of(scope, kpi.rawValue) + [0]
-            try state.scan(published, from: prefix + [UInt8](repeating: 0xFF, count: 8), reverse: true) { key, row in
+            try tables.scan(published, from: prefix + [UInt8](repeating: 0xFF, count: 8), reverse: true) { key, row in
                 guard key.starts(with: prefix) else { return false }
                 let row = RowView(row)
                 guard let position = Key.position(key), window.includes(position, row.time) else { return true }
-                if let value = row.number(Row.value) { figures[kpi] = (position, value) }
+                if let value = row.number(Column.value) { figures[kpi] = (position, value) }
                 return false
             }
         }

@@ -85,24 +85,24 @@ extension ObstacleReported: ProjectedEvent {
     var payload: Payload { .obstacleReported(self) }
 
     /// A new id; each entity named is registered and no later than the event; a city named with a project is in it.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.new("obstacle", obstacle, state.record(Key.of(obstacle), in: models.obstacles))
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.new("obstacle", obstacle, tables.row(Key.of(obstacle), in: models.obstacles))
         if let solution {
-            try rule.known("solution", solution, state.stamp(Key.of(solution), in: models.solutions))
+            try rule.known("solution", solution, tables.stamp(Key.of(solution), in: models.solutions))
         }
-        try models.requirePlace(city: city, project: project, rule, in: state)
+        try models.requirePlace(city: city, project: project, rule, in: tables)
     }
 
     /// The obstacle's row, and an entry under each entity it names, in log order.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        try state.put(event.row(object), forKey: Key.of(obstacle), in: models.obstacles)
+        try tables.put(event.row(object), forKey: Key.of(obstacle), in: models.obstacles)
         for (kind, entity) in [("solution", solution), ("city", city), ("project", project)] {
             guard let entity else { continue }
-            try state.put(
+            try tables.put(
                 Array(obstacle.rawValue.utf8),
                 forKey: Key.of(kind, entity.rawValue) + [0] + event.position.key,
                 in: models.obstaclesByEntity
@@ -112,7 +112,7 @@ extension ObstacleReported: ProjectedEvent {
 }
 
 /// Fields an ObstacleOvercome adds to the obstacle's row.
-enum OvercomeRow {
+enum OvercomeColumn {
     static let how = "how"
     static let at = "overcome_at"
     static let position = "overcome_position"
@@ -125,38 +125,38 @@ extension ObstacleOvercome: ProjectedEvent {
     static var isLeaf: Bool { true }
 
     /// The obstacle is reported, no later than the event, and not yet overcome.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        guard let reported = try state.record(Key.of(obstacle), in: models.obstacles) else {
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        guard let reported = try tables.row(Key.of(obstacle), in: models.obstacles) else {
             throw rule.violation("obstacle '\(obstacle)' has not been reported")
         }
         try rule.notBefore(reported, "the report of obstacle '\(obstacle)'")
-        if let overcome = reported.position(OvercomeRow.position) {
+        if let overcome = reported.position(OvercomeColumn.position) {
             throw rule.violation("obstacle '\(obstacle)' is already overcome (position \(overcome))")
         }
     }
 
     /// Adds how, when and at which position to the obstacle's row.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        guard var row = try state.record(Key.of(obstacle), in: models.obstacles) else { return }
-        row[OvercomeRow.how] = .string(how)
-        row[OvercomeRow.at] = .string(event.at.text)
-        row[OvercomeRow.position] = Record.position(event.position)
-        try state.put(row, forKey: Key.of(obstacle), in: models.obstacles)
+        guard var row = try tables.row(Key.of(obstacle), in: models.obstacles) else { return }
+        row[OvercomeColumn.how] = .string(how)
+        row[OvercomeColumn.at] = .string(event.at.text)
+        row[OvercomeColumn.position] = Row.position(event.position)
+        try tables.put(row, forKey: Key.of(obstacle), in: models.obstacles)
     }
 
     /// Takes the three fields off the obstacle's row again.
     func withdraw(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        from state: borrowing some KeyValueWriter & ~Copyable
+        from tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        guard var row = try state.record(Key.of(obstacle), in: models.obstacles) else { return }
-        for key in [OvercomeRow.how, OvercomeRow.at, OvercomeRow.position] { row[key] = nil }
-        try state.put(row, forKey: Key.of(obstacle), in: models.obstacles)
+        guard var row = try tables.row(Key.of(obstacle), in: models.obstacles) else { return }
+        for key in [OvercomeColumn.how, OvercomeColumn.at, OvercomeColumn.position] { row[key] = nil }
+        try tables.put(row, forKey: Key.of(obstacle), in: models.obstacles)
     }
 }
 
@@ -211,9 +211,9 @@ public struct ObstacleEntry: Sendable, Equatable {
             "obstacle": .string(obstacle.rawValue), "category": .string(category.rawValue), "text": .string(text),
             "solution": .slug(solution), "city": .slug(city), "project": .slug(project),
             "solution_name": .text(solutionName), "city_name": .text(cityName), "project_name": .text(projectName),
-            "at": .string(at), "position": Record.position(position),
+            "at": .string(at), "position": Row.position(position),
             "overcome": overcome.map {
-                ["how": .string($0.how), "at": .string($0.at), "position": Record.position($0.position)]
+                ["how": .string($0.how), "at": .string($0.at), "position": Row.position($0.position)]
             } ?? .null,
         ]
     }
@@ -267,7 +267,7 @@ public struct ObstacleReport: Sendable, Equatable, JSONValueView {
         var counts = JSONObject()
         for entry in byCategory {
             counts[entry.category.rawValue] = [
-                "reported": Record.integer(entry.reported), "overcome": Record.integer(entry.overcome),
+                "reported": Row.integer(entry.reported), "overcome": Row.integer(entry.overcome),
             ]
         }
         return ["obstacles": .array(obstacles.map(\.json)), "by_category": .object(counts)]
@@ -278,7 +278,7 @@ extension ReadModels {
     /// The obstacles `filter` selects, in log order.
     func obstacleReport(
         _ filter: ObstacleFilter,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws
         -> ObstacleReport
     {
@@ -286,16 +286,16 @@ extension ReadModels {
         let narrowest = [("solution", filter.solution), ("city", filter.city), ("project", filter.project)]
             .first { $0.1 != nil }
         if let (kind, entity) = narrowest, let entity {
-            try state.scan(obstaclesByEntity, prefix: Key.of(kind, entity.rawValue) + [0]) { _, value in
+            try tables.scan(obstaclesByEntity, prefix: Key.of(kind, entity.rawValue) + [0]) { _, value in
                 if let id = Key.slug(String(decoding: value, as: UTF8.self)) { ids.append(id) }
                 return true
             }
         } else {
-            ids = try state.entries(of: obstacles).map(\.0)
+            ids = try tables.entries(of: obstacles).map(\.0)
         }
         var listed: [ObstacleEntry] = []
         for id in ids {
-            guard let row = try state.record(Key.of(id), in: obstacles), let entry = ObstacleEntry(id, row) else {
+            guard let row = try tables.row(Key.of(id), in: obstacles), let entry = ObstacleEntry(id, row) else {
                 continue
             }
             if let solution = filter.solution, entry.solution != solution { continue }
@@ -304,9 +304,9 @@ extension ReadModels {
             if let category = filter.category, entry.category != category { continue }
             if filter.openOnly && entry.overcome != nil { continue }
             var named = entry
-            named.solutionName = try entry.solution.map { try solutionName($0, in: state) }
-            named.cityName = try cityName(ifGiven: entry.city, in: state)
-            named.projectName = try projectName(ifGiven: entry.project, in: state)
+            named.solutionName = try entry.solution.map { try solutionName($0, in: tables) }
+            named.cityName = try cityName(ifGiven: entry.city, in: tables)
+            named.projectName = try projectName(ifGiven: entry.project, in: tables)
             listed.append(named)
         }
         return ObstacleReport(obstacles: listed.sorted { $0.position < $1.position })
@@ -314,9 +314,9 @@ extension ReadModels {
 }
 
 extension ObstacleEntry {
-    init?(_ id: Slug, _ row: Record) {
+    init?(_ id: Slug, _ row: Row) {
         guard let category = row.string("category").flatMap(ObstacleCategory.init(rawValue:)),
-            let text = row.string("text"), let position = row.position(Row.position)
+            let text = row.string("text"), let position = row.position(Column.position)
         else { return nil }
         self.init(
             obstacle: id,
@@ -325,11 +325,11 @@ extension ObstacleEntry {
             solution: row.slug("solution"),
             city: row.slug("city"),
             project: row.slug("project"),
-            at: row.string(Row.at) ?? "",
+            at: row.string(Column.at) ?? "",
             position: position
         )
-        if let how = row.string(OvercomeRow.how), let overcomePosition = row.position(OvercomeRow.position) {
-            overcome = (how, row.string(OvercomeRow.at) ?? "", overcomePosition)
+        if let how = row.string(OvercomeColumn.how), let overcomePosition = row.position(OvercomeColumn.position) {
+            overcome = (how, row.string(OvercomeColumn.at) ?? "", overcomePosition)
         }
     }
 }

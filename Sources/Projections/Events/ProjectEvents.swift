@@ -162,23 +162,23 @@ extension ProjectEnded: ProjectedEvent {
     var payload: Payload { .projectEnded(self) }
 
     /// The project is registered, no later than the event, and has not ended.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        let row = try rule.known("project", project, state.record(Key.of(project), in: models.projects))
-        if let ended = row.position(Row.ended) {
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        let row = try rule.known("project", project, tables.row(Key.of(project), in: models.projects))
+        if let ended = row.position(Column.ended) {
             throw rule.violation("project '\(project)' already ended (position \(ended))")
         }
     }
 
     /// Marks the project's row ended, with the event's position and `at`.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        guard var row = try state.record(Key.of(project), in: models.projects) else { return }
-        row[Row.ended] = Record.position(event.position)
-        row[Row.endedAt] = .string(event.at.text)
-        try state.put(row, forKey: Key.of(project), in: models.projects)
+        guard var row = try tables.row(Key.of(project), in: models.projects) else { return }
+        row[Column.ended] = Row.position(event.position)
+        row[Column.endedAt] = .string(event.at.text)
+        try tables.put(row, forKey: Key.of(project), in: models.projects)
     }
 }
 
@@ -194,32 +194,32 @@ extension CityJoinedProject: ProjectedEvent {
 
     /// The city and the project are registered, no later than the event; the city is not in the project yet, and
     /// the project has not ended.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.known("city", city, state.stamp(Key.of(city), in: models.cities))
-        let row = try rule.known("project", project, state.record(Key.of(project), in: models.projects))
-        if let existing = try state.record(Key.of(project, city), in: models.roles) {
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.known("city", city, tables.stamp(Key.of(city), in: models.cities))
+        let row = try rule.known("project", project, tables.row(Key.of(project), in: models.projects))
+        if let existing = try tables.row(Key.of(project, city), in: models.roles) {
             throw rule.violation(
-                "city '\(city)' is already in project '\(project)' as \(existing.string(Row.role) ?? "?")"
+                "city '\(city)' is already in project '\(project)' as \(existing.string(Column.role) ?? "?")"
                     + " (position \(existing.positionText))"
             )
         }
-        if let ended = row.position(Row.ended) {
+        if let ended = row.position(Column.ended) {
             throw rule.violation("project '\(project)' has ended (position \(ended))")
         }
     }
 
     /// project ‖ city → the role, with position and `at`; city ‖ project → the role.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        try state.put(
-            event.row([Row.role: .string(role.rawValue)]),
+        try tables.put(
+            event.row([Column.role: .string(role.rawValue)]),
             forKey: Key.of(project, city),
             in: models.roles
         )
-        try state.put(Record([Row.role: .string(role.rawValue)]), forKey: Key.of(city, project), in: models.cityRoles)
+        try tables.put(Row([Column.role: .string(role.rawValue)]), forKey: Key.of(city, project), in: models.cityRoles)
     }
 }
 
@@ -236,9 +236,9 @@ extension ReadModels {
         of city: Slug,
         in project: Slug,
         _ context: RuleContext,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws {
-        guard let role = try state.record(Key.of(project, city), in: roles) else {
+        guard let role = try tables.row(Key.of(project, city), in: roles) else {
             throw context.violation("city '\(city)' is not in project '\(project)'")
         }
         try context.notBefore(role, "city '\(city)' joining project '\(project)'")
@@ -250,26 +250,26 @@ extension ReadModels {
         city: Slug?,
         project: Slug?,
         _ rule: RuleContext,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws {
         if let city {
-            try rule.known("city", city, state.stamp(Key.of(city), in: cities))
+            try rule.known("city", city, tables.stamp(Key.of(city), in: cities))
         }
         if let project {
-            try rule.known("project", project, state.stamp(Key.of(project), in: projects))
+            try rule.known("project", project, tables.stamp(Key.of(project), in: projects))
         }
         if let city, let project {
-            try requireRole(of: city, in: project, rule, in: state)
+            try requireRole(of: city, in: project, rule, in: tables)
         }
     }
 
     /// The lighthouse cities of `project`, by id.
-    func lighthouseCities(of project: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> [Slug] {
+    func lighthouseCities(of project: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> [Slug] {
         var cities: [Slug] = []
-        try state.scan(roles, prefix: Key.prefix(project)) { key, value in
+        try tables.scan(roles, prefix: Key.prefix(project)) { key, value in
             let parts = Key.parts(key)
             if parts.count == 2, let city = Key.slug(parts[1]),
-                Record(bytes: value)?.string(Row.role) == Role.lighthouse.rawValue
+                Row(bytes: value)?.string(Column.role) == Role.lighthouse.rawValue
             {
                 cities.append(city)
             }

@@ -13,23 +13,23 @@ protocol ProjectedEvent: EventData {
     /// The data as the payload of an event.
     var payload: Payload { get }
 
-    /// Throws a ``RuleViolation`` when the event breaks a rule, against `state`: the read models of all earlier
+    /// Throws a ``RuleViolation`` when the event breaks a rule, against `tables`: the read models of all earlier
     /// events (the write transaction, so that two writers can never both pass a check only one may).
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws
 
     /// Folds the event, recorded as `event`, into the read models. The same code maintains them as events arrive
     /// and rebuilds them from the log.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws
 
     /// Undoes exactly what ``apply(_:_:to:)`` did for `event`; called only for a leaf.
     func withdraw(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        from state: borrowing some KeyValueWriter & ~Copyable
+        from tables: borrowing some KeyValueWriter & ~Copyable
     ) throws
 }
 
@@ -37,9 +37,9 @@ extension ProjectedEvent {
     static var isLeaf: Bool { false }
 
     func withdraw(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        from state: borrowing some KeyValueWriter & ~Copyable
+        from tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
         preconditionFailure("withdraw called for a \(Self.type.rawValue), which is not a leaf")
     }
@@ -58,17 +58,17 @@ protocol Registration: ProjectedEvent {
 
 extension Registration {
     /// A new id.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try rule.new(Self.entity, id, state.record(Key.of(id), in: models[keyPath: Self.rows]))
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        try rule.new(Self.entity, id, tables.row(Key.of(id), in: models[keyPath: Self.rows]))
     }
 
     /// The entity's row: its data, position and `at`.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        try state.put(event.row(object), forKey: Key.of(id), in: models[keyPath: Self.rows])
+        try tables.put(event.row(object), forKey: Key.of(id), in: models[keyPath: Self.rows])
     }
 }
 

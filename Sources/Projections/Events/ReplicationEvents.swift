@@ -170,28 +170,28 @@ extension Replicating {
     func checkReplication(
         _ rule: RuleContext,
         _ models: ReadModels,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws {
-        try rule.known("solution", solution, state.stamp(Key.of(solution), in: models.solutions))
-        try rule.known("city", city, state.stamp(Key.of(city), in: models.cities))
+        try rule.known("solution", solution, tables.stamp(Key.of(solution), in: models.solutions))
+        try rule.known("city", city, tables.stamp(Key.of(city), in: models.cities))
         if let from {
-            try rule.known("city", from, state.stamp(Key.of(from), in: models.cities), field: "from")
+            try rule.known("city", from, tables.stamp(Key.of(from), in: models.cities), field: "from")
             if city == from {
                 throw rule.violation("city '\(city)' cannot replicate a solution from itself")
             }
         }
         if let project {
-            try rule.known("project", project, state.stamp(Key.of(project), in: models.projects))
+            try rule.known("project", project, tables.stamp(Key.of(project), in: models.projects))
         }
         // The target first, so that a lighthouse city of a project origin that holds the solution itself is told so,
         // not that no other lighthouse city of the project has it.
-        var existing: Record?
-        try state.scan(models.adoptions, prefix: Key.of(solution, city) + [0]) { _, value in
-            existing = Record(bytes: value)
+        var existing: Row?
+        try tables.scan(models.adoptions, prefix: Key.of(solution, city) + [0]) { _, value in
+            existing = Row(bytes: value)
             return false
         }
         if let existing {
-            let how = existing.string(Row.how) ?? Adoption.adopted.rawValue
+            let how = existing.string(Column.how) ?? Adoption.adopted.rawValue
             throw rule.violation(
                 "city '\(city)' has already \(how) '\(solution)'"
                     + " (position \(existing.positionText))"
@@ -202,17 +202,17 @@ extension Replicating {
         case .city(let from):
             holders = [from]
         case .project(let project):
-            holders = try models.lighthouseCities(of: project, in: state)
+            holders = try models.lighthouseCities(of: project, in: tables)
             guard !holders.isEmpty else {
                 throw rule.violation("project '\(project)' has no lighthouse city to take '\(solution)' from")
             }
         }
         // The origin's earliest holding dated no later than the event serves; else the first at all, to name it.
-        var source: Record?
+        var source: Row?
         var servesInTime = false
         for holder in holders where holder != city {
-            try state.scan(models.adoptions, prefix: Key.of(solution, holder) + [0]) { _, value in
-                guard let adoption = Record(bytes: value) else { return true }
+            try tables.scan(models.adoptions, prefix: Key.of(solution, holder) + [0]) { _, value in
+                guard let adoption = Row(bytes: value) else { return true }
                 if source == nil { source = adoption }
                 if let time = adoption.time, !rule.event.at.isBefore(time) {
                     source = adoption
@@ -241,10 +241,10 @@ extension ReplicationPlanned: ProjectedEvent {
     var payload: Payload { .replicationPlanned(self) }
 
     /// The rules every replication follows, and no open plan of the city for the solution from the same origin.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try checkReplication(rule, models, in: state)
-        if let plan = try state.record(Key.plan(solution, city, origin), in: models.plans),
-            plan.string(Row.status) == PlanStatus.open.rawValue
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        try checkReplication(rule, models, in: tables)
+        if let plan = try tables.row(Key.plan(solution, city, origin), in: models.plans),
+            plan.string(Column.status) == PlanStatus.open.rawValue
         {
             throw rule.violation(
                 "city '\(city)' already has an open plan for '\(solution)' from \(origin)"
@@ -256,20 +256,20 @@ extension ReplicationPlanned: ProjectedEvent {
     /// solution ‖ city ‖ origin → the plan, open; position → its key while open; city ‖ position for the city and
     /// the origin city.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
         let key = Key.plan(solution, city, origin)
-        try state.put(
-            event.row(object.adding(Row.status, .string(PlanStatus.open.rawValue))),
+        try tables.put(
+            event.row(object.adding(Column.status, .string(PlanStatus.open.rawValue))),
             forKey: key,
             in: models.plans
         )
-        try state.put(key, forKey: event.position.key, in: models.openPlans)
-        try state.put([], forKey: Key.prefix(city) + event.position.key, in: models.plansByCity)
+        try tables.put(key, forKey: event.position.key, in: models.openPlans)
+        try tables.put([], forKey: Key.prefix(city) + event.position.key, in: models.plansByCity)
         if let from {
-            try state.put([], forKey: Key.prefix(from) + event.position.key, in: models.plansByCity)
+            try tables.put([], forKey: Key.prefix(from) + event.position.key, in: models.plansByCity)
         }
     }
 }
@@ -278,58 +278,58 @@ extension SolutionReplicated: ProjectedEvent {
     var payload: Payload { .solutionReplicated(self) }
 
     /// The rules every replication follows.
-    func check(_ rule: RuleContext, _ models: ReadModels, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try checkReplication(rule, models, in: state)
+    func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        try checkReplication(rule, models, in: tables)
     }
 
     /// The city's adoption of the solution; the edge, in log order, under the city (in), the origin city (out)
     /// and the solution; the city's open plans for the solution close, fulfilled where the origin is the planned one.
     func apply(
-        _ event: RecordedEvent,
+        _ event: StoredEvent,
         _ models: ReadModels,
-        to state: borrowing some KeyValueWriter & ~Copyable
+        to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        var adoption = event.row([Row.how: .string(Adoption.adopted.rawValue)])
+        var adoption = event.row([Column.how: .string(Adoption.adopted.rawValue)])
         switch origin {
         case .city(let from): adoption["from"] = .string(from.rawValue)
         case .project(let project): adoption["project"] = .string(project.rawValue)
         }
-        try state.put(adoption, forKey: Key.of(solution, city) + [0] + event.position.key, in: models.adoptions)
-        try state.put(event.row(object), forKey: event.position.key, in: models.replications)
-        try state.put(
-            Record([Row.direction: .string(Direction.in.rawValue)]),
+        try tables.put(adoption, forKey: Key.of(solution, city) + [0] + event.position.key, in: models.adoptions)
+        try tables.put(event.row(object), forKey: event.position.key, in: models.replications)
+        try tables.put(
+            Row([Column.direction: .string(Direction.in.rawValue)]),
             forKey: Key.prefix(city) + event.position.key,
             in: models.replicationsByCity
         )
         if let from {
-            try state.put(
-                Record([Row.direction: .string(Direction.out.rawValue)]),
+            try tables.put(
+                Row([Column.direction: .string(Direction.out.rawValue)]),
                 forKey: Key.prefix(from) + event.position.key,
                 in: models.replicationsByCity
             )
         }
-        try state.put([], forKey: Key.prefix(solution) + event.position.key, in: models.replicationsBySolution)
-        try closePlans(at: event.position, models, in: state)
+        try tables.put([], forKey: Key.prefix(solution) + event.position.key, in: models.replicationsBySolution)
+        try closePlans(at: event.position, models, in: tables)
     }
 
     private func closePlans(
         at position: Position,
         _ models: ReadModels,
-        in state: borrowing some KeyValueWriter & ~Copyable
+        in tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        var closing: [([UInt8], Record)] = []
-        try state.scan(models.plans, prefix: Key.of(solution, city) + [0]) { key, value in
-            if let plan = Record(bytes: value), plan.string(Row.status) == PlanStatus.open.rawValue {
+        var closing: [([UInt8], Row)] = []
+        try tables.scan(models.plans, prefix: Key.of(solution, city) + [0]) { key, value in
+            if let plan = Row(bytes: value), plan.string(Column.status) == PlanStatus.open.rawValue {
                 closing.append((Array(key), plan))
             }
             return true
         }
         for (key, var plan) in closing {
-            plan[Row.status] = .string((plan.origin == origin ? PlanStatus.fulfilled : .closed).rawValue)
-            plan[Row.closedBy] = Record.position(position)
-            try state.put(plan, forKey: key, in: models.plans)
-            if let opened = plan.position(Row.position) {
-                try state.removeValue(forKey: opened.key, in: models.openPlans)
+            plan[Column.status] = .string((plan.origin == origin ? PlanStatus.fulfilled : .closed).rawValue)
+            plan[Column.closedBy] = Row.position(position)
+            try tables.put(plan, forKey: key, in: models.plans)
+            if let opened = plan.position(Column.position) {
+                try tables.removeValue(forKey: opened.key, in: models.openPlans)
             }
         }
     }

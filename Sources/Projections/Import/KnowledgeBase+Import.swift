@@ -100,7 +100,7 @@ extension KnowledgeBase {
                 let location = "\(name):\(reader.lineNumber)"
                 do {
                     let event = try Event(json: JSONParser.parse(line))
-                    switch try record(event, in: transaction) {
+                    switch try append(event, in: transaction) {
                     case .appended: counts.appended += 1
                     case .skipped: counts.skipped += 1
                     }

@@ -4,13 +4,13 @@ import EventStore
 /// rebuilds them from the log (replay, retraction, verify, cuts in time). Each type's fold lives with its data
 /// (``ProjectedEvent/apply(_:_:to:)``, in the file of its family).
 extension ReadModels {
-    func apply(_ recorded: RecordedEvent, to state: borrowing some KeyValueWriter & ~Copyable) throws {
-        try recorded.event.payload.projected.apply(recorded, self, to: state)
+    func apply(_ recorded: StoredEvent, to tables: borrowing some KeyValueWriter & ~Copyable) throws {
+        try recorded.event.payload.projected.apply(recorded, self, to: tables)
     }
 }
 
 /// Field names of read-model rows that the fold writes and the rules and queries read.
-enum Row {
+enum Column {
     /// The position of the event behind a row.
     static let position = "position"
     /// The `at` of the event behind a row.
@@ -42,13 +42,13 @@ enum Row {
     static let total = "total"
 }
 
-extension RecordedEvent {
+extension StoredEvent {
     /// A read-model row: `object` with the event's position and `at`.
-    func row(_ object: JSONObject) -> Record {
-        var record = Record(object)
+    func row(_ object: JSONObject) -> Row {
+        var record = Row(object)
         record.object.members.reserveCapacity(object.count + 2)
-        record[Row.position] = Record.position(position)
-        record[Row.at] = .string(at.text)
+        record[Column.position] = Row.position(position)
+        record[Column.at] = .string(at.text)
         return record
     }
 }

@@ -128,12 +128,12 @@ extension CCGTravel: JSONValueView {
 }
 
 extension ReadModels {
-    func ccgMembers(in state: borrowing some KeyValueReader & ~Copyable) throws -> CCGMembers {
+    func ccgMembers(in tables: borrowing some KeyValueReader & ~Copyable) throws -> CCGMembers {
         var list: [CCGMembers.Member] = []
-        for (city, membership) in try state.entries(of: members) {
-            let record = try state.record(Key.of(city), in: cities)
+        for (city, membership) in try tables.entries(of: members) {
+            let record = try tables.row(Key.of(city), in: cities)
             var attended = 0
-            try state.scan(attendanceByCity, prefix: Key.prefix(city)) { _, _ in
+            try tables.scan(attendanceByCity, prefix: Key.prefix(city)) { _, _ in
                 attended += 1
                 return true
             }
@@ -143,7 +143,7 @@ extension ReadModels {
                     name: record?.string("name") ?? city.rawValue,
                     country: record?.string("country") ?? "",
                     since: membership.string("at"),
-                    position: membership.position(Row.position),
+                    position: membership.position(Column.position),
                     meetingsAttended: attended
                 )
             )
@@ -151,19 +151,19 @@ extension ReadModels {
         return CCGMembers(members: list)
     }
 
-    func ccgMeetings(year: Int?, in state: borrowing some KeyValueReader & ~Copyable) throws -> CCGMeetings {
+    func ccgMeetings(year: Int?, in tables: borrowing some KeyValueReader & ~Copyable) throws -> CCGMeetings {
         var list: [(String, CCGMeetings.Meeting)] = []
-        for (meeting, record) in try state.entries(of: meetings) {
+        for (meeting, record) in try tables.entries(of: meetings) {
             let on = record.string("on") ?? ""
             if let year, !on.hasPrefix(String(year) + "-") { continue }
             var attendeeIDs: [Slug] = []
-            try state.scan(attendance, prefix: Key.prefix(meeting)) { key, _ in
+            try tables.scan(attendance, prefix: Key.prefix(meeting)) { key, _ in
                 let parts = Key.parts(key)
                 if parts.count == 2, let city = Key.slug(parts[1]) { attendeeIDs.append(city) }
                 return true
             }
             var attendees: [CityName] = []
-            for city in attendeeIDs { attendees.append(CityName(city: city, name: try cityName(city, in: state))) }
+            for city in attendeeIDs { attendees.append(CityName(city: city, name: try cityName(city, in: tables))) }
             list.append(
                 (
                     on + meeting.rawValue,
@@ -181,38 +181,38 @@ extension ReadModels {
         return CCGMeetings(meetings: list.sorted { $0.0 < $1.0 }.map(\.1))
     }
 
-    func ccgTravel(year: Int?, in state: borrowing some KeyValueReader & ~Copyable) throws -> CCGTravel {
-        var rows: [(Slug, Slug, Record)] = []
-        try state.scan(travel, from: nil, reverse: false) { key, value in
+    func ccgTravel(year: Int?, in tables: borrowing some KeyValueReader & ~Copyable) throws -> CCGTravel {
+        var rows: [(Slug, Slug, Row)] = []
+        try tables.scan(travel, from: nil, reverse: false) { key, value in
             let parts = Key.parts(key)
             guard parts.count == 2, let city = Key.slug(parts[0]), let meeting = Key.slug(parts[1]),
-                let record = Record(bytes: value)
+                let record = Row(bytes: value)
             else { return true }
-            if let year, record.number(Row.year)?.integerValue != Int64(year) { return true }
+            if let year, record.number(Column.year)?.integerValue != Int64(year) { return true }
             rows.append((city, meeting, record))
             return true
         }
-        var yearRows: [(Slug, Int, Record)] = []
-        try state.scan(travelYears, from: nil, reverse: false) { key, value in
+        var yearRows: [(Slug, Int, Row)] = []
+        try tables.scan(travelYears, from: nil, reverse: false) { key, value in
             let parts = Key.parts(key)
             guard parts.count == 2, let city = Key.slug(parts[0]), let rowYear = Int(parts[1]),
-                let record = Record(bytes: value)
+                let record = Row(bytes: value)
             else { return true }
             if let year, rowYear != year { return true }
             yearRows.append((city, rowYear, record))
             return true
         }
         var names: [Slug: String] = [:]
-        for city in Set(rows.map(\.0) + yearRows.map(\.0)) { names[city] = try cityName(city, in: state) }
+        for city in Set(rows.map(\.0) + yearRows.map(\.0)) { names[city] = try cityName(city, in: tables) }
         let contributions = rows.map { city, meeting, record in
             CCGTravel.Contribution(
                 city: city,
                 cityName: names[city] ?? city.rawValue,
                 meeting: meeting,
                 amountEUR: record.number("amount_eur"),
-                year: record.number(Row.year)?.integerValue.map { Int($0) },
+                year: record.number(Column.year)?.integerValue.map { Int($0) },
                 at: record.string("at"),
-                position: record.position(Row.position)
+                position: record.position(Column.position)
             )
         }
         let totals = yearRows.map { city, year, record in
@@ -220,8 +220,8 @@ extension ReadModels {
                 city: city,
                 cityName: names[city] ?? city.rawValue,
                 year: year,
-                trips: record.number(Row.trips),
-                totalEUR: record.number(Row.total)
+                trips: record.number(Column.trips),
+                totalEUR: record.number(Column.total)
             )
         }
         return CCGTravel(contributions: contributions, totals: totals)
@@ -231,7 +231,7 @@ extension ReadModels {
         city: String,
         meeting: String,
         amount: JSONNumber?,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     )
         throws -> Eligibility
     {
@@ -243,20 +243,20 @@ extension ReadModels {
         guard let citySlug = Slug(rawValue: city), let meetingSlug = Slug(rawValue: meeting) else {
             return Eligibility(isEligible: false, reasons: refusals)
         }
-        refusals = try travelRefusals(city: citySlug, meeting: meetingSlug, amount: amount, in: state)
+        refusals = try travelRefusals(city: citySlug, meeting: meetingSlug, amount: amount, in: tables)
         guard refusals.isEmpty else { return Eligibility(isEligible: false, reasons: refusals) }
         var reasons = ["city '\(citySlug)' is a CCG member"]
-        if let project = try endedProject(of: citySlug, in: state) {
+        if let project = try endedProject(of: citySlug, in: tables) {
             reasons.append(
                 "city '\(citySlug)' is in project '\(project.string("project") ?? "?")', which has ended"
             )
         }
         reasons.append("meeting '\(meetingSlug)' is a physical CCG meeting")
         reasons.append("city '\(citySlug)' has no travel contribution for meeting '\(meetingSlug)' yet")
-        if let on = try state.record(Key.of(meetingSlug), in: meetings)?.string("on").flatMap(CivilDate.init(iso:)) {
-            let used = try state.record(Key.of(citySlug.rawValue, String(on.year)), in: travelYears)
-            let trips = used?.number(Row.trips)?.integerValue ?? 0
-            let total = used?.number(Row.total) ?? JSONNumber(integer: 0)
+        if let on = try tables.row(Key.of(meetingSlug), in: meetings)?.string("on").flatMap(CivilDate.init(iso:)) {
+            let used = try tables.row(Key.of(citySlug.rawValue, String(on.year)), in: travelYears)
+            let trips = used?.number(Column.trips)?.integerValue ?? 0
+            let total = used?.number(Column.total) ?? JSONNumber(integer: 0)
             reasons.append(
                 "city '\(citySlug)' has \(trips) of 2 trips and \(total) of 900 EUR in \(on.year)"
                     + (amount.map { "; \($0) EUR is within the 450 EUR per trip" } ?? "")

@@ -172,15 +172,15 @@ extension CityProfile: JSONValueView {
 
 extension ReadModels {
     /// What the record says about one city.
-    func cityProfile(_ city: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> CityProfile {
-        guard let record = try state.record(Key.of(city), in: cities) else {
+    func cityProfile(_ city: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> CityProfile {
+        guard let record = try tables.row(Key.of(city), in: cities) else {
             throw NotFound(kind: "city", id: city.rawValue)
         }
         var roleEntries: [(Slug, Role)] = []
-        try state.scan(cityRoles, prefix: Key.prefix(city)) { key, value in
+        try tables.scan(cityRoles, prefix: Key.prefix(city)) { key, value in
             let parts = Key.parts(key)
             if parts.count == 2, let project = Key.slug(parts[1]),
-                let role = Record(bytes: value)?.string(Row.role).flatMap(Role.init(rawValue:))
+                let role = Row(bytes: value)?.string(Column.role).flatMap(Role.init(rawValue:))
             {
                 roleEntries.append((project, role))
             }
@@ -188,11 +188,11 @@ extension ReadModels {
         }
         var memberships: [CityProfile.Membership] = []
         for (project, role) in roleEntries {
-            memberships.append(.init(project: project, projectName: try projectName(project, in: state), role: role))
+            memberships.append(.init(project: project, projectName: try projectName(project, in: tables), role: role))
         }
         var demonstrationList: [CityProfile.Demonstration] = []
-        for id in try state.ids(in: demonstrationsByCity, of: city) {
-            guard let demonstration = try state.record(Key.of(id), in: demonstrations),
+        for id in try tables.ids(in: demonstrationsByCity, of: city) {
+            guard let demonstration = try tables.row(Key.of(id), in: demonstrations),
                 let solution = demonstration.slug("solution")
             else { continue }
             let project = demonstration.slug("project")
@@ -200,9 +200,9 @@ extension ReadModels {
                 .init(
                     demonstration: id,
                     solution: solution,
-                    solutionName: try solutionName(solution, in: state),
+                    solutionName: try solutionName(solution, in: tables),
                     project: project,
-                    projectName: try projectName(ifGiven: project, in: state),
+                    projectName: try projectName(ifGiven: project, in: tables),
                     at: demonstration.string("at") ?? ""
                 )
             )
@@ -210,25 +210,25 @@ extension ReadModels {
         var replicationsIn: [CityProfile.Replication] = []
         var replicationsOut: [CityProfile.Replication] = []
         var edgePositions: [(Position, String)] = []
-        try state.scan(replicationsByCity, prefix: Key.prefix(city)) { key, value in
+        try tables.scan(replicationsByCity, prefix: Key.prefix(city)) { key, value in
             if let position = Key.position(key) {
-                edgePositions.append((position, Record(bytes: value)?.string(Row.direction) ?? ""))
+                edgePositions.append((position, Row(bytes: value)?.string(Column.direction) ?? ""))
             }
             return true
         }
         for (position, direction) in edgePositions {
-            guard let edge = try state.record(position.key, in: replications), let solution = edge.slug("solution")
+            guard let edge = try tables.row(position.key, in: replications), let solution = edge.slug("solution")
             else { continue }
             let isIn = direction == Direction.in.rawValue
             let other = isIn ? edge.slug("from") : edge.slug("city")
             let project = edge.slug("project")
             let item = CityProfile.Replication(
                 solution: solution,
-                solutionName: try solutionName(solution, in: state),
+                solutionName: try solutionName(solution, in: tables),
                 city: other,
-                cityName: try cityName(ifGiven: other, in: state),
+                cityName: try cityName(ifGiven: other, in: tables),
                 project: project,
-                projectName: try projectName(ifGiven: project, in: state),
+                projectName: try projectName(ifGiven: project, in: tables),
                 at: edge.string("at") ?? "",
                 position: position,
                 funding: edge.string("funding").flatMap(Funding.init(rawValue:))
@@ -237,13 +237,13 @@ extension ReadModels {
         }
         var planList: [CityProfile.Plan] = []
         var planPositions: [Position] = []
-        try state.scan(plansByCity, prefix: Key.prefix(city)) { key, _ in
+        try tables.scan(plansByCity, prefix: Key.prefix(city)) { key, _ in
             if let position = Key.position(key) { planPositions.append(position) }
             return true
         }
         for position in planPositions {
-            guard let key = try state.value(forKey: position.key, in: openPlans),
-                let plan = try state.record(key, in: plans), let solution = plan.slug("solution"),
+            guard let key = try tables.value(forKey: position.key, in: openPlans),
+                let plan = try tables.row(key, in: plans), let solution = plan.slug("solution"),
                 let planCity = plan.slug("city")
             else { continue }
             let from = plan.slug("from")
@@ -251,46 +251,46 @@ extension ReadModels {
             planList.append(
                 .init(
                     solution: solution,
-                    solutionName: try solutionName(solution, in: state),
+                    solutionName: try solutionName(solution, in: tables),
                     city: planCity,
-                    cityName: try cityName(planCity, in: state),
+                    cityName: try cityName(planCity, in: tables),
                     from: from,
-                    fromName: try cityName(ifGiven: from, in: state),
+                    fromName: try cityName(ifGiven: from, in: tables),
                     project: project,
-                    projectName: try projectName(ifGiven: project, in: state),
+                    projectName: try projectName(ifGiven: project, in: tables),
                     at: plan.string("at") ?? "",
                     position: position
                 )
             )
         }
-        let membership = try state.record(Key.of(city), in: members)
+        let membership = try tables.row(Key.of(city), in: members)
         var travelList: [CityProfile.TravelContribution] = []
-        try state.scan(travel, prefix: Key.prefix(city)) { key, value in
+        try tables.scan(travel, prefix: Key.prefix(city)) { key, value in
             let parts = Key.parts(key)
-            if parts.count == 2, let meeting = Key.slug(parts[1]), let contribution = Record(bytes: value),
+            if parts.count == 2, let meeting = Key.slug(parts[1]), let contribution = Row(bytes: value),
                 let amount = contribution.number("amount_eur")
             {
                 travelList.append(
                     .init(
                         meeting: meeting,
                         amountEUR: amount,
-                        year: contribution.number(Row.year)?.integerValue.map { Int($0) },
-                        position: contribution.position(Row.position)
+                        year: contribution.number(Column.year)?.integerValue.map { Int($0) },
+                        position: contribution.position(Column.position)
                     )
                 )
             }
             return true
         }
         var grantList: [CityProfile.Grant] = []
-        for id in try state.ids(in: grantsByCity, of: city) {
-            guard let grant = try state.record(Key.of(id), in: grants) else { continue }
+        for id in try tables.ids(in: grantsByCity, of: city) {
+            guard let grant = try tables.row(Key.of(id), in: grants) else { continue }
             let solution = grant.slug("solution")
             grantList.append(
                 .init(
                     grant: id,
                     programme: grant.string("programme").flatMap(Programme.init(rawValue:)),
                     solution: solution,
-                    solutionName: try solution.map { try solutionName($0, in: state) },
+                    solutionName: try solution.map { try solutionName($0, in: tables) },
                     amountEUR: grant.number("amount_eur")
                 )
             )
@@ -299,9 +299,9 @@ extension ReadModels {
             city: city,
             name: record.string("name") ?? city.rawValue,
             country: record.string("country") ?? "",
-            tier: try tier(of: city, in: state),
+            tier: try tier(of: city, in: tables),
             registered: record.string("at") ?? "",
-            position: record.position(Row.position),
+            position: record.position(Column.position),
             projects: memberships,
             demonstrations: demonstrationList,
             replicationsIn: replicationsIn,
@@ -310,12 +310,12 @@ extension ReadModels {
             ccg: .init(
                 isMember: membership != nil,
                 since: membership?.string("at"),
-                meetingsAttended: try state.ids(in: attendanceByCity, of: city),
+                meetingsAttended: try tables.ids(in: attendanceByCity, of: city),
                 travel: travelList
             ),
             grants: grantList,
-            obstacles: try obstacleReport(ObstacleFilter(city: city), in: state).obstacles,
-            contact: try contactSummary(of: city, in: state)
+            obstacles: try obstacleReport(ObstacleFilter(city: city), in: tables).obstacles,
+            contact: try contactSummary(of: city, in: tables)
         )
     }
 }

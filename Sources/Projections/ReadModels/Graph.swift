@@ -54,7 +54,7 @@ public struct GraphEdge: Sendable, Equatable {
         [
             "solution": .string(solution.rawValue), "from": from.map { .string($0.rawValue) } ?? .null,
             "to": .string(to.rawValue),
-            "at": .string(at), "position": Record.position(position),
+            "at": .string(at), "position": Row.position(position),
             "funding": funding.map { .string($0.rawValue) } ?? .null,
             "project": project.map { .string($0.rawValue) } ?? .null, "status": .string(status.rawValue),
             "solution_name": .string(solutionName), "from_name": .text(fromName), "to_name": .string(toName),
@@ -120,10 +120,10 @@ public struct GraphFilter: Sendable {
 
 extension ReadModels {
     /// A city's tier: lighthouse in any project, else fellow in any, else other.
-    func tier(of city: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> Tier {
+    func tier(of city: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> Tier {
         var tier = Tier.other
-        try state.scan(cityRoles, prefix: Key.prefix(city)) { _, value in
-            switch Record(bytes: value)?.string(Row.role) {
+        try tables.scan(cityRoles, prefix: Key.prefix(city)) { _, value in
+            switch Row(bytes: value)?.string(Column.role) {
             case Role.lighthouse.rawValue:
                 tier = .lighthouse
                 return false
@@ -137,10 +137,10 @@ extension ReadModels {
         return tier
     }
 
-    func graph(_ filter: GraphFilter, in state: borrowing some KeyValueReader & ~Copyable) throws -> ReplicationGraph {
+    func graph(_ filter: GraphFilter, in tables: borrowing some KeyValueReader & ~Copyable) throws -> ReplicationGraph {
         var edges: [GraphEdge] = []
-        try state.scan(replications, from: nil, reverse: false) { key, value in
-            guard let position = Position(key: key), let record = Record(bytes: value),
+        try tables.scan(replications, from: nil, reverse: false) { key, value in
+            guard let position = Position(key: key), let record = Row(bytes: value),
                 let solution = record.slug("solution"), record.origin != nil, let to = record.slug("city")
             else { return true }
             edges.append(
@@ -163,12 +163,12 @@ extension ReadModels {
         }
         if filter.includesPlanned {
             var planKeys: [[UInt8]] = []
-            try state.scan(openPlans, from: nil, reverse: false) { _, value in
+            try tables.scan(openPlans, from: nil, reverse: false) { _, value in
                 planKeys.append(Array(value))
                 return true
             }
             for key in planKeys {
-                guard let plan = try state.record(key, in: plans), let solution = plan.slug("solution"),
+                guard let plan = try tables.row(key, in: plans), let solution = plan.slug("solution"),
                     plan.origin != nil, let to = plan.slug("city"), let position = plan.position("position")
                 else { continue }
                 edges.append(
@@ -191,19 +191,19 @@ extension ReadModels {
             edges.sort { $0.position < $1.position }
         }
         var tiers: [Slug: Tier] = [:]
-        func tierOf(_ city: Slug, _ state: borrowing some KeyValueReader & ~Copyable) throws -> Tier {
+        func tierOf(_ city: Slug, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> Tier {
             if let known = tiers[city] { return known }
-            let tier = try self.tier(of: city, in: state)
+            let tier = try self.tier(of: city, in: tables)
             tiers[city] = tier
             return tier
         }
         var kept: [GraphEdge] = []
         for edge in edges {
             if let solution = filter.solution, edge.solution != solution { continue }
-            if let fromTier = filter.fromTier, try edge.from.map({ try tierOf($0, state) }) ?? .lighthouse != fromTier {
+            if let fromTier = filter.fromTier, try edge.from.map({ try tierOf($0, tables) }) ?? .lighthouse != fromTier {
                 continue
             }
-            if let toTier = filter.toTier, try tierOf(edge.to, state) != toTier { continue }
+            if let toTier = filter.toTier, try tierOf(edge.to, tables) != toTier { continue }
             kept.append(edge)
         }
         var solutionNames: [Slug: String] = [:]
@@ -212,13 +212,13 @@ extension ReadModels {
         for index in kept.indices {
             let edge = kept[index]
             if solutionNames[edge.solution] == nil {
-                solutionNames[edge.solution] = try solutionName(edge.solution, in: state)
+                solutionNames[edge.solution] = try solutionName(edge.solution, in: tables)
             }
             for city in [edge.from, edge.to].compactMap({ $0 }) where cityNames[city] == nil {
-                cityNames[city] = try cityName(city, in: state)
+                cityNames[city] = try cityName(city, in: tables)
             }
             if let project = edge.project, projectNames[project] == nil {
-                projectNames[project] = try projectName(project, in: state)
+                projectNames[project] = try projectName(project, in: tables)
             }
             kept[index].solutionName = solutionNames[edge.solution] ?? edge.solution.rawValue
             kept[index].fromName = edge.from.flatMap { cityNames[$0] }
@@ -227,13 +227,13 @@ extension ReadModels {
         }
         var nodes: [GraphNode] = []
         for city in Set(kept.flatMap { [$0.from, $0.to].compactMap { $0 } }).sorted() {
-            let record = try state.record(Key.of(city), in: cities)
+            let record = try tables.row(Key.of(city), in: cities)
             nodes.append(
                 GraphNode(
                     id: city,
                     name: record?.string("name") ?? city.rawValue,
                     country: record?.string("country") ?? "",
-                    tier: try tierOf(city, state)
+                    tier: try tierOf(city, tables)
                 )
             )
         }
@@ -242,8 +242,8 @@ extension ReadModels {
             projectOrigins.append(
                 GraphProjectOrigin(
                     project: project,
-                    name: try state.record(Key.of(project), in: projects)?.string("name") ?? project.rawValue,
-                    lighthouseCities: try lighthouseCities(of: project, in: state)
+                    name: try tables.row(Key.of(project), in: projects)?.string("name") ?? project.rawValue,
+                    lighthouseCities: try lighthouseCities(of: project, in: tables)
                 )
             )
         }

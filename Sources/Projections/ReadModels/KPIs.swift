@@ -17,7 +17,7 @@ public struct ImpactTotals: Sendable, Equatable, JSONValueView {
             return .object(object)
         }
         return [
-            "totals": object(totals), "demonstrations": Record.integer(demonstrations), "published": object(published),
+            "totals": object(totals), "demonstrations": Row.integer(demonstrations), "published": object(published),
         ]
     }
 }
@@ -26,39 +26,39 @@ extension ReadModels {
     func impactTotals(
         project: Slug?,
         city: Slug?,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws
         -> ImpactTotals
     {
-        var result = try reportedTotals(project: project, city: city, in: state)
-        result.published = try publishedFigures(project: project, city: city, in: state)
+        var result = try reportedTotals(project: project, city: city, in: tables)
+        result.published = try publishedFigures(project: project, city: city, in: tables)
         return result
     }
 
     private func reportedTotals(
         project: Slug?,
         city: Slug?,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws
         -> ImpactTotals
     {
         if let project, let city {
-            return try combinedTotals(project: project, city: city, in: state)
+            return try combinedTotals(project: project, city: city, in: tables)
         }
         let scope = city.map(Scope.city) ?? project.map(Scope.project) ?? Scope.everything
         var totals: [KPI: JSONNumber] = [:]
         for kpi in KPI.allCases {
             if kpi.isPercentage {
                 let prefix = Key.of(scope, kpi.rawValue) + [0]
-                if let last = try state.last(in: kpiMaxima, prefix: prefix), last.key.count >= prefix.count + 8 {
+                if let last = try tables.last(in: kpiMaxima, prefix: prefix), last.key.count >= prefix.count + 8 {
                     let bits = last.key[prefix.count..<(prefix.count + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
                     totals[kpi] = JSONNumber(validatedHundredths: Int64(bitPattern: bits ^ (1 << 63)))
                 }
-            } else if let sum = try sum(Key.of(scope, kpi.rawValue), in: state) {
+            } else if let sum = try sum(Key.of(scope, kpi.rawValue), in: tables) {
                 totals[kpi] = JSONNumber(totalHundredths: sum.total)
             }
         }
-        let count = try demonstrationCount(Array(scope.utf8), in: state)
+        let count = try demonstrationCount(Array(scope.utf8), in: tables)
         return ImpactTotals(totals: totals, demonstrations: Int(count))
     }
 
@@ -66,12 +66,12 @@ extension ReadModels {
     private func combinedTotals(
         project: Slug,
         city: Slug,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     )
         throws -> ImpactTotals
     {
         var chosen: [Slug] = []
-        try state.scan(demonstrationsByCity, prefix: Key.prefix(city)) { key, _ in
+        try tables.scan(demonstrationsByCity, prefix: Key.prefix(city)) { key, _ in
             let parts = Key.parts(key)
             if parts.count == 2, let demonstration = Key.slug(parts[1]) { chosen.append(demonstration) }
             return true
@@ -79,15 +79,15 @@ extension ReadModels {
         var totals: [KPI: JSONNumber] = [:]
         var count = 0
         for demonstration in chosen {
-            guard try state.record(Key.of(demonstration), in: demonstrations)?.slug("project") == project else {
+            guard try tables.row(Key.of(demonstration), in: demonstrations)?.slug("project") == project else {
                 continue
             }
             count += 1
             for kpi in KPI.allCases {
                 let prefix = Key.of(demonstration.rawValue, kpi.rawValue) + [0]
                 guard
-                    let value = try state.last(in: impacts, prefix: prefix).flatMap({ Record(bytes: $0.value) })?
-                        .number(Row.value)
+                    let value = try tables.last(in: impacts, prefix: prefix).flatMap({ Row(bytes: $0.value) })?
+                        .number(Column.value)
                 else { continue }
                 let current = totals[kpi]?.exactHundredths
                 totals[kpi] = JSONNumber(
@@ -108,14 +108,14 @@ extension ReadModels {
         project: Slug?,
         city: Slug?,
         within window: RowWindow,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws -> ImpactTotals {
         func inScope(_ demonstrationCity: Slug?, _ demonstrationProject: Slug?) -> Bool {
             demonstrationCity != nil && (city == nil || demonstrationCity == city)
                 && (project == nil || demonstrationProject == project)
         }
         var chosen: [Slug] = []
-        try state.scan(demonstrations, from: nil, reverse: false) { key, value in
+        try tables.scan(demonstrations, from: nil, reverse: false) { key, value in
             let row = RowView(value)
             if window.includes(row.position(), row.time), inScope(row.slug("city"), row.slug("project")),
                 let demonstration = Key.slug(String(decoding: key, as: UTF8.self))
@@ -142,12 +142,12 @@ extension ReadModels {
             // The last report of each indicator inside the window is the demonstration's current one.
             var current: [KPI: (position: Position, value: Int128)] = [:]
             let prefix = Key.prefix(demonstration)
-            try state.scan(impacts, prefix: prefix) { key, value in
+            try tables.scan(impacts, prefix: prefix) { key, value in
                 let row = RowView(value)
                 guard key.count > prefix.count + 9, let position = Key.position(key),
                     window.includes(position, row.time),
                     let kpi = KPI(rawValue: String(decoding: key[prefix.count..<(key.count - 9)], as: UTF8.self)),
-                    let value = row.hundredths(Row.value)
+                    let value = row.hundredths(Column.value)
                 else { return true }
                 if current[kpi].map({ $0.position < position }) ?? true { current[kpi] = (position, value) }
                 return true
@@ -166,7 +166,7 @@ extension ReadModels {
             totals: totals.mapValues(JSONNumber.init(totalHundredths:)),
             demonstrations: chosen.count
         )
-        result.published = try publishedFigures(project: project, city: city, within: window, in: state)
+        result.published = try publishedFigures(project: project, city: city, within: window, in: tables)
         return result
     }
 }

@@ -81,13 +81,13 @@ extension CityList: JSONValueView {
 
 extension ReadModels {
     /// Every project with its dates, state and number of lighthouse and fellow cities, by id.
-    func projectList(in state: borrowing some KeyValueReader & ~Copyable) throws -> ProjectList {
+    func projectList(in tables: borrowing some KeyValueReader & ~Copyable) throws -> ProjectList {
         var list: [ProjectList.Entry] = []
-        for (project, record) in try state.entries(of: projects) {
+        for (project, record) in try tables.entries(of: projects) {
             var lighthouse = 0
             var fellow = 0
-            try state.scan(roles, prefix: Key.prefix(project)) { _, value in
-                if Record(bytes: value)?.string(Row.role) == Role.lighthouse.rawValue {
+            try tables.scan(roles, prefix: Key.prefix(project)) { _, value in
+                if Row(bytes: value)?.string(Column.role) == Role.lighthouse.rawValue {
                     lighthouse += 1
                 } else {
                     fellow += 1
@@ -100,7 +100,7 @@ extension ReadModels {
                     name: record.string("name") ?? project.rawValue,
                     start: record.string("start"),
                     end: record.string("end"),
-                    isEnded: record[Row.ended] != nil,
+                    isEnded: record[Column.ended] != nil,
                     lighthouseCities: lighthouse,
                     fellowCities: fellow
                 )
@@ -110,15 +110,15 @@ extension ReadModels {
     }
 
     /// Every city with its country, tier and projects, by id.
-    func cityList(in state: borrowing some KeyValueReader & ~Copyable) throws -> CityList {
+    func cityList(in tables: borrowing some KeyValueReader & ~Copyable) throws -> CityList {
         var list: [CityList.Entry] = []
         var projectNames: [Slug: String] = [:]
-        for (city, record) in try state.entries(of: cities) {
+        for (city, record) in try tables.entries(of: cities) {
             var roleEntries: [(Slug, Role)] = []
-            try state.scan(cityRoles, prefix: Key.prefix(city)) { key, value in
+            try tables.scan(cityRoles, prefix: Key.prefix(city)) { key, value in
                 let parts = Key.parts(key)
                 if parts.count == 2, let project = Key.slug(parts[1]),
-                    let role = Record(bytes: value)?.string(Row.role).flatMap(Role.init(rawValue:))
+                    let role = Row(bytes: value)?.string(Column.role).flatMap(Role.init(rawValue:))
                 {
                     roleEntries.append((project, role))
                 }
@@ -130,7 +130,7 @@ extension ReadModels {
                 if let known = projectNames[project] {
                     name = known
                 } else {
-                    name = try projectName(project, in: state)
+                    name = try projectName(project, in: tables)
                     projectNames[project] = name
                 }
                 memberships.append(.init(project: project, projectName: name, role: role))
@@ -140,7 +140,7 @@ extension ReadModels {
                     city: city,
                     name: record.string("name") ?? city.rawValue,
                     country: record.string("country") ?? "",
-                    tier: try tier(of: city, in: state),
+                    tier: try tier(of: city, in: tables),
                     projects: memberships
                 )
             )

@@ -2,29 +2,29 @@ import EventStore
 
 extension ReadModels {
     /// A city's name; its id when the record has no name for it.
-    func cityName(_ city: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> String {
-        try state.record(Key.of(city), in: cities)?.string("name") ?? city.rawValue
+    func cityName(_ city: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> String {
+        try tables.row(Key.of(city), in: cities)?.string("name") ?? city.rawValue
     }
 
     /// A project's name; its id when the record has no name for it.
-    func projectName(_ project: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> String {
-        try state.record(Key.of(project), in: projects)?.string("name") ?? project.rawValue
+    func projectName(_ project: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> String {
+        try tables.row(Key.of(project), in: projects)?.string("name") ?? project.rawValue
     }
 
     /// A solution's name; its id when the record has no name for it.
-    func solutionName(_ solution: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> String {
-        try state.record(Key.of(solution), in: solutions)?.string("name") ?? solution.rawValue
+    func solutionName(_ solution: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> String {
+        try tables.row(Key.of(solution), in: solutions)?.string("name") ?? solution.rawValue
     }
 
     /// The name of a city that may be absent.
-    func cityName(ifGiven city: Slug?, in state: borrowing some KeyValueReader & ~Copyable) throws -> String? {
+    func cityName(ifGiven city: Slug?, in tables: borrowing some KeyValueReader & ~Copyable) throws -> String? {
         guard let city else { return nil }
-        return try cityName(city, in: state)
+        return try cityName(city, in: tables)
     }
 
     /// The name of a project that may be absent.
-    func projectName(ifGiven project: Slug?, in state: borrowing some KeyValueReader & ~Copyable) throws -> String? {
+    func projectName(ifGiven project: Slug?, in tables: borrowing some KeyValueReader & ~Copyable) throws -> String? {
         guard let project else { return nil }
-        return try projectName(project, in: state)
+        return try projectName(project, in: tables)
     }
 }

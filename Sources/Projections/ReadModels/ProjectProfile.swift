@@ -77,15 +77,15 @@ extension ProjectProfile: JSONValueView {
 
 extension ReadModels {
     /// What the record says about one project.
-    func projectProfile(_ project: Slug, in state: borrowing some KeyValueReader & ~Copyable) throws -> ProjectProfile {
-        guard let record = try state.record(Key.of(project), in: projects) else {
+    func projectProfile(_ project: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> ProjectProfile {
+        guard let record = try tables.row(Key.of(project), in: projects) else {
             throw NotFound(kind: "project", id: project.rawValue)
         }
         var roleEntries: [(Slug, Role)] = []
-        try state.scan(roles, prefix: Key.prefix(project)) { key, value in
+        try tables.scan(roles, prefix: Key.prefix(project)) { key, value in
             let parts = Key.parts(key)
             if parts.count == 2, let city = Key.slug(parts[1]),
-                let role = Record(bytes: value)?.string(Row.role).flatMap(Role.init(rawValue:))
+                let role = Row(bytes: value)?.string(Column.role).flatMap(Role.init(rawValue:))
             {
                 roleEntries.append((city, role))
             }
@@ -93,7 +93,7 @@ extension ReadModels {
         }
         var members: [ProjectProfile.Member] = []
         for (city, role) in roleEntries {
-            let cityRecord = try state.record(Key.of(city), in: cities)
+            let cityRecord = try tables.row(Key.of(city), in: cities)
             members.append(
                 .init(
                     city: city,
@@ -104,17 +104,17 @@ extension ReadModels {
             )
         }
         var demonstrationList: [ProjectProfile.Demonstration] = []
-        for id in try state.ids(in: demonstrationsByProject, of: project) {
-            guard let demonstration = try state.record(Key.of(id), in: demonstrations),
+        for id in try tables.ids(in: demonstrationsByProject, of: project) {
+            guard let demonstration = try tables.row(Key.of(id), in: demonstrations),
                 let solution = demonstration.slug("solution"), let city = demonstration.slug("city")
             else { continue }
             demonstrationList.append(
                 .init(
                     demonstration: id,
                     solution: solution,
-                    solutionName: try solutionName(solution, in: state),
+                    solutionName: try solutionName(solution, in: tables),
                     city: city,
-                    cityName: try cityName(city, in: state),
+                    cityName: try cityName(city, in: tables),
                     at: demonstration.string("at") ?? ""
                 )
             )
@@ -125,14 +125,14 @@ extension ReadModels {
             call: record.string("call"),
             start: record.string("start"),
             end: record.string("end"),
-            endedAt: record.string(Row.endedAt),
-            isEnded: record[Row.ended] != nil,
+            endedAt: record.string(Column.endedAt),
+            isEnded: record[Column.ended] != nil,
             registered: record.string("at") ?? "",
-            position: record.position(Row.position),
+            position: record.position(Column.position),
             cities: members,
             demonstrations: demonstrationList,
-            impact: try impactTotals(project: project, city: nil, in: state),
-            obstacles: try obstacleReport(ObstacleFilter(project: project), in: state).obstacles
+            impact: try impactTotals(project: project, city: nil, in: tables),
+            obstacles: try obstacleReport(ObstacleFilter(project: project), in: tables).obstacles
         )
     }
 }

@@ -216,7 +216,7 @@ enum Key {
 }
 
 /// A read-model value: a small JSON object.
-struct Record: Sendable, Equatable {
+struct Row: Sendable, Equatable {
     var object: JSONObject
 
     init(_ object: JSONObject = JSONObject()) {
@@ -238,7 +238,7 @@ struct Record: Sendable, Equatable {
     }
 
     init?(bytes: [UInt8]) {
-        guard let record = bytes.withUnsafeBytes({ Record(bytes: $0) }) else { return nil }
+        guard let record = bytes.withUnsafeBytes({ Row(bytes: $0) }) else { return nil }
         self = record
     }
 
@@ -246,7 +246,7 @@ struct Record: Sendable, Equatable {
     /// format and the same row rebuilt in this one).
     static func sameRow(_ left: [UInt8], _ right: [UInt8]) -> Bool {
         if left == right { return true }
-        guard let left = Record(bytes: left), let right = Record(bytes: right) else { return false }
+        guard let left = Row(bytes: left), let right = Row(bytes: right) else { return false }
         return left == right
     }
 
@@ -302,8 +302,8 @@ struct Record: Sendable, Equatable {
 }
 
 extension KeyValueReader where Self: ~Copyable {
-    func record(_ key: [UInt8], in table: Table) throws -> Record? {
-        try withValue(forKey: key, in: table) { Record(bytes: $0) } ?? nil
+    func row(_ key: [UInt8], in table: Table) throws -> Row? {
+        try withValue(forKey: key, in: table) { Row(bytes: $0) } ?? nil
     }
 
     /// The second parts of the keys `owner ‖ 0 ‖ id` of an index table, in key order.
@@ -318,10 +318,10 @@ extension KeyValueReader where Self: ~Copyable {
     }
 
     /// Every entry of a table keyed by one slug, with its record, in key order.
-    func entries(of table: Table) throws -> [(Slug, Record)] {
-        var entries: [(Slug, Record)] = []
+    func entries(of table: Table) throws -> [(Slug, Row)] {
+        var entries: [(Slug, Row)] = []
         try scan(table, from: nil, reverse: false) { key, value in
-            if let id = Key.slug(String(decoding: key, as: UTF8.self)), let record = Record(bytes: value) {
+            if let id = Key.slug(String(decoding: key, as: UTF8.self)), let record = Row(bytes: value) {
                 entries.append((id, record))
             }
             return true
@@ -331,7 +331,7 @@ extension KeyValueReader where Self: ~Copyable {
 }
 
 extension KeyValueWriter where Self: ~Copyable {
-    func put(_ record: Record, forKey key: [UInt8], in table: Table) throws {
+    func put(_ record: Row, forKey key: [UInt8], in table: Table) throws {
         try put(record.bytes, forKey: key, in: table)
     }
 }

@@ -89,14 +89,14 @@ extension ReadModels {
     /// What the record says about one solution.
     func solutionProfile(
         _ solution: Slug,
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws -> SolutionProfile {
-        guard let record = try state.record(Key.of(solution), in: solutions) else {
+        guard let record = try tables.row(Key.of(solution), in: solutions) else {
             throw NotFound(kind: "solution", id: solution.rawValue)
         }
         var demonstrationList: [SolutionProfile.Demonstration] = []
-        for id in try state.ids(in: demonstrationsBySolution, of: solution) {
-            guard let demonstration = try state.record(Key.of(id), in: demonstrations),
+        for id in try tables.ids(in: demonstrationsBySolution, of: solution) {
+            guard let demonstration = try tables.row(Key.of(id), in: demonstrations),
                 let city = demonstration.slug("city")
             else { continue }
             let project = demonstration.slug("project")
@@ -104,51 +104,51 @@ extension ReadModels {
                 .init(
                     demonstration: id,
                     city: city,
-                    cityName: try cityName(city, in: state),
+                    cityName: try cityName(city, in: tables),
                     project: project,
-                    projectName: try projectName(ifGiven: project, in: state),
+                    projectName: try projectName(ifGiven: project, in: tables),
                     at: demonstration.string("at") ?? ""
                 )
             )
         }
-        func transfer(_ row: Record, at position: Position) throws -> SolutionProfile.Transfer? {
+        func transfer(_ row: Row, at position: Position) throws -> SolutionProfile.Transfer? {
             guard let city = row.slug("city") else { return nil }
             let from = row.slug("from")
             let project = row.slug("project")
             return .init(
                 city: city,
-                cityName: try cityName(city, in: state),
+                cityName: try cityName(city, in: tables),
                 from: from,
-                fromName: try cityName(ifGiven: from, in: state),
+                fromName: try cityName(ifGiven: from, in: tables),
                 project: project,
-                projectName: try projectName(ifGiven: project, in: state),
+                projectName: try projectName(ifGiven: project, in: tables),
                 at: row.string("at") ?? "",
                 position: position,
                 funding: row.string("funding").flatMap(Funding.init(rawValue:)),
-                status: row.string(Row.status).flatMap(PlanStatus.init(rawValue:)),
-                closedBy: row.position(Row.closedBy)
+                status: row.string(Column.status).flatMap(PlanStatus.init(rawValue:)),
+                closedBy: row.position(Column.closedBy)
             )
         }
         var positions: [Position] = []
-        try state.scan(replicationsBySolution, prefix: Key.prefix(solution)) { key, _ in
+        try tables.scan(replicationsBySolution, prefix: Key.prefix(solution)) { key, _ in
             if let position = Key.position(key) { positions.append(position) }
             return true
         }
         var adoptions: [SolutionProfile.Transfer] = []
         for position in positions {
-            guard let edge = try state.record(position.key, in: replications),
+            guard let edge = try tables.row(position.key, in: replications),
                 let item = try transfer(edge, at: position)
             else { continue }
             adoptions.append(item)
         }
-        var planRows: [Record] = []
-        try state.scan(plans, prefix: Key.prefix(solution)) { _, value in
-            if let plan = Record(bytes: value) { planRows.append(plan) }
+        var planRows: [Row] = []
+        try tables.scan(plans, prefix: Key.prefix(solution)) { _, value in
+            if let plan = Row(bytes: value) { planRows.append(plan) }
             return true
         }
         var planList: [SolutionProfile.Transfer] = []
         for plan in planRows {
-            guard let position = plan.position(Row.position), let item = try transfer(plan, at: position) else {
+            guard let position = plan.position(Column.position), let item = try transfer(plan, at: position) else {
                 continue
             }
             planList.append(item)
@@ -156,20 +156,20 @@ extension ReadModels {
         let area = record.string("area").flatMap(Area.init(rawValue:))
         var tiers: [Slug: Tier] = [:]
         let spread = try area.map { area in
-            try self.spread(of: solution, name: record.string("name") ?? "", area: area, tiers: &tiers, in: state)
+            try self.spread(of: solution, name: record.string("name") ?? "", area: area, tiers: &tiers, in: tables)
         }
         return SolutionProfile(
             solution: solution,
             name: record.string("name") ?? solution.rawValue,
             area: area,
             registered: record.string("at") ?? "",
-            position: record.position(Row.position),
+            position: record.position(Column.position),
             demonstrations: demonstrationList,
             replications: adoptions,
             plans: planList,
             reach: spread?.reach ?? 0,
             lighthouseToFellow: spread?.lighthouseToFellow ?? 0,
-            obstacles: try obstacleReport(ObstacleFilter(solution: solution), in: state).obstacles
+            obstacles: try obstacleReport(ObstacleFilter(solution: solution), in: tables).obstacles
         )
     }
 }

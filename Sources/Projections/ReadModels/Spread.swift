@@ -26,7 +26,7 @@ public struct SolutionSpread: Sendable, Equatable {
             "demonstrated_in": .array(demonstratedIn.map { .string($0.rawValue) }),
             "adopted_by": .array(adoptedBy.map { .string($0.rawValue) }),
             "planned_by": .array(plannedBy.map { .string($0.rawValue) }),
-            "lighthouse_to_fellow": Record.integer(lighthouseToFellow), "reach": Record.integer(reach),
+            "lighthouse_to_fellow": Row.integer(lighthouseToFellow), "reach": Row.integer(reach),
         ]
     }
 }
@@ -54,22 +54,22 @@ extension SpreadReport: JSONValueView {
 
 extension ReadModels {
     /// Every solution's spread, with the names of the cities it mentions.
-    func spreadReport(area: Area?, in state: borrowing some KeyValueReader & ~Copyable) throws -> SpreadReport {
-        let solutions = try spread(area: area, in: state)
+    func spreadReport(area: Area?, in tables: borrowing some KeyValueReader & ~Copyable) throws -> SpreadReport {
+        let solutions = try spread(area: area, in: tables)
         var names: [Slug: String] = [:]
         for solution in solutions {
             for city in solution.demonstratedIn + solution.adoptedBy + solution.plannedBy where names[city] == nil {
-                names[city] = try cityName(city, in: state)
+                names[city] = try cityName(city, in: tables)
             }
         }
         return SpreadReport(solutions: solutions, cityNames: names)
     }
 
     /// Every solution's spread, sorted by reach (descending), then id.
-    func spread(area: Area?, in state: borrowing some KeyValueReader & ~Copyable) throws -> [SolutionSpread] {
+    func spread(area: Area?, in tables: borrowing some KeyValueReader & ~Copyable) throws -> [SolutionSpread] {
         var catalogue: [(Slug, String, Area)] = []
-        try state.scan(solutions, from: nil, reverse: false) { key, value in
-            guard let solution = Key.slug(String(decoding: key, as: UTF8.self)), let record = Record(bytes: value),
+        try tables.scan(solutions, from: nil, reverse: false) { key, value in
+            guard let solution = Key.slug(String(decoding: key, as: UTF8.self)), let record = Row(bytes: value),
                 let recordArea = record.string("area").flatMap(Area.init(rawValue:))
             else { return true }
             if area == nil || area == recordArea {
@@ -80,7 +80,7 @@ extension ReadModels {
         var result: [SolutionSpread] = []
         var tiers: [Slug: Tier] = [:]
         for (solution, name, solutionArea) in catalogue {
-            result.append(try spread(of: solution, name: name, area: solutionArea, tiers: &tiers, in: state))
+            result.append(try spread(of: solution, name: name, area: solutionArea, tiers: &tiers, in: tables))
         }
         return result.sorted { ($0.reach, $1.solution) > ($1.reach, $0.solution) }
     }
@@ -91,16 +91,16 @@ extension ReadModels {
         name: String,
         area: Area,
         tiers: inout [Slug: Tier],
-        in state: borrowing some KeyValueReader & ~Copyable
+        in tables: borrowing some KeyValueReader & ~Copyable
     ) throws -> SolutionSpread {
         var demonstrated = Set<Slug>()
         var adopted: [(city: Slug, from: Slug?)] = []
-        try state.scan(adoptions, prefix: Key.prefix(solution)) { key, value in
+        try tables.scan(adoptions, prefix: Key.prefix(solution)) { key, value in
             let parts = Key.parts(UnsafeRawBufferPointer(rebasing: key[..<(key.count - 8)]))
-            guard parts.count >= 2, let city = Key.slug(parts[1]), let record = Record(bytes: value) else {
+            guard parts.count >= 2, let city = Key.slug(parts[1]), let record = Row(bytes: value) else {
                 return true
             }
-            if record.string(Row.how) == Adoption.demonstrated.rawValue {
+            if record.string(Column.how) == Adoption.demonstrated.rawValue {
                 demonstrated.insert(city)
             } else if record.origin != nil {
                 adopted.append((city, record.slug("from")))
@@ -108,8 +108,8 @@ extension ReadModels {
             return true
         }
         var planned = Set<Slug>()
-        try state.scan(plans, prefix: Key.prefix(solution)) { _, value in
-            if let plan = Record(bytes: value), plan.string(Row.status) == PlanStatus.open.rawValue,
+        try tables.scan(plans, prefix: Key.prefix(solution)) { _, value in
+            if let plan = Row(bytes: value), plan.string(Column.status) == PlanStatus.open.rawValue,
                 let city = plan.slug("city")
             {
                 planned.insert(city)
@@ -119,7 +119,7 @@ extension ReadModels {
         var lighthouseToFellow = 0
         for adoption in adopted {
             for city in [adoption.city, adoption.from].compactMap({ $0 }) where tiers[city] == nil {
-                tiers[city] = try tier(of: city, in: state)
+                tiers[city] = try tier(of: city, in: tables)
             }
             let fromTier = adoption.from.map { tiers[$0] ?? .other } ?? .lighthouse
             if tiers[adoption.city] == .fellow && fromTier == .lighthouse { lighthouseToFellow += 1 }

@@ -13,7 +13,7 @@ extension ReadModels {
         type.dataType.isLeaf
     }
 
-    func withdraw(_ recorded: RecordedEvent, from state: borrowing some KeyValueWriter & ~Copyable) throws {
-        try recorded.event.payload.projected.withdraw(recorded, self, from: state)
+    func withdraw(_ recorded: StoredEvent, from tables: borrowing some KeyValueWriter & ~Copyable) throws {
+        try recorded.event.payload.projected.withdraw(recorded, self, from: tables)
     }
 }

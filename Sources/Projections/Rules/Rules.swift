@@ -3,19 +3,19 @@ import EventStore
 /// The rules of the catalogue (SPEC §4), checked against the state of all earlier events.
 ///
 /// Each type's rules live with its data (``ProjectedEvent/check(_:_:in:)``, in the file of its family). They read
-/// the read models through `state` (the write transaction, so two writers can never both pass a check only one may)
+/// the read models through `tables` (the write transaction, so two writers can never both pass a check only one may)
 /// and throw a ``RuleViolation`` naming the rule and the offending value.
 extension ReadModels {
-    func check(_ recorded: RecordedEvent, in state: borrowing some KeyValueReader & ~Copyable) throws {
-        try recorded.event.payload.projected.check(RuleContext(recorded), self, in: state)
+    func check(_ recorded: StoredEvent, in tables: borrowing some KeyValueReader & ~Copyable) throws {
+        try recorded.event.payload.projected.check(RuleContext(recorded), self, in: tables)
     }
 }
 
 /// The event under check, and the helpers every rule uses.
 struct RuleContext {
-    let event: RecordedEvent
+    let event: StoredEvent
 
-    init(_ event: RecordedEvent) {
+    init(_ event: StoredEvent) {
         self.event = event
     }
 
@@ -24,7 +24,7 @@ struct RuleContext {
     }
 
     /// Refuses an id that is already registered.
-    func new(_ kind: String, _ id: Slug, _ existing: Record?) throws {
+    func new(_ kind: String, _ id: Slug, _ existing: Row?) throws {
         if let existing {
             throw violation(
                 "\(kind) '\(id)' is already registered"
@@ -35,7 +35,7 @@ struct RuleContext {
 
     /// Requires a registered entity dated no later than the event, and returns its record.
     @discardableResult
-    func known(_ kind: String, _ id: Slug, _ record: Record?, field: String? = nil) throws -> Record {
+    func known(_ kind: String, _ id: Slug, _ record: Row?, field: String? = nil) throws -> Row {
         guard let record else {
             throw violation("\(field.map { "\($0) " } ?? "")\(kind) '\(id)' is not registered")
         }
@@ -52,7 +52,7 @@ struct RuleContext {
     }
 
     /// Refuses an event dated before the event behind `record` (the date-order rule).
-    func notBefore(_ record: Record, _ what: @autoclosure () -> String) throws {
+    func notBefore(_ record: Row, _ what: @autoclosure () -> String) throws {
         try notBefore(RowStamp(record), what())
     }
 

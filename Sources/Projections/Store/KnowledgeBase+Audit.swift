@@ -8,7 +8,7 @@ public struct VerificationProblem: Sendable, Equatable {
     public var problem: String
 
     /// `{"position":n,"problem":"…"}`.
-    var json: JSONValue { ["position": Record.position(position), "problem": .string(problem)] }
+    var json: JSONValue { ["position": Row.position(position), "problem": .string(problem)] }
 }
 
 /// What `verify` reports.
@@ -26,7 +26,7 @@ public struct VerificationReport: Sendable, Equatable, JSONValueView {
     /// `{"ok":bool,"events":n,"head":"hex","problems":[{"position","problem"}]}`.
     var json: JSONValue {
         [
-            "ok": .bool(isOK), "events": Record.integer(events), "head": head.map { .string($0.hex) } ?? .null,
+            "ok": .bool(isOK), "events": Row.integer(events), "head": head.map { .string($0.hex) } ?? .null,
             "problems": .array(problems.map(\.json)),
         ]
     }
@@ -94,7 +94,7 @@ extension KnowledgeBase {
             try fold.apply(batch, retracted: retracted, to: scratch.environment)
             for expectation in expected {
                 let stored =
-                    try transaction.withRecord(at: expectation.position) { hash, _ in
+                    try transaction.withEvent(at: expectation.position) { hash, _ in
                         SHA256Digest(bytes: Array(hash))
                     } ?? nil
                 if stored != expectation.hash {
@@ -150,7 +150,7 @@ extension KnowledgeBase {
             guard bytes.count > suffix.count, bytes[(bytes.count - suffix.count)...].elementsEqual(suffix) else {
                 return true
             }
-            let event = try? RecordedEvent(position: position, hash: .zero, bytes: bytes)
+            let event = try? StoredEvent(position: position, hash: .zero, bytes: bytes)
             if case .eventRetracted(let retraction) = event?.event.payload { retracted.insert(retraction.position) }
             return true
         }
@@ -176,7 +176,7 @@ extension KnowledgeBase {
 
 /// What one event of the log gives the scratch fold, once the walk has checked it.
 private struct PendingFold {
-    var event: RecordedEvent
+    var event: StoredEvent
     /// The id index's key for the event's id, when it has one.
     var idKey: [UInt8]?
     /// The event's key in the recorded-time index.
@@ -248,9 +248,9 @@ private struct LogWalk {
             )
         }
         previous = stored
-        let event: RecordedEvent
+        let event: StoredEvent
         do {
-            event = try RecordedEvent(position: position, hash: stored, bytes: bytes)
+            event = try StoredEvent(position: position, hash: stored, bytes: bytes)
         } catch {
             problems.append(VerificationProblem(position: position, problem: "unreadable event: \(error)"))
             return nil
@@ -269,7 +269,7 @@ private struct LogWalk {
             }
             idKey = EventLog.key(forID: id)
         }
-        let recordedKey = Position.key(UInt64(bitPattern: event.recorded.secondsSince1970)) + position.key
+        let recordedKey = BigEndian.bytes(UInt64(bitPattern: event.recorded.secondsSince1970)) + position.key
         if try !transaction.contains(recordedKey, in: transaction.log.recorded) {
             problems.append(
                 VerificationProblem(
@@ -349,7 +349,7 @@ func firstDifference(
             if found != true { return (key, "a lookup of the key does not find the entry the table holds") }
         }
         for (leftEntry, rightEntry) in zip(leftEntries, rightEntries)
-        where leftEntry.0 != rightEntry.0 || !Record.sameRow(leftEntry.1, rightEntry.1) {
+        where leftEntry.0 != rightEntry.0 || !Row.sameRow(leftEntry.1, rightEntry.1) {
             if leftEntry.0 == rightEntry.0 { return (leftEntry.0, "the stored value differs") }
             let first = min(leftEntry.0, rightEntry.0)
             return (first, first == leftEntry.0 ? "an entry the log does not explain" : "an entry is missing")
@@ -384,9 +384,9 @@ private func keyPosition(_ key: [UInt8], in name: String) -> Position? {
 /// A key of table `name` for a message: the recorded-time index as its time and position, the others as text.
 private func describe(_ key: [UInt8], in name: String) -> String {
     guard name == "log.recorded", key.count == 16,
-        let seconds = key.withUnsafeBytes({ Position(key: $0) }), let position = keyPosition(key, in: name)
+        let seconds = key.withUnsafeBytes({ BigEndian.value($0) }), let position = keyPosition(key, in: name)
     else { return describe(key) }
-    let recorded = Timestamp(secondsSince1970: Int64(seconds.rawValue))
+    let recorded = Timestamp(secondsSince1970: Int64(bitPattern: seconds))
     return "recorded \(recorded.rfc3339), position \(position)"
 }
 

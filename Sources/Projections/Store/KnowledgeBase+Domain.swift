@@ -64,7 +64,7 @@ extension KnowledgeBase {
             if position.rawValue % 65_536 == 0 { progress(position) }
             let isRetracted = retracted.contains(position)
             if isRetracted && !rebuildingIndexes { return true }
-            let event = try RecordedEvent(
+            let event = try StoredEvent(
                 position: position,
                 hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
                 bytes: bytes
@@ -95,7 +95,7 @@ extension KnowledgeBase {
             guard bytes.count > suffix.count, bytes[(bytes.count - suffix.count)...].elementsEqual(suffix) else {
                 return true
             }
-            let event = try RecordedEvent(
+            let event = try StoredEvent(
                 position: position,
                 hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
                 bytes: bytes

@@ -27,13 +27,13 @@ public struct LogFilter: Sendable {
 /// One event as `log` and `history` list it: with the retraction that withdrew it, if any inside the cut.
 public struct LogEntry: Sendable, Equatable {
     /// The event.
-    public var recorded: RecordedEvent
+    public var stored: StoredEvent
     /// The position of the retraction that withdrew it, if any.
     public var retractedBy: Position?
 
     /// The event as `export` writes it, plus `retracted_by` (a position or null).
     var json: JSONValue {
-        guard case .object(var object) = recorded.exportJSON else { return recorded.exportJSON }
+        guard case .object(var object) = stored.exportJSON else { return stored.exportJSON }
         object["retracted_by"] = retractedBy.map { .number(JSONNumber(integer: Int64($0.rawValue))) } ?? .null
         return .object(object)
     }
@@ -101,7 +101,7 @@ extension KnowledgeBase {
         if let type = filter.type, event.event.type != type { return nil }
         if let asOf = filter.asOf, !asOf.includes(event.at) { return nil }
         let retractedBy = try indexes.retraction(of: position, through: last, in: transaction)
-        return LogEntry(recorded: event, retractedBy: retractedBy)
+        return LogEntry(stored: event, retractedBy: retractedBy)
     }
 
     /// Counts events by type, the head and the store's size, as of the cut.
@@ -113,7 +113,7 @@ extension KnowledgeBase {
             if cut == nil && asOf == nil {
                 for type in EventType.allCases {
                     let count = try transaction.withValue(forKey: Array(type.rawValue.utf8), in: indexes.counts) {
-                        Position(key: $0)?.rawValue
+                        BigEndian.value($0)
                     }
                     if let count = count ?? nil, count > 0 { byType[type] = Int(count) }
                 }
@@ -121,7 +121,7 @@ extension KnowledgeBase {
                 let last = try cut?.lastPosition(in: transaction) ?? head?.position ?? Position(0)
                 cutHead = nil
                 try transaction.forEachRecord(through: last) { position, hash, bytes in
-                    let event = try RecordedEvent(
+                    let event = try StoredEvent(
                         position: position,
                         hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
                         bytes: bytes

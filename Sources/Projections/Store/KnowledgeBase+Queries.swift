@@ -21,9 +21,9 @@ public struct ViewCut: Sendable {
 extension KnowledgeBase {
     /// The replication graph.
     public func graph(_ filter: GraphFilter, at cut: ViewCut = ViewCut()) throws -> ReplicationGraph {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> ReplicationGraph
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> ReplicationGraph
         {
-            try models.graph(filter, in: state)
+            try models.graph(filter, in: tables)
         }
         return try withSources(view(at: cut, reading: ViewTables.graph(filter), live: query, memory: query))
     }
@@ -41,8 +41,8 @@ extension KnowledgeBase {
         try environment.read { transaction in
             var found: [Position: String] = [:]
             for position in positions {
-                let source = try transaction.withRecord(at: position) { hash, bytes in
-                    try RecordedEvent(position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
+                let source = try transaction.withEvent(at: position) { hash, bytes in
+                    try StoredEvent(position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
                         .event.source
                 }
                 if let source = source ?? nil { found[position] = source }
@@ -53,32 +53,32 @@ extension KnowledgeBase {
 
     /// Per solution: where demonstrated, where adopted, where planned; sorted by reach, then id.
     public func spread(area: Area? = nil, at cut: ViewCut = ViewCut()) throws -> SpreadReport {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> SpreadReport {
-            try models.spreadReport(area: area, in: state)
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> SpreadReport {
+            try models.spreadReport(area: area, in: tables)
         }
         return try view(at: cut, reading: ViewTables.spread, live: query, memory: query)
     }
 
     /// A city's profile.
     public func cityProfile(_ city: Slug, at cut: ViewCut = ViewCut()) throws -> CityProfile {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> CityProfile {
-            try models.cityProfile(city, in: state)
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> CityProfile {
+            try models.cityProfile(city, in: tables)
         }
         return try view(at: cut, reading: ViewTables.cityProfile, live: query, memory: query)
     }
 
     /// A project's profile.
     public func projectProfile(_ project: Slug, at cut: ViewCut = ViewCut()) throws -> ProjectProfile {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> ProjectProfile {
-            try models.projectProfile(project, in: state)
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> ProjectProfile {
+            try models.projectProfile(project, in: tables)
         }
         return try view(at: cut, reading: ViewTables.projectProfile, live: query, memory: query)
     }
 
     /// A solution's profile.
     public func solutionProfile(_ solution: Slug, at cut: ViewCut = ViewCut()) throws -> SolutionProfile {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> SolutionProfile {
-            try models.solutionProfile(solution, in: state)
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> SolutionProfile {
+            try models.solutionProfile(solution, in: tables)
         }
         return try view(at: cut, reading: ViewTables.solutionProfile, live: query, memory: query)
     }
@@ -112,48 +112,48 @@ extension KnowledgeBase {
     ) throws
         -> ObstacleReport
     {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> ObstacleReport {
-            try models.obstacleReport(filter, in: state)
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> ObstacleReport {
+            try models.obstacleReport(filter, in: tables)
         }
         return try view(at: cut, reading: ViewTables.obstacles, live: query, memory: query)
     }
 
     /// Every project, by id.
     public func projectList(at cut: ViewCut = ViewCut()) throws -> ProjectList {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> ProjectList {
-            try models.projectList(in: state)
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> ProjectList {
+            try models.projectList(in: tables)
         }
         return try view(at: cut, reading: ViewTables.projectList, live: query, memory: query)
     }
 
     /// Every city with its country and tier, by id.
     public func cityList(at cut: ViewCut = ViewCut()) throws -> CityList {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> CityList {
-            try models.cityList(in: state)
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> CityList {
+            try models.cityList(in: tables)
         }
         return try view(at: cut, reading: ViewTables.cityList, live: query, memory: query)
     }
 
     /// The current CCG members.
     public func ccgMembers(at cut: ViewCut = ViewCut()) throws -> CCGMembers {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> CCGMembers {
-            try models.ccgMembers(in: state)
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> CCGMembers {
+            try models.ccgMembers(in: tables)
         }
         return try view(at: cut, reading: ViewTables.ccgMembers, live: query, memory: query)
     }
 
     /// CCG meetings, optionally of one year.
     public func ccgMeetings(year: Int? = nil, at cut: ViewCut = ViewCut()) throws -> CCGMeetings {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> CCGMeetings {
-            try models.ccgMeetings(year: year, in: state)
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> CCGMeetings {
+            try models.ccgMeetings(year: year, in: tables)
         }
         return try view(at: cut, reading: ViewTables.ccgMeetings, live: query, memory: query)
     }
 
     /// Travel contributions and per-year totals, optionally of one year.
     public func ccgTravel(year: Int? = nil, at cut: ViewCut = ViewCut()) throws -> CCGTravel {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> CCGTravel {
-            try models.ccgTravel(year: year, in: state)
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> CCGTravel {
+            try models.ccgTravel(year: year, in: tables)
         }
         return try view(at: cut, reading: ViewTables.ccgTravel, live: query, memory: query)
     }
@@ -167,8 +167,8 @@ extension KnowledgeBase {
     ) throws
         -> Eligibility
     {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> Eligibility {
-            try models.eligibility(city: city, meeting: meeting, amount: amount, in: state)
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> Eligibility {
+            try models.eligibility(city: city, meeting: meeting, amount: amount, in: tables)
         }
         return try view(at: cut, reading: ViewTables.eligibility, live: query, memory: query)
     }
@@ -195,7 +195,7 @@ extension KnowledgeBase {
             single.until = until
             try log(single) { entries.append($0) }
         }
-        return entries.sorted { $0.recorded.position < $1.recorded.position }
+        return entries.sorted { $0.stored.position < $1.stored.position }
     }
 
     /// Runs a view's query on the read models: the live ones for the current state; at a cut, tables in memory:
@@ -244,12 +244,12 @@ extension KnowledgeBase {
             }
             positions.sort()
             for position in positions {
-                let found = try source.withRecord(at: position) { hash, bytes -> Bool in
+                let found = try source.withEvent(at: position) { hash, bytes -> Bool in
                     // Most events outside a valid-time cut are known so without decoding them.
                     if let asOf = cut.asOf, let at = KnowledgeBase.storedValidTime(bytes), !asOf.includes(at) {
                         return true
                     }
-                    let event = try RecordedEvent(
+                    let event = try StoredEvent(
                         position: position,
                         hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
                         bytes: bytes

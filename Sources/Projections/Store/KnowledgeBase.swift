@@ -130,17 +130,17 @@ public final class KnowledgeBase: Sendable {
     /// What became of one event given to the knowledge base.
     public enum Outcome: Sendable, Equatable {
         /// It was appended.
-        case appended(RecordedEvent)
+        case appended(StoredEvent)
         /// Its id was already stored with the same content, so it was skipped; this is the stored event.
-        case skipped(RecordedEvent)
+        case skipped(StoredEvent)
     }
 
     /// Checks `event` and appends it, in one transaction.
     public func append(_ event: Event) throws -> Outcome {
-        try write { transaction in try record(event, in: transaction) }
+        try write { transaction in try append(event, in: transaction) }
     }
 
-    func record(_ event: Event, in transaction: borrowing WriteTransaction) throws -> Outcome {
+    func append(_ event: Event, in transaction: borrowing WriteTransaction) throws -> Outcome {
         if let id = event.id, let existing = try transaction.position(ofID: id) {
             let stored = try recordedEvent(at: existing, in: transaction)
             guard event.hasSameContent(as: stored) else {
@@ -158,7 +158,7 @@ public final class KnowledgeBase: Sendable {
         }
         var stored = event
         stored.at = appendedAt
-        let recorded = RecordedEvent(event: stored, position: head.position, recorded: head.recorded, hash: head.hash)
+        let recorded = StoredEvent(event: stored, position: head.position, recorded: head.recorded, hash: head.hash)
         if case .eventRetracted(let retraction) = event.payload {
             try checkTarget(of: retraction, at: head.position, in: transaction)
             try indexes.add(recorded, to: transaction)
@@ -178,10 +178,10 @@ public final class KnowledgeBase: Sendable {
         at position: Position,
         in reader: borrowing some LogReader & ~Copyable
     ) throws
-        -> RecordedEvent
+        -> StoredEvent
     {
-        let event = try reader.withRecord(at: position) { hash, bytes in
-            try RecordedEvent(position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
+        let event = try reader.withEvent(at: position) { hash, bytes in
+            try StoredEvent(position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
         }
         guard let event else { throw LogDamage(position: position, reason: "no event stored there") }
         return event

@@ -28,7 +28,7 @@ struct LogIndexes: Sendable {
     }
 
     /// Adds an appended event to every index.
-    func add(_ recorded: RecordedEvent, to storage: borrowing some KeyValueWriter & ~Copyable) throws {
+    func add(_ recorded: StoredEvent, to storage: borrowing some KeyValueWriter & ~Copyable) throws {
         let position = recorded.position.key
         try storage.put([], forKey: [recorded.event.type.code] + position, in: byType)
         let entities = recorded.event.payload.entities
@@ -39,8 +39,8 @@ struct LogIndexes: Sendable {
             try storage.put(position, forKey: retraction.position.key, in: retractions)
         }
         let countKey = Array(recorded.event.type.rawValue.utf8)
-        let count = try storage.withValue(forKey: countKey, in: counts) { Position(key: $0)?.rawValue } ?? nil
-        try storage.put(Position.key((count ?? 0) + 1), forKey: countKey, in: counts)
+        let count = try storage.withValue(forKey: countKey, in: counts) { BigEndian.value($0) } ?? nil
+        try storage.put(BigEndian.bytes((count ?? 0) + 1), forKey: countKey, in: counts)
     }
 
     /// The position of the retraction of `position`, if one is inside the cut.

@@ -28,7 +28,7 @@ extension ReadModels {
     /// writing them reads nothing but, for a mark, the row it marks.
     var carriers: [Table: RowCarrier] {
         [
-            projects: RowCarrier(.row, marks: [(Row.ended, Row.endedAt)]),
+            projects: RowCarrier(.row, marks: [(Column.ended, Column.endedAt)]),
             cities: RowCarrier(.row),
             solutions: RowCarrier(.row),
             meetings: RowCarrier(.row),
@@ -72,7 +72,7 @@ extension KnowledgeBase {
                     where row.position(mark.position) != nil
                         && !window.includes(row.position(mark.position), row.string(mark.at).flatMap(ValidTime.init))
                     {
-                        guard var record = Record(bytes: bytes) else { break }
+                        guard var record = Row(bytes: bytes) else { break }
                         record[mark.position] = nil
                         record[mark.at] = nil
                         bytes = record.bytes

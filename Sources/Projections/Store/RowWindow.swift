@@ -13,7 +13,7 @@ struct RowWindow {
     /// The valid-time cut, if any.
     let asOf: ValidTimeCut?
     /// The events of the types asked for that are inside the cut and retracted after it, in log order.
-    let restored: [RecordedEvent]
+    let restored: [StoredEvent]
 
     init(
         _ cut: ViewCut,
@@ -32,10 +32,10 @@ struct RowWindow {
             }
             return true
         }
-        var restored: [RecordedEvent] = []
+        var restored: [StoredEvent] = []
         for target in targets.sorted() {
-            let event = try reader.withRecord(at: target) { hash, bytes in
-                try RecordedEvent(position: target, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
+            let event = try reader.withEvent(at: target) { hash, bytes in
+                try StoredEvent(position: target, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
             }
             guard let event else { throw LogDamage(position: target, reason: "retracted but not in the log") }
             if types.contains(event.event.type), cut.asOf?.includes(event.at) ?? true { restored.append(event) }

@@ -5,7 +5,7 @@ extension KnowledgeBase.ImportCounts: JSONValueView {
     var json: JSONValue { ["appended": .integer(appended), "skipped": .integer(skipped)] }
 }
 
-extension RecordedEvent: JSONView {
+extension StoredEvent: JSONView {
     /// The event as `export` writes it, alone on a line (`append` prints it so).
     public var jsonLine: [UInt8] { ViewJSON.line(exportJSON) }
 }

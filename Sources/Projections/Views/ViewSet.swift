@@ -15,11 +15,11 @@ extension KnowledgeBase {
     /// state at `cut`: the same values as ``graph(_:at:)``, ``spread(area:at:)`` and
     /// ``impactTotals(project:city:at:)`` give one by one.
     public func views(graph filter: GraphFilter, at cut: ViewCut = ViewCut()) throws -> ViewSet {
-        func query(_ models: ReadModels, _ state: borrowing some KeyValueReader & ~Copyable) throws -> ViewSet {
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> ViewSet {
             try ViewSet(
-                graph: models.graph(filter, in: state),
-                spread: models.spreadReport(area: nil, in: state),
-                totals: models.impactTotals(project: nil, city: nil, in: state)
+                graph: models.graph(filter, in: tables),
+                spread: models.spreadReport(area: nil, in: tables),
+                totals: models.impactTotals(project: nil, city: nil, in: tables)
             )
         }
         let tables = ViewTables.graph(filter) + ViewTables.spread + ViewTables.totals(project: nil, city: nil)

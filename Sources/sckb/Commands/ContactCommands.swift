@@ -35,7 +35,7 @@ struct ContactCommand: ParsableCommand {
         @Option(help: ArgumentHelp("The e-mail address (at most 254 bytes).", valueName: "address")) var email: String
         @Option(help: ArgumentHelp("The person's role (default: none).", valueName: "role")) var role: String?
         @Option(help: ArgumentHelp("The contact's id (default: CITY-contact-N).", valueName: "id")) var contact: String?
-        @OptionGroup var record: RecordOptions
+        @OptionGroup var record: EventOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: FormatOptions
 
@@ -71,7 +71,7 @@ struct ContactCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The contact's id.", valueName: "contact")) var contact: String
         @Option(help: ArgumentHelp("Why, without personal data (at most 500 characters).", valueName: "text"))
         var reason: String
-        @OptionGroup var record: RecordOptions
+        @OptionGroup var record: EventOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: FormatOptions
 
@@ -190,7 +190,7 @@ struct ContactsCommand: ParsableCommand {
 }
 
 /// Prints an event a contact command appended.
-private func printStored(_ stored: RecordedEvent, _ format: OutputFormat, _ what: String) {
+private func printStored(_ stored: StoredEvent, _ format: OutputFormat, _ what: String) {
     if format == .json {
         JSONOutput.print(stored)
         return
@@ -200,7 +200,7 @@ private func printStored(_ stored: RecordedEvent, _ format: OutputFormat, _ what
 }
 
 /// When a recorded event happened and who records it: `--at` and `--actor`.
-struct RecordOptions: ParsableArguments {
+struct EventOptions: ParsableArguments {
     @Option(help: ArgumentHelp("When it happened: YYYY-MM-DD or RFC 3339 (default: now).", valueName: "time"))
     var at: String?
     @Option(help: ArgumentHelp("Who records it: an account or organisation slug (default: none).", valueName: "slug"))

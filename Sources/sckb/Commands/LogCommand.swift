@@ -55,9 +55,9 @@ struct LogCommand: ParsableCommand {
                 .id("POS"), .id("AT"), .id("TYPE"), .text("NAMES"), .id("ACTOR"), .id("RETRACTED"),
             ])
             try base.log(filter) { entry in
-                let event = entry.recorded.event
+                let event = entry.stored.event
                 table.append([
-                    entry.recorded.position.description, entry.recorded.at.text, event.type.rawValue,
+                    entry.stored.position.description, entry.stored.at.text, event.type.rawValue,
                     LogCommand.summary(of: event), event.actor?.rawValue ?? "",
                     entry.retractedBy.map { "by \($0)" } ?? "",
                 ])

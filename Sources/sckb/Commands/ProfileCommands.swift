@@ -165,9 +165,9 @@ struct HistoryCommand: ParsableCommand {
                 .text("SOURCE", dropOrder: 1), .id("RETRACTED"),
             ])
             for entry in entries {
-                let event = entry.recorded.event
+                let event = entry.stored.event
                 table.append([
-                    entry.recorded.position.description, entry.recorded.at.text, entry.recorded.recorded.rfc3339,
+                    entry.stored.position.description, entry.stored.at.text, entry.stored.recorded.rfc3339,
                     event.type.rawValue, LogCommand.summary(of: event), event.actor?.rawValue ?? "",
                     event.source ?? "", entry.retractedBy.map { "by \($0)" } ?? "",
                 ])

@@ -66,11 +66,11 @@ import Testing
             var found = false
             try base.environment.read { transaction in
                 try transaction.scan(base.readModels.projects, from: nil, reverse: false) { key, value in
-                    let isEnded = Record(bytes: value)?.position(Row.ended) != nil
+                    let isEnded = Row(bytes: value)?.position(Column.ended) != nil
                     let atCut = try rows.withValue(forKey: Array(key), in: base.readModels.projects) {
-                        Record(bytes: $0)
+                        Row(bytes: $0)
                     }
-                    if isEnded, let atCut = atCut ?? nil, atCut.position(Row.ended) == nil { found = true }
+                    if isEnded, let atCut = atCut ?? nil, atCut.position(Column.ended) == nil { found = true }
                     return !found
                 }
             }
@@ -104,7 +104,7 @@ import Testing
         var seenTypes = Set<EventType>()
         try base.environment.read { source in
             try source.forEachRecord { position, hash, bytes in
-                let event = try RecordedEvent(position: position, hash: .zero, bytes: bytes)
+                let event = try StoredEvent(position: position, hash: .zero, bytes: bytes)
                 recorder.reset()
                 try models.apply(event, to: recorder)
                 let type = event.event.type
@@ -132,7 +132,7 @@ import Testing
         var events = 0
         try base.environment.read { source in
             try source.forEachRecord { position, _, bytes in
-                let event = try RecordedEvent(position: position, hash: .zero, bytes: bytes)
+                let event = try StoredEvent(position: position, hash: .zero, bytes: bytes)
                 events += 1
                 if let at = KnowledgeBase.storedValidTime(bytes) {
                     read += 1
@@ -283,7 +283,7 @@ struct FixtureStore: Sendable {
             var filter = LogFilter()
             filter.type = type
             var positions: [Position] = []
-            try base.log(filter) { positions.append($0.recorded.position) }
+            try base.log(filter) { positions.append($0.stored.position) }
             for position in positions.reversed().prefix(6) {
                 let line =
                     #"{"type":"EventRetracted","at":"2026-07-05","data":{"position":\#(position.rawValue),"reason":"test"}}"#

@@ -36,7 +36,7 @@ struct DecoderRegressionTests {
                 let time = event.at ?? ValidTime(timestamp: recorded)
                 let stored = event.canonicalBytes(position: Position(1), recorded: recorded, at: time)
                 let read = try stored.withUnsafeBytes { bytes in
-                    try RecordedEvent(position: Position(1), hash: .zero, bytes: bytes)
+                    try StoredEvent(position: Position(1), hash: .zero, bytes: bytes)
                 }
                 var expected = event
                 expected.at = time

@@ -106,8 +106,8 @@ struct GeneratedEvent {
 
 /// What the knowledge base did with one event.
 enum FeedOutcome {
-    case appended(RecordedEvent)
-    case skipped(RecordedEvent)
+    case appended(StoredEvent)
+    case skipped(StoredEvent)
     case refused(String)
 }
 

@@ -50,7 +50,7 @@ struct RuleStore {
 
     /// Appends the event and requires that it was appended; returns the stored event.
     @discardableResult
-    func accept(_ step: Step, sourceLocation: SourceLocation = #_sourceLocation) throws -> RecordedEvent {
+    func accept(_ step: Step, sourceLocation: SourceLocation = #_sourceLocation) throws -> StoredEvent {
         let outcome: KnowledgeBase.Outcome
         do {
             outcome = try base.append(step.event())
@@ -72,7 +72,7 @@ struct RuleStore {
         _ fields: [String],
         at: String? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> RecordedEvent {
+    ) throws -> StoredEvent {
         try accept(Step(type, fields, at: at), sourceLocation: sourceLocation)
     }
 
