@@ -92,7 +92,7 @@ extension LogReader where Self: ~Copyable {
     /// Visits events in position order from `start` through `end` (or the head), while `body` returns true.
     ///
     /// Both buffers are valid only inside `body`.
-    public func forEachRecord(
+    public func forEachEvent(
         from start: Position = .first,
         through end: Position? = nil,
         _ body: (_ position: Position, _ hash: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer) throws -> Bool

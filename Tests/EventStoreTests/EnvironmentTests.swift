@@ -49,7 +49,7 @@ func withTemporaryStorePath<T>(_ body: (String) throws -> T) throws -> T {
 func records(of environment: Environment) throws -> [(position: UInt64, hash: [UInt8], bytes: [UInt8])] {
     try environment.read { transaction in
         var found: [(position: UInt64, hash: [UInt8], bytes: [UInt8])] = []
-        try transaction.forEachRecord { position, hash, bytes in
+        try transaction.forEachEvent { position, hash, bytes in
             found.append((position.rawValue, Array(hash), Array(bytes)))
             return true
         }

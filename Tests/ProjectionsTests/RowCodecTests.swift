@@ -81,7 +81,7 @@ import Testing
             }
             for bytes in rows {
                 bytes.withUnsafeBytes { bytes in
-                    let view = RowView(bytes)
+                    let view = RowReader(bytes)
                     for key in keys {
                         #expect(view.string(key) == object[key]?.stringValue, "\(key) of \(object)")
                         #expect(view.hundredths(key) == object[key]?.numberValue?.exactHundredths, "\(key)")
@@ -92,10 +92,10 @@ import Testing
         #expect(jsonRows > 200)
         let row = RowCodec.encode(["position": 42, "at": "2020-02-29", "city": "sabadell"])
         row.withUnsafeBytes { bytes in
-            let stamp = RowStamp(RowView(bytes))
+            let stamp = RowStamp(RowReader(bytes))
             #expect(stamp.position == Position(42))
             #expect(stamp.time == ValidTime(parsing: "2020-02-29"))
-            #expect(RowView(bytes).slug("city")?.rawValue == "sabadell")
+            #expect(RowReader(bytes).slug("city")?.rawValue == "sabadell")
         }
     }
 

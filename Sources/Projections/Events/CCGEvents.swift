@@ -395,8 +395,8 @@ extension ReadModels {
         in tables: borrowing some KeyValueReader & ~Copyable
     ) throws -> [String] {
         var reasons: [String] = []
-        let cityRecord = try tables.row(Key.of(city), in: cities)
-        if cityRecord == nil {
+        let cityRow = try tables.row(Key.of(city), in: cities)
+        if cityRow == nil {
             reasons.append("city '\(city)' is not registered")
         } else {
             if try tables.row(Key.of(city), in: members) == nil {
@@ -406,9 +406,9 @@ extension ReadModels {
                 reasons.append("city '\(city)' is not a lighthouse or fellow city of an SCC project that has ended")
             }
         }
-        let meetingRecord = try tables.row(Key.of(meeting), in: meetings)
-        if let meetingRecord {
-            if meetingRecord.string("format") != MeetingFormat.physical.rawValue {
+        let meetingRow = try tables.row(Key.of(meeting), in: meetings)
+        if let meetingRow {
+            if meetingRow.string("format") != MeetingFormat.physical.rawValue {
                 reasons.append("meeting '\(meeting)' is not a physical meeting")
             }
         } else {
@@ -424,7 +424,7 @@ extension ReadModels {
             if amount.hundredths <= 0 { reasons.append("amount_eur \(amount) is not above 0") }
             if amount.hundredths > 450_00 { reasons.append("amount_eur \(amount) is above the 450 EUR per trip") }
         }
-        if let year = meetingRecord?.string("on").flatMap(CivilDate.init(iso:))?.year {
+        if let year = meetingRow?.string("on").flatMap(CivilDate.init(iso:))?.year {
             let used = try tables.row(Key.of(city.rawValue, String(year)), in: travelYears)
             let trips = used?.number(Column.trips)?.integerValue ?? 0
             let total = used?.number(Column.total)?.hundredths ?? 0
@@ -457,20 +457,20 @@ extension ReadModels {
     /// The project `city` is in that ended first, as the project's record: any ended project serves the travel rule,
     /// and the earliest end is the one a contribution's date must not precede.
     func endedProject(of city: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> Row? {
-        var found: (record: Row, endedAt: ValidTime?)?
+        var found: (row: Row, endedAt: ValidTime?)?
         try tables.scan(cityRoles, prefix: Key.prefix(city)) { key, _ in
             let parts = Key.parts(key)
             guard parts.count == 2, let project = Key.slug(parts[1]),
-                let record = try tables.row(Key.of(project), in: projects), record.position(Column.ended) != nil
+                let row = try tables.row(Key.of(project), in: projects), row.position(Column.ended) != nil
             else { return true }
-            let endedAt = record.string(Column.endedAt).flatMap(ValidTime.init(parsing:))
+            let endedAt = row.string(Column.endedAt).flatMap(ValidTime.init(parsing:))
             if let current = found {
                 guard let endedAt, current.endedAt.map({ endedAt.isBefore($0) }) ?? false else { return true }
             }
-            found = (record, endedAt)
+            found = (row, endedAt)
             return true
         }
-        return found?.record
+        return found?.row
     }
 
     fileprivate func notBeforeTravelFacts(
@@ -482,8 +482,8 @@ extension ReadModels {
         if let membership = try tables.row(Key.of(city), in: members) {
             try context.notBefore(membership, "city '\(city)' joining the CCG")
         }
-        if let meetingRecord = try tables.row(Key.of(meeting), in: meetings) {
-            try context.notBefore(meetingRecord, "the scheduling of meeting '\(meeting)'")
+        if let meetingRow = try tables.row(Key.of(meeting), in: meetings) {
+            try context.notBefore(meetingRow, "the scheduling of meeting '\(meeting)'")
         }
         if let project = try endedProject(of: city, in: tables),
             let endedAt = project.string(Column.endedAt).flatMap(ValidTime.init(parsing:)),

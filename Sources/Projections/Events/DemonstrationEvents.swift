@@ -222,8 +222,8 @@ extension ReadModels {
         try tables.withValue(forKey: key, in: kpiSums) { bytes in
             if let sum = RowCodec.sum(bytes) { return sum }
             // A row of an older format, until the read models are rebuilt.
-            let record = Row(bytes: bytes)
-            return record?.total(Column.value).map { ($0, Int(record?.number(Column.reports)?.integerValue ?? 0)) }
+            let row = Row(bytes: bytes)
+            return row?.total(Column.value).map { ($0, Int(row?.number(Column.reports)?.integerValue ?? 0)) }
         } ?? nil
     }
 
@@ -239,7 +239,7 @@ extension ReadModels {
     func currentImpact(_ prefix: [UInt8], in tables: borrowing some KeyValueReader & ~Copyable) throws -> JSONNumber? {
         var value: JSONNumber?
         try tables.scan(impacts, from: prefix + [UInt8](repeating: 0xFF, count: 8), reverse: true) { key, row in
-            if key.starts(with: prefix) { value = RowView(row).number(Column.value) }
+            if key.starts(with: prefix) { value = RowReader(row).number(Column.value) }
             return false
         }
         return value
@@ -265,11 +265,11 @@ extension ReadModels {
         try tables.scan(demonstrationsBySolution, prefix: Key.prefix(solution)) { key, _ in
             let parts = Key.parts(key)
             guard parts.count == 2, let demonstration = Key.slug(parts[1]),
-                let record = try tables.row(Key.of(demonstration), in: demonstrations)
+                let row = try tables.row(Key.of(demonstration), in: demonstrations)
             else { return true }
-            if found == nil { found = record }
-            if let at = record.time, !time.isBefore(at) {
-                found = record
+            if found == nil { found = row }
+            if let at = row.time, !time.isBefore(at) {
+                found = row
                 return false
             }
             return true

@@ -136,7 +136,7 @@ extension ReadModels {
             let prefix = Key.of(scope, kpi.rawValue) + [0]
             try tables.scan(published, from: prefix + [UInt8](repeating: 0xFF, count: 8), reverse: true) { key, row in
                 guard key.starts(with: prefix) else { return false }
-                let row = RowView(row)
+                let row = RowReader(row)
                 guard let position = Key.position(key), window.includes(position, row.time) else { return true }
                 if let value = row.number(Column.value) { figures[kpi] = (position, value) }
                 return false

@@ -45,10 +45,10 @@ enum Column {
 extension StoredEvent {
     /// A read-model row: `object` with the event's position and `at`.
     func row(_ object: JSONObject) -> Row {
-        var record = Row(object)
-        record.object.members.reserveCapacity(object.count + 2)
-        record[Column.position] = Row.position(position)
-        record[Column.at] = .string(at.text)
-        return record
+        var row = Row(object)
+        row.object.members.reserveCapacity(object.count + 2)
+        row[Column.position] = Row.position(position)
+        row[Column.at] = .string(at.text)
+        return row
     }
 }

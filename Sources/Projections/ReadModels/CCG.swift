@@ -131,7 +131,7 @@ extension ReadModels {
     func ccgMembers(in tables: borrowing some KeyValueReader & ~Copyable) throws -> CCGMembers {
         var list: [CCGMembers.Member] = []
         for (city, membership) in try tables.entries(of: members) {
-            let record = try tables.row(Key.of(city), in: cities)
+            let row = try tables.row(Key.of(city), in: cities)
             var attended = 0
             try tables.scan(attendanceByCity, prefix: Key.prefix(city)) { _, _ in
                 attended += 1
@@ -140,8 +140,8 @@ extension ReadModels {
             list.append(
                 .init(
                     city: city,
-                    name: record?.string("name") ?? city.rawValue,
-                    country: record?.string("country") ?? "",
+                    name: row?.string("name") ?? city.rawValue,
+                    country: row?.string("country") ?? "",
                     since: membership.string("at"),
                     position: membership.position(Column.position),
                     meetingsAttended: attended
@@ -153,8 +153,8 @@ extension ReadModels {
 
     func ccgMeetings(year: Int?, in tables: borrowing some KeyValueReader & ~Copyable) throws -> CCGMeetings {
         var list: [(String, CCGMeetings.Meeting)] = []
-        for (meeting, record) in try tables.entries(of: meetings) {
-            let on = record.string("on") ?? ""
+        for (meeting, row) in try tables.entries(of: meetings) {
+            let on = row.string("on") ?? ""
             if let year, !on.hasPrefix(String(year) + "-") { continue }
             var attendeeIDs: [Slug] = []
             try tables.scan(attendance, prefix: Key.prefix(meeting)) { key, _ in
@@ -169,10 +169,10 @@ extension ReadModels {
                     on + meeting.rawValue,
                     .init(
                         meeting: meeting,
-                        kind: record.string("kind").flatMap(MeetingKind.init(rawValue:)),
-                        format: record.string("format").flatMap(MeetingFormat.init(rawValue:)),
+                        kind: row.string("kind").flatMap(MeetingKind.init(rawValue:)),
+                        format: row.string("format").flatMap(MeetingFormat.init(rawValue:)),
                         on: on,
-                        place: record.string("place"),
+                        place: row.string("place"),
                         attendees: attendees
                     )
                 )
@@ -186,42 +186,42 @@ extension ReadModels {
         try tables.scan(travel, from: nil, reverse: false) { key, value in
             let parts = Key.parts(key)
             guard parts.count == 2, let city = Key.slug(parts[0]), let meeting = Key.slug(parts[1]),
-                let record = Row(bytes: value)
+                let row = Row(bytes: value)
             else { return true }
-            if let year, record.number(Column.year)?.integerValue != Int64(year) { return true }
-            rows.append((city, meeting, record))
+            if let year, row.number(Column.year)?.integerValue != Int64(year) { return true }
+            rows.append((city, meeting, row))
             return true
         }
         var yearRows: [(Slug, Int, Row)] = []
         try tables.scan(travelYears, from: nil, reverse: false) { key, value in
             let parts = Key.parts(key)
             guard parts.count == 2, let city = Key.slug(parts[0]), let rowYear = Int(parts[1]),
-                let record = Row(bytes: value)
+                let row = Row(bytes: value)
             else { return true }
             if let year, rowYear != year { return true }
-            yearRows.append((city, rowYear, record))
+            yearRows.append((city, rowYear, row))
             return true
         }
         var names: [Slug: String] = [:]
         for city in Set(rows.map(\.0) + yearRows.map(\.0)) { names[city] = try cityName(city, in: tables) }
-        let contributions = rows.map { city, meeting, record in
+        let contributions = rows.map { city, meeting, row in
             CCGTravel.Contribution(
                 city: city,
                 cityName: names[city] ?? city.rawValue,
                 meeting: meeting,
-                amountEUR: record.number("amount_eur"),
-                year: record.number(Column.year)?.integerValue.map { Int($0) },
-                at: record.string("at"),
-                position: record.position(Column.position)
+                amountEUR: row.number("amount_eur"),
+                year: row.number(Column.year)?.integerValue.map { Int($0) },
+                at: row.string("at"),
+                position: row.position(Column.position)
             )
         }
-        let totals = yearRows.map { city, year, record in
+        let totals = yearRows.map { city, year, row in
             CCGTravel.YearTotal(
                 city: city,
                 cityName: names[city] ?? city.rawValue,
                 year: year,
-                trips: record.number(Column.trips),
-                totalEUR: record.number(Column.total)
+                trips: row.number(Column.trips),
+                totalEUR: row.number(Column.total)
             )
         }
         return CCGTravel(contributions: contributions, totals: totals)

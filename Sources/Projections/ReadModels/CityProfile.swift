@@ -173,7 +173,7 @@ extension CityProfile: JSONValueView {
 extension ReadModels {
     /// What the record says about one city.
     func cityProfile(_ city: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> CityProfile {
-        guard let record = try tables.row(Key.of(city), in: cities) else {
+        guard let row = try tables.row(Key.of(city), in: cities) else {
             throw NotFound(kind: "city", id: city.rawValue)
         }
         var roleEntries: [(Slug, Role)] = []
@@ -297,11 +297,11 @@ extension ReadModels {
         }
         return CityProfile(
             city: city,
-            name: record.string("name") ?? city.rawValue,
-            country: record.string("country") ?? "",
+            name: row.string("name") ?? city.rawValue,
+            country: row.string("country") ?? "",
             tier: try tier(of: city, in: tables),
-            registered: record.string("at") ?? "",
-            position: record.position(Column.position),
+            registered: row.string("at") ?? "",
+            position: row.position(Column.position),
             projects: memberships,
             demonstrations: demonstrationList,
             replicationsIn: replicationsIn,

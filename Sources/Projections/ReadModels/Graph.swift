@@ -140,18 +140,18 @@ extension ReadModels {
     func graph(_ filter: GraphFilter, in tables: borrowing some KeyValueReader & ~Copyable) throws -> ReplicationGraph {
         var edges: [GraphEdge] = []
         try tables.scan(replications, from: nil, reverse: false) { key, value in
-            guard let position = Position(key: key), let record = Row(bytes: value),
-                let solution = record.slug("solution"), record.origin != nil, let to = record.slug("city")
+            guard let position = Position(key: key), let row = Row(bytes: value),
+                let solution = row.slug("solution"), row.origin != nil, let to = row.slug("city")
             else { return true }
             edges.append(
                 GraphEdge(
                     solution: solution,
-                    from: record.slug("from"),
+                    from: row.slug("from"),
                     to: to,
-                    at: record.string("at") ?? "",
+                    at: row.string("at") ?? "",
                     position: position,
-                    funding: record.string("funding").flatMap(Funding.init(rawValue:)),
-                    project: record.slug("project"),
+                    funding: row.string("funding").flatMap(Funding.init(rawValue:)),
+                    project: row.slug("project"),
                     status: .done,
                     solutionName: "",
                     fromName: nil,
@@ -227,12 +227,12 @@ extension ReadModels {
         }
         var nodes: [GraphNode] = []
         for city in Set(kept.flatMap { [$0.from, $0.to].compactMap { $0 } }).sorted() {
-            let record = try tables.row(Key.of(city), in: cities)
+            let row = try tables.row(Key.of(city), in: cities)
             nodes.append(
                 GraphNode(
                     id: city,
-                    name: record?.string("name") ?? city.rawValue,
-                    country: record?.string("country") ?? "",
+                    name: row?.string("name") ?? city.rawValue,
+                    country: row?.string("country") ?? "",
                     tier: try tierOf(city, tables)
                 )
             )

@@ -116,7 +116,7 @@ extension ReadModels {
         }
         var chosen: [Slug] = []
         try tables.scan(demonstrations, from: nil, reverse: false) { key, value in
-            let row = RowView(value)
+            let row = RowReader(value)
             if window.includes(row.position(), row.time), inScope(row.slug("city"), row.slug("project")),
                 let demonstration = Key.slug(String(decoding: key, as: UTF8.self))
             {
@@ -143,7 +143,7 @@ extension ReadModels {
             var current: [KPI: (position: Position, value: Int128)] = [:]
             let prefix = Key.prefix(demonstration)
             try tables.scan(impacts, prefix: prefix) { key, value in
-                let row = RowView(value)
+                let row = RowReader(value)
                 guard key.count > prefix.count + 9, let position = Key.position(key),
                     window.includes(position, row.time),
                     let kpi = KPI(rawValue: String(decoding: key[prefix.count..<(key.count - 9)], as: UTF8.self)),

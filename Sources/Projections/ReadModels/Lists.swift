@@ -83,7 +83,7 @@ extension ReadModels {
     /// Every project with its dates, state and number of lighthouse and fellow cities, by id.
     func projectList(in tables: borrowing some KeyValueReader & ~Copyable) throws -> ProjectList {
         var list: [ProjectList.Entry] = []
-        for (project, record) in try tables.entries(of: projects) {
+        for (project, row) in try tables.entries(of: projects) {
             var lighthouse = 0
             var fellow = 0
             try tables.scan(roles, prefix: Key.prefix(project)) { _, value in
@@ -97,10 +97,10 @@ extension ReadModels {
             list.append(
                 .init(
                     project: project,
-                    name: record.string("name") ?? project.rawValue,
-                    start: record.string("start"),
-                    end: record.string("end"),
-                    isEnded: record[Column.ended] != nil,
+                    name: row.string("name") ?? project.rawValue,
+                    start: row.string("start"),
+                    end: row.string("end"),
+                    isEnded: row[Column.ended] != nil,
                     lighthouseCities: lighthouse,
                     fellowCities: fellow
                 )
@@ -113,7 +113,7 @@ extension ReadModels {
     func cityList(in tables: borrowing some KeyValueReader & ~Copyable) throws -> CityList {
         var list: [CityList.Entry] = []
         var projectNames: [Slug: String] = [:]
-        for (city, record) in try tables.entries(of: cities) {
+        for (city, row) in try tables.entries(of: cities) {
             var roleEntries: [(Slug, Role)] = []
             try tables.scan(cityRoles, prefix: Key.prefix(city)) { key, value in
                 let parts = Key.parts(key)
@@ -138,8 +138,8 @@ extension ReadModels {
             list.append(
                 .init(
                     city: city,
-                    name: record.string("name") ?? city.rawValue,
-                    country: record.string("country") ?? "",
+                    name: row.string("name") ?? city.rawValue,
+                    country: row.string("country") ?? "",
                     tier: try tier(of: city, in: tables),
                     projects: memberships
                 )

@@ -78,7 +78,7 @@ extension ProjectProfile: JSONValueView {
 extension ReadModels {
     /// What the record says about one project.
     func projectProfile(_ project: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> ProjectProfile {
-        guard let record = try tables.row(Key.of(project), in: projects) else {
+        guard let row = try tables.row(Key.of(project), in: projects) else {
             throw NotFound(kind: "project", id: project.rawValue)
         }
         var roleEntries: [(Slug, Role)] = []
@@ -93,12 +93,12 @@ extension ReadModels {
         }
         var members: [ProjectProfile.Member] = []
         for (city, role) in roleEntries {
-            let cityRecord = try tables.row(Key.of(city), in: cities)
+            let cityRow = try tables.row(Key.of(city), in: cities)
             members.append(
                 .init(
                     city: city,
-                    name: cityRecord?.string("name") ?? city.rawValue,
-                    country: cityRecord?.string("country") ?? "",
+                    name: cityRow?.string("name") ?? city.rawValue,
+                    country: cityRow?.string("country") ?? "",
                     role: role
                 )
             )
@@ -121,14 +121,14 @@ extension ReadModels {
         }
         return ProjectProfile(
             project: project,
-            name: record.string("name") ?? project.rawValue,
-            call: record.string("call"),
-            start: record.string("start"),
-            end: record.string("end"),
-            endedAt: record.string(Column.endedAt),
-            isEnded: record[Column.ended] != nil,
-            registered: record.string("at") ?? "",
-            position: record.position(Column.position),
+            name: row.string("name") ?? project.rawValue,
+            call: row.string("call"),
+            start: row.string("start"),
+            end: row.string("end"),
+            endedAt: row.string(Column.endedAt),
+            isEnded: row[Column.ended] != nil,
+            registered: row.string("at") ?? "",
+            position: row.position(Column.position),
             cities: members,
             demonstrations: demonstrationList,
             impact: try impactTotals(project: project, city: nil, in: tables),

@@ -238,8 +238,8 @@ struct Row: Sendable, Equatable {
     }
 
     init?(bytes: [UInt8]) {
-        guard let record = bytes.withUnsafeBytes({ Row(bytes: $0) }) else { return nil }
-        self = record
+        guard let row = bytes.withUnsafeBytes({ Row(bytes: $0) }) else { return nil }
+        self = row
     }
 
     /// Whether two stored values say the same: equal bytes, or rows that decode to equal records (a row of an older
@@ -321,8 +321,8 @@ extension KeyValueReader where Self: ~Copyable {
     func entries(of table: Table) throws -> [(Slug, Row)] {
         var entries: [(Slug, Row)] = []
         try scan(table, from: nil, reverse: false) { key, value in
-            if let id = Key.slug(String(decoding: key, as: UTF8.self)), let record = Row(bytes: value) {
-                entries.append((id, record))
+            if let id = Key.slug(String(decoding: key, as: UTF8.self)), let row = Row(bytes: value) {
+                entries.append((id, row))
             }
             return true
         }
@@ -331,7 +331,7 @@ extension KeyValueReader where Self: ~Copyable {
 }
 
 extension KeyValueWriter where Self: ~Copyable {
-    func put(_ record: Row, forKey key: [UInt8], in table: Table) throws {
-        try put(record.bytes, forKey: key, in: table)
+    func put(_ row: Row, forKey key: [UInt8], in table: Table) throws {
+        try put(row.bytes, forKey: key, in: table)
     }
 }

@@ -91,7 +91,7 @@ extension ReadModels {
         _ solution: Slug,
         in tables: borrowing some KeyValueReader & ~Copyable
     ) throws -> SolutionProfile {
-        guard let record = try tables.row(Key.of(solution), in: solutions) else {
+        guard let row = try tables.row(Key.of(solution), in: solutions) else {
             throw NotFound(kind: "solution", id: solution.rawValue)
         }
         var demonstrationList: [SolutionProfile.Demonstration] = []
@@ -153,17 +153,17 @@ extension ReadModels {
             }
             planList.append(item)
         }
-        let area = record.string("area").flatMap(Area.init(rawValue:))
+        let area = row.string("area").flatMap(Area.init(rawValue:))
         var tiers: [Slug: Tier] = [:]
         let spread = try area.map { area in
-            try self.spread(of: solution, name: record.string("name") ?? "", area: area, tiers: &tiers, in: tables)
+            try self.spread(of: solution, name: row.string("name") ?? "", area: area, tiers: &tiers, in: tables)
         }
         return SolutionProfile(
             solution: solution,
-            name: record.string("name") ?? solution.rawValue,
+            name: row.string("name") ?? solution.rawValue,
             area: area,
-            registered: record.string("at") ?? "",
-            position: record.position(Column.position),
+            registered: row.string("at") ?? "",
+            position: row.position(Column.position),
             demonstrations: demonstrationList,
             replications: adoptions,
             plans: planList,

@@ -69,11 +69,11 @@ extension ReadModels {
     func spread(area: Area?, in tables: borrowing some KeyValueReader & ~Copyable) throws -> [SolutionSpread] {
         var catalogue: [(Slug, String, Area)] = []
         try tables.scan(solutions, from: nil, reverse: false) { key, value in
-            guard let solution = Key.slug(String(decoding: key, as: UTF8.self)), let record = Row(bytes: value),
-                let recordArea = record.string("area").flatMap(Area.init(rawValue:))
+            guard let solution = Key.slug(String(decoding: key, as: UTF8.self)), let row = Row(bytes: value),
+                let recordArea = row.string("area").flatMap(Area.init(rawValue:))
             else { return true }
             if area == nil || area == recordArea {
-                catalogue.append((solution, record.string("name") ?? "", recordArea))
+                catalogue.append((solution, row.string("name") ?? "", recordArea))
             }
             return true
         }
@@ -97,13 +97,13 @@ extension ReadModels {
         var adopted: [(city: Slug, from: Slug?)] = []
         try tables.scan(adoptions, prefix: Key.prefix(solution)) { key, value in
             let parts = Key.parts(UnsafeRawBufferPointer(rebasing: key[..<(key.count - 8)]))
-            guard parts.count >= 2, let city = Key.slug(parts[1]), let record = Row(bytes: value) else {
+            guard parts.count >= 2, let city = Key.slug(parts[1]), let row = Row(bytes: value) else {
                 return true
             }
-            if record.string(Column.how) == Adoption.demonstrated.rawValue {
+            if row.string(Column.how) == Adoption.demonstrated.rawValue {
                 demonstrated.insert(city)
-            } else if record.origin != nil {
-                adopted.append((city, record.slug("from")))
+            } else if row.origin != nil {
+                adopted.append((city, row.slug("from")))
             }
             return true
         }

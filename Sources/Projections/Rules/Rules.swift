@@ -35,12 +35,12 @@ struct RuleContext {
 
     /// Requires a registered entity dated no later than the event, and returns its record.
     @discardableResult
-    func known(_ kind: String, _ id: Slug, _ record: Row?, field: String? = nil) throws -> Row {
-        guard let record else {
+    func known(_ kind: String, _ id: Slug, _ row: Row?, field: String? = nil) throws -> Row {
+        guard let row else {
             throw violation("\(field.map { "\($0) " } ?? "")\(kind) '\(id)' is not registered")
         }
-        try notBefore(RowStamp(record), "the registration of \(kind) '\(id)'")
-        return record
+        try notBefore(RowStamp(row), "the registration of \(kind) '\(id)'")
+        return row
     }
 
     /// Requires a registered entity dated no later than the event, given the position and `at` of its row.
@@ -52,8 +52,8 @@ struct RuleContext {
     }
 
     /// Refuses an event dated before the event behind `record` (the date-order rule).
-    func notBefore(_ record: Row, _ what: @autoclosure () -> String) throws {
-        try notBefore(RowStamp(record), what())
+    func notBefore(_ row: Row, _ what: @autoclosure () -> String) throws {
+        try notBefore(RowStamp(row), what())
     }
 
     /// Refuses an event dated before the event behind a row of position and `at` `stamp` (the date-order rule).

@@ -78,7 +78,7 @@ extension KnowledgeBase {
             let retracted = try tolerantRetractedPositions(in: transaction)
             var batch: [PendingFold] = []
             batch.reserveCapacity(KnowledgeBase.verifyBatchSize)
-            // The log is read key by key rather than through forEachRecord, so that a damaged key or record is a
+            // The log is read key by key rather than through forEachEvent, so that a damaged key or record is a
             // problem named in the report, not the end of the walk.
             try transaction.scan(transaction.log.events, from: nil, reverse: false) { key, value in
                 guard walk.problems.count < 100 else { return false }

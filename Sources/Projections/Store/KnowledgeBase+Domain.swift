@@ -16,7 +16,7 @@ extension KnowledgeBase {
                 "position \(target) does not exist (the log ends at \(position.rawValue - 1))"
             )
         }
-        let event = try recordedEvent(at: target, in: transaction)
+        let event = try storedEvent(at: target, in: transaction)
         try refuseRetractionOfContactEvent(event)
         if event.event.type == .eventRetracted {
             throw RuleViolation(.eventRetracted, "position \(target) is itself a retraction")
@@ -29,7 +29,7 @@ extension KnowledgeBase {
     /// Withdraws `target` from every read model: rebuilds them from the log without it, re-checking every later
     /// event. Refused, naming their positions, when later events still need it and nothing else could serve.
     func retract(_ target: Position, in transaction: borrowing WriteTransaction) throws {
-        let event = try recordedEvent(at: target, in: transaction)
+        let event = try storedEvent(at: target, in: transaction)
         if ReadModels.isLeaf(event.event.type) {
             try readModels.withdraw(event, from: transaction)
             return
@@ -60,7 +60,7 @@ extension KnowledgeBase {
         }
         let retracted = try retractedPositions(in: transaction)
         var failures: [(position: Position, violation: RuleViolation)] = []
-        try transaction.forEachRecord { position, hash, bytes in
+        try transaction.forEachEvent { position, hash, bytes in
             if position.rawValue % 65_536 == 0 { progress(position) }
             let isRetracted = retracted.contains(position)
             if isRetracted && !rebuildingIndexes { return true }
@@ -91,7 +91,7 @@ extension KnowledgeBase {
     func retractedPositions(in reader: borrowing some LogReader & ~Copyable) throws -> Set<Position> {
         let suffix = Array("\"type\":\"EventRetracted\"}".utf8)
         var retracted = Set<Position>()
-        try reader.forEachRecord { position, hash, bytes in
+        try reader.forEachEvent { position, hash, bytes in
             guard bytes.count > suffix.count, bytes[(bytes.count - suffix.count)...].elementsEqual(suffix) else {
                 return true
             }

@@ -97,7 +97,7 @@ extension KnowledgeBase {
         _ filter: LogFilter,
         in transaction: borrowing ReadTransaction
     ) throws -> LogEntry? {
-        let event = try recordedEvent(at: position, in: transaction)
+        let event = try storedEvent(at: position, in: transaction)
         if let type = filter.type, event.event.type != type { return nil }
         if let asOf = filter.asOf, !asOf.includes(event.at) { return nil }
         let retractedBy = try indexes.retraction(of: position, through: last, in: transaction)
@@ -120,7 +120,7 @@ extension KnowledgeBase {
             } else {
                 let last = try cut?.lastPosition(in: transaction) ?? head?.position ?? Position(0)
                 cutHead = nil
-                try transaction.forEachRecord(through: last) { position, hash, bytes in
+                try transaction.forEachEvent(through: last) { position, hash, bytes in
                     let event = try StoredEvent(
                         position: position,
                         hash: SHA256Digest(bytes: Array(hash)) ?? .zero,

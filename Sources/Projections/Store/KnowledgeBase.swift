@@ -142,7 +142,7 @@ public final class KnowledgeBase: Sendable {
 
     func append(_ event: Event, in transaction: borrowing WriteTransaction) throws -> Outcome {
         if let id = event.id, let existing = try transaction.position(ofID: id) {
-            let stored = try recordedEvent(at: existing, in: transaction)
+            let stored = try storedEvent(at: existing, in: transaction)
             guard event.hasSameContent(as: stored) else {
                 throw InputError(
                     "id '\(SafeText.escaped(id))' is already stored at position \(existing) with other content"
@@ -174,7 +174,7 @@ public final class KnowledgeBase: Sendable {
     // MARK: Reading
 
     /// Reads the event stored at `position`.
-    func recordedEvent(
+    func storedEvent(
         at position: Position,
         in reader: borrowing some LogReader & ~Copyable
     ) throws
@@ -191,7 +191,7 @@ public final class KnowledgeBase: Sendable {
     public func export(until cut: TransactionCut? = nil, _ body: ([UInt8]) throws -> Void) throws {
         try environment.read { transaction in
             let last = try cut?.lastPosition(in: transaction)
-            try transaction.forEachRecord(through: last) { position, hash, bytes in
+            try transaction.forEachEvent(through: last) { position, hash, bytes in
                 try body(ExportLine.make(bytes: bytes, hash: hash))
                 return true
             }
@@ -205,7 +205,7 @@ public final class KnowledgeBase: Sendable {
             guard let cut else { return head }
             let last = try cut.lastPosition(in: transaction)
             guard last.rawValue > 0 else { return nil }
-            let event = try recordedEvent(at: last, in: transaction)
+            let event = try storedEvent(at: last, in: transaction)
             return LogHead(position: last, hash: event.hash, recorded: event.recorded)
         }
     }

@@ -53,7 +53,7 @@ extension KnowledgeBase {
             for table in tables.sorted(by: { $0.name < $1.name }) {
                 guard let carrier = carriers[table] else { continue }
                 try transaction.scan(table, from: nil, reverse: false) { key, value in
-                    let row = RowView(value)
+                    let row = RowReader(value)
                     let included: Bool
                     switch carrier.position {
                     case .row:
@@ -72,10 +72,10 @@ extension KnowledgeBase {
                     where row.position(mark.position) != nil
                         && !window.includes(row.position(mark.position), row.string(mark.at).flatMap(ValidTime.init))
                     {
-                        guard var record = Row(bytes: bytes) else { break }
-                        record[mark.position] = nil
-                        record[mark.at] = nil
-                        bytes = record.bytes
+                        guard var row = Row(bytes: bytes) else { break }
+                        row[mark.position] = nil
+                        row[mark.at] = nil
+                        bytes = row.bytes
                     }
                     try memory.put(bytes, forKey: Array(key), in: table)
                     return true

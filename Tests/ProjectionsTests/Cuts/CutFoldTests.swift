@@ -103,7 +103,7 @@ import Testing
         let recorder = RecordingTables()
         var seenTypes = Set<EventType>()
         try base.environment.read { source in
-            try source.forEachRecord { position, hash, bytes in
+            try source.forEachEvent { position, hash, bytes in
                 let event = try StoredEvent(position: position, hash: .zero, bytes: bytes)
                 recorder.reset()
                 try models.apply(event, to: recorder)
@@ -131,7 +131,7 @@ import Testing
         var read = 0
         var events = 0
         try base.environment.read { source in
-            try source.forEachRecord { position, _, bytes in
+            try source.forEachEvent { position, _, bytes in
                 let event = try StoredEvent(position: position, hash: .zero, bytes: bytes)
                 events += 1
                 if let at = KnowledgeBase.storedValidTime(bytes) {

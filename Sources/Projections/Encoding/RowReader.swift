@@ -6,7 +6,7 @@ import EventStore
 /// A binary row (``RowCodec``) is scanned up to the member asked for; members are stored in the order of their key
 /// codes, so the scan stops at the first code past it. A row of the JSON format before it (a store not yet rebuilt)
 /// is decoded whole, as ``Row`` does.
-struct RowView {
+struct RowReader {
     private let bytes: UnsafeRawBufferPointer
 
     /// A view of `bytes`, valid while they are.
@@ -77,21 +77,21 @@ struct RowStamp {
     var position: Position?
     var time: ValidTime?
 
-    init(_ view: RowView) {
+    init(_ view: RowReader) {
         position = view.position()
         time = view.time
     }
 
-    init(_ record: Row) {
-        position = record.position(Column.position)
-        time = record.time
+    init(_ row: Row) {
+        position = row.position(Column.position)
+        time = row.time
     }
 }
 
 extension KeyValueReader where Self: ~Copyable {
     /// `body` applied to a view of the row under `key`, or nil when there is none.
-    func withRow<Result>(_ key: [UInt8], in table: Table, _ body: (RowView) throws -> Result) throws -> Result? {
-        try withValue(forKey: key, in: table) { try body(RowView($0)) }
+    func withRow<Result>(_ key: [UInt8], in table: Table, _ body: (RowReader) throws -> Result) throws -> Result? {
+        try withValue(forKey: key, in: table) { try body(RowReader($0)) }
     }
 
     /// The position and valid time of the row under `key`, or nil when there is none.
