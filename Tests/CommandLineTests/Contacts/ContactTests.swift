@@ -123,6 +123,33 @@ struct ContactTests {
 
     // MARK: Add, list, forget
 
+    @Test("the contacts table wraps a long name only at spaces and hyphens, and never splits an e-mail address")
+    func contactsTableKeepsWordsWhole() throws {
+        let name = "Aurelia-Maximiliane Quennell-Ashworth von Hohenzollern-Sigmaringen-Wittelsbach de la Tour"
+        let email = "aurelia.quennell-ashworth.hohenzollern@leipzig-stadtverwaltung.example"
+        try withStore { _, store in
+            let added = try runSCKB(
+                ["ccg", "contact", "add", "leipzig", "--name", name, "--email", email, "--role", "Head of European"
+                    + " Affairs and Smart City Coordination", "--store", store]
+            )
+            try #require(added.status == 0, "\(added.standardError)")
+            let table = try runSCKB(["ccg", "contacts", "--store", store])
+            #expect(table.status == 0)
+            // The name had to wrap: more lines than the header and the one contact.
+            #expect(table.outputLines.count > 2, "\(table.standardOutput)")
+            #expect(table.standardOutput.contains(email), "the e-mail address is split:\n\(table.standardOutput)")
+            // Each piece of the name between spaces, or ending at a hyphen, stands whole on some line.
+            let pieces = name.split(separator: " ").flatMap { word in
+                word.split(separator: "-", omittingEmptySubsequences: false).enumerated().map { index, part in
+                    index < word.split(separator: "-").count - 1 ? part + "-" : part
+                }
+            }
+            for piece in pieces {
+                #expect(table.standardOutput.contains(piece), "'\(piece)' is split:\n\(table.standardOutput)")
+            }
+        }
+    }
+
     @Test("add, list and forget: the name, e-mail, role and salt are in the store before forget and in no file after")
     func forgetErasesEveryByte() throws {
         try withStore { _, store in
