@@ -56,7 +56,13 @@ struct Page {
             let current = target == path ? " aria-current=\"page\"" : ""
             html += "<a href=\"\(HTML.escape(Page.href(target, cut: cut)))\"\(current)>\(HTML.escape(label))</a> "
         }
-        html += "</nav>\n<form class=\"cut\" method=\"get\" action=\"\(HTML.escape(path))\">"
+        html += "</nav>\n<form class=\"search\" method=\"get\" action=\"/search\" role=\"search\">"
+        for (name, value) in cut.pairs {
+            html += "<input type=\"hidden\" name=\"\(HTML.escape(name))\" value=\"\(HTML.escape(value))\">"
+        }
+        html += "<label>Search <input type=\"search\" name=\"q\" size=\"18\" placeholder=\"Köln, lamppost…\"></label> "
+        html += "<button type=\"submit\">Find</button></form>\n"
+        html += "<form class=\"cut\" method=\"get\" action=\"\(HTML.escape(path))\">"
         for (name, value) in kept {
             html += "<input type=\"hidden\" name=\"\(HTML.escape(name))\" value=\"\(HTML.escape(value))\">"
         }
@@ -91,7 +97,7 @@ enum Stylesheet {
         header { background: #f3f6f9; border-bottom: 1px solid var(--line); padding: .5rem 1rem; }
         nav a { display: inline-block; margin: 0 .6rem .2rem 0; color: var(--accent); text-decoration: none; }
         nav a[aria-current] { font-weight: 600; text-decoration: underline; }
-        form.cut, form.options { margin: .3rem 0; display: flex; flex-wrap: wrap; gap: .4rem .8rem;
+        form.cut, form.options, form.search { margin: .3rem 0; display: flex; flex-wrap: wrap; gap: .4rem .8rem;
           align-items: center; }
         input, select, button { font: inherit; padding: .15rem .3rem; }
         .cut-shown { margin: .2rem 0 0; color: var(--muted); font-size: .9rem; }

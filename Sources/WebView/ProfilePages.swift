@@ -221,6 +221,48 @@ extension Pages {
         return page
     }
 
+    // MARK: Search
+
+    func search() throws -> Page {
+        var page = newPage("Search", keeping: ["q"])
+        let text = views.parameters["q"] ?? ""
+        page.append("<form class=\"options\" method=\"get\" action=\"/search\" role=\"search\">")
+        page.append("<label>Find <input type=\"search\" name=\"q\" value=\"\(HTML.escape(text))\" size=\"30\"")
+        page.append(" placeholder=\"a city, project, solution or obstacle\"></label>")
+        page.append(hiddenCut() + "<button type=\"submit\">Search</button></form>")
+        page.append("<p>Matching ignores case and accents: koln finds Köln, lamppost finds Smart lamppost.</p>")
+        guard let found = try views.search() else { return page }
+        guard !found.results.isEmpty else {
+            page.append("<p id=\"results\">Nothing matches \u{201C}\(HTML.escape(text))\u{201D} at this cut.</p>")
+            return page
+        }
+        let titles: [SearchResults.Kind: String] = [
+            .city: "Cities", .project: "Projects", .solution: "Solutions", .demonstration: "Demonstrations",
+            .obstacle: "Obstacles",
+        ]
+        page.append("<p id=\"results\">\(found.results.count) found for \u{201C}\(HTML.escape(text))\u{201D}.</p>")
+        for kind in SearchResults.Kind.allCases {
+            let results = found.results.filter { $0.kind == kind }
+            guard !results.isEmpty else { continue }
+            page.append("<section><h2>\(titles[kind] ?? kind.rawValue) (\(results.count))</h2><ul class=\"results\">")
+            for result in results {
+                let link: String
+                switch kind {
+                case .city: link = links.city(result.id, result.name)
+                case .project: link = links.project(result.id, result.name)
+                case .solution: link = links.solution(result.id, result.name)
+                case .demonstration, .obstacle:
+                    link = HTML.link(Page.href("/history/" + result.id.rawValue, cut: cut), result.name)
+                }
+                let matched = result.field == .name || result.field == .text ? "" : " (id " + HTML.escape(result.id.rawValue) + ")"
+                page.append("<li>" + link + matched + "</li>")
+            }
+            page.append("</ul></section>")
+        }
+        page.append(apiLink(page, "/api/search"))
+        return page
+    }
+
     // MARK: CCG
 
     func ccg(_ view: Substring) throws -> Page {

@@ -101,6 +101,12 @@ public final class Site: Sendable {
                 throw WebError(400, "parameters 'city' and 'meeting' are both needed")
             }
             value = answer
+        case ("search", 1):
+            try allow(Views.searchNames)
+            guard let found = try views.search() else {
+                throw WebError(400, "parameter 'q': the search text is empty")
+            }
+            value = found
         case ("log", 1):
             try allow(Views.logNames)
             value = try EventListing(views.log())
@@ -164,6 +170,9 @@ public final class Site: Sendable {
         case ("ccg", 2) where segments[1] == "eligibility":
             try allow(Views.eligibilityNames)
             page = try pages.eligibility()
+        case ("search", 1):
+            try allow(Views.searchNames)
+            page = try pages.search()
         case ("log", 1):
             try allow(Views.logNames)
             page = try pages.log()

@@ -126,6 +126,19 @@ struct Views {
         return try base.eligibility(city: city, meeting: meeting, amount: amount, at: cut.view)
     }
 
+    static let searchNames: Set<String> = ["q"]
+
+    /// The search answer for `?q=`; a missing or empty query is a 400 on the API, nil on the page (which then shows
+    /// only its form).
+    func search() throws -> SearchResults? {
+        let text = try parameters.value("q", ignoringEmpty: false) ?? ""
+        guard !SearchFolding.needle(text).isEmpty else {
+            if isPage { return nil }
+            throw WebError(400, "parameter 'q': the search text is empty; give a name, an id or words of an obstacle")
+        }
+        return try base.search(text, at: cut.view)
+    }
+
     static let logNames: Set<String> = ["type", "entity", "from", "limit"]
 
     func logFilter(defaultLimit: Int?) throws(WebError) -> LogFilter {

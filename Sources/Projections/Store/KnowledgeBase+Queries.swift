@@ -118,6 +118,15 @@ extension KnowledgeBase {
         return try view(at: cut, reading: ViewTables.obstacles, live: query, memory: query)
     }
 
+    /// Cities, projects, solutions, demonstrations and obstacles whose id, name or (obstacles) text holds `text`
+    /// once both are folded (``SearchFolding``); throws ``EmptySearch`` when nothing is left to look for.
+    public func search(_ text: String, at cut: ViewCut = ViewCut()) throws -> SearchResults {
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> SearchResults {
+            try models.search(text, in: tables)
+        }
+        return try view(at: cut, reading: ViewTables.search, live: query, memory: query)
+    }
+
     /// Every project, by id.
     public func projectList(at cut: ViewCut = ViewCut()) throws -> ProjectList {
         func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> ProjectList {

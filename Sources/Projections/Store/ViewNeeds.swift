@@ -145,6 +145,7 @@ enum ViewTables {
             + spread + obstacles
     }
 
+    static var search: Tables { [\.demonstrations, \.obstacles] + names }
     static var projectList: Tables { [\.projects, \.roles] }
     static var cityList: Tables { names + tier }
     static var ccgMembers: Tables { [\.members, \.cities, \.attendanceByCity] }
