@@ -63,7 +63,11 @@ public final class Site: Sendable {
         let cut = try RequestCut(parameters, ignoringEmpty: false)
         let views = Views(base: base, parameters: parameters, cut: cut, isPage: false)
         func allow(_ names: Set<String>, cut allowsCut: Bool = true) throws(WebError) {
-            try parameters.check(allowed: names.union(allowsCut ? Views.cutNames : []))
+            try parameters.check(allowed: names.union(allowsCut ? Views.cutNames : []).union(["format"]))
+        }
+        let format = try parameters.value("format", ignoringEmpty: false) ?? "json"
+        guard format == "json" || format == "csv" else {
+            throw WebError(400, "parameter 'format': '\(format)' is not json or csv")
         }
         let value: any JSONView
         var isCacheable = true
@@ -123,6 +127,16 @@ public final class Site: Sendable {
             isCacheable = false
         default:
             throw WebError(404, "there is no API route at \(path)")
+        }
+        if format == "csv" {
+            guard let table = value as? any CSVView else {
+                throw WebError(
+                    400,
+                    "parameter 'format': csv is for tables (graph, spread, cities, projects, obstacles, kpis, ccg"
+                        + " members|meetings|travel, log, history, search)"
+                )
+            }
+            return WebResponse(status: 200, contentType: WebResponse.csvType, body: table.csv, isCacheable: isCacheable)
         }
         return WebResponse(
             status: 200,

@@ -23,6 +23,8 @@ public struct WebResponse: Sendable {
     public static let htmlType = "text/html; charset=utf-8"
     /// The media type of the API.
     public static let jsonType = "application/json"
+    /// The media type of the API's tables with `?format=csv` (RFC 4180, with a header row).
+    public static let csvType = "text/csv; charset=utf-8; header=present"
 
     /// The Content-Security-Policy of every answer: no scripts at all, styles only from sckb, no framing.
     public static let contentSecurityPolicy =

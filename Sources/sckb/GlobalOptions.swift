@@ -4,7 +4,7 @@ import Projections
 
 /// How a command prints its result.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json, dot, mermaid
+    case table, json, csv, dot, mermaid
 }
 
 /// Options every command takes.
@@ -58,14 +58,30 @@ struct FormatOptions: ParsableArguments {
 
     func validate() throws {
         guard format == .table || format == .json else {
-            throw ValidationError("--format \(format.rawValue) applies to graphs only; use table or json")
+            throw ValidationError(
+                "--format \(format.rawValue) does not apply to this command; use table or json"
+                    + (format == .csv ? " (csv is for tables: graph, spread, cities, projects, obstacles, kpis, ccg"
+                        + " members|meetings|travel, log, history, search)" : "")
+            )
+        }
+    }
+}
+
+/// The output format option of table views: table, json or csv.
+struct TableFormatOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table, json or csv (default: table).")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        guard format == .table || format == .json || format == .csv else {
+            throw ValidationError("--format \(format.rawValue) applies to graphs only; use table, json or csv")
         }
     }
 }
 
 /// The output format option of graph commands.
 struct GraphFormatOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: table, json, dot or mermaid (default: table).")
+    @Option(name: .long, help: "Output format: table, json, csv (the edges), dot or mermaid (default: table).")
     var format: OutputFormat = .table
 }
 
@@ -125,5 +141,25 @@ struct ViewOptions: ParsableArguments {
     ) throws {
         let view = try query(store.open(creating: false), time.view)
         if output.format == .json { JSONOutput.print(view) } else { rendering(view) }
+    }
+}
+
+/// The options of a read view that is a table: the store, table, json or csv, and the cuts in time.
+struct TableViewOptions: ParsableArguments {
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: TableFormatOptions
+    @OptionGroup var time: TimeOptions
+
+    /// Opens the store, asks `query` for the view at the cuts, and prints it: JSON, CSV, or text by `rendering`.
+    func show<View: CSVView>(
+        rendering: (View) -> Void,
+        _ query: (KnowledgeBase, ViewCut) throws -> View
+    ) throws {
+        let view = try query(store.open(creating: false), time.view)
+        switch output.format {
+        case .json: JSONOutput.print(view)
+        case .csv: CSVOutput.print(view)
+        default: rendering(view)
+        }
     }
 }

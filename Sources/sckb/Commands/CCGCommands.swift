@@ -22,7 +22,7 @@ struct CCGCommand: ParsableCommand {
             abstract: "List the current CCG members.",
             discussion: "Example:\n  sckb ccg members --format json"
         )
-        @OptionGroup var view: ViewOptions
+        @OptionGroup var view: TableViewOptions
 
         func run() throws {
             try view.show(rendering: CCGRendering.members) { base, cut in try base.ccgMembers(at: cut) }
@@ -36,7 +36,7 @@ struct CCGCommand: ParsableCommand {
         )
         @Option(help: ArgumentHelp("Only meetings held in this year (default: all).", valueName: "year"))
         var year: Int?
-        @OptionGroup var view: ViewOptions
+        @OptionGroup var view: TableViewOptions
 
         func run() throws {
             try view.show(rendering: CCGRendering.meetings) { base, cut in try base.ccgMeetings(year: year, at: cut) }
@@ -50,7 +50,7 @@ struct CCGCommand: ParsableCommand {
         )
         @Option(help: ArgumentHelp("Only contributions for meetings in this year (default: all).", valueName: "year"))
         var year: Int?
-        @OptionGroup var view: ViewOptions
+        @OptionGroup var view: TableViewOptions
 
         func run() throws {
             try view.show(rendering: CCGRendering.travel) { base, cut in try base.ccgTravel(year: year, at: cut) }

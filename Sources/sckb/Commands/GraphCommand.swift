@@ -52,6 +52,7 @@ struct GraphCommand: ParsableCommand {
         let graph = try store.open(creating: false).graph(filter, at: time.view)
         switch output.format {
         case .json: JSONOutput.print(graph)
+        case .csv: CSVOutput.print(graph)
         case .dot: Terminal.standardOutput.write(GraphRendering.dot(graph))
         case .mermaid: Terminal.standardOutput.write(GraphRendering.mermaid(graph))
         case .table: GraphRendering.table(graph)
@@ -77,7 +78,7 @@ struct SpreadCommand: ParsableCommand {
     var area: Area?
 
     @OptionGroup var store: StoreOptions
-    @OptionGroup var output: FormatOptions
+    @OptionGroup var output: TableFormatOptions
     @OptionGroup var time: TimeOptions
 
     func run() throws {
@@ -85,6 +86,8 @@ struct SpreadCommand: ParsableCommand {
         switch output.format {
         case .json:
             JSONOutput.print(spread)
+        case .csv:
+            CSVOutput.print(spread)
         default:
             var table = TextTable(columns: [
                 .id("SOLUTION"), .id("AREA", dropOrder: 1), .id("REACH"), .id("L→F"), .text("DEMONSTRATED IN"),

@@ -8,7 +8,7 @@ struct ProjectsCommand: ParsableCommand {
         abstract: "List every project with its dates and its lighthouse and fellow cities.",
         discussion: "Examples:\n  sckb projects\n  sckb projects --format json --until 100"
     )
-    @OptionGroup var view: ViewOptions
+    @OptionGroup var view: TableViewOptions
 
     func run() throws {
         try view.show(rendering: ProfileRendering.projects) { base, cut in try base.projectList(at: cut) }
@@ -21,7 +21,7 @@ struct CitiesCommand: ParsableCommand {
         abstract: "List every city with its country, tier and project roles.",
         discussion: "Examples:\n  sckb cities\n  sckb cities --format json --as-of 2016-12-31"
     )
-    @OptionGroup var view: ViewOptions
+    @OptionGroup var view: TableViewOptions
 
     func run() throws {
         try view.show(rendering: ProfileRendering.cities) { base, cut in try base.cityList(at: cut) }

@@ -27,7 +27,7 @@ struct LogCommand: ParsableCommand {
     var limit: Int?
 
     @OptionGroup var store: StoreOptions
-    @OptionGroup var output: FormatOptions
+    @OptionGroup var output: TableFormatOptions
     @OptionGroup var time: TimeOptions
 
     func validate() throws {
@@ -46,10 +46,10 @@ struct LogCommand: ParsableCommand {
         filter.asOf = time.validTime
         let base = try store.open(creating: false)
         switch output.format {
-        case .json:
+        case .json, .csv:
             var entries: [LogEntry] = []
             try base.log(filter) { entries.append($0) }
-            JSONOutput.print(EventListing(entries))
+            if output.format == .csv { CSVOutput.print(EventListing(entries)) } else { JSONOutput.print(EventListing(entries)) }
         default:
             var table = TextTable(columns: [
                 .id("POS"), .id("AT"), .id("TYPE"), .text("NAMES"), .id("ACTOR"), .id("RETRACTED"),

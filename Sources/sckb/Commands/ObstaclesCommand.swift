@@ -32,7 +32,7 @@ struct ObstaclesCommand: ParsableCommand {
     var open = false
 
     @OptionGroup var store: StoreOptions
-    @OptionGroup var output: FormatOptions
+    @OptionGroup var output: TableFormatOptions
     @OptionGroup var time: TimeOptions
 
     func validate() throws {
@@ -52,6 +52,7 @@ struct ObstaclesCommand: ParsableCommand {
         let report = try store.open(creating: false).obstacles(filter, at: time.view)
         switch output.format {
         case .json: JSONOutput.print(report)
+        case .csv: CSVOutput.print(report)
         default: ObstacleRendering.print(report)
         }
     }

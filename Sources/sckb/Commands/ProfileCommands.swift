@@ -99,7 +99,7 @@ struct KPIsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only demonstrations in this city (default: all).", valueName: "id"))
     var city: String?
     @OptionGroup var store: StoreOptions
-    @OptionGroup var output: FormatOptions
+    @OptionGroup var output: TableFormatOptions
     @OptionGroup var time: TimeOptions
 
     func validate() throws {
@@ -116,6 +116,8 @@ struct KPIsCommand: ParsableCommand {
         switch output.format {
         case .json:
             JSONOutput.print(totals)
+        case .csv:
+            CSVOutput.print(totals)
         default:
             var table = TextTable("KPI", "REPORTED", "PUBLISHED", "AGGREGATE")
             for kpi in KPI.allCases {
@@ -146,7 +148,7 @@ struct HistoryCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Any entity id: city, project, solution, meeting…", valueName: "id")) var id: String
     @OptionGroup var store: StoreOptions
-    @OptionGroup var output: FormatOptions
+    @OptionGroup var output: TableFormatOptions
     @OptionGroup var time: TimeOptions
 
     func run() throws {
@@ -159,6 +161,8 @@ struct HistoryCommand: ParsableCommand {
         switch output.format {
         case .json:
             JSONOutput.print(EventListing(entries))
+        case .csv:
+            CSVOutput.print(EventListing(entries))
         default:
             var table = TextTable(columns: [
                 .id("POS"), .id("AT", dropOrder: 2), .id("RECORDED"), .id("TYPE"), .text("DATA"), .id("ACTOR"),

@@ -20,7 +20,7 @@ struct SearchCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("What to look for: a name, an id or words of an obstacle.", valueName: "text"))
     var text: String
-    @OptionGroup var view: ViewOptions
+    @OptionGroup var view: TableViewOptions
 
     func validate() throws {
         guard !SearchFolding.needle(text).isEmpty else {

@@ -50,6 +50,14 @@ final class Terminal: Sendable {
     deinit { flush() }
 }
 
+/// Prints a table view as `--format csv` gives it.
+enum CSVOutput {
+    static func print(_ view: some CSVView) {
+        Terminal.standardOutput.write(bytes: view.csv)
+        Terminal.standardOutput.flush()
+    }
+}
+
 /// Prints a view's JSON as `--format json` gives it: compact, keys in canonical order, one line.
 enum JSONOutput {
     static func print(_ view: some JSONView) {
