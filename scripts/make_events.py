@@ -651,12 +651,17 @@ def assemble(rows: dict, groups: dict, left_out: set[str]) -> dict[str, list[dic
             if "solution" in d:
                 solution_uses[d["solution"]].append((e["at"], e["id"], e["source"]))
     city_events = []
+    unnamed = rows.setdefault("_unnamed", {})
+    unnamed.clear()
     for c in rows["cities.csv"]:
         if c["confirmed"] != "yes":
             continue
         if c["id"] not in city_uses:
-            fail(f"{c['_where']}: city {c['id']} is named by no event: "
-                 "no date for its registration")
+            # A city that only a left-out row names (an unconfirmed replication) has no date: it is left out too,
+            # and reported as the rules' refusals are.
+            unnamed[c["_where"]] = (f"CityRegistered city-{c['id']} refused: no kept event names the city, so its"
+                                    " registration has no date")
+            continue
         city_events.append(event(f"city-{c['id']}", "CityRegistered",
                                  min(city_uses[c["id"]]), c["source"],
                                  {"city": c["id"], "name": c["name"],
@@ -966,6 +971,7 @@ def main(argv: list[str]) -> int:
         files = assemble(rows, groups, refused_ids)
         again, _ = replay(files, origin, lenient=False)
         assert not again
+        refused.update(rows["_unnamed"])
     except DataError as error:
         print(f"make_events: {error}", file=sys.stderr)
         return 1
