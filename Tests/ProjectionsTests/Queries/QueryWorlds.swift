@@ -59,6 +59,30 @@ extension World {
         Step(.meetingAttended, ["meeting=\(meeting)", "city=\(city)"], at: at)
     }
 
+    /// An obstacle naming the entities `names` gives (`solution`, `city`, `project`).
+    static func obstacle(
+        _ obstacle: String,
+        _ category: String = "procurement",
+        text: String = "The tender rules did not fit.",
+        _ names: [String: String] = ["solution": "e-bus", "city": "leipzig", "project": "triangulum"],
+        at: String = "2017-01-01"
+    ) -> Step {
+        let entities = names.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        return Step(
+            .obstacleReported,
+            ["obstacle=\(obstacle)", "category=\(category)", "text=\(text)"] + entities,
+            at: at
+        )
+    }
+
+    static func overcome(_ obstacle: String, how: String, at: String) -> Step {
+        Step(.obstacleOvercome, ["obstacle=\(obstacle)", "how=\(how)"], at: at)
+    }
+
+    static func published(_ kpi: String, _ value: String, at: String) -> Step {
+        Step(.impactPublished, ["kpi=\(kpi)", "value=\(value)"], at: at)
+    }
+
     static func retraction(of position: Int, reason: String, at: String? = nil) -> Step {
         Step(.eventRetracted, ["position=\(position)", "reason=\(reason)"], at: at)
     }
@@ -142,6 +166,21 @@ extension World {
             travel("leipzig", "ccg-2025-lisbon", "300", at: "2025-03-11"),  // 21
             travel("leipzig", "ccg-2026-milan", "200", at: "2026-03-11"),  // 22
         ]
+
+    /// Triangulum (lighthouses Eindhoven and Manchester, fellow Leipzig), Sabadell in no project, the e-bus
+    /// demonstrated in Eindhoven (position 9).
+    static let twoLighthouses = [
+        project("triangulum"),  // 1
+        city("eindhoven", country: "NL"),  // 2
+        city("manchester", country: "GB"),  // 3
+        city("leipzig", country: "DE"),  // 4
+        city("sabadell", country: "ES"),  // 5
+        join("eindhoven", "triangulum", "lighthouse"),  // 6
+        join("manchester", "triangulum", "lighthouse"),  // 7
+        solution("e-bus", name: "Electric bus"),  // 8
+        demonstration("d-eindhoven-e-bus", solution: "e-bus", city: "eindhoven", project: "triangulum"),  // 9
+        join("leipzig", "triangulum", "fellow"),  // 10
+    ]
 }
 
 /// The JSON object a view prints with `--format json` (its `jsonLine`), parsed back.
