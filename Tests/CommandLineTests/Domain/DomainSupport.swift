@@ -189,33 +189,6 @@ struct DomainStore {
         #expect(before == after, "a refused \(type) changed the export", sourceLocation: sourceLocation)
         return line
     }
-
-    /// Runs a read command with `--format json`, requires exit 0 and parses its output.
-    func json(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
-        let result = try run(arguments + ["--format", "json"])
-        try #require(
-            result.status == 0,
-            "\(arguments): exit \(result.status): \(result.standardError)",
-            sourceLocation: sourceLocation
-        )
-        return try jsonObject(result.standardOutput)
-    }
-
-    /// The `kpis` totals for the given filters.
-    func kpiTotals(
-        _ filters: [String] = [],
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> [String: Double] {
-        let object = try json(["kpis"] + filters, sourceLocation: sourceLocation)
-        let totals = try #require(object["totals"] as? [String: Any], sourceLocation: sourceLocation)
-        return totals.compactMapValues { ($0 as? NSNumber)?.doubleValue }
-    }
-
-    /// The edges of `graph --format json` with the given options.
-    func edges(_ options: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String: Any]] {
-        let object = try json(["graph"] + options, sourceLocation: sourceLocation)
-        return try #require(object["edges"] as? [[String: Any]], sourceLocation: sourceLocation)
-    }
 }
 
 /// Runs `body` with a fresh store, seeded with `lines` when there are any.

@@ -148,14 +148,37 @@ struct RuleStore {
         return LogSnapshot(head: try base.head(), lines: lines)
     }
 
-    /// The impact totals by KPI name, as numbers.
-    func totals() throws -> [String: Double] {
-        Dictionary(uniqueKeysWithValues: try base.impactTotals().totals.map { ($0.key.rawValue, $0.value.doubleValue) })
+    /// The impact totals by KPI name, as numbers: of everything, or of one project, one city, or both.
+    func totals(project: String? = nil, city: String? = nil, at cut: ViewCut = ViewCut()) throws -> [String: Double] {
+        figures(try impactTotals(project: project, city: city, at: cut).totals)
+    }
+
+    /// The published figures by KPI name, as numbers: of everything, or of one project, one city, or both.
+    func published(
+        project: String? = nil,
+        city: String? = nil,
+        at cut: ViewCut = ViewCut()
+    ) throws -> [String: Double] {
+        figures(try impactTotals(project: project, city: city, at: cut).published)
+    }
+
+    /// `impactTotals` with the project and the city given as text.
+    func impactTotals(project: String?, city: String?, at cut: ViewCut = ViewCut()) throws -> ImpactTotals {
+        try base.impactTotals(project: project.map { try slug($0) }, city: city.map { try slug($0) }, at: cut)
+    }
+
+    private func figures(_ byKPI: [KPI: JSONNumber]) -> [String: Double] {
+        Dictionary(uniqueKeysWithValues: byKPI.map { ($0.key.rawValue, $0.value.doubleValue) })
     }
 
     /// The edges of the replication graph, planned ones too when `planned`.
     func edges(planned: Bool = false) throws -> [GraphEdge] {
-        try base.graph(GraphFilter(includesPlanned: planned)).edges
+        try edges(GraphFilter(includesPlanned: planned))
+    }
+
+    /// The edges of the replication graph that `filter` keeps, at `cut`.
+    func edges(_ filter: GraphFilter, at cut: ViewCut = ViewCut()) throws -> [GraphEdge] {
+        try base.graph(filter, at: cut).edges
     }
 
     /// Whether `city` may receive `amount` EUR for `meeting`.
@@ -252,10 +275,15 @@ enum World {
         Step(.cityLeftCCG, ["city=\(city)"], at: at)
     }
 
-    static func meeting(_ meeting: String, on: String, format: String = "physical") -> Step {
+    static func meeting(
+        _ meeting: String,
+        on: String,
+        format: String = "physical",
+        kind: String = "networking"
+    ) -> Step {
         Step(
             .meetingScheduled,
-            ["meeting=\(meeting)", "kind=networking", "format=\(format)", "on=\(on)"],
+            ["meeting=\(meeting)", "kind=\(kind)", "format=\(format)", "on=\(on)"],
             at: "2024-12-01"
         )
     }
