@@ -98,6 +98,7 @@ CATALOGUE = {
     "ObstacleOvercome": [("obstacle", True), ("how", True)],
     "ImpactPublished": [("kpi", True), ("value", True), ("project", False),
                         ("city", False)],
+    "CityLocated": [("city", True), ("lat", True), ("lon", True)],
 }
 
 # ---------------------------------------------------------------------------
@@ -432,7 +433,34 @@ def read_all(folder: Path) -> dict[str, list[dict]]:
                  "(text at least one)")
     unique(obstacles, lambda r: r["obstacle"], "obstacle id")
     rows["_area_of"] = area_of
+    rows["_locations"] = read_locations(folder, {c["id"] for c in cities})
     return rows
+
+
+def read_locations(folder: Path, city_ids: set) -> list[dict]:
+    """locations.csv (data/README.md): one row per city of cities.csv, lat and lon with two decimals."""
+    path = folder / "locations.csv"
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            table = list(csv.reader(handle, strict=True))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        fail(f"{path}: cannot read: {error}")
+    header = ["city", "lat", "lon", "geonameid", "geonames_name", "source", "confirmed"]
+    if not table or table[0] != header:
+        fail(f"{path}:1: header is not {','.join(header)}")
+    result = []
+    for number, values in enumerate(table[1:], start=2):
+        where = f"locations.csv:{number}"
+        if len(values) != len(header):
+            fail(f"{where}: {len(values)} fields, not {len(header)}")
+        row = dict(zip(header, values))
+        if row["city"] not in city_ids:
+            fail(f"{where}: unknown city {row['city']}")
+        for field, limit in (("lat", 90), ("lon", 180)):
+            if not re.fullmatch(r"-?[0-9]+(\.[0-9]{1,2})?", row[field]) or abs(float(row[field])) > limit:
+                fail(f"{where}: {field} {row[field]!r} is not a number of at most two decimals within ±{limit}")
+        result.append(row)
+    return result
 
 
 def project_dates(projects: list[dict]):
@@ -678,6 +706,17 @@ def assemble(rows: dict, groups: dict, left_out: set[str]) -> dict[str, list[dic
                                      {"solution": slug, "name": name,
                                       "area": area_of[slug][0]}))
 
+    # The coordinates of every registered city (locations.csv, GeoNames), dated with its registration: the place
+    # of a city does not move; a row marked confirmed=no (another place's point) is left out.
+    location_events = []
+    registered = {e["data"]["city"]: e["at"] for e in city_events}
+    for row in rows["_locations"]:
+        if row["confirmed"] != "yes" or row["city"] not in registered:
+            continue
+        location_events.append(event(f"location-{row['city']}", "CityLocated", registered[row["city"]],
+                                     row["source"], {"city": row["city"], "lat": float(row["lat"]),
+                                                     "lon": float(row["lon"])}))
+
     def by_date(events):
         return sorted(events, key=lambda e: (e["at"], e["id"]))
 
@@ -694,6 +733,7 @@ def assemble(rows: dict, groups: dict, left_out: set[str]) -> dict[str, list[dic
         # a report before the way out of the same obstacle (same date; ids sort so)
         "08-obstacles.jsonl": by_date(kept["obstacles"]),
         "09-impacts.jsonl": by_date(kept["impacts"]),
+        "10-locations.jsonl": by_date(location_events),
     }
 
 
@@ -747,7 +787,7 @@ def replay(files: dict, origin: dict[str, str], lenient: bool):
             for f, required in spec:
                 if required and f not in d:
                     fail(f"{where}: missing field {f}")
-                if f in d and f != "value" and (not isinstance(d[f], str) or not d[f]):
+                if f in d and f not in ("value", "lat", "lon") and (not isinstance(d[f], str) or not d[f]):
                     fail(f"{where}: field {f} must be a non-empty string")
             for f in ("project", "city", "solution", "from", "demonstration", "obstacle"):
                 if f in d:
@@ -920,6 +960,10 @@ def replay(files: dict, origin: dict[str, str], lenient: bool):
                     if not 1 <= len(d["how"]) <= MAX_TEXT:
                         refuse(f"how has {len(d['how'])} scalars, not 1 to {MAX_TEXT}")
                     changes.append(lambda: overcome.add(d["obstacle"]))
+                elif t == "CityLocated":
+                    need(cities, d["city"], "city")
+                    if not (-90 <= d["lat"] <= 90 and -180 <= d["lon"] <= 180):
+                        refuse(f"lat {d['lat']} or lon {d['lon']} out of bounds")
                 elif t == "ImpactPublished":
                     kpi_value()
                     if "project" in d:

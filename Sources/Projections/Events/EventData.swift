@@ -33,6 +33,7 @@ public enum Payload: Sendable, Equatable {
     case obstacleReported(ObstacleReported)
     case obstacleOvercome(ObstacleOvercome)
     case impactPublished(ImpactPublished)
+    case cityLocated(CityLocated)
     case contactRegistered(ContactRegistered)
     case contactErased(ContactErased)
 
@@ -67,6 +68,7 @@ public enum Payload: Sendable, Equatable {
         case .obstacleReported(let data): data
         case .obstacleOvercome(let data): data
         case .impactPublished(let data): data
+        case .cityLocated(let data): data
         case .contactRegistered(let data): data
         case .contactErased(let data): data
         }
@@ -119,6 +121,7 @@ extension EventType {
         case .obstacleReported: ObstacleReported.self
         case .obstacleOvercome: ObstacleOvercome.self
         case .impactPublished: ImpactPublished.self
+        case .cityLocated: CityLocated.self
         case .contactRegistered: ContactRegistered.self
         case .contactErased: ContactErased.self
         }

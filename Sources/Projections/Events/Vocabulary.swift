@@ -29,6 +29,7 @@ public enum EventType: String, Vocabulary, Comparable {
     case impactPublished = "ImpactPublished"
     case contactRegistered = "ContactRegistered"
     case contactErased = "ContactErased"
+    case cityLocated = "CityLocated"
 
     /// A one-byte code for indexes.
     public var code: UInt8 { UInt8(EventType.allCases.firstIndex(of: self) ?? 0) }

@@ -263,6 +263,16 @@ public struct SyntheticLog {
                 for city in projects[project].members { cities[city].inEndedProject = true }
                 try emit(.projectEnded, "\"project\":\"\(projects[project].id)\"")
                 continue
+            case 95..<97:
+                let city = Int(random.next() % UInt64(cityCount))
+                let lat = Int(random.next() % 5000) + 3500
+                let lon = Int(random.next() % 6000) - 1000
+                let lonText = (lon < 0 ? "-" : "") + "\(abs(lon) / 100).\(abs(lon) % 100 / 10)\(abs(lon) % 10)"
+                try emit(
+                    .cityLocated,
+                    "\"city\":\"\(cities[city].id)\",\"lat\":\(lat / 100).\(lat % 100 / 10)\(lat % 10),\"lon\":\(lonText)"
+                )
+                continue
             case 92..<95:
                 let solution = Int(random.next() % UInt64(solutionCount))
                 let city = Int(random.next() % UInt64(cityCount))

@@ -112,6 +112,8 @@ public struct CityProfile: Sendable, Equatable {
     public var obstacles: [ObstacleEntry]
     /// Whether a contact is held for it, and its contact registrations (never the personal data).
     public var contact: ContactSummary
+    /// Where it lies, by the CityLocated that stands; nil when the record does not say.
+    public var location: CityLocation?
 }
 
 extension CityProfile: JSONValueView {
@@ -166,6 +168,7 @@ extension CityProfile: JSONValueView {
                 "travel": .array(travelItems),
             ],
             "grants": .array(grantItems), "obstacles": .array(obstacles.map(\.json)), "contact": contact.json,
+            "location": location?.json ?? .null,
         ]
     }
 }
@@ -315,7 +318,8 @@ extension ReadModels {
             ),
             grants: grantList,
             obstacles: try obstacleReport(ObstacleFilter(city: city), in: tables).obstacles,
-            contact: try contactSummary(of: city, in: tables)
+            contact: try contactSummary(of: city, in: tables),
+            location: try location(of: city, in: tables)
         )
     }
 }

@@ -57,6 +57,8 @@ public struct CityList: Sendable, Equatable {
         public var tier: Tier
         /// Its roles, by project id.
         public var projects: [Membership]
+        /// Where it lies; nil when the record does not say.
+        public var location: CityLocation?
     }
 
     /// The cities, by id.
@@ -73,6 +75,7 @@ extension CityList: JSONValueView {
                 "city": .string(entry.city.rawValue), "name": .string(entry.name), "country": .string(entry.country),
                 "tier": .choice(entry.tier),
                 "projects": .array(entry.projects.map { .string("\($0.project.rawValue):\($0.role.rawValue)") }),
+                "lat": .number(entry.location?.lat), "lon": .number(entry.location?.lon),
             ]
         }
         return ["cities": .array(items), "project_names": .object(projectNames)]
@@ -141,7 +144,8 @@ extension ReadModels {
                     name: row.string("name") ?? city.rawValue,
                     country: row.string("country") ?? "",
                     tier: try tier(of: city, in: tables),
-                    projects: memberships
+                    projects: memberships,
+                    location: try location(of: city, in: tables)
                 )
             )
         }

@@ -58,14 +58,16 @@ struct ReadModels: Sendable {
     let published: Table
     /// contact ‖ id → registration and erasure; city ‖ city ‖ id (ContactEvents.swift).
     let contacts: Table
+    /// city ‖ position → a location; the last of a city stands (CityLocated.swift).
+    let locations: Table
     /// "version" → the read-model format of every other table (``formatVersion``), 4 bytes big-endian. Not among
     /// ``all``: rebuilding the models rewrites it rather than clearing it.
     let format: Table
 
     /// The format of the rows and keys of the read models: 1 for canonical JSON rows (no version recorded), 2 for
-    /// the binary rows of ``RowCodec``, 3 with fixed-layout sum and count rows. A store in an older format is rebuilt
+    /// the binary rows of ``RowCodec``, 3 with fixed-layout sum and count rows, 4 with the locations of cities. A store in an older format is rebuilt
     /// from its log once, on its first write (or by `replay`); a store in a newer one is refused.
-    static let formatVersion: UInt32 = 3
+    static let formatVersion: UInt32 = 4
 
     static let tableNames = [
         "rm.projects", "rm.cities", "rm.solutions", "rm.demonstrations", "rm.meetings", "rm.grants", "rm.roles",
@@ -74,7 +76,7 @@ struct ReadModels: Sendable {
         "rm.demonstrations-by-solution", "rm.demonstrations-by-project", "rm.impacts", "rm.kpi-sums",
         "rm.kpi-maxima", "rm.demonstration-counts", "rm.membership-events", "rm.members", "rm.attendance",
         "rm.attendance-by-city", "rm.travel", "rm.travel-years", "rm.grants-by-city", "rm.obstacles",
-        "rm.obstacles-by-entity", "rm.published", "rm.contacts", "rm.format",
+        "rm.obstacles-by-entity", "rm.published", "rm.contacts", "rm.locations", "rm.format",
     ]
 
     init(table: (String) -> Table) {
@@ -111,6 +113,7 @@ struct ReadModels: Sendable {
         obstaclesByEntity = table("rm.obstacles-by-entity")
         published = table("rm.published")
         contacts = table("rm.contacts")
+        locations = table("rm.locations")
         format = table("rm.format")
     }
 
@@ -121,7 +124,7 @@ struct ReadModels: Sendable {
             replicationsByCity, replicationsBySolution, plans, openPlans, plansByCity, demonstrationsByCity,
             demonstrationsBySolution, demonstrationsByProject, impacts, kpiSums, kpiMaxima, demonstrationCounts,
             membershipEvents, members, attendance, attendanceByCity, travel, travelYears, grantsByCity, obstacles,
-            obstaclesByEntity, published, contacts,
+            obstaclesByEntity, published, contacts, locations,
         ]
     }
 }

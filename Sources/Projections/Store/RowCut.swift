@@ -35,6 +35,7 @@ extension ReadModels {
             roles: RowCarrier(.row),
             cityRoles: RowCarrier(.swapped(roles)),
             replications: RowCarrier(.key),
+            locations: RowCarrier(.key),
         ]
     }
 }

@@ -91,6 +91,7 @@ extension ReadModels {
         case .obstacleReported: [FoldEffect(writes: [obstacles, obstaclesByEntity])]
         case .obstacleOvercome: [FoldEffect(writes: [obstacles], reads: [obstacles])]
         case .impactPublished: [FoldEffect(writes: [published])]
+        case .cityLocated: [FoldEffect(writes: [locations])]
         }
     }
 
@@ -126,7 +127,7 @@ enum ViewTables {
         [
             \.cities, \.demonstrationsByCity, \.demonstrations, \.replicationsByCity, \.replications, \.plansByCity,
             \.openPlans, \.plans, \.members, \.attendanceByCity, \.travel, \.grantsByCity, \.grants, \.contacts,
-        ] + names + tier + obstacles
+        ] + names + tier + obstacles + [\.locations]
     }
 
     /// Impact totals: of one city in one project, from its demonstrations' reports; else of a scope's sums.
@@ -147,7 +148,7 @@ enum ViewTables {
 
     static var search: Tables { [\.demonstrations, \.obstacles] + names }
     static var projectList: Tables { [\.projects, \.roles] }
-    static var cityList: Tables { names + tier }
+    static var cityList: Tables { names + tier + [\.locations] }
     static var ccgMembers: Tables { [\.members, \.cities, \.attendanceByCity] }
     static var ccgMeetings: Tables { [\.meetings, \.attendance, \.cities] }
     static var ccgTravel: Tables { [\.travel, \.travelYears, \.cities] }

@@ -374,6 +374,17 @@ struct RandomHistory {
         case .obstacleOvercome:
             add("obstacle", reference("obstacle", Self.obstacles))
             add("how", "Pathway \(step)")
+        case .cityLocated:
+            add("city", reference("city", Self.cities))
+            func degrees(_ limit: Int) -> String {
+                let hundredths = Int.random(in: -(limit * 100 + 500)...(limit * 100 + 500), using: &random)
+                let sign = hundredths < 0 ? "-" : ""
+                let magnitude = abs(hundredths)
+                if chance(30) { return magnitude < 100 ? "0" : "\(sign)\(magnitude / 100)" }
+                return "\(sign)\(magnitude / 100).\(magnitude % 100 / 10)\(magnitude % 10)"
+            }
+            add("lat", degrees(90))
+            add("lon", degrees(180))
         case .impactPublished:
             let kpi = KPI.allCases[Int.random(in: 0..<KPI.allCases.count, using: &random)]
             add("kpi", kpi.rawValue)
@@ -390,12 +401,12 @@ struct RandomHistory {
         let time = date()
         // A few ids from a small pool: re-sending an identical event is skipped, other content under it refused.
         let id = chance(10) ? pick(Self.ids) : nil
-        // Every third event names where it comes from (a URL or a document reference), without a draw of its own,
-        // so that the histories of every seed stay what they were apart from their sources.
+        // Two events in three name where they come from (a URL or a document reference), without a draw of their
+        // own, so that the histories of every seed stay what they were apart from their sources.
         let source: String? =
             switch step % 6 {
-            case 0: "https://example.org/reports/\(step)"
-            case 3: "Deliverable D\(step).1, p. \(step % 40 + 1)"
+            case 0, 4: "https://example.org/reports/\(step)"
+            case 1, 3: "Deliverable D\(step).1, p. \(step % 40 + 1)"
             default: nil
             }
         let event = Event(
@@ -445,7 +456,7 @@ struct RandomHistory {
             (.replicationPlanned, 5), (.solutionReplicated, 7), (.cityJoinedCCG, 6), (.cityLeftCCG, 3),
             (.meetingScheduled, 4), (.meetingAttended, 6), (.travelContributionGranted, 7), (.grantAwarded, 4),
             (.eventRetracted, step < 20 ? 0 : 12), (.obstacleReported, 5), (.obstacleOvercome, 4),
-            (.impactPublished, 4), (.contactRegistered, 3), (.contactErased, 2),
+            (.impactPublished, 4), (.contactRegistered, 3), (.contactErased, 2), (.cityLocated, 5),
         ]
         var roll = Int.random(in: 0..<weights.reduce(0) { $0 + $1.1 }, using: &random)
         for (type, weight) in weights {

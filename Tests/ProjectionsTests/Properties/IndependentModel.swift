@@ -63,7 +63,7 @@ func modelHundredths(_ text: String) -> Int64? {
         guard (1...2).contains(digits.count), let value = Int64(digits) else { return nil }
         fraction = digits.count == 1 ? value * 10 : value
     }
-    return whole * 100 + (whole < 0 ? -fraction : fraction)
+    return whole * 100 + (text.hasPrefix("-") ? -fraction : fraction)
 }
 
 /// One accepted event as the model keeps it.
@@ -200,6 +200,8 @@ struct ModelWorld {
     /// scope → kpi → figures in log order; the last one is current.
     var published: [String: [String: [Figure]]] = [:]
     var contacts: [String: Contact] = [:]
+    /// city → its location (hundredths of a degree) and the position of the CityLocated; the last applied stands.
+    var locations: [String: (lat: Int64, lon: Int64, position: Int)] = [:]
 
     static let percentages: Set<String> = ["energy_saved_pct", "co2_reduced_pct"]
     static let kpis = [
@@ -331,6 +333,14 @@ struct ModelWorld {
             return first(
                 known("obstacle", id, obstacles, \.since),
                 obstacles[id]?.overcome == nil ? nil : "obstacle already overcome"
+            )
+        case "CityLocated":
+            let lat = modelHundredths(fact.required("lat")) ?? Int64.max
+            let lon = modelHundredths(fact.required("lon")) ?? Int64.max
+            return first(
+                city(fact.required("city")),
+                abs(lat) <= 90_00 ? nil : "lat outside -90 to 90",
+                abs(lon) <= 180_00 ? nil : "lon outside -180 to 180"
             )
         case "ImpactPublished":
             return first(
@@ -529,6 +539,10 @@ struct ModelWorld {
             )
         case "ObstacleOvercome":
             obstacles[fact.required("obstacle")]?.overcome = (fact.required("how"), since)
+        case "CityLocated":
+            locations[fact.required("city")] = (
+                modelHundredths(fact.required("lat")) ?? 0, modelHundredths(fact.required("lon")) ?? 0, fact.position
+            )
         case "ImpactPublished":
             let scope: String
             switch (fact["project"], fact["city"]) {

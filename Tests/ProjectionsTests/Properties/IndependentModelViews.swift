@@ -421,6 +421,8 @@ extension ModelWorld {
             ],
             "grants": .array(grantList),
             "obstacles": .array(obstacleEntries(city: id)),
+            "location": locations[id].map { ["lat": amount($0.lat), "lon": amount($0.lon), "position": integer($0.position)] }
+                ?? .null,
             "contact": [
                 "held": .bool(contactList.contains { $0.value.erased == nil }),
                 "contacts": .array(
@@ -515,6 +517,7 @@ extension ModelWorld {
             return [
                 "city": .string(id), "name": .string(city.name), "country": .string(city.country),
                 "tier": .string(tier(id)), "projects": .array(memberships),
+                "lat": locations[id].map { amount($0.lat) } ?? .null, "lon": locations[id].map { amount($0.lon) } ?? .null,
             ]
         }
         return ["cities": .array(list), "project_names": .object(mentioned)]
