@@ -54,6 +54,8 @@ struct Pages {
         }
         page.append(types.render(empty: "No events."))
         page.append("</section>")
+        page.append("<p>" + page.link("/gaps", "What the record does not know yet") + " · ")
+        page.append(page.link("/search", "Search") + "</p>")
         page.append(apiLink(page, "/api/stats"))
         return page
     }

@@ -221,6 +221,32 @@ extension Pages {
         return page
     }
 
+    // MARK: Gaps
+
+    func gaps() throws -> Page {
+        var page = newPage("What the record does not know yet")
+        let gaps = try views.base.gaps(at: cut.view)
+        page.append("<p>A to-do list for data set cleaning, as of \(HTML.escape(gaps.date.description)).</p>")
+        func list(_ title: String, _ items: [String]) {
+            page.append("<section><h2>\(HTML.escape(title)) (\(items.count))</h2>")
+            page.append(items.isEmpty ? "<p>None.</p>" : "<p>" + items.joined(separator: ", ") + "</p>")
+            page.append("</section>")
+        }
+        list("Projects without replications or plans", gaps.projectsWithoutReplications.map { links.project($0, nil) })
+        list("Fellow cities without plans or replications", gaps.fellowCitiesWithoutPlans.map { links.city($0, nil) })
+        list("Demonstrations without impact reports", gaps.demonstrationsWithoutImpacts.map { links.history($0) })
+        list("Open obstacles", gaps.openObstacles.map { links.history($0) })
+        list("Cities without a location", gaps.citiesWithoutLocation.map { links.city($0, nil) })
+        list("Projects past their end date, not ended", gaps.projectsPastEndNotEnded.map { links.project($0, nil) })
+        var sources = HTMLTable("type", "events without a source")
+        for (type, count) in gaps.eventsWithoutSource.sorted(by: { $0.key < $1.key }) {
+            sources.append([.text(type.rawValue), .number(String(count))])
+        }
+        page.append("<section><h2>Events without a source</h2>" + sources.render(empty: "Every event names its source.") + "</section>")
+        page.append(apiLink(page, "/api/gaps"))
+        return page
+    }
+
     // MARK: Search
 
     func search() throws -> Page {

@@ -105,6 +105,9 @@ public final class Site: Sendable {
                 throw WebError(400, "parameters 'city' and 'meeting' are both needed")
             }
             value = answer
+        case ("gaps", 1):
+            try allow([])
+            value = try base.gaps(at: cut.view)
         case ("search", 1):
             try allow(Views.searchNames)
             guard let found = try views.search() else {
@@ -187,6 +190,9 @@ public final class Site: Sendable {
         case ("search", 1):
             try allow(Views.searchNames)
             page = try pages.search()
+        case ("gaps", 1):
+            try allow([])
+            page = try pages.gaps()
         case ("log", 1):
             try allow(Views.logNames)
             page = try pages.log()

@@ -146,6 +146,9 @@ enum ViewTables {
             + spread + obstacles
     }
 
+    static var gaps: Tables {
+        [\.replications, \.plans, \.roles, \.demonstrations, \.impacts, \.locations] + names + tier + obstacles
+    }
     static var search: Tables { [\.demonstrations, \.obstacles] + names }
     static var projectList: Tables { [\.projects, \.roles] }
     static var cityList: Tables { names + tier + [\.locations] }

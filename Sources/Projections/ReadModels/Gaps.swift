@@ -1,0 +1,142 @@
+import EventStore
+
+/// What the record does not know yet (SPEC §9.2), as a to-do list for the Monitoring and Evaluation Task Group.
+public struct Gaps: Sendable, Equatable {
+    /// Projects with no plan or replication with the project as origin or frame, or from one of its lighthouse
+    /// cities (a plan counts whatever its status).
+    public var projectsWithoutReplications: [Slug]
+    /// Fellow-tier cities with neither a plan (of any status) nor a replication into them.
+    public var fellowCitiesWithoutPlans: [Slug]
+    /// Demonstrations with no current impact report.
+    public var demonstrationsWithoutImpacts: [Slug]
+    /// Obstacles not yet overcome.
+    public var openObstacles: [Slug]
+    /// Events inside the cut without a `source`, by type (retracted events left out, each EventRetracted counted under
+    /// its own type); types with none are absent.
+    public var eventsWithoutSource: [EventType: Int]
+    /// Registered cities whose location the record does not give.
+    public var citiesWithoutLocation: [Slug]
+    /// Projects whose `end` is before the cut's date and that have no ProjectEnded.
+    public var projectsPastEndNotEnded: [Slug]
+    /// The date the cut stands for: the `--as-of` date, else the day the last event inside an `--until` cut was
+    /// recorded, else today (UTC).
+    public var date: CivilDate
+}
+
+extension Gaps: JSONValueView {
+    var json: JSONValue {
+        var counts = JSONObject()
+        for (type, count) in eventsWithoutSource.sorted(by: { $0.key < $1.key }) { counts[type.rawValue] = .integer(count) }
+        return [
+            "projects_without_replications": .slugs(projectsWithoutReplications),
+            "fellow_cities_without_plans": .slugs(fellowCitiesWithoutPlans),
+            "demonstrations_without_impacts": .slugs(demonstrationsWithoutImpacts),
+            "open_obstacles": .slugs(openObstacles), "events_without_source": .object(counts),
+            "cities_without_location": .slugs(citiesWithoutLocation),
+            "projects_past_end_not_ended": .slugs(projectsPastEndNotEnded), "date": .string(date.description),
+        ]
+    }
+}
+
+extension ReadModels {
+    /// The gaps the read models tell, all but the events without a source, as of `date`.
+    func gaps(on date: CivilDate, in tables: borrowing some KeyValueReader & ~Copyable) throws -> Gaps {
+        // Who takes part in a replication or a plan: the projects named as origin or frame, the cities as `from`,
+        // the cities as target.
+        var framingProjects = Set<Slug>()
+        var origins = Set<Slug>()
+        var targets = Set<Slug>()
+        func note(_ row: Row) {
+            if let project = row.slug("project") { framingProjects.insert(project) }
+            if let from = row.slug("from") { origins.insert(from) }
+            if let city = row.slug("city") { targets.insert(city) }
+        }
+        try tables.scan(replications, from: nil, reverse: false) { _, value in
+            if let row = Row(bytes: value) { note(row) }
+            return true
+        }
+        try tables.scan(plans, from: nil, reverse: false) { _, value in
+            if let row = Row(bytes: value) { note(row) }
+            return true
+        }
+        var withoutReplications: [Slug] = []
+        var pastEnd: [Slug] = []
+        for (project, row) in try tables.entries(of: projects) {
+            let lighthouses = try lighthouseCities(of: project, in: tables)
+            if !framingProjects.contains(project) && origins.isDisjoint(with: lighthouses) {
+                withoutReplications.append(project)
+            }
+            if row[Column.ended] == nil, let end = row.string("end").flatMap(CivilDate.init(iso:)), end < date {
+                pastEnd.append(project)
+            }
+        }
+        var fellowsWithoutPlans: [Slug] = []
+        var withoutLocation: [Slug] = []
+        for (city, _) in try tables.entries(of: cities) {
+            if try tier(of: city, in: tables) == .fellow && !targets.contains(city) { fellowsWithoutPlans.append(city) }
+            if try location(of: city, in: tables) == nil { withoutLocation.append(city) }
+        }
+        var withoutImpacts: [Slug] = []
+        for (demonstration, _) in try tables.entries(of: demonstrations) {
+            var reported = false
+            try tables.scan(impacts, prefix: Key.prefix(demonstration)) { _, _ in
+                reported = true
+                return false
+            }
+            if !reported { withoutImpacts.append(demonstration) }
+        }
+        let open = try obstacleReport(ObstacleFilter(openOnly: true), in: tables).obstacles.map(\.obstacle).sorted()
+        return Gaps(
+            projectsWithoutReplications: withoutReplications,
+            fellowCitiesWithoutPlans: fellowsWithoutPlans,
+            demonstrationsWithoutImpacts: withoutImpacts,
+            openObstacles: open,
+            eventsWithoutSource: [:],
+            citiesWithoutLocation: withoutLocation,
+            projectsPastEndNotEnded: pastEnd,
+            date: date
+        )
+    }
+}
+
+extension KnowledgeBase {
+    /// What the record does not know yet at `cut` (SPEC §9.2).
+    public func gaps(at cut: ViewCut = ViewCut()) throws -> Gaps {
+        let (date, withoutSource) = try environment.read { transaction -> (CivilDate, [EventType: Int]) in
+            let head = try transaction.head()
+            let last = try cut.until?.lastPosition(in: transaction) ?? head?.position ?? Position(0)
+            var retracted = Set<Position>()
+            try transaction.scan(indexes.retractions, from: nil, reverse: false) { key, value in
+                if let target = Position(key: key), let retracting = Position(key: value), retracting <= last {
+                    retracted.insert(target)
+                }
+                return true
+            }
+            var counts: [EventType: Int] = [:]
+            var lastRecorded: Timestamp?
+            try transaction.forEachEvent(through: last) { position, hash, bytes in
+                let event = try StoredEvent(position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes)
+                lastRecorded = event.recorded
+                if retracted.contains(position) { return true }
+                if let asOf = cut.asOf, !asOf.includes(event.at) { return true }
+                if event.event.source == nil { counts[event.event.type, default: 0] += 1 }
+                return true
+            }
+            let date: CivilDate
+            if let asOf = cut.asOf {
+                date = CivilDate(daysSince1970: asOf.latest.floorDivided(by: 86_400_000_000))
+            } else if cut.until != nil {
+                date = CivilDate(daysSince1970: (lastRecorded ?? Timestamp.now()).secondsSince1970.floorDivided(by: 86_400))
+            } else {
+                date = CivilDate(daysSince1970: Timestamp.now().secondsSince1970.floorDivided(by: 86_400))
+            }
+            return (date, counts)
+        }
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> Gaps {
+            try models.gaps(on: date, in: tables)
+        }
+        var gaps = try view(at: cut, reading: ViewTables.gaps, live: query, memory: query)
+        gaps.eventsWithoutSource = withoutSource
+        return gaps
+    }
+}
