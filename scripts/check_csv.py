@@ -43,8 +43,14 @@ def expected_cell(value):
     if isinstance(value, (int, float)):
         return json.dumps(value)
     if isinstance(value, list):
-        value = " ".join(str(item.get("reason", item.get("id"))) if isinstance(item, dict) else
-                         (json.dumps(item) if not isinstance(item, str) else item) for item in value)
+        def listed(item):
+            for key in ("reason", "id", "obstacle", "grant", "city"):
+                if isinstance(item.get(key), str):
+                    return item[key]
+            return None
+        items = [listed(item) if isinstance(item, dict) else (json.dumps(item) if not isinstance(item, str) else item)
+                 for item in value]
+        value = " ".join(item for item in items if item is not None)
     text = control_escaped(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         text = "'" + text

@@ -112,6 +112,7 @@ extension Pages {
         }
         page.append(section("Grants", grants.render()))
         page.append(section("Obstacles", obstacleTable(profile.obstacles)))
+        page.append("<p>" + page.link("/next/" + profile.city.rawValue, "What \(profile.name) could take up next") + "</p>")
         footer(&page, kind: "city", id: profile.city)
         return page
     }
@@ -218,6 +219,47 @@ extension Pages {
             page.append(table.render(empty: "No projects at this cut."))
         }
         page.append(apiLink(page, "/api/\(kind)"))
+        return page
+    }
+
+    // MARK: Next
+
+    func next(_ id: Substring) throws -> Page {
+        let next = try views.base.nextSteps(for: Views.pathSlug(id, "city"), at: cut.view)
+        var page = newPage("What \(next.name) could take up next")
+        page.append("<p>Solutions other cities hold and \(HTML.escape(next.name)) does not, best first: more reasons")
+        page.append(" first, then more adoptions by replication, then more reach. Each reason cites its events.</p>")
+        let reasonText: [NextSteps.ReasonKind: String] = [
+            .ownProject: "a lighthouse city of its project has it", .openPlan: "it plans it",
+            .adoptedElsewhere: "it travelled: cities took it over", .sameCountry: "cities of its country have it",
+        ]
+        for candidate in next.candidates {
+            let names = Dictionary(candidate.holders.map { ($0.city, $0.name) }, uniquingKeysWith: { first, _ in first })
+            page.append("<section><h2>\(candidate.rank). " + links.solution(candidate.solution, candidate.name) + "</h2>")
+            page.append("<p>\(candidate.adoptions) adoption(s) by replication, reach \(candidate.reach).</p><ul>")
+            for reason in candidate.reasons {
+                let cities = reason.cities.map { links.city($0, names[$0] ?? next.name) }.joined(separator: ", ")
+                let positions = reason.positions.map { links.position($0.rawValue) }.joined(separator: ", ")
+                page.append("<li>\(HTML.escape(reasonText[reason.reason] ?? reason.reason.rawValue)): \(cities)")
+                page.append(" (events \(positions))</li>")
+            }
+            page.append("</ul>")
+            if !candidate.ask.isEmpty {
+                page.append("<p>Ask first: " + candidate.ask.map { links.city($0, names[$0]) }.joined(separator: ", ") + "</p>")
+            }
+            if !candidate.obstacles.isEmpty {
+                page.append("<p>Obstacles met elsewhere: ")
+                page.append(
+                    candidate.obstacles.map {
+                        links.history($0.obstacle) + " (" + HTML.escape($0.category.rawValue) + ", "
+                            + ($0.how == nil ? "open" : "overcome") + ")"
+                    }.joined(separator: "; ") + "</p>"
+                )
+            }
+            page.append("</section>")
+        }
+        if next.candidates.isEmpty { page.append("<p>No solution held elsewhere at this cut.</p>") }
+        page.append(apiLink(page, "/api/next/\(next.city.rawValue)"))
         return page
     }
 

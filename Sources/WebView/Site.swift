@@ -108,6 +108,9 @@ public final class Site: Sendable {
         case ("gaps", 1):
             try allow([])
             value = try base.gaps(at: cut.view)
+        case ("next", 2):
+            try allow([])
+            value = try base.nextSteps(for: Views.pathSlug(segments[1], "city"), at: cut.view)
         case ("search", 1):
             try allow(Views.searchNames)
             guard let found = try views.search() else {
@@ -193,6 +196,9 @@ public final class Site: Sendable {
         case ("gaps", 1):
             try allow([])
             page = try pages.gaps()
+        case ("next", 2):
+            try allow([])
+            page = try pages.next(segments[1])
         case ("log", 1):
             try allow(Views.logNames)
             page = try pages.log()

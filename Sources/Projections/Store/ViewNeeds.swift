@@ -146,6 +146,12 @@ enum ViewTables {
             + spread + obstacles
     }
 
+    static var next: Tables {
+        [
+            \.adoptions, \.roles, \.plansByCity, \.openPlans, \.plans, \.grants, \.members,
+            \.replicationsBySolution, \.replications,
+        ] + names + tier + obstacles
+    }
     static var gaps: Tables {
         [\.replications, \.plans, \.roles, \.demonstrations, \.impacts, \.locations] + names + tier + obstacles
     }

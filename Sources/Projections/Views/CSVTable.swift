@@ -82,13 +82,15 @@ struct CSVTable {
         }
     }
 
-    /// An element of a list as text: a scalar, or the name of a listed object (`reason`, else `id`).
+    /// An element of a list as text: a scalar, or the id of a listed object (the first text of its `reason`, `id`,
+    /// `obstacle`, `grant` or `city`).
     private static func listItem(_ value: JSONValue) -> String? {
         switch value {
         case .string(let text): text
         case .number(let number): number.canonicalText
         case .bool(let flag): flag ? "true" : "false"
-        case .object(let object): (object["reason"] ?? object["id"])?.stringValue
+        case .object(let object):
+            ["reason", "id", "obstacle", "grant", "city"].lazy.compactMap { object[$0]?.stringValue }.first
         case .null, .array: nil
         }
     }

@@ -9,7 +9,7 @@ struct CSVCrossCheckTests {
         (["graph", "--planned"], "edges"), (["spread"], "solutions"), (["cities"], "cities"),
         (["projects"], "projects"), (["obstacles"], "obstacles"), (["ccg", "members"], "members"),
         (["ccg", "meetings"], "meetings"), (["ccg", "travel"], "contributions"), (["log"], "events"),
-        (["history", "sabadell"], "events"), (["search", "a"], "results"),
+        (["history", "sabadell"], "events"), (["search", "a"], "results"), (["next", "sabadell"], "candidates"),
     ]
 
     static func check(_ arguments: [String], list: String, store: String, folder: String) throws -> RunResult {
