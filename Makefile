@@ -49,8 +49,8 @@ demo: release
 	@$(SCKB) next sabadell --store $(DEMO_STORE) | awk '/^4\. /{exit} {print}'
 	@echo; echo "== what Burgas could take up next (the first three candidates)"
 	@$(SCKB) next burgas --store $(DEMO_STORE) | awk '/^4\. /{exit} {print}'
-	@echo; echo "== what the record does not know yet (sckb gaps, the head of each list)"
-	@$(SCKB) gaps --store $(DEMO_STORE) | cut -c1-110 | awk 'length($$0) > 0 && /^  / {if (++n[k] > 1) next} /^[a-z]/ {k=$$0} {print}'
+	@echo; echo "== what the record does not know yet (sckb gaps)"
+	@$(SCKB) gaps --store $(DEMO_STORE)
 	@echo; echo "== verify"
 	@$(SCKB) verify --store $(DEMO_STORE)
 	@echo; echo "== browse it (read-only web view on http://127.0.0.1:8080/; Ctrl-C stops it):"

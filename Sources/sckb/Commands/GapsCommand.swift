@@ -28,10 +28,12 @@ struct GapsCommand: ParsableCommand {
 
     static func text(_ gaps: Gaps) {
         let out = Terminal.standardOutput
+        // Each list shows its first twelve ids; --format json has them all.
         func list(_ title: String, _ ids: [Slug]) {
             out.writeLine("\(title) (\(ids.count))")
             guard !ids.isEmpty else { return }
-            for line in TextTable.wrap(ids.map(\.rawValue).joined(separator: " "), width: 96) {
+            let more = ids.count > 12 ? " … and \(ids.count - 12) more (--format json lists all)" : ""
+            for line in TextTable.wrap(ids.prefix(12).map(\.rawValue).joined(separator: " ") + more, width: 96) {
                 out.writeLine("  " + line)
             }
         }
