@@ -12,7 +12,7 @@ struct WebViewTests {
     func withServer(_ body: (ServeProcess, String, String) throws -> Void) throws {
         try withTemporaryDirectory { folder in
             let store = folder + "/kb"
-            try WebFixtures.makeStore(store, folder: folder)
+            try WebFixtures.makeStore(store)
             let server = try ServeProcess(store: store, folder: folder)
             defer { server.stop() }
             try body(server, store, folder)
@@ -295,7 +295,7 @@ struct WebViewTests {
             #expect(missing.status == 3)
             #expect(missing.errorLines.count == 1, "\(missing.standardError)")
             #expect(!FileManager.default.fileExists(atPath: folder + "/none"))
-            try WebFixtures.makeStore(folder + "/kb", folder: folder)
+            try WebFixtures.makeStore(folder + "/kb")
             let server = try ServeProcess(store: folder + "/kb", folder: folder)
             defer { server.stop() }
             let clash = try runSCKB(["serve", "--port", String(server.port), "--store", folder + "/kb"])
