@@ -58,6 +58,15 @@ let package = Package(
             name: "ProjectionsTests",
             dependencies: ["Projections"]
         ),
+        // The web view in process: Hummingbird's test client drives the application `sckb serve` runs.
+        .testTarget(
+            name: "WebViewTests",
+            dependencies: [
+                "WebView",
+                "Projections",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         // Depends on the executable so that `swift test` builds the `sckb` that the CLI tests run.
         .testTarget(
             name: "CommandLineTests",

@@ -38,6 +38,19 @@ public enum WebServer {
         caching: Bool,
         started: @escaping @Sendable (String, Int) -> Void
     ) async throws {
+        let application = makeApplication(site: site, host: host, port: port, caching: caching, started: started)
+        try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// The application `serve` runs: each request answered by `site` through the response cache, with the headers of
+    /// ``response(_:includesBody:)``. The in-process tests drive this same application.
+    static func makeApplication(
+        site: Site,
+        host: String,
+        port: Int,
+        caching: Bool,
+        started: @escaping @Sendable (String, Int) -> Void
+    ) -> Application<CallbackResponder<BasicRequestContext>> {
         let cache = ResponseCache(isEnabled: caching)
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             let method = request.method.rawValue
@@ -52,7 +65,7 @@ public enum WebServer {
         }
         var logger = Logger(label: "sckb.serve")
         logger.logLevel = .error
-        let application = Application(
+        return Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "sckb"),
             onServerRunning: { channel in
@@ -60,7 +73,6 @@ public enum WebServer {
             },
             logger: logger
         )
-        try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 
     static func response(_ answer: WebResponse, includesBody: Bool) -> Response {

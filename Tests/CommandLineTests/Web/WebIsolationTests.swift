@@ -15,7 +15,7 @@ struct WebIsolationTests {
         try #require(FileManager.default.isExecutableFile(atPath: Self.setpriv), "setpriv (util-linux) is needed")
         try withTemporaryDirectory { folder in
             let store = folder + "/kb"
-            try WebFixtures.makeStore(store, folder: folder)
+            try WebFixtures.makeStore(store)
             // Root owns everything; nobody may read the data file but not write it. LMDB's readers record
             // themselves in the lock file, so that one alone is writable for all.
             #expect(chmod(folder, 0o755) == 0 && chmod(store, 0o755) == 0)
@@ -75,7 +75,7 @@ struct WebIsolationTests {
         try FileManager.default.createDirectory(atPath: screenshots, withIntermediateDirectories: true)
         try withTemporaryDirectory { folder in
             let store = folder + "/kb"
-            try WebFixtures.makeStore(store, folder: folder)
+            try WebFixtures.makeStore(store)
             let server = try ServeProcess(store: store, folder: folder)
             defer { server.stop() }
             let pages: [(String, String, [String])] = [

@@ -150,53 +150,18 @@ struct HTTPAnswer {
     }
 }
 
-/// Stores for the web view's tests: the real events, plus entities whose names and sources are hostile.
+/// Stores for the web view's tests: the real events, plus entities whose names and sources are hostile
+/// (`Tests/Fixtures/web-hostile.jsonl`, which the in-process web tests import too).
 enum WebFixtures {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
-    /// Names and texts meant to break out of HTML, SVG or a terminal.
-    static let hostileCity = "<script>alert(\"city\")</script>"
-    static let hostileProject = "<img src=x onerror=alert('p')>\"'&"
-    static let hostileSolution = "</title></text><script>s()</script>"
-    static let hostileOther = "Bell\u{07}\u{1B}[2J<b>bold</b>"
-    static let hostileSource = "javascript:alert(1)"
-    static let hostileObstacle = "<script>o()</script> & more"
-    static let hostilePathway = "<iframe src=x></iframe>"
-
-    /// The hostile events, as JSON Lines.
-    static var hostileLines: [String] {
-        func json(_ text: String) -> String {
-            let data = try? JSONSerialization.data(withJSONObject: [text], options: [])
-            let array = data.map { String(decoding: $0, as: UTF8.self) } ?? "[\"\"]"
-            return String(array.dropFirst().dropLast())
-        }
-        return [
-            #"{"type":"ProjectRegistered","data":{"project":"evil-project","name":\#(json(hostileProject))}}"#,
-            #"{"type":"CityRegistered","data":{"city":"evil-city","name":\#(json(hostileCity)),"country":"DE"}}"#,
-            #"{"type":"CityRegistered","data":{"city":"evil-two","name":\#(json(hostileOther)),"country":"FR"}}"#,
-            #"{"type":"CityJoinedProject","data":{"city":"evil-city","project":"evil-project","role":"lighthouse"}}"#,
-            #"{"type":"CityJoinedProject","data":{"city":"evil-two","project":"evil-project","role":"fellow"}}"#,
-            #"{"type":"SolutionCatalogued","data":{"solution":"evil-solution","name":\#(json(hostileSolution)),"area":"buildings"}}"#,
-            #"{"type":"DemonstrationReported","data":{"demonstration":"evil-demo","solution":"evil-solution","city":"evil-city","project":"evil-project"}}"#,
-            #"{"type":"SolutionReplicated","data":{"solution":"evil-solution","city":"evil-two","from":"evil-city"},"source":\#(json(hostileSource)),"actor":"secretariat"}"#,
-            #"{"type":"CityRegistered","data":{"city":"evil-three","name":"Three & <u>","country":"IT"}}"#,
-            #"{"type":"CityJoinedProject","data":{"city":"evil-three","project":"evil-project","role":"fellow"}}"#,
-            #"{"type":"SolutionReplicated","data":{"solution":"evil-solution","city":"evil-three","project":"evil-project"}}"#,
-            #"{"type":"ObstacleReported","data":{"obstacle":"evil-obstacle","category":"procurement","text":\#(json(hostileObstacle)),"solution":"evil-solution","city":"evil-two"}}"#,
-            #"{"type":"ObstacleOvercome","data":{"obstacle":"evil-obstacle","how":\#(json(hostilePathway))}}"#,
-            #"{"type":"ImpactReported","data":{"demonstration":"evil-demo","kpi":"citizens_engaged","value":10}}"#,
-            #"{"type":"ImpactPublished","data":{"kpi":"citizens_engaged","value":1234}}"#,
-        ]
-    }
-
     /// Imports events/ and the hostile events into a new store at `store`.
-    static func makeStore(_ store: String, folder: String) throws {
+    static func makeStore(_ store: String) throws {
         let real = try runSCKB(["import", repository + "/events", "--store", store])
         try #require(real.status == 0, "import events/ failed: \(real.standardError)")
-        try writeJSONLines(hostileLines, to: folder + "/hostile.jsonl")
-        let hostile = try runSCKB(["import", folder + "/hostile.jsonl", "--store", store])
+        let hostile = try runSCKB(["import", repository + "/Tests/Fixtures/web-hostile.jsonl", "--store", store])
         try #require(hostile.status == 0, "import of the hostile events failed: \(hostile.standardError)")
     }
 }

@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Projections
+import Testing
+
+@testable import WebView
+
+/// One test's store of events/ and the hostile events, served in process by the application `sckb serve` runs.
+struct ServedStore: Sendable {
+    /// The repository, for events/ and Tests/Fixtures.
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    /// Entities whose names, texts and sources are meant to break out of HTML, SVG or a terminal; the CLI's web
+    /// tests import the same file.
+    static let hostileEvents = repository + "/Tests/Fixtures/web-hostile.jsonl"
+
+    /// The knowledge base the site reads.
+    let base: KnowledgeBase
+    /// Hummingbird's client of the application.
+    let client: any TestClientProtocol
+
+    /// The answer to `method target`, where `target` is a path with its query.
+    func request(_ target: String, method: HTTPRequest.Method = .get) async throws -> WebAnswer {
+        let response = try await client.execute(uri: target, method: method)
+        return WebAnswer(
+            status: response.status.code,
+            headers: response.headers,
+            body: Array(response.body.readableBytesView)
+        )
+    }
+
+    /// The text of the answer at `target`, which must be 200.
+    func text(_ target: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let answer = try await request(target)
+        try #require(answer.status == 200, "\(target): \(answer.status) \(answer.text)", sourceLocation: sourceLocation)
+        return answer.text
+    }
+}
+
+/// One answer of the application, as the tests read it.
+struct WebAnswer: Sendable {
+    /// The status code.
+    var status: Int
+    /// The headers.
+    var headers: HTTPFields
+    /// The body bytes.
+    var body: [UInt8]
+    /// The body as UTF-8 text.
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Runs `body` with a new store of events/ and the hostile events, served as `sckb serve` serves it: reopened for
+/// reading only, unless `writable` (then `body` may append through the base the site reads), and with the
+/// response cache unless `caching` is false. The store is deleted afterwards.
+func withServedStore(
+    writable: Bool = false,
+    caching: Bool = true,
+    _ body: @Sendable (ServedStore) async throws -> Void
+) async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "sckb-web-\(UUID().uuidString)",
+        isDirectory: true
+    )
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.path + "/kb"
+    let base: KnowledgeBase
+    if writable {
+        base = try makeFixtureStore(at: path)
+    } else {
+        // One environment per store per process: the writer's is closed before the reader's opens.
+        do { _ = try makeFixtureStore(at: path) }
+        base = try KnowledgeBase(path: path, creating: false, readingOnly: true)
+    }
+    let site = Site(base: base)
+    let application = WebServer.makeApplication(site: site, host: "127.0.0.1", port: 0, caching: caching) { _, _ in }
+    try await application.test(.router) { client in
+        try await body(ServedStore(base: base, client: client))
+    }
+}
+
+/// Creates the store at `path` with events/ and the hostile events; returns it open for writing.
+private func makeFixtureStore(at path: String) throws -> KnowledgeBase {
+    let base = try KnowledgeBase(path: path, creating: true)
+    _ = try base.importFiles([.path(ServedStore.repository + "/events"), .path(ServedStore.hostileEvents)])
+    return base
+}
