@@ -97,7 +97,51 @@ struct APITests {
         ("/api/stats", { try $0.statistics() }),
         ("/api/stats?until=200", { try $0.statistics(until: cut(until: "200").until) }),
         ("/api/verify", { try $0.verify() }),
+        ("/api/search?q=koln", { try $0.search("koln") }),
+        ("/api/search?q=lamppost&until=300", { try $0.search("lamppost", at: cut(until: "300")) }),
+        ("/api/gaps?as-of=2019-12-31", { try $0.gaps(at: cut(asOf: "2019-12-31")) }),
+        ("/api/next/sabadell", { try $0.nextSteps(for: slug("sabadell")) }),
+        ("/api/next/burgas?until=400", { try $0.nextSteps(for: slug("burgas"), at: cut(until: "400")) }),
     ]
+
+    /// Table routes with `?format=csv`, each with the typed answer whose CSV it must be.
+    static let tables: [(String, @Sendable (KnowledgeBase) throws -> any CSVView)] = [
+        ("/api/graph?planned&format=csv", { try $0.graph(GraphFilter(includesPlanned: true)) }),
+        ("/api/spread?format=csv", { try $0.spread() }),
+        ("/api/cities?format=csv", { try $0.cityList() }),
+        ("/api/kpis?format=csv&project=triangulum", { try $0.impactTotals(project: slug("triangulum")) }),
+        ("/api/search?q=smart&format=csv", { try $0.search("smart") }),
+        ("/api/next/sabadell?format=csv", { try $0.nextSteps(for: slug("sabadell")) }),
+    ]
+
+    @Test("/api/X?format=csv answers the CSV of the typed answer, as text/csv")
+    func csvEqualsTypedAnswer() async throws {
+        try await withServedStore { served in
+            for (target, query) in Self.tables {
+                let answer = try await served.request(target)
+                let expected = try query(served.base).csv
+                #expect(answer.status == 200, "\(target): \(answer.status) \(answer.text)")
+                #expect(answer.headers[.contentType] == "text/csv; charset=utf-8; header=present", "\(target)")
+                #expect(expected.count > 20 && answer.body == expected, "\(target) differs from its typed answer")
+            }
+        }
+    }
+
+    @Test("the search, gaps and next pages show their answers, with links")
+    func newPages() async throws {
+        try await withServedStore { served in
+            let search = try await served.request("/search?q=koln")
+            #expect(search.status == 200 && search.text.contains("href=\"/city/cologne\">Köln</a>"), "\(search.text)")
+            let empty = try await served.request("/search")
+            #expect(empty.status == 200 && empty.text.contains("name=\"q\""))
+            let gaps = try await served.request("/gaps")
+            #expect(gaps.status == 200 && gaps.text.contains("Open obstacles"))
+            let next = try await served.request("/next/sabadell")
+            #expect(next.status == 200 && next.text.contains("Ask first") && next.text.contains("/solution/"))
+            let city = try await served.request("/city/sabadell")
+            #expect(city.text.contains("href=\"/next/sabadell\""))
+        }
+    }
 
     @Test("/api/X answers exactly the bytes of the typed answer `sckb X --format json` prints; HEAD the same, bodiless")
     func apiEqualsTypedAnswer() async throws {
