@@ -200,7 +200,7 @@ public struct StoredEvent: Sendable, Equatable {
     }
 
     /// The event as `export` writes it: canonical JSON with its hash.
-    public var exportJSON: JSONValue {
+    var exportJSON: JSONValue {
         var object = JSONObject()
         object.members.reserveCapacity(9)
         if let actor = event.actor { object.members.append(("actor", .string(actor.rawValue))) }
