@@ -1,6 +1,5 @@
 import EventStore
 import Glibc
-import Synchronization
 
 /// Turns a memory fault (SIGBUS, SIGSEGV) raised while a store is open into one line on stderr and exit 3.
 ///
@@ -37,14 +36,10 @@ enum DamageHandler {
     /// Formats the messages for the store at `path`, unless one is formatted already (the first store a command
     /// opens is the one it works on).
     private static func storeOpened(path: String) {
-        guard hasStore.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
-        else { return }
+        guard busMessage == nil else { return }
         segmentationMessage = format(path: path, signal: "SIGSEGV")
         busMessage = format(path: path, signal: "SIGBUS")
     }
-
-    /// Whether a store's messages are formatted (or being formatted): only the first store's are.
-    private static let hasStore = Atomic<Bool>(false)
 
     // The signal handler reads these, and it may take no lock: they are plain globals, written before the first store
     // is mapped (so before any fault the handler reports) and never again.
