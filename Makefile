@@ -66,7 +66,7 @@ bench-deps: deps
 # One release build of everything, tests included (testable imports stay on): the CLI tests run the binary it
 # makes, and the dependencies are built once, not once per configuration.
 test: test-deps bench-deps
-	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
+	$(SWIFT) build -c release --build-tests
 	@echo "== benchmark smoke run (10,000 events; the figures of a run this small mean nothing)"
 	python3 scripts/bench.py --events 10000 --out .build/bench-smoke.json
 	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) test -c release --skip-build
