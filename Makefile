@@ -63,13 +63,11 @@ bench-deps: deps
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsqlite3-dev >/dev/null; \
 	fi
 
-# One release build of everything, tests included (testable imports stay on): the CLI tests run the binary it
-# makes, and the dependencies are built once, not once per configuration.
 test: test-deps bench-deps
-	$(SWIFT) build -c release --build-tests
+	$(SWIFT) build -c release --product sckb
 	@echo "== benchmark smoke run (10,000 events; the figures of a run this small mean nothing)"
 	python3 scripts/bench.py --events 10000 --out .build/bench-smoke.json
-	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) test -c release --skip-build
+	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) test
 
 # Load run of `sckb serve` (wrk on 127.0.0.1, under 30 s): requests/s and p99 while another process imports.
 bench-web: release
