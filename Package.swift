@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -58,13 +59,16 @@ let package = Package(
             name: "ProjectionsTests",
             dependencies: ["Projections"]
         ),
-        // The web view in process: Hummingbird's test client drives the application `sckb serve` runs.
+        // The web view in process: requests go straight to the responder of the application `sckb serve` runs, with
+        // a testing channel (NIOEmbedded) for the request context, as HummingbirdTesting's router mode does without
+        // the HTTP client and TLS stack it brings (see README, Tests).
         .testTarget(
             name: "WebViewTests",
             dependencies: [
                 "WebView",
                 "Projections",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         // Depends on the executable so that `swift test` builds the `sckb` that the CLI tests run.

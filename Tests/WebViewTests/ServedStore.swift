@@ -1,7 +1,10 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
+import Logging
+import NIOCore
+import NIOEmbedded
 import Projections
+import Synchronization
 import Testing
 
 @testable import WebView
@@ -17,17 +20,23 @@ struct ServedStore: Sendable {
 
     /// The knowledge base the site reads.
     let base: KnowledgeBase
-    /// Hummingbird's client of the application.
-    let client: any TestClientProtocol
+    /// The responder of the application `sckb serve` runs: its routes, response cache and headers.
+    let responder: CallbackResponder<BasicRequestContext>
 
-    /// The answer to `method target`, where `target` is a path with its query.
+    /// The answer to `method target`, where `target` is a path with its query: the request goes to the responder
+    /// with a request context on a testing channel, and the body is collected as the server would write it.
     func request(_ target: String, method: HTTPRequest.Method = .get) async throws -> WebAnswer {
-        let response = try await client.execute(uri: target, method: method)
-        return WebAnswer(
-            status: response.status.code,
-            headers: response.headers,
-            body: Array(response.body.readableBytesView)
+        let request = Request(
+            head: HTTPRequest(method: method, scheme: "http", authority: "localhost", path: target),
+            body: RequestBody(buffer: ByteBuffer())
         )
+        let context = BasicRequestContext(
+            source: ApplicationRequestContextSource(channel: NIOAsyncTestingChannel(), logger: Logger(label: "test"))
+        )
+        let response = try await responder.respond(to: request, context: context)
+        let collected = CollectedBody()
+        try await response.body.write(BodyCollector(collected: collected))
+        return WebAnswer(status: response.status.code, headers: response.headers, body: collected.bytes.withLock { $0 })
     }
 
     /// The text of the answer at `target`, which must be 200.
@@ -75,9 +84,7 @@ func withServedStore(
     }
     let site = Site(base: base)
     let application = WebServer.makeApplication(site: site, host: "127.0.0.1", port: 0, caching: caching) { _, _ in }
-    try await application.test(.router) { client in
-        try await body(ServedStore(base: base, client: client))
-    }
+    try await body(ServedStore(base: base, responder: try await application.responder))
 }
 
 /// Creates the store at `path` with events/ and the hostile events; returns it open for writing.
@@ -85,4 +92,20 @@ private func makeFixtureStore(at path: String) throws -> KnowledgeBase {
     let base = try KnowledgeBase(path: path, creating: true)
     _ = try base.importFiles([.path(ServedStore.repository + "/events"), .path(ServedStore.hostileEvents)])
     return base
+}
+
+/// The bytes a response body writes.
+final class CollectedBody: Sendable {
+    let bytes = Mutex<[UInt8]>([])
+}
+
+/// Collects a response body, as the server writes it to the connection.
+struct BodyCollector: ResponseBodyWriter {
+    let collected: CollectedBody
+
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        collected.bytes.withLock { $0.append(contentsOf: buffer.readableBytesView) }
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }
