@@ -24,7 +24,9 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCKB = os.path.join(ROOT, ".build", "release", "sckb")
+# The binary to measure: $SCKB_RELEASE_BINARY when set (make test builds it in a folder of its own), else the
+# release build of `make release`.
+SCKB = os.environ.get("SCKB_RELEASE_BINARY") or os.path.join(ROOT, ".build", "release", "sckb")
 
 
 def run(arguments, stdin=None, stdout=subprocess.DEVNULL, check=True):
