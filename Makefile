@@ -63,13 +63,13 @@ bench-deps: deps
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsqlite3-dev >/dev/null; \
 	fi
 
-# The tests build in debug without an index store and with line tables only for debug information: no editor reads
-# the index of a test run, and a backtrace needs no more than file and line.
+# The tests build in debug with line tables only for debug information (a backtrace needs no more than file and
+# line; test discovery needs the index store, so it stays).
 test: test-deps bench-deps
 	$(SWIFT) build -c release --product sckb
 	@echo "== benchmark smoke run (10,000 events; the figures of a run this small mean nothing)"
 	python3 scripts/bench.py --events 10000 --out .build/bench-smoke.json
-	$(SWIFT) build --build-tests --disable-index-store -Xswiftc -gline-tables-only
+	$(SWIFT) build --build-tests -Xswiftc -gline-tables-only
 	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) test --skip-build
 
 # Load run of `sckb serve` (wrk on 127.0.0.1, under 30 s): requests/s and p99 while another process imports.
