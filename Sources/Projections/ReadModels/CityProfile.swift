@@ -179,18 +179,8 @@ extension ReadModels {
         guard let row = try tables.row(Key.of(city), in: cities) else {
             throw NotFound(kind: "city", id: city.rawValue)
         }
-        var roleEntries: [(Slug, Role)] = []
-        try tables.scan(cityRoles, prefix: Key.prefix(city)) { key, value in
-            let parts = Key.parts(key)
-            if parts.count == 2, let project = Key.slug(parts[1]),
-                let role = Row(bytes: value)?.string(Column.role).flatMap(Role.init(rawValue:))
-            {
-                roleEntries.append((project, role))
-            }
-            return true
-        }
         var memberships: [CityProfile.Membership] = []
-        for (project, role) in roleEntries {
+        for (project, role) in try roles(of: city, in: tables) {
             memberships.append(.init(project: project, projectName: try projectName(project, in: tables), role: role))
         }
         var demonstrationList: [CityProfile.Demonstration] = []

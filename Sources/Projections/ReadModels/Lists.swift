@@ -117,18 +117,8 @@ extension ReadModels {
         var list: [CityList.Entry] = []
         var projectNames: [Slug: String] = [:]
         for (city, row) in try tables.entries(of: cities) {
-            var roleEntries: [(Slug, Role)] = []
-            try tables.scan(cityRoles, prefix: Key.prefix(city)) { key, value in
-                let parts = Key.parts(key)
-                if parts.count == 2, let project = Key.slug(parts[1]),
-                    let role = Row(bytes: value)?.string(Column.role).flatMap(Role.init(rawValue:))
-                {
-                    roleEntries.append((project, role))
-                }
-                return true
-            }
             var memberships: [CityList.Membership] = []
-            for (project, role) in roleEntries {
+            for (project, role) in try roles(of: city, in: tables) {
                 let name: String
                 if let known = projectNames[project] {
                     name = known

@@ -27,4 +27,19 @@ extension ReadModels {
         guard let project else { return nil }
         return try projectName(project, in: tables)
     }
+
+    /// A city's roles, by project id: the projects it joined and as what.
+    func roles(of city: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> [(project: Slug, role: Role)] {
+        var found: [(project: Slug, role: Role)] = []
+        try tables.scan(cityRoles, prefix: Key.prefix(city)) { key, value in
+            let parts = Key.parts(key)
+            if parts.count == 2, let project = Key.slug(parts[1]),
+                let role = Row(bytes: value)?.string(Column.role).flatMap(Role.init(rawValue:))
+            {
+                found.append((project, role))
+            }
+            return true
+        }
+        return found
+    }
 }
