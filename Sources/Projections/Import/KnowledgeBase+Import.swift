@@ -91,7 +91,7 @@ extension KnowledgeBase {
         // The log, its indexes and the read models take about eight times the JSON Lines bytes.
         try environment.reserve(KnowledgeBase.fileSize(at: path) * 8)
         return try write { transaction in
-            let reader = try LineReader(path: path)
+            let reader = try LineReader(path: path, named: name)
             var counts = ImportCounts()
             counts.files = 1
             var nextReport = 1 << 20

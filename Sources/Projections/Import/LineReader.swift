@@ -6,8 +6,8 @@ import Glibc
 public final class LineReader {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
-    /// The file's path, for error locations; nil for a descriptor given by the caller.
-    private let path: String?
+    /// The file as error locations name it; nil for a descriptor given by the caller.
+    private let name: String?
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
@@ -19,20 +19,22 @@ public final class LineReader {
     /// The longest line accepted, in bytes.
     public static let maximumLineLength = 1 << 20
 
-    /// Opens the file at `path` for reading.
-    public init(path: String) throws(InputError) {
+    /// Opens the file at `path` for reading; errors name it `name` (its path by default; `-` for standard input
+    /// spooled to a temporary file).
+    public init(path: String, named name: String? = nil) throws(InputError) {
+        let name = name ?? path
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw InputError("cannot read: \(String(cString: strerror(errno)))", at: path)
+            throw InputError("cannot read: \(String(cString: strerror(errno)))", at: name)
         }
         var status = stat()
         if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
             close(descriptor)
-            throw InputError("is a folder", at: path)
+            throw InputError("is a folder", at: name)
         }
         self.descriptor = descriptor
         self.ownsDescriptor = true
-        self.path = path
+        self.name = name
         self.buffer = [UInt8](repeating: 0, count: 1 << 16)
     }
 
@@ -40,7 +42,7 @@ public final class LineReader {
     public init(descriptor: Int32, bufferSize: Int = 1 << 16) {
         self.descriptor = descriptor
         self.ownsDescriptor = false
-        self.path = nil
+        self.name = nil
         self.buffer = [UInt8](repeating: 0, count: max(1, bufferSize))
     }
 
@@ -83,7 +85,7 @@ public final class LineReader {
         guard length <= LineReader.maximumLineLength else {
             throw InputError(
                 "line \(lineNumber + 1) is longer than \(LineReader.maximumLineLength) bytes",
-                at: path.map { "\($0):\(lineNumber + 1)" }
+                at: name.map { "\($0):\(lineNumber + 1)" }
             )
         }
     }

@@ -1,5 +1,6 @@
 import EventStore
 import Foundation
+import Projections
 import Synchronization
 import Testing
 
@@ -69,8 +70,8 @@ struct LineMutator {
             guard let key = keys.randomElement(using: &random), line.hasPrefix("{") else { return line }
             let values = [
                 "7", "\"2026-01-01T00:00:00Z\"", "null", "[1,[2,[3]]]",
-                "\"" + String(repeating: "f", count: Int.random(in: 64...200_000, using: &random)) + "\"",
-                String(repeating: "[", count: 63) + String(repeating: "]", count: 63),
+                "\"" + repeated("f", Int.random(in: 64...200_000, using: &random)) + "\"",
+                repeated("[", 63) + repeated("]", 63),
                 "{\"nested\":{\"deeper\":true}}", "\"\\u00e9\\ud83d\\ude00\"",
             ]
             let value = values.randomElement(using: &random) ?? "0"
@@ -141,7 +142,7 @@ struct LineMutator {
             }
             pick -= weight
         }
-        let huge = String(repeating: Bool.random(using: &random) ? "a" : "é ", count: length / 2)
+        let huge = repeated(Bool.random(using: &random) ? "a" : "é ", length / 2)
         var object = object
         if var data = object["data"] as? [String: Any], let key = data.keys.sorted().randomElement(using: &random),
             Bool.random(using: &random)
@@ -169,7 +170,7 @@ struct LineMutator {
         let depth = [10, 62, 63, 64, 65, 200, 5_000, 100_000].randomElement(using: &random) ?? 65
         let open = Bool.random(using: &random) ? "[" : "{\"k\":"
         let close = open == "[" ? "]" : "}"
-        let nested = String(repeating: open, count: depth) + "1" + String(repeating: close, count: depth)
+        let nested = repeated(open, depth) + "1" + repeated(close, depth)
         var text = String(decoding: serialize(object), as: UTF8.self)
         if let range = text.range(of: "\"data\":{") {
             text.replaceSubrange(range, with: "\"data\":{\"nested\":\(nested),")
@@ -177,6 +178,16 @@ struct LineMutator {
             text = nested
         }
         return Array(text.utf8)
+    }
+
+    /// `unit` `count` times over: `String(repeating:count:)`'s text, made by doubling, since appending a unit at a
+    /// time costs seconds in a debug build at these lengths.
+    func repeated(_ unit: String, _ count: Int) -> String {
+        let total = unit.utf8.count * count
+        var bytes = Array(unit.utf8)
+        bytes.reserveCapacity(total)
+        while bytes.count < total { bytes += bytes.prefix(total - bytes.count) }
+        return String(decoding: bytes.prefix(total), as: UTF8.self)
     }
 
     func serialize(_ value: Any) -> [UInt8] {
@@ -191,16 +202,22 @@ struct LineMutator {
     }
 }
 
-/// Imports 10,000 mutated event lines through the real binary: it only ever exits 0 or 1, in time, and the store
-/// still verifies.
+/// Imports 10,000 mutated event lines: every one through the import the CLI runs (`KnowledgeBase.importFile`, in
+/// this process), which refuses a file only with an error that names one of its lines, and a share of them through
+/// the real binary, which only ever exits 0 or 1, in time, with one line on stderr. The stores still verify.
 @Suite("mutated import")
 struct MutatedImportTests {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
     static let lineCount = 10_000
+    /// The lines that also go through the binary. A refused line ends its file, so a process decodes six or seven
+    /// lines on average: these take about 250 processes, where all 10,000 lines took about 1,800.
+    static let processLineCount = 1_500
     static let workers = 2
     static let timeLimit: TimeInterval = 30
+    /// Lines per file: a file is imported whole or refused at its first bad line.
+    static let fileLines = 200
 
     /// What one worker saw.
     struct Tally {
@@ -210,34 +227,94 @@ struct MutatedImportTests {
         var failures: [String] = []
     }
 
-    @Test("10,000 mutated lines: exit 0 or 1 only, never a signal or a hang, and verify passes afterwards")
-    func mutatedLinesNeverCrash() throws {
-        let binary = try sckbBinaryPath()
+    /// The mutated lines (made once for both tests), and the generated log that seeds each store first: its
+    /// retractions name absolute positions.
+    static let cases = Result { () throws -> (seed: [UInt8], lines: [[UInt8]]) in
         var sources: [String] = []
-        let events = Self.repository + "/events"
+        let events = repository + "/events"
         for name in try FileManager.default.contentsOfDirectory(atPath: events).sorted() where name.hasSuffix(".jsonl")
         {
             let text = try String(contentsOfFile: events + "/" + name, encoding: .utf8)
             sources += text.split(separator: "\n").map(String.init)
         }
-        let generated = try runSCKB(["generate", "--events", "1000", "--seed", "11"])
-        try #require(generated.status == 0, "generate: \(generated.standardError)")
-        sources += generated.outputLines.map(String.init)
+        var generated: [UInt8] = []
+        SyntheticLog(count: 1_000, seed: 11).write { line in generated += line + [0x0a] }
+        sources += String(decoding: generated, as: UTF8.self).split(separator: "\n").map(String.init)
 
         var mutator = LineMutator(random: SeededGenerator(seed: 20_260_501))
-        let lines = (0..<Self.lineCount).map { _ in
+        let lines = (0..<lineCount).map { _ in
             mutator.mutate(sources.randomElement(using: &mutator.random) ?? "{}")
         }
+        return (generated, lines)
+    }
+
+    @Test("10,000 mutated lines through the import: each file imported whole or refused at a line it names")
+    func mutatedLinesThroughTheImport() throws {
+        let (seed, lines) = try Self.cases.get()
+        try withTemporaryDirectory { folder in
+            let base = try KnowledgeBase(path: folder + "/kb", creating: true)
+            try Data(seed).write(to: URL(fileURLWithPath: folder + "/seed.jsonl"))
+            _ = try base.importFile(at: folder + "/seed.jsonl", named: "seed.jsonl")
+            let file = folder + "/batch.jsonl"
+            var next = 0
+            var decoded = 0
+            var accepted = 0
+            var files = 0
+            var failures: [String] = []
+            while next < lines.count {
+                let batch = lines[next..<min(next + Self.fileLines, lines.count)]
+                try Data(batch.flatMap { $0 + [0x0a] }).write(to: URL(fileURLWithPath: file))
+                files += 1
+                // Any error but a located refusal of one line ends the test: only these two are input errors.
+                let location: String?
+                do {
+                    _ = try base.importFile(at: file, named: "batch.jsonl")
+                    location = nil
+                } catch let error as InputError {
+                    location = error.location ?? "(none)"
+                } catch let error as RuleViolation {
+                    location = error.location ?? "(none)"
+                }
+                guard let location else {
+                    decoded += batch.count
+                    accepted += batch.count
+                    next += batch.count
+                    continue
+                }
+                guard location.hasPrefix("batch.jsonl:"), let line = Int(location.dropFirst("batch.jsonl:".count)),
+                    (1...batch.count).contains(line)
+                else {
+                    failures.append("a refusal located at \(location), not at a line of a \(batch.count)-line file")
+                    decoded += batch.count
+                    next += batch.count
+                    continue
+                }
+                decoded += line
+                next += line
+            }
+            #expect(failures.isEmpty, "\(failures.count) bad refusals, first: \(failures.prefix(5))")
+            #expect(decoded == Self.lineCount, "only \(decoded) of \(Self.lineCount) lines were decoded")
+            #expect(accepted > 0, "no mutated line was ever accepted")
+            #expect(files > Self.lineCount / Self.fileLines, "no file was ever refused")
+            let report = try base.verify()
+            #expect(report.isOK, "verify after the mutated imports: \(report.problems.prefix(3))")
+        }
+    }
+
+    @Test("1,500 of them through the binary: exit 0 or 1 only, never a signal or a hang, and verify passes afterwards")
+    func mutatedLinesNeverCrash() throws {
+        let binary = try sckbBinaryPath()
+        let (seed, all) = try Self.cases.get()
+        let lines = Array(all.prefix(Self.processLineCount))
 
         try withTemporaryDirectory { folder in
             let generatedFile = folder + "/generated.jsonl"
-            try Data(generated.outputBytes).write(to: URL(fileURLWithPath: generatedFile))
+            try Data(seed).write(to: URL(fileURLWithPath: generatedFile))
             let tallies = Mutex([Tally](repeating: Tally(), count: Self.workers))
             let setupFailures = Mutex<[String]>([])
             DispatchQueue.concurrentPerform(iterations: Self.workers) { worker in
                 do {
                     let store = folder + "/kb\(worker)"
-                    // The generated log first, into an empty store: its retractions name absolute positions.
                     let seeded = try runSCKB(["import", generatedFile, "--store", store])
                     guard seeded.status == 0 else {
                         setupFailures.withLock { $0.append("seeding: \(seeded.standardError)") }
@@ -256,13 +333,13 @@ struct MutatedImportTests {
                 }
             }
             #expect(setupFailures.withLock { $0 }.isEmpty, "\(setupFailures.withLock { $0 })")
-            let all = tallies.withLock { $0 }
-            let decoded = all.map(\.decoded).reduce(0, +)
-            let failures = all.flatMap(\.failures)
+            let tallied = tallies.withLock { $0 }
+            let decoded = tallied.map(\.decoded).reduce(0, +)
+            let failures = tallied.flatMap(\.failures)
             #expect(failures.isEmpty, "\(failures.count) bad runs, first: \(failures.prefix(5))")
-            #expect(decoded == Self.lineCount, "only \(decoded) of \(Self.lineCount) lines were decoded")
-            #expect(all.map(\.accepted).reduce(0, +) > 0, "no mutated line was ever accepted")
-            print("mutated import: \(decoded) lines decoded in \(all.map(\.processes).reduce(0, +)) imports")
+            #expect(decoded == lines.count, "only \(decoded) of \(lines.count) lines were decoded")
+            #expect(tallied.map(\.accepted).reduce(0, +) > 0, "no mutated line was ever accepted")
+            #expect(tallied.map(\.processes).reduce(0, +) > lines.count / Self.fileLines, "no file was ever refused")
             for worker in 0..<Self.workers {
                 let verify = try runSCKB(["verify", "--store", folder + "/kb\(worker)"])
                 #expect(verify.status == 0, "verify after the mutated imports: \(verify.standardOutput)")
@@ -270,14 +347,14 @@ struct MutatedImportTests {
         }
     }
 
-    /// Imports `lines` in files of up to 200 lines; a file refused at line N goes on from line N + 1 in a new file,
-    /// so that every line is decoded once.
+    /// Imports `lines` in files of up to ``fileLines`` lines; a file refused at line N goes on from line N + 1 in a
+    /// new file, so that every line is decoded once.
     static func importLines(_ lines: [[UInt8]], binary: String, store: String, folder: String) throws -> Tally {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var tally = Tally()
         var next = 0
         while next < lines.count {
-            let batch = Array(lines[next..<min(next + 200, lines.count)])
+            let batch = Array(lines[next..<min(next + fileLines, lines.count)])
             let file = folder + "/batch.jsonl"
             var bytes: [UInt8] = []
             for line in batch { bytes += line + [0x0a] }

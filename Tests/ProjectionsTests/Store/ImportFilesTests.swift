@@ -105,4 +105,22 @@ import Testing
         #expect(ImportSource.standardInput.name == "-")
         #expect(ImportSource.path("events/").name == "events/")
     }
+
+    @Test("a line too long is located by the name the file is imported under, as an invalid line is")
+    func longLineNamedAsGiven() throws {
+        try withBase { folder, base in
+            let long = "{\"id\":\"" + String(repeating: "x", count: LineReader.maximumLineLength) + "\"}"
+            try write([Self.registration("a"), long], to: folder + "/spool")
+            let error = try #require(throws: InputError.self) {
+                try base.importFile(at: folder + "/spool", named: "-")
+            }
+            #expect(error.location == "-:2")
+            try write(["{not json"], to: folder + "/spool")
+            let invalid = try #require(throws: InputError.self) {
+                try base.importFile(at: folder + "/spool", named: "-")
+            }
+            #expect(invalid.location == "-:1")
+            #expect(try base.head() == nil)
+        }
+    }
 }
