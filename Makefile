@@ -64,12 +64,14 @@ bench-deps: deps
 	fi
 
 # The tests build in debug with line tables only for debug information (a backtrace needs no more than file and
-# line; test discovery needs the index store, so it stays).
+# line; test discovery needs the index store, so it stays). The CLI tests run the release binary built just before
+# (SCKB_RELEASE_BINARY), so the test build (the test bundle, sckbPackageTests, alone) leaves out the debug sckb and
+# ArgumentParser (see Package.swift).
 test: test-deps bench-deps
 	$(SWIFT) build -c release --product sckb
 	@echo "== benchmark smoke run (10,000 events; the figures of a run this small mean nothing)"
 	python3 scripts/bench.py --events 10000 --out .build/bench-smoke.json
-	$(SWIFT) build --build-tests -Xswiftc -gline-tables-only
+	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) build --product sckbPackageTests -Xswiftc -gline-tables-only
 	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) test --skip-build
 
 # Load run of `sckb serve` (wrk on 127.0.0.1, under 30 s): requests/s and p99 while another process imports.

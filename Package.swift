@@ -5,6 +5,11 @@ let strictSettings: [SwiftSetting] = [
     .treatAllWarnings(as: .error)
 ]
 
+/// Whether the test build makes a debug `sckb` for the CLI tests. `make test` builds the release binary first and
+/// hands it to the tests in `SCKB_RELEASE_BINARY` (they then run that binary, never another), so the test build then
+/// leaves out the debug `sckb` and ArgumentParser, which nothing else in it needs; a plain `swift test` builds it.
+let cliTestsBuildSCKB = (Context.environment["SCKB_RELEASE_BINARY"] ?? "").isEmpty
+
 let package = Package(
     name: "sckb",
     platforms: [.macOS(.v15)],
@@ -71,10 +76,11 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        // Depends on the executable so that `swift test` builds the `sckb` that the CLI tests run.
+        // Depends on the executable so that `swift test` builds the `sckb` that the CLI tests run, unless the build
+        // is given a release binary for them (see `cliTestsBuildSCKB` below).
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["Projections", "sckb"]
+            dependencies: cliTestsBuildSCKB ? ["Projections", "sckb"] : ["Projections"]
         ),
     ]
 )
