@@ -31,7 +31,7 @@ import Testing
         #expect(compared == fixture.cuts.count * ViewUnderTest.all.count)
         // Not vacuous: the cuts see different states, and most views are not empty or refused.
         let graphs = Set(
-            fixture.cuts.map { cut in render { try base.graph(GraphFilter(includesPlanned: true), at: cut) } }
+            fixture.cuts.map { cut in render { json(try base.graph(GraphFilter(includesPlanned: true), at: cut).json) } }
         )
         #expect(graphs.count >= 5, "the cuts give only \(graphs.count) different graphs")
     }
@@ -328,8 +328,8 @@ struct ViewUnderTest {
                 ViewUnderTest(
                     name: "graph \(filter.includesPlanned)",
                     tables: ViewTables.graph(filter),
-                    public: { "\(withoutSources(try $0.graph(filter, at: $1)))" },
-                    query: { "\(try $0.graph(filter, in: $1))" }
+                    public: { json(withoutSources(try $0.graph(filter, at: $1)).json) },
+                    query: { json(try $0.graph(filter, in: $1).json) }
                 )
             )
         }
@@ -389,8 +389,8 @@ struct ViewUnderTest {
                 ViewUnderTest(
                     name: "obstacles",
                     tables: ViewTables.obstacles,
-                    public: { "\(try $0.obstacles(filter, at: $1))" },
-                    query: { "\(try $0.obstacleReport(filter, in: $1))" }
+                    public: { json(try $0.obstacles(filter, at: $1).json) },
+                    query: { json(try $0.obstacleReport(filter, in: $1).json) }
                 )
             )
         }
@@ -452,10 +452,10 @@ struct ViewUnderTest {
                         name: "eligibility \(city) \(meeting)",
                         tables: ViewTables.eligibility,
                         public: {
-                            "\(try $0.eligibility(city: city, meeting: meeting, amount: JSONNumber(integer: 300), at: $1))"
+                            json(try $0.eligibility(city: city, meeting: meeting, amount: JSONNumber(integer: 300), at: $1).json)
                         },
                         query: {
-                            "\(try $0.eligibility(city: city, meeting: meeting, amount: JSONNumber(integer: 300), in: $1))"
+                            json(try $0.eligibility(city: city, meeting: meeting, amount: JSONNumber(integer: 300), in: $1).json)
                         }
                     )
                 )
