@@ -102,7 +102,8 @@ struct Pages {
                 .html(
                     links.origin(city: edge.from, cityName: edge.fromName, project: edge.project, projectName: edge.projectName)
                 ),
-                .html(links.city(edge.to, edge.toName)), .text(edge.at), .html(links.position(edge.position.rawValue)),
+                .html(links.city(edge.to, edge.toName)), .date(edge.at),
+                .html(links.replication(edge.position.rawValue), number: edge.position.rawValue),
                 .text(edge.funding?.rawValue), .html(links.project(edge.project, edge.projectName)),
                 .text(edge.status.rawValue), .html(links.source(edge.source)),
             ])
@@ -304,6 +305,8 @@ struct Pages {
                 case .city where slug != nil: html = links.city(slug, nil)
                 case .project where slug != nil: html = links.project(slug, nil)
                 case .solution where slug != nil: html = links.solution(slug, nil)
+                case .entity where slug != nil && field.name == "demonstration": html = links.demonstration(slug, nil)
+                case .entity where slug != nil && field.name == "obstacle": html = links.obstacle(slug, nil)
                 case .entity where slug != nil: html = links.history(slug)
                 case .position: html = links.position(UInt64(field.text))
                 default: html = HTML.escape(field.text)

@@ -7,23 +7,29 @@ extension Pages {
 
     /// Obstacles as one table: what stood in the way, where, and the pathway that got it through.
     func obstacleTable(_ obstacles: [ObstacleEntry]) -> String {
-        var table = HTMLTable("obstacle", "text", "solution", "city", "project", "at", "position", "pathway", "overcome at")
-        for entry in obstacles {
-            table.append([
-                .html(links.history(entry.obstacle)), .text(entry.text),
-                .html(links.solution(entry.solution, entry.solutionName)), .html(links.city(entry.city, entry.cityName)),
-                .html(links.project(entry.project, entry.projectName)), .text(entry.at),
-                .html(links.position(entry.position.rawValue)), .text(entry.overcome?.how), .text(entry.overcome?.at),
-            ])
-        }
-        return table.render(empty: "No obstacles recorded.")
+        obstacleRows(obstacles).render(empty: "No obstacles recorded.")
     }
 
-    private func section(_ title: String, _ html: String) -> String {
+    /// One row per obstacle: its text linking to its page, category, what it names, when, and whether overcome.
+    func obstacleRows(_ obstacles: [ObstacleEntry]) -> HTMLTable {
+        var table = HTMLTable("obstacle", "category", "solution", "city", "project", "reported", "overcome")
+        for entry in obstacles {
+            table.append([
+                .html(links.obstacle(entry.obstacle, entry.text)), .text(entry.category.rawValue),
+                .html(links.solution(entry.solution, entry.solutionName)), .html(links.city(entry.city, entry.cityName)),
+                .html(links.project(entry.project, entry.projectName)), .date(entry.at),
+                entry.overcome.map { .date($0.at) } ?? .text("open"),
+            ])
+        }
+        return table
+    }
+
+    func section(_ title: String, _ html: String) -> String {
         "<section><h2>\(HTML.escape(title))</h2>" + html + "</section>"
     }
 
-    private func footer(_ page: inout Page, kind: String, id: Slug) {
+    private func footer(_ page: inout Page, kind: String, id: Slug) throws {
+        page.append(try entityProvenance(page, id))
         page.append("<p>" + page.link("/history/" + id.rawValue, "History of \(id.rawValue)") + "</p>")
         page.append(apiLink(page, "/api/\(kind)/\(id.rawValue)"))
     }
@@ -39,7 +45,7 @@ extension Pages {
         }
     }
 
-    func city(_ profile: CityProfile) -> Page {
+    func city(_ profile: CityProfile) throws -> Page {
         var page = newPage("City: \(profile.name)")
         page.append(
             Links.facts([
@@ -58,8 +64,9 @@ extension Pages {
         var demonstrations = HTMLTable("demonstration", "solution", "project", "at")
         for item in profile.demonstrations {
             demonstrations.append([
-                .html(links.history(item.demonstration)), .html(links.solution(item.solution, item.solutionName)),
-                .html(links.project(item.project, item.projectName)), .text(item.at),
+                .html(links.demonstration(item.demonstration, "\(item.solutionName) in \(profile.name)")),
+                .html(links.solution(item.solution, item.solutionName)),
+                .html(links.project(item.project, item.projectName)), .date(item.at),
             ])
         }
         page.append(section("Demonstrations", demonstrations.render()))
@@ -71,7 +78,8 @@ extension Pages {
                     .html(
                         links.origin(city: item.city, cityName: item.cityName, project: item.project, projectName: item.projectName)
                     ),
-                    .text(item.at), .html(links.position(item.position.rawValue)), .text(item.funding?.rawValue),
+                    .date(item.at), .html(links.replication(item.position.rawValue), number: item.position.rawValue),
+                    .text(item.funding?.rawValue),
                     .html(links.project(item.project, item.projectName)),
                 ])
             }
@@ -84,8 +92,8 @@ extension Pages {
             plans.append([
                 .html(links.solution(plan.solution, plan.solutionName)), .html(links.city(plan.city, plan.cityName)),
                 .html(links.origin(city: plan.from, cityName: plan.fromName, project: plan.project, projectName: plan.projectName)),
-                .html(links.project(plan.project, plan.projectName)), .text(plan.at),
-                .html(links.position(plan.position.rawValue)),
+                .html(links.project(plan.project, plan.projectName)), .date(plan.at),
+                .html(links.replication(plan.position.rawValue), number: plan.position.rawValue),
             ])
         }
         page.append(section("Open plans", plans.render()))
@@ -93,7 +101,7 @@ extension Pages {
         for contribution in profile.ccg.travel {
             travel.append([
                 .html(links.history(contribution.meeting)), .number(contribution.amountEUR.canonicalText),
-                .number(contribution.year.map(String.init)), .html(links.position(contribution.position?.rawValue)),
+                .year(contribution.year), .html(links.position(contribution.position?.rawValue)),
             ])
         }
         let meetings = profile.ccg.meetingsAttended.map { links.history($0) }.joined(separator: ", ")
@@ -113,11 +121,11 @@ extension Pages {
         page.append(section("Grants", grants.render()))
         page.append(section("Obstacles", obstacleTable(profile.obstacles)))
         page.append("<p>" + page.link("/next/" + profile.city.rawValue, "What \(profile.name) could take up next") + "</p>")
-        footer(&page, kind: "city", id: profile.city)
+        try footer(&page, kind: "city", id: profile.city)
         return page
     }
 
-    func project(_ profile: ProjectProfile) -> Page {
+    func project(_ profile: ProjectProfile) throws -> Page {
         var page = newPage("Project: \(profile.name)")
         page.append(
             Links.facts([
@@ -138,18 +146,19 @@ extension Pages {
         var demonstrations = HTMLTable("demonstration", "solution", "city", "at")
         for item in profile.demonstrations {
             demonstrations.append([
-                .html(links.history(item.demonstration)), .html(links.solution(item.solution, item.solutionName)),
-                .html(links.city(item.city, item.cityName)), .text(item.at),
+                .html(links.demonstration(item.demonstration, "\(item.solutionName) in \(item.cityName)")),
+                .html(links.solution(item.solution, item.solutionName)),
+                .html(links.city(item.city, item.cityName)), .date(item.at),
             ])
         }
         page.append(section("Demonstrations", demonstrations.render()))
         page.append(section("Impact", kpiTable(profile.impact)))
         page.append(section("Obstacles", obstacleTable(profile.obstacles)))
-        footer(&page, kind: "project", id: profile.project)
+        try footer(&page, kind: "project", id: profile.project)
         return page
     }
 
-    func solution(_ profile: SolutionProfile) -> Page {
+    func solution(_ profile: SolutionProfile) throws -> Page {
         var page = newPage("Solution: \(profile.name)")
         page.append(
             Links.facts([
@@ -162,8 +171,9 @@ extension Pages {
         var demonstrations = HTMLTable("demonstration", "city", "project", "at")
         for item in profile.demonstrations {
             demonstrations.append([
-                .html(links.history(item.demonstration)), .html(links.city(item.city, item.cityName)),
-                .html(links.project(item.project, item.projectName)), .text(item.at),
+                .html(links.demonstration(item.demonstration, "\(profile.name) in \(item.cityName)")),
+                .html(links.city(item.city, item.cityName)),
+                .html(links.project(item.project, item.projectName)), .date(item.at),
             ])
         }
         page.append(section("Demonstrations", demonstrations.render()))
@@ -172,8 +182,9 @@ extension Pages {
             replications.append([
                 .html(links.city(item.city, item.cityName)),
                 .html(links.origin(city: item.from, cityName: item.fromName, project: item.project, projectName: item.projectName)),
-                .html(links.project(item.project, item.projectName)), .text(item.at),
-                .html(links.position(item.position.rawValue)), .text(item.funding?.rawValue),
+                .html(links.project(item.project, item.projectName)), .date(item.at),
+                .html(links.replication(item.position.rawValue), number: item.position.rawValue),
+                .text(item.funding?.rawValue),
             ])
         }
         page.append(section("Replications", replications.render()))
@@ -182,14 +193,14 @@ extension Pages {
             plans.append([
                 .html(links.city(item.city, item.cityName)),
                 .html(links.origin(city: item.from, cityName: item.fromName, project: item.project, projectName: item.projectName)),
-                .html(links.project(item.project, item.projectName)), .text(item.at),
-                .html(links.position(item.position.rawValue)), .text(item.status?.rawValue),
-                .html(links.position(item.closedBy?.rawValue)),
+                .html(links.project(item.project, item.projectName)), .date(item.at),
+                .html(links.replication(item.position.rawValue), number: item.position.rawValue),
+                .text(item.status?.rawValue), .html(links.replication(item.closedBy?.rawValue)),
             ])
         }
         page.append(section("Plans", plans.render()))
         page.append(section("Obstacles", obstacleTable(profile.obstacles)))
-        footer(&page, kind: "solution", id: profile.solution)
+        try footer(&page, kind: "solution", id: profile.solution)
         return page
     }
 
@@ -251,7 +262,7 @@ extension Pages {
                 page.append("<p>Obstacles met elsewhere: ")
                 page.append(
                     candidate.obstacles.map {
-                        links.history($0.obstacle) + " (" + HTML.escape($0.category.rawValue) + ", "
+                        links.obstacle($0.obstacle, nil) + " (" + HTML.escape($0.category.rawValue) + ", "
                             + ($0.how == nil ? "open" : "overcome") + ")"
                     }.joined(separator: "; ") + "</p>"
                 )
@@ -276,8 +287,8 @@ extension Pages {
         }
         list("Projects without replications or plans", gaps.projectsWithoutReplications.map { links.project($0, nil) })
         list("Fellow cities without plans or replications", gaps.fellowCitiesWithoutPlans.map { links.city($0, nil) })
-        list("Demonstrations without impact reports", gaps.demonstrationsWithoutImpacts.map { links.history($0) })
-        list("Open obstacles", gaps.openObstacles.map { links.history($0) })
+        list("Demonstrations without impact reports", gaps.demonstrationsWithoutImpacts.map { links.demonstration($0, nil) })
+        list("Open obstacles", gaps.openObstacles.map { links.obstacle($0, nil) })
         list("Cities without a location", gaps.citiesWithoutLocation.map { links.city($0, nil) })
         list("Projects past their end date, not ended", gaps.projectsPastEndNotEnded.map { links.project($0, nil) })
         var sources = HTMLTable("type", "events without a source")
@@ -319,8 +330,8 @@ extension Pages {
                 case .city: link = links.city(result.id, result.name)
                 case .project: link = links.project(result.id, result.name)
                 case .solution: link = links.solution(result.id, result.name)
-                case .demonstration, .obstacle:
-                    link = HTML.link(Page.href("/history/" + result.id.rawValue, cut: cut), result.name)
+                case .demonstration: link = links.demonstration(result.id, result.name)
+                case .obstacle: link = links.obstacle(result.id, result.name)
                 }
                 let matched = result.field == .name || result.field == .text ? "" : " (id " + HTML.escape(result.id.rawValue) + ")"
                 page.append("<li>" + link + matched + "</li>")

@@ -87,6 +87,15 @@ public final class Site: Sendable {
         case ("city", 2), ("project", 2), ("solution", 2):
             try allow([])
             value = try views.profile(String(segments[0]), segments[1])
+        case ("demonstration", 2):
+            try allow([])
+            value = try base.demonstration(Views.pathSlug(segments[1], "demonstration"), at: cut.view)
+        case ("obstacle", 2):
+            try allow([])
+            value = try base.obstacle(Views.pathSlug(segments[1], "obstacle"), at: cut.view)
+        case ("replication", 2):
+            try allow([])
+            value = try base.replication(at: Views.pathPosition(segments[1]), at: cut.view)
         case ("projects", 1):
             try allow([])
             value = try base.projectList(at: cut.view)
@@ -184,6 +193,15 @@ public final class Site: Sendable {
         case ("cities", 1), ("projects", 1):
             try allow([])
             page = try pages.list(String(segments[0]))
+        case ("demonstration", 2):
+            try allow([])
+            page = try pages.demonstration(segments[1])
+        case ("obstacle", 2):
+            try allow([])
+            page = try pages.obstacle(segments[1])
+        case ("replication", 2):
+            try allow([])
+            page = try pages.replication(segments[1])
         case ("ccg", 2) where ["members", "meetings", "travel"].contains(segments[1]):
             try allow(segments[1] == "members" ? [] : Views.yearNames)
             page = try pages.ccg(segments[1])

@@ -1,3 +1,4 @@
+import EventStore
 import Projections
 
 /// The read views the web view serves, each from its query parameters, as the typed answer the CLI prints.
@@ -43,6 +44,13 @@ struct Views {
             throw WebError(400, "'\(text)' is not a \(kind) id (a slug such as leipzig)")
         }
         return slug
+    }
+
+    static func pathPosition(_ text: Substring) throws(WebError) -> Position {
+        guard let number = UInt64(text), number >= 1 else {
+            throw WebError(400, "'\(text)' is not a position of the log (a number, 1 or more)")
+        }
+        return Position(number)
     }
 
     // MARK: The views
