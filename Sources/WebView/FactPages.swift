@@ -1,3 +1,4 @@
+import EventStore
 import Projections
 
 /// The pages of demonstrations, obstacles and replications, and the events every page of a thing rests on.
@@ -135,5 +136,49 @@ extension Pages {
             return "retracted by the event at position " + links.position(detail.retractedBy?.rawValue)
                 + ": it counts nowhere"
         }
+    }
+}
+
+extension Pages {
+    /// The page for a thing the record holds now but not at this cut: when it was registered (or recorded), after
+    /// the cut, and a link to the record now; nil when the record does not know it now either.
+    func notYet(_ missing: NotFound, _ segments: [Substring]) throws -> Page? {
+        guard segments.count == 2 else { return nil }
+        let first: EventReference
+        var name = String(segments[1])
+        if segments[0] == "replication" {
+            guard let number = UInt64(segments[1]), number >= 1,
+                let found = try? views.base.replication(at: Position(number)),
+                let event = found.events.first(where: { $0.position == found.position })
+            else { return nil }
+            first = event
+            name = "\(found.solutionName) to \(found.cityName)"
+        } else {
+            guard let id = Slug(rawValue: String(segments[1])),
+                let event = try views.base.provenance(of: id, limit: 1).events.first
+            else { return nil }
+            first = event
+            let choices = try views.base.choices()
+            let known = choices.cities + choices.projects + choices.solutions
+            name = EntityChoices.name(of: id, in: known) ?? name
+        }
+        var page = newPage("\(name): not yet in the record at this cut")
+        page.status = 404
+        let afterValidTime = cut.view.asOf.map { cut in ValidTime(parsing: first.at).map { !cut.includes($0) } ?? false }
+        let when: String
+        if afterValidTime == true {
+            let verbs: [EventType: String] = [
+                .cityRegistered: "registered", .projectRegistered: "registered", .solutionCatalogued: "catalogued",
+                .demonstrationReported: "reported", .obstacleReported: "reported",
+                .solutionReplicated: "replicated", .replicationPlanned: "planned",
+            ]
+            when = "was \(verbs[first.type] ?? "first named") on " + Format.timeElement(first.at)
+        } else {
+            when = "was recorded on " + Format.timeElement(first.recorded) + " (position "
+                + links.position(first.position.rawValue) + ")"
+        }
+        page.append("<p class=\"notice\" id=\"not-yet\">\(HTML.escape(name)) \(when), after this cut.</p>")
+        page.append("<p>" + HTML.link(Page.href(path, cut: .now), "See it in the record now") + "</p>")
+        return page
     }
 }

@@ -1,3 +1,4 @@
+import EventStore
 import Projections
 
 /// One HTML page: the shared header (navigation, the cut and its form), a title and the body.
@@ -12,6 +13,10 @@ struct Page {
     var kept: [(String, String)] = []
     /// The body, HTML already escaped.
     var body = ""
+    /// The HTTP status the page is served with: 200, or 404 for a page saying what is not there.
+    var status = 200
+    /// Whether the page may be kept for the head it was made at (not when it shows work still under way).
+    var isCacheable = true
 
     /// `path` with `parameters`, and the page's cut, as a link target.
     static func href(_ path: String, _ parameters: [(String, String)] = [], cut: RequestCut) -> String {
@@ -36,7 +41,7 @@ struct Page {
             ("/", "Overview"), ("/graph", "Graph"), ("/spread", "Spread"), ("/obstacles", "Obstacles"),
             ("/kpis", "KPIs"), ("/cities", "Cities"), ("/projects", "Projects"), ("/ccg/members", "CCG members"),
             ("/ccg/meetings", "Meetings"), ("/ccg/travel", "Travel"), ("/ccg/eligibility", "Eligibility"),
-            ("/log", "Log"),
+            ("/log", "Log"), ("/about", "About"),
         ]
         var html = """
             <!doctype html>
@@ -71,14 +76,42 @@ struct Page {
             size="10"></label> <label>until <input name="until" value="\(HTML.escape(cut.untilText ?? ""))" \
             placeholder="N or YYYY-MM-DD" size="14"></label> <button type="submit">Travel</button>
             """
-        if !cut.pairs.isEmpty {
-            html += " " + HTML.link(Page.href(path, kept, cut: RequestCut.now), "back to now")
+        html += "</form>\n" + yearList()
+        if cut.pairs.isEmpty {
+            html += "<p class=\"cut-shown\" id=\"cut\">Showing: the record now.</p>\n"
+        } else {
+            html += "<div class=\"cut-banner\" id=\"cut\" role=\"status\"><strong>Showing a past cut:</strong> "
+            html += HTML.escape(cut.caption) + " (" + HTML.link("/about#as-of", "what this means", className: "term")
+            html += "). " + HTML.link(Page.href(path, kept, cut: RequestCut.now), "Back to now", className: "now")
+            html += "</div>\n"
         }
-        html += "</form>\n<p class=\"cut-shown\" id=\"cut\">Showing: \(HTML.escape(cut.caption))</p>\n</header>\n"
-        html += "<main>\n<h1>\(HTML.escape(title))</h1>\n" + body + "\n</main>\n"
-        html += "<footer>sckb · read-only view of the event log · <a href=\"/api/stats\">JSON</a></footer>\n"
+        html += "</header>\n<main>\n<h1>\(HTML.escape(title))</h1>\n" + body + "\n</main>\n"
+        html += "<footer>sckb · read-only view of the event log · <a href=\"/about\">About</a> · "
+        html += "<a href=\"/verify\">Verify</a> · <a href=\"/api/stats\">JSON</a></footer>\n"
         html += "</body>\n</html>\n"
         return html
+    }
+}
+
+extension Page {
+    /// The first year the year list offers: the SCC lighthouse programme's first call.
+    static let firstYear = 2014
+
+    /// Links to this page as of the end of each year, from ``firstYear`` to the current year, the one shown marked.
+    func yearList() -> String {
+        let current = Int(Timestamp.now().rfc3339.prefix(4)) ?? Page.firstYear
+        var links: [String] = []
+        for year in Page.firstYear...max(current, Page.firstYear) {
+            let date = "\(year)-12-31"
+            if cut.asOfText == date && cut.untilText == nil {
+                links.append("<strong aria-current=\"true\">\(year)</strong>")
+            } else {
+                let target = Page.href(path, kept, cut: RequestCut.now) + (kept.isEmpty ? "?" : "&") + "as-of=" + date
+                links.append(HTML.link(target, String(year)))
+            }
+        }
+        return "<nav class=\"years\" aria-label=\"the record as of the end of each year\">As of the end of: "
+            + links.joined(separator: " ") + "</nav>\n"
     }
 }
 

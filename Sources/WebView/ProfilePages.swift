@@ -207,8 +207,10 @@ extension Pages {
     // MARK: Lists
 
     func list(_ kind: String) throws -> Page {
-        var page = newPage(kind == "cities" ? "Cities" : "Projects")
+        var page = newPage(kind == "cities" ? "Cities" : "Projects", keeping: ["sort", "order"])
+        let view = try TableView(views.parameters)
         if kind == "cities" {
+            page.append("<p>Every city with its " + links.about("tier", "tier") + " and its part in each project.</p>")
             var table = HTMLTable("city", "country", "tier", "projects")
             for entry in try views.base.cityList(at: cut.view).cities {
                 let projects = entry.projects.map { links.project($0.project, $0.projectName) + " (\($0.role.rawValue))" }
@@ -217,17 +219,16 @@ extension Pages {
                     .html(projects.isEmpty ? Links.none : projects.joined(separator: ", ")),
                 ])
             }
-            page.append(table.render(empty: "No cities at this cut."))
+            page.append(try table.render(view, on: page, empty: "No cities at this cut."))
         } else {
             var table = HTMLTable("project", "start", "end", "ended", "lighthouse cities", "fellow cities")
             for entry in try views.base.projectList(at: cut.view).projects {
                 table.append([
-                    .html(links.project(entry.project, entry.name)), .text(entry.start), .text(entry.end),
-                    .text(entry.isEnded ? "yes" : "no"), .number(String(entry.lighthouseCities)),
-                    .number(String(entry.fellowCities)),
+                    .html(links.project(entry.project, entry.name)), .date(entry.start), .date(entry.end),
+                    .text(entry.isEnded ? "yes" : "no"), .count(entry.lighthouseCities), .count(entry.fellowCities),
                 ])
             }
-            page.append(table.render(empty: "No projects at this cut."))
+            page.append(try table.render(view, on: page, empty: "No projects at this cut."))
         }
         page.append(apiLink(page, "/api/\(kind)"))
         return page
@@ -293,7 +294,7 @@ extension Pages {
         list("Projects past their end date, not ended", gaps.projectsPastEndNotEnded.map { links.project($0, nil) })
         var sources = HTMLTable("type", "events without a source")
         for (type, count) in gaps.eventsWithoutSource.sorted(by: { $0.key < $1.key }) {
-            sources.append([.text(type.rawValue), .number(String(count))])
+            sources.append([.text(type.rawValue), .count(count)])
         }
         page.append("<section><h2>Events without a source</h2>" + sources.render(empty: "Every event names its source.") + "</section>")
         page.append(apiLink(page, "/api/gaps"))
@@ -348,7 +349,8 @@ extension Pages {
         let titles: [Substring: String] = [
             "members": "CCG members", "meetings": "CCG meetings", "travel": "CCG travel contributions",
         ]
-        var page = newPage(titles[view] ?? "CCG", keeping: ["year"])
+        var page = newPage(titles[view] ?? "CCG", keeping: ["year", "sort", "order"])
+        let tableView = try TableView(views.parameters)
         if view != "members" {
             page.append("<form class=\"options\" method=\"get\" action=\"/ccg/\(view)\">")
             page.append(textField("year", "year", try views.integer("year").map(String.init)))
@@ -359,37 +361,43 @@ extension Pages {
             var table = HTMLTable("city", "country", "since", "position", "meetings attended")
             for member in try views.base.ccgMembers(at: cut.view).members {
                 table.append([
-                    .html(links.city(member.city, member.name)), .text(member.country), .text(member.since),
-                    .html(links.position(member.position?.rawValue)), .number(String(member.meetingsAttended)),
+                    .html(links.city(member.city, member.name)), .text(member.country), .date(member.since),
+                    .html(links.position(member.position?.rawValue), number: member.position?.rawValue),
+                    .count(member.meetingsAttended),
                 ])
             }
-            page.append(table.render(empty: "No members at this cut."))
+            page.append(try table.render(tableView, on: page, empty: "No members at this cut."))
         case "meetings":
             var table = HTMLTable("meeting", "kind", "format", "on", "place", "attendees")
             for meeting in try views.base.ccgMeetings(year: views.integer("year"), at: cut.view).meetings {
                 let attendees = meeting.attendees.map { links.city($0.city, $0.name) }
                 table.append([
                     .html(links.history(meeting.meeting)), .text(meeting.kind?.rawValue), .text(meeting.format?.rawValue),
-                    .text(meeting.on), .text(meeting.place),
+                    .date(meeting.on), .text(meeting.place),
                     .html(attendees.isEmpty ? Links.none : attendees.joined(separator: ", ")),
                 ])
             }
-            page.append(table.render(empty: "No meetings at this cut."))
+            page.append(try table.render(tableView, on: page, empty: "No meetings at this cut."))
         default:
             let travel = try views.base.ccgTravel(year: views.integer("year"), at: cut.view)
             var contributions = HTMLTable("city", "meeting", "amount (EUR)", "year", "at", "position")
             for item in travel.contributions {
                 contributions.append([
                     .html(links.city(item.city, item.cityName)), .html(links.history(item.meeting)),
-                    .number(item.amountEUR?.canonicalText), .number(item.year.map(String.init)), .text(item.at),
-                    .html(links.position(item.position?.rawValue)),
+                    .number(item.amountEUR?.canonicalText), .year(item.year), .date(item.at),
+                    .html(links.position(item.position?.rawValue), number: item.position?.rawValue),
                 ])
             }
-            page.append(section("Contributions", contributions.render(empty: "No contributions at this cut.")))
+            page.append(
+                section(
+                    "Contributions",
+                    try contributions.render(tableView, on: page, empty: "No contributions at this cut.")
+                )
+            )
             var totals = HTMLTable("city", "year", "trips", "total (EUR)")
             for item in travel.totals {
                 totals.append([
-                    .html(links.city(item.city, item.cityName)), .number(String(item.year)),
+                    .html(links.city(item.city, item.cityName)), .year(item.year),
                     .number(item.trips?.canonicalText), .number(item.totalEUR?.canonicalText),
                 ])
             }

@@ -7,6 +7,8 @@ import Projections
 public final class Site: Sendable {
     /// The knowledge base, opened for reading only.
     public let base: KnowledgeBase
+    /// The report of `verify` for the head, made once per head.
+    let verification = VerificationCache()
 
     /// Serves `base`.
     public init(base: KnowledgeBase) {
@@ -166,7 +168,28 @@ public final class Site: Sendable {
     private func page(_ segments: [Substring], _ parameters: QueryParameters, path: String) throws -> WebResponse {
         let cut = try RequestCut(parameters, ignoringEmpty: true)
         let views = Views(base: base, parameters: parameters, cut: cut, isPage: true)
-        let pages = Pages(views: views, path: path)
+        let pages = Pages(views: views, path: path, verification: verification)
+        var page: Page
+        do {
+            page = try route(segments, parameters, path: path, pages: pages)
+        } catch let missing as NotFound where !cut.view.isNow {
+            guard let notYet = try pages.notYet(missing, segments) else { throw missing }
+            page = notYet
+        }
+        return WebResponse(
+            status: page.status,
+            contentType: WebResponse.htmlType,
+            body: Array(page.render().utf8),
+            isCacheable: page.isCacheable
+        )
+    }
+
+    private func route(
+        _ segments: [Substring],
+        _ parameters: QueryParameters,
+        path: String,
+        pages: Pages
+    ) throws -> Page {
         func allow(_ names: Set<String>) throws(WebError) {
             try parameters.check(allowed: names.union(Views.cutNames))
         }
@@ -176,22 +199,22 @@ public final class Site: Sendable {
             try allow([])
             page = try pages.overview()
         case ("graph", 1):
-            try allow(Views.graphNames)
+            try allow(Views.graphNames.union(TableView.names))
             page = try pages.graph()
         case ("spread", 1):
-            try allow(Views.spreadNames.union(["sort"]))
+            try allow(Views.spreadNames.union(TableView.names))
             page = try pages.spread()
         case ("kpis", 1):
             try allow(Views.kpiNames)
             page = try pages.kpis()
         case ("obstacles", 1):
-            try allow(Views.obstacleNames)
+            try allow(Views.obstacleNames.union(TableView.names))
             page = try pages.obstacles()
         case ("city", 2), ("project", 2), ("solution", 2):
             try allow([])
             page = try pages.profile(String(segments[0]), segments[1])
         case ("cities", 1), ("projects", 1):
-            try allow([])
+            try allow(TableView.names)
             page = try pages.list(String(segments[0]))
         case ("demonstration", 2):
             try allow([])
@@ -203,7 +226,7 @@ public final class Site: Sendable {
             try allow([])
             page = try pages.replication(segments[1])
         case ("ccg", 2) where ["members", "meetings", "travel"].contains(segments[1]):
-            try allow(segments[1] == "members" ? [] : Views.yearNames)
+            try allow((segments[1] == "members" ? [] : Views.yearNames).union(TableView.names))
             page = try pages.ccg(segments[1])
         case ("ccg", 2) where segments[1] == "eligibility":
             try allow(Views.eligibilityNames)
@@ -218,15 +241,21 @@ public final class Site: Sendable {
             try allow([])
             page = try pages.next(segments[1])
         case ("log", 1):
-            try allow(Views.logNames)
+            try allow(Views.logNames.union(["page"]))
             page = try pages.log()
+        case ("about", 1):
+            try allow([])
+            page = pages.about()
+        case ("verify", 1):
+            try allow(Views.verifyNames)
+            page = try pages.verify()
         case ("history", 2):
             try allow([])
             page = try pages.history(segments[1])
         default:
             throw WebError(404, "there is no page at \(path)")
         }
-        return WebResponse(status: 200, contentType: WebResponse.htmlType, body: Array(page.render().utf8))
+        return page
     }
 
     // MARK: Failures

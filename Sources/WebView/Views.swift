@@ -46,6 +46,13 @@ struct Views {
         return slug
     }
 
+    /// Refuses, with a 404 naming it, a filter `name` that names an id not among `choices` (the entities registered
+    /// at the cut): a page never answers an empty result for a mistyped id. The API answers as the CLI does.
+    func checkKnown(_ name: String, in choices: [EntityChoices.Choice]) throws {
+        guard let id = try slug(name, name), !choices.contains(where: { $0.id == id }) else { return }
+        throw WebError(404, "\(name) '\(id.rawValue)' is not registered at this cut; choose one from the list")
+    }
+
     static func pathPosition(_ text: Substring) throws(WebError) -> Position {
         guard let number = UInt64(text), number >= 1 else {
             throw WebError(400, "'\(text)' is not a position of the log (a number, 1 or more)")

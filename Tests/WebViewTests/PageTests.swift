@@ -54,7 +54,7 @@ struct PageTests {
             try served.base.log(replications) { firstReplication = $0.stored.position.rawValue }
             try #require(firstReplication > 0)
             let pages: [(String, [String])] = [
-                ("/", [head, "Headline figures", "energy_saved_pct", "Events by type", "1,234"]),
+                ("/", [head, "Headline figures", "Energy saved (%)", "Events by type", "1,234"]),
                 ("/graph", ["<svg class=\"graph\"", "href=\"/city/barcelona\"", "<title>", "Lighthouse cities"]),
                 ("/graph?planned", ["class=\"edge planned\"", "stroke-dasharray"]),
                 ("/spread", ["urban-data-platform", "sort=area"]),
@@ -77,7 +77,7 @@ struct PageTests {
                 ("/ccg/travel", ["CCG travel contributions"]),
                 ("/ccg/eligibility", ["<form", "name=\"meeting\""]),
                 ("/ccg/eligibility?city=leipzig&meeting=nowhere&amount=", ["Eligible: no", "nowhere"]),
-                ("/log", ["later →", "ProjectRegistered"]),
+                ("/log", ["older →", "CityLocated", "the newest first"]),
                 (
                     "/log?from=\(firstReplication)&limit=10&type=SolutionReplicated",
                     ["SolutionReplicated", ">\(firstReplication)</a>"]

@@ -9,6 +9,12 @@ public struct EntityChoices: Sendable, Equatable {
         public var id: Slug
         /// The name.
         public var name: String
+
+        /// `id`, shown as `name`.
+        public init(id: Slug, name: String) {
+            self.id = id
+            self.name = name
+        }
     }
 
     /// The cities, by name (folded for accents and case), then id.
