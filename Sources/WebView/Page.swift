@@ -132,9 +132,25 @@ enum Stylesheet {
         nav a[aria-current] { font-weight: 600; text-decoration: underline; }
         form.cut, form.options, form.search { margin: .3rem 0; display: flex; flex-wrap: wrap; gap: .4rem .8rem;
           align-items: center; }
-        input, select, button { font: inherit; padding: .15rem .3rem; }
+        input, select, button { font: inherit; padding: .15rem .3rem; max-width: 100%; }
+        form label { display: inline-flex; flex-wrap: wrap; align-items: center; gap: .3rem; max-width: 100%;
+          min-width: 0; }
+        form select { min-width: 0; flex: 1 1 auto; }
         .cut-shown { margin: .2rem 0 0; color: var(--muted); font-size: .9rem; }
+        .cut-banner { margin: .4rem 0 0; padding: .4rem .7rem; background: #fff4d6; border: 2px solid #d9a400;
+          border-radius: 4px; }
+        .cut-banner a.now { font-weight: 600; }
+        nav.years { margin: .2rem 0 0; font-size: .85rem; color: var(--muted); }
+        nav.years a, nav.years strong { display: inline-block; margin-right: .35rem; }
+        a.term { font-size: .85em; }
+        blockquote { margin: .6rem 0; padding: .3rem .9rem; border-left: 4px solid var(--line); }
+        .notice { border-left: 4px solid #d9a400; padding: .2rem .8rem; background: #fff8e6; }
+        p.pages { color: var(--muted); font-size: .9rem; }
+        p.pages a, p.pages strong { display: inline-block; margin: 0 .15rem; }
+        th a { color: inherit; text-decoration: none; }
+        th a:hover, th a:focus { text-decoration: underline; }
         main { padding: .5rem 1rem 2rem; max-width: 72rem; }
+        h1, h2, p, li, dd, dt, blockquote { overflow-wrap: anywhere; }
         h1 { font-size: 1.5rem; margin: .6rem 0; }
         h2 { font-size: 1.15rem; margin: 1.4rem 0 .4rem; }
         a { color: var(--accent); }
@@ -145,11 +161,11 @@ enum Stylesheet {
           vertical-align: top; }
         th { font-weight: 600; white-space: nowrap; }
         td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
-        dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .4rem 0 1rem; }
+        dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .2rem 1rem; margin: .4rem 0 1rem; }
         dt { font-weight: 600; }
         dd { margin: 0; }
         code, .hash { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .85rem;
-          overflow-wrap: break-word; }
+          overflow-wrap: anywhere; }
         .figure { overflow-x: auto; border: 1px solid var(--line); padding: .3rem; }
         svg.graph { width: 100%; min-width: 40rem; height: auto; }
         svg.graph text { font: 11px system-ui, sans-serif; fill: var(--ink); }

@@ -50,9 +50,10 @@ extension Pages {
         page.append(
             Links.facts([
                 ("id", HTML.escape(profile.city.rawValue)), ("country", HTML.escape(profile.country)),
-                ("tier", HTML.escape(profile.tier.rawValue)), ("registered", HTML.escape(profile.registered)),
+                ("tier", HTML.escape(profile.tier.rawValue) + " " + links.about("tier", "(?)")),
+                ("registered", Format.timeElement(profile.registered)),
                 ("position", links.position(profile.position?.rawValue)),
-                ("CCG member", profile.ccg.isMember ? "yes, since " + HTML.escape(profile.ccg.since ?? "?") : "no"),
+                ("CCG member", profile.ccg.isMember ? "yes, since " + (profile.ccg.since.map(Format.timeElement) ?? "?") : "no"),
                 ("contact held", profile.contact.isHeld ? "yes" : "no"),
             ])
         )
@@ -130,10 +131,10 @@ extension Pages {
         page.append(
             Links.facts([
                 ("id", HTML.escape(profile.project.rawValue)), ("call", profile.call.map(HTML.escape) ?? Links.none),
-                ("start", profile.start.map(HTML.escape) ?? Links.none),
-                ("end", profile.end.map(HTML.escape) ?? Links.none),
-                ("ended", profile.isEnded ? "yes, " + HTML.escape(profile.endedAt ?? "") : "no"),
-                ("registered", HTML.escape(profile.registered)),
+                ("start", profile.start.map(Format.timeElement) ?? Links.none),
+                ("end", profile.end.map(Format.timeElement) ?? Links.none),
+                ("ended", profile.isEnded ? "yes, " + (profile.endedAt.map(Format.timeElement) ?? "") : "no"),
+                ("registered", Format.timeElement(profile.registered)),
                 ("position", links.position(profile.position?.rawValue)),
                 ("lighthouse cities", String(profile.lighthouseCities)), ("fellow cities", String(profile.fellowCities)),
             ])
@@ -163,9 +164,13 @@ extension Pages {
         page.append(
             Links.facts([
                 ("id", HTML.escape(profile.solution.rawValue)), ("area", HTML.escape(profile.area?.rawValue ?? "")),
-                ("registered", HTML.escape(profile.registered)),
-                ("position", links.position(profile.position?.rawValue)), ("reach", String(profile.reach)),
-                ("lighthouse to fellow", String(profile.lighthouseToFellow)),
+                ("registered", Format.timeElement(profile.registered)),
+                ("position", links.position(profile.position?.rawValue)),
+                ("reach", Format.count(profile.reach) + " " + links.about("reach", "(?)")),
+                (
+                    "lighthouse \u{2192} fellow",
+                    Format.count(profile.lighthouseToFellow) + " " + links.about("lighthouse-to-fellow", "(?)")
+                ),
             ])
         )
         var demonstrations = HTMLTable("demonstration", "city", "project", "at")
