@@ -15,8 +15,6 @@ struct Page {
     var body = ""
     /// The HTTP status the page is served with: 200, or 404 for a page saying what is not there.
     var status = 200
-    /// Whether the page may be kept for the head it was made at (not when it shows work still under way).
-    var isCacheable = true
 
     /// `path` with `parameters`, and the page's cut, as a link target.
     static func href(_ path: String, _ parameters: [(String, String)] = [], cut: RequestCut) -> String {

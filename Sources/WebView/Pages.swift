@@ -34,7 +34,7 @@ struct Pages {
         let set = try views.base.views(graph: GraphFilter(includesPlanned: true), at: cut.view)
         let (totals, spread, graph) = (set.totals, set.spread, set.graph)
         let done = graph.edges.filter { $0.status == .done }.count
-        page.append("<section><h2>The record</h2>" + (try overviewVerification(&page)) + "<dl>")
+        page.append("<section><h2>The record</h2>" + (try overviewVerification()) + "<dl>")
         page.append("<dt>events</dt><dd>\(Format.count(statistics.events))")
         if !cut.pairs.isEmpty { page.append(" inside this cut") }
         page.append("</dd>")

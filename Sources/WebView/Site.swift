@@ -20,13 +20,14 @@ public final class Site: Sendable {
         try base.head()?.position.rawValue ?? 0
     }
 
-    /// The head position that decides the answer to a request with `query`, given the log's `head`: min(N, head)
-    /// for `until=N`, else `head` (positions up to N never change: the log is append-only).
+    /// The version of the log that decides the answer to a request with `query`, given the log's `head` (larger is
+    /// newer): for `until=N`, min(N, head) (positions up to N never change: the log is append-only); else the head,
+    /// and whether the head's verification is done, so that the overview, which shows it, is made again once it is.
     public func effectiveHead(query: String?, head: UInt64) -> UInt64 {
         guard let parameters = try? QueryParameters(query: query), let until = parameters["until"],
             let position = UInt64(until)
-        else { return head }
-        return min(position, head)
+        else { return head << 1 | (verification.isVerified(head: head) ? 1 : 0) }
+        return min(position, head) << 1
     }
 
     /// The answer to `method` on `path` with the raw `query` (the part after `?`).
@@ -179,8 +180,7 @@ public final class Site: Sendable {
         return WebResponse(
             status: page.status,
             contentType: WebResponse.htmlType,
-            body: Array(page.render().utf8),
-            isCacheable: page.isCacheable
+            body: Array(page.render().utf8)
         )
     }
 

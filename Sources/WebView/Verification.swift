@@ -11,8 +11,11 @@ final class VerificationCache: Sendable {
     }
 
     private let kept = Mutex<Kept?>(nil)
+    /// The head a verification started by ``refresh(head:base:)`` is running for, if any.
+    private let running = Mutex<UInt64?>(nil)
 
-    /// The largest log the overview verifies while a person waits; past it, it shows the last report made.
+    /// The largest log the overview verifies while a person waits when nothing has been verified yet; past it, it
+    /// starts the verification and says so.
     static let overviewLimit: UInt64 = 100_000
 
     /// The report for `head`: kept, or made now by `verify` and kept.
@@ -25,8 +28,29 @@ final class VerificationCache: Sendable {
         return report
     }
 
+    /// Whether the report kept is the one for `head`.
+    func isVerified(head: UInt64) -> Bool {
+        kept.withLock { $0?.head == head }
+    }
+
     /// The last report made, whatever head it was made at.
     var latest: Kept? { kept.withLock { $0 } }
+
+    /// Starts verifying `base` at `head` off the request, unless a verification is already running; the report is
+    /// kept when it ends, and the next request for the overview shows it.
+    func refresh(head: UInt64, base: KnowledgeBase) {
+        let isFirst = running.withLock { current in
+            guard current == nil else { return false }
+            current = head
+            return true
+        }
+        guard isFirst else { return }
+        DispatchQueueBridge.run {
+            // A store that cannot be read now is reported by the next request that reads it.
+            _ = try? self.report(head: head) { try base.verify(expecting: []) { _ in } }
+            self.running.withLock { $0 = nil }
+        }
+    }
 }
 
 extension Pages {
@@ -79,19 +103,29 @@ extension Pages {
             + "<code class=\"hash\">\(report.head?.hex ?? "none")</code> (" + HTML.link("/verify", "how") + ").</p>"
     }
 
-    /// The overview's verification line: the report for the head, made now when the log is small enough to wait
-    /// for, else the last one made (the page is then not kept, so that the next request shows a newer one).
-    func overviewVerification(_ page: inout Page) throws -> String {
+    /// The overview's verification line: the report for the head when one is kept. When the head has moved since
+    /// the last report, that report is shown with the number of events since, and a new verification starts off the
+    /// request (its end makes the answers kept for the head stale: see ``Site/effectiveHead(query:head:)``); with no
+    /// report yet, a small log is verified while the person waits. At an `until` cut the page links `/verify`
+    /// instead: verification is of the log now.
+    func overviewVerification() throws -> String {
+        guard cut.untilText == nil else {
+            return "<p id=\"verified\">" + HTML.link("/verify", "Verify the log as it is now") + ".</p>"
+        }
         let head = try views.base.head()?.position.rawValue ?? 0
-        if head <= VerificationCache.overviewLimit || verification.latest?.head == head {
+        let latest = verification.latest
+        if let latest, latest.head == head { return verifiedLine(latest.report) }
+        if latest == nil && head <= VerificationCache.overviewLimit {
             return verifiedLine(try verification.report(head: head) { try views.verify() })
         }
-        page.isCacheable = false
-        guard let latest = verification.latest else {
-            return "<p id=\"verified\">Not verified yet since the server started: "
-                + HTML.link("/verify", "verify the \(Format.count(Int(head))) events now") + ".</p>"
+        verification.refresh(head: head, base: views.base)
+        guard let latest else {
+            return "<p id=\"verified\">Being verified: the \(Format.count(Int(head))) events of the log ("
+                + HTML.link("/verify", "wait for the result") + ").</p>"
         }
-        return verifiedLine(latest.report) + "<p>\(Format.count(Int(head - min(head, latest.head)))) events recorded"
-            + " since; " + HTML.link("/verify", "verify them") + ".</p>"
+        let since = Int(head - min(head, latest.head))
+        let count = since == 1 ? "1 event recorded since is" : "\(Format.count(since)) events recorded since are"
+        return verifiedLine(latest.report) + "<p class=\"note\">\(count) being verified ("
+            + HTML.link("/verify", "wait for the result") + ").</p>"
     }
 }

@@ -88,6 +88,15 @@ struct PeoplePageTests {
             #expect(overview.contains("id=\"verified\"") && overview.contains(head.hash.hex))
             let city = #"{"type":"CityRegistered","data":{"city":"vic","name":"Vic","country":"ES"}}"#
             _ = try served.base.append(Event(json: JSONParser.parse(Array(city.utf8))))
+            // The overview does not wait: it shows the last report and that one event came since, until /verify
+            // (or the verification it started) has the new head's.
+            let meanwhile = try await served.text("/")
+            #expect(
+                meanwhile.contains("1 event recorded since is being verified")
+                    || meanwhile.contains("Verified: \(Format.count(Int(head.position.rawValue) + 1)) events")
+            )
+            let verified = try await served.text("/verify")
+            #expect(verified.contains("Verified: \(Format.count(Int(head.position.rawValue) + 1)) events"))
             let later = try await served.text("/")
             #expect(later.contains("Verified: \(Format.count(Int(head.position.rawValue) + 1)) events"))
         }
