@@ -17,7 +17,8 @@ extension Pages {
             ])
         }
         return "<section id=\"provenance\"><h2>The events this rests on</h2><p>Each fact above comes from these events "
-            + "of the log (" + links.about("position", "position") + ", " + links.about("valid-time", "when it happened")
+            + "of the log (" + links.about("position", "position") + ", "
+            + links.about("valid-time", "when it happened")
             + ", " + links.about("recorded", "when it was recorded") + ").</p>" + table.render(empty: "No events.")
             + (more ?? "") + "</section>"
     }
@@ -25,7 +26,8 @@ extension Pages {
     /// The provenance section of the page of `entity`: the first events naming it, and a link to all of them.
     func entityProvenance(_ page: Page, _ entity: Slug) throws -> String {
         let found = try views.base.provenance(of: entity, at: cut.view)
-        let more = found.hasMore
+        let more =
+            found.hasMore
             ? "<p>" + page.link("/history/" + entity.rawValue, "Every event naming \(entity.rawValue)") + "</p>" : nil
         return provenance(found.events, more: more)
     }
@@ -112,7 +114,9 @@ extension Pages {
         }
         facts.append(("status", replicationStatus(detail)))
         if detail.kind == .replication {
-            let plans = detail.closes.map { links.replication($0.position.rawValue, "plan at position \($0.position)") + " (\($0.status.rawValue))" }
+            let plans = detail.closes.map {
+                links.replication($0.position.rawValue, "plan at position \($0.position)") + " (\($0.status.rawValue))"
+            }
             facts.append(("plans it closed", plans.isEmpty ? "none" : plans.joined(separator: ", ")))
         }
         facts.append(("source", links.source(detail.source)))
@@ -128,8 +132,12 @@ extension Pages {
         case ReplicationDetail.Status.done: return "done: the city has taken the solution over"
         case .open: return "open: planned, not yet replicated"
         case .fulfilled:
-            return "fulfilled by " + links.replication(detail.closedBy?.rawValue, "the replication at position "
-                + (detail.closedBy.map { String($0.rawValue) } ?? "?"))
+            return "fulfilled by "
+                + links.replication(
+                    detail.closedBy?.rawValue,
+                    "the replication at position "
+                        + (detail.closedBy.map { String($0.rawValue) } ?? "?")
+                )
         case .closed:
             return "closed by " + links.replication(detail.closedBy?.rawValue, "a replication from another origin")
         case .retracted:
@@ -164,7 +172,8 @@ extension Pages {
         }
         var page = newPage("\(name): not yet in the record at this cut")
         page.status = 404
-        let afterValidTime = cut.view.asOf.map { cut in ValidTime(parsing: first.at).map { !cut.includes($0) } ?? false }
+        let afterValidTime = cut.view.asOf.map { cut in ValidTime(parsing: first.at).map { !cut.includes($0) } ?? false
+        }
         let when: String
         if afterValidTime == true {
             let verbs: [EventType: String] = [
@@ -174,7 +183,8 @@ extension Pages {
             ]
             when = "was \(verbs[first.type] ?? "first named") on " + Format.timeElement(first.at)
         } else {
-            when = "was recorded on " + Format.timeElement(first.recorded) + " (position "
+            when =
+                "was recorded on " + Format.timeElement(first.recorded) + " (position "
                 + links.position(first.position.rawValue) + ")"
         }
         page.append("<p class=\"notice\" id=\"not-yet\">\(HTML.escape(name)) \(when), after this cut.</p>")

@@ -167,7 +167,8 @@ struct HTMLTable {
         guard !sorted.isEmpty else { return html }
         let sortPairs = view.sort.map { [("sort", $0), ("order", isDescending ? "desc" : "asc")] } ?? []
         var summary = "<p class=\"pages\">"
-        summary += pageCount == 1
+        summary +=
+            pageCount == 1
             ? "\(Format.count(sorted.count)) row\(sorted.count == 1 ? "" : "s")."
             : "Rows \(Format.count(start + 1))\u{2013}\(Format.count(start + shown.count)) of \(Format.count(sorted.count))."
         if pageCount > 1 {

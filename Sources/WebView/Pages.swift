@@ -85,7 +85,10 @@ struct Pages {
     // MARK: Graph
 
     func graph() throws -> Page {
-        var page = newPage("Replication graph", keeping: ["solution", "from-tier", "to-tier", "planned", "sort", "order"])
+        var page = newPage(
+            "Replication graph",
+            keeping: ["solution", "from-tier", "to-tier", "planned", "sort", "order"]
+        )
         let choices = try views.base.choices(at: cut.view)
         try views.checkKnown("solution", in: choices.solutions)
         let set = try views.base.views(graph: views.graphFilter(), at: cut.view)
@@ -137,10 +140,14 @@ struct Pages {
     func choiceSelect(_ name: String, _ label: String, _ choices: [EntityChoices.Choice], _ chosen: Slug?) -> String {
         var html = "<label>\(HTML.escape(label)) <select name=\"\(name)\"><option value=\"\">any</option>"
         // A chosen id the list lacks (a form sent by hand) stays chosen, by its id.
-        let listed = chosen.map { id in choices.contains { $0.id == id } ? choices : choices + [.init(id: id, name: id.rawValue)] }
-        for choice in listed ?? choices {
+        var listed = choices
+        if let chosen, !choices.contains(where: { $0.id == chosen }) {
+            listed.append(.init(id: chosen, name: chosen.rawValue))
+        }
+        for choice in listed {
             let selected = choice.id == chosen ? " selected" : ""
-            html += "<option value=\"\(HTML.escape(choice.id.rawValue))\"\(selected)>\(HTML.escape(choice.name))</option>"
+            html += "<option value=\"\(HTML.escape(choice.id.rawValue))\"\(selected)>"
+            html += HTML.escape(choice.name) + "</option>"
         }
         return html + "</select></label>"
     }
@@ -168,7 +175,8 @@ struct Pages {
         let keptArea = area.map { [("area", $0)] } ?? []
         let sorting = page.kept.filter { $0.0 == "sort" || $0.0 == "order" }
         page.append("<p>Where each solution was demonstrated, adopted and planned, by " + links.about("reach", "reach"))
-        page.append(" (the cities that have it) and " + links.about("lighthouse-to-fellow", "lighthouse \u{2192} fellow"))
+        page.append(" (the cities that have it) and ")
+        page.append(links.about("lighthouse-to-fellow", "lighthouse \u{2192} fellow"))
         page.append(" adoptions. Click a heading to sort. Only one area: ")
         page.append(
             Area.allCases.map { page.link("/spread", $0.rawValue, [("area", $0.rawValue)] + sorting) }
@@ -246,7 +254,8 @@ struct Pages {
         page.append(" of what stood in the way.</p>" + counts.render() + "</section>")
         page.append("<section><h2>Obstacles</h2>")
         page.append(
-            try obstacleRows(report.obstacles).render(TableView(views.parameters), on: page, empty: "No obstacles at this cut.")
+            try obstacleRows(report.obstacles)
+                .render(TableView(views.parameters), on: page, empty: "No obstacles at this cut.")
         )
         page.append("</section>" + apiLink(page, "/api/obstacles"))
         return page
@@ -261,8 +270,10 @@ struct Pages {
         }
         page.append("<p>May a city receive a CCG travel contribution for a meeting? The check writes nothing.</p>")
         page.append("<form class=\"options\" method=\"get\" action=\"/ccg/eligibility\">")
-        page.append(choiceSelect("city", "city", choices.cities, views.parameters["city"].flatMap(Slug.init(rawValue:))))
-        page.append(choiceSelect("meeting", "meeting", meetings, views.parameters["meeting"].flatMap(Slug.init(rawValue:))))
+        let city = views.parameters["city"].flatMap(Slug.init(rawValue:))
+        let meeting = views.parameters["meeting"].flatMap(Slug.init(rawValue:))
+        page.append(choiceSelect("city", "city", choices.cities, city))
+        page.append(choiceSelect("meeting", "meeting", meetings, meeting))
         page.append(textField("amount", "amount (EUR)", views.parameters["amount"]))
         page.append(hiddenCut() + "<button type=\"submit\">Check</button></form>")
         if let answer {

@@ -53,7 +53,10 @@ extension Pages {
                 ("tier", HTML.escape(profile.tier.rawValue) + " " + links.about("tier", "(?)")),
                 ("registered", Format.timeElement(profile.registered)),
                 ("position", links.position(profile.position?.rawValue)),
-                ("CCG member", profile.ccg.isMember ? "yes, since " + (profile.ccg.since.map(Format.timeElement) ?? "?") : "no"),
+                (
+                    "CCG member",
+                    profile.ccg.isMember ? "yes, since " + (profile.ccg.since.map(Format.timeElement) ?? "?") : "no"
+                ),
                 ("contact held", profile.contact.isHeld ? "yes" : "no"),
             ])
         )
@@ -293,7 +296,10 @@ extension Pages {
         }
         list("Projects without replications or plans", gaps.projectsWithoutReplications.map { links.project($0, nil) })
         list("Fellow cities without plans or replications", gaps.fellowCitiesWithoutPlans.map { links.city($0, nil) })
-        list("Demonstrations without impact reports", gaps.demonstrationsWithoutImpacts.map { links.demonstration($0, nil) })
+        list(
+            "Demonstrations without impact reports",
+            gaps.demonstrationsWithoutImpacts.map { links.demonstration($0, nil) }
+        )
         list("Open obstacles", gaps.openObstacles.map { links.obstacle($0, nil) })
         list("Cities without a location", gaps.citiesWithoutLocation.map { links.city($0, nil) })
         list("Projects past their end date, not ended", gaps.projectsPastEndNotEnded.map { links.project($0, nil) })

@@ -19,7 +19,9 @@ struct FactPageTests {
     static func fileEvents() throws -> [FileEvent] {
         let folder = ServedStore.repository + "/events"
         var events: [FileEvent] = []
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder).filter({ $0.hasSuffix(".jsonl") }).sorted() {
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder).filter({ $0.hasSuffix(".jsonl") })
+            .sorted()
+        {
             let text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
             for line in text.split(separator: "\n") where !line.isEmpty {
                 let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -41,7 +43,9 @@ struct FactPageTests {
         try #require(try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any])
     }
 
-    @Test("every demonstration, obstacle and replication or plan of events/ has a page and JSON that say what the file says")
+    @Test(
+        "every demonstration, obstacle and replication or plan of events/ has a page and JSON that say what the file says"
+    )
     func everyFactAnswers() async throws {
         let events = try Self.fileEvents()
         try await withServedStore { served in
@@ -60,7 +64,12 @@ struct FactPageTests {
                     let id = try #require(event.data["obstacle"])
                     let page = try await served.text("/obstacle/\(id)")
                     #expect(page.contains("id=\"provenance\""), "\(id)")
-                    if let source = event.source { #expect(page.contains("href=\"\(source.replacingOccurrences(of: "&", with: "&amp;"))\""), "\(id)") }
+                    if let source = event.source {
+                        #expect(
+                            page.contains("href=\"\(source.replacingOccurrences(of: "&", with: "&amp;"))\""),
+                            "\(id)"
+                        )
+                    }
                     let json = try Self.json(try await served.request("/api/obstacle/\(id)"))
                     #expect(json["category"] as? String == event.data["category"], "\(id)")
                     #expect(json["text"] as? String == event.data["text"], "\(id)")
@@ -101,7 +110,8 @@ struct FactPageTests {
     @Test("an unknown demonstration, obstacle or position is a 404 that names it; a malformed position a 400")
     func unknownFacts() async throws {
         let cases = [
-            ("/demonstration/no-such-demo", 404, "no-such-demo"), ("/obstacle/no-such-obstacle", 404, "no-such-obstacle"),
+            ("/demonstration/no-such-demo", 404, "no-such-demo"),
+            ("/obstacle/no-such-obstacle", 404, "no-such-obstacle"),
             ("/replication/999999", 404, "999999"), ("/replication/1", 404, "ProjectRegistered"),
             ("/replication/abc", 400, "abc"), ("/api/replication/0", 400, "'0'"),
             ("/api/obstacle/no-such-obstacle", 404, "no-such-obstacle"),

@@ -124,7 +124,9 @@ struct PeoplePageTests {
             try served.base.log(plans) { plan = $0.stored.position.rawValue }
             let early = try await served.request("/replication/\(plan)?until=100")
             #expect(early.status == 404 && early.text.contains("was recorded on"), "\(early.text.prefix(200))")
-            let demonstration = try await served.request("/demonstration/growsmarter-cologne-building-energy-retrofit?as-of=2014-06-30")
+            let demonstration = try await served.request(
+                "/demonstration/growsmarter-cologne-building-energy-retrofit?as-of=2014-06-30"
+            )
             #expect(demonstration.text.contains("was reported on"), "\(demonstration.text.prefix(200))")
         }
     }
@@ -157,7 +159,9 @@ struct PeoplePageTests {
             // folding), computed apart here with Foundation.
             func key(_ name: String) -> String {
                 var folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-                for (letter, base) in [("ø", "o"), ("ł", "l"), ("ı", "i"), ("đ", "d"), ("ß", "ss"), ("æ", "ae"), ("œ", "oe")] {
+                for (letter, base) in [
+                    ("ø", "o"), ("ł", "l"), ("ı", "i"), ("đ", "d"), ("ß", "ss"), ("æ", "ae"), ("œ", "oe"),
+                ] {
                     folded = folded.replacingOccurrences(of: letter, with: base)
                 }
                 return folded

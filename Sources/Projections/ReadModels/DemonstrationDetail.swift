@@ -16,7 +16,8 @@ public struct DemonstrationDetail: Sendable, Equatable, JSONValueView {
 
         var json: JSONValue {
             [
-                "kpi": .string(kpi.rawValue), "value": .number(value), "at": .string(at), "position": .position(position),
+                "kpi": .string(kpi.rawValue), "value": .number(value), "at": .string(at),
+                "position": .position(position),
                 "current": .bool(isCurrent),
             ]
         }
@@ -54,7 +55,10 @@ extension KnowledgeBase {
     /// One demonstration with its impact reports and the events it rests on; throws ``NotFound`` when it is not
     /// reported inside the cut.
     public func demonstration(_ demonstration: Slug, at cut: ViewCut = ViewCut()) throws -> DemonstrationDetail {
-        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws
+        func query(
+            _ models: ReadModels,
+            _ tables: borrowing some KeyValueReader & ~Copyable
+        ) throws
             -> DemonstrationDetail
         {
             try models.demonstrationDetail(demonstration, in: tables)
@@ -85,7 +89,9 @@ extension ReadModels {
                 let number = row.number(Column.value), let position = row.position(Column.position)
             else { return true }
             if let last = impacts.last, last.kpi == kpi { impacts[impacts.count - 1].isCurrent = false }
-            impacts.append(.init(kpi: kpi, value: number, at: row.string(Column.at) ?? "", position: position, isCurrent: true))
+            impacts.append(
+                .init(kpi: kpi, value: number, at: row.string(Column.at) ?? "", position: position, isCurrent: true)
+            )
             return true
         }
         let solutionName = try self.solutionName(solution, in: tables)

@@ -114,7 +114,10 @@ extension KnowledgeBase {
         }
         detail.retractedBy = retractedBy
         let read = detail
-        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws
+        func query(
+            _ models: ReadModels,
+            _ tables: borrowing some KeyValueReader & ~Copyable
+        ) throws
             -> ReplicationDetail
         {
             try models.completed(read, in: tables)

@@ -91,7 +91,9 @@ import Testing
             #expect(reports == ["e_vehicles=12:false", "e_vehicles=15:true", "energy_saved_pct=20:true"])
             #expect(detail.events.map(\.position.rawValue) == [8, 9, 10, 11])
             let cut = ViewCut(until: .position(Position(9)))
-            #expect(try store.base.demonstration(#require(Slug(rawValue: "d-eindhoven-e-bus")), at: cut).impacts.count == 1)
+            #expect(
+                try store.base.demonstration(#require(Slug(rawValue: "d-eindhoven-e-bus")), at: cut).impacts.count == 1
+            )
             #expect(throws: NotFound.self) { try store.base.demonstration(#require(Slug(rawValue: "nowhere"))) }
         }
     }
@@ -100,7 +102,11 @@ import Testing
     func obstacle() throws {
         let steps =
             W.triangulum + [
-                W.obstacle("obs-tender", text: "The tender rules did not fit.", ["solution": "e-bus", "city": "leipzig"]),
+                W.obstacle(
+                    "obs-tender",
+                    text: "The tender rules did not fit.",
+                    ["solution": "e-bus", "city": "leipzig"]
+                ),
                 W.overcome("obs-tender", how: "A joint procurement.", at: "2018-01-01"),
             ]
         try withRuleStore(seededWith: steps) { store in
