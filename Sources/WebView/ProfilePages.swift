@@ -294,15 +294,18 @@ extension Pages {
             page.append(items.isEmpty ? "<p>None.</p>" : "<p>" + items.joined(separator: ", ") + "</p>")
             page.append("</section>")
         }
-        list("Projects without replications or plans", gaps.projectsWithoutReplications.map { links.project($0, nil) })
-        list("Fellow cities without plans or replications", gaps.fellowCitiesWithoutPlans.map { links.city($0, nil) })
+        let choices = try views.base.choices(at: cut.view)
+        func city(_ id: Slug) -> String { links.city(id, EntityChoices.name(of: id, in: choices.cities)) }
+        func project(_ id: Slug) -> String { links.project(id, EntityChoices.name(of: id, in: choices.projects)) }
+        list("Projects without replications or plans", gaps.projectsWithoutReplications.map(project))
+        list("Fellow cities without plans or replications", gaps.fellowCitiesWithoutPlans.map(city))
         list(
             "Demonstrations without impact reports",
             gaps.demonstrationsWithoutImpacts.map { links.demonstration($0, nil) }
         )
         list("Open obstacles", gaps.openObstacles.map { links.obstacle($0, nil) })
-        list("Cities without a location", gaps.citiesWithoutLocation.map { links.city($0, nil) })
-        list("Projects past their end date, not ended", gaps.projectsPastEndNotEnded.map { links.project($0, nil) })
+        list("Cities without a location", gaps.citiesWithoutLocation.map(city))
+        list("Projects past their end date, not ended", gaps.projectsPastEndNotEnded.map(project))
         var sources = HTMLTable("type", "events without a source")
         for (type, count) in gaps.eventsWithoutSource.sorted(by: { $0.key < $1.key }) {
             sources.append([.text(type.rawValue), .count(count)])
