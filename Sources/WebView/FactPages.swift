@@ -162,8 +162,14 @@ extension Pages {
             first = event
             name = "\(found.solutionName) to \(found.cityName)"
         } else {
+            // The first event naming the id must be the one that makes it a thing of the page's kind.
+            let kinds: [Substring: EventType] = [
+                "city": .cityRegistered, "project": .projectRegistered, "solution": .solutionCatalogued,
+                "demonstration": .demonstrationReported, "obstacle": .obstacleReported, "next": .cityRegistered,
+            ]
             guard let id = Slug(rawValue: String(segments[1])),
-                let event = try views.base.provenance(of: id, limit: 1).events.first
+                let event = try views.base.provenance(of: id, limit: 1).events.first,
+                kinds[segments[0]].map({ $0 == event.type }) ?? true
             else { return nil }
             first = event
             let choices = try views.base.choices()

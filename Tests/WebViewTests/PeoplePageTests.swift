@@ -128,6 +128,8 @@ struct PeoplePageTests {
                 "/demonstration/growsmarter-cologne-building-energy-retrofit?as-of=2014-06-30"
             )
             #expect(demonstration.text.contains("was reported on"), "\(demonstration.text.prefix(200))")
+            let wrongKind = try await served.request("/demonstration/sabadell?as-of=2010-01-01")
+            #expect(wrongKind.status == 404 && !wrongKind.text.contains("registered on"))
         }
     }
 
