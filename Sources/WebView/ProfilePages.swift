@@ -259,7 +259,11 @@ extension Pages {
             page.append("<p>\(candidate.adoptions) adoption(s) by replication, reach \(candidate.reach).</p><ul>")
             for reason in candidate.reasons {
                 let cities = reason.cities.map { links.city($0, names[$0] ?? next.name) }.joined(separator: ", ")
-                let positions = reason.positions.map { links.position($0.rawValue) }.joined(separator: ", ")
+                // Replications and plans have pages of their own; other holding events are shown in the log.
+                let isEdge = reason.reason == .adoptedElsewhere || reason.reason == .openPlan
+                let positions = reason.positions.map {
+                    isEdge ? links.replication($0.rawValue) : links.position($0.rawValue)
+                }.joined(separator: ", ")
                 page.append("<li>\(HTML.escape(reasonText[reason.reason] ?? reason.reason.rawValue)): \(cities)")
                 page.append(" (events \(positions))</li>")
             }

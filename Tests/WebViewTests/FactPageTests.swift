@@ -102,6 +102,8 @@ struct FactPageTests {
             #expect(city.contains("href=\"/demonstration/growsmarter-cologne-building-energy-retrofit\""))
             #expect(city.contains("Building energy retrofit in Köln"))
             #expect(city.contains("id=\"provenance\"") && city.contains("CityRegistered"))
+            let next = try await served.text("/next/sabadell")
+            #expect(next.contains("href=\"/replication/"))
             let search = try await served.text("/search?q=retrofit")
             #expect(search.contains("href=\"/demonstration/"))
         }
