@@ -1,3 +1,4 @@
+import EventStore
 import Projections
 
 /// One HTML page: the shared header (navigation, the cut and its form), a title and the body.
@@ -12,6 +13,8 @@ struct Page {
     var kept: [(String, String)] = []
     /// The body, HTML already escaped.
     var body = ""
+    /// The HTTP status the page is served with: 200, or 404 for a page saying what is not there.
+    var status = 200
 
     /// `path` with `parameters`, and the page's cut, as a link target.
     static func href(_ path: String, _ parameters: [(String, String)] = [], cut: RequestCut) -> String {
@@ -36,7 +39,7 @@ struct Page {
             ("/", "Overview"), ("/graph", "Graph"), ("/spread", "Spread"), ("/obstacles", "Obstacles"),
             ("/kpis", "KPIs"), ("/cities", "Cities"), ("/projects", "Projects"), ("/ccg/members", "CCG members"),
             ("/ccg/meetings", "Meetings"), ("/ccg/travel", "Travel"), ("/ccg/eligibility", "Eligibility"),
-            ("/log", "Log"),
+            ("/log", "Log"), ("/about", "About"),
         ]
         var html = """
             <!doctype html>
@@ -71,14 +74,42 @@ struct Page {
             size="10"></label> <label>until <input name="until" value="\(HTML.escape(cut.untilText ?? ""))" \
             placeholder="N or YYYY-MM-DD" size="14"></label> <button type="submit">Travel</button>
             """
-        if !cut.pairs.isEmpty {
-            html += " " + HTML.link(Page.href(path, kept, cut: RequestCut.now), "back to now")
+        html += "</form>\n" + yearList()
+        if cut.pairs.isEmpty {
+            html += "<p class=\"cut-shown\" id=\"cut\">Showing: the record now.</p>\n"
+        } else {
+            html += "<div class=\"cut-banner\" id=\"cut\" role=\"status\"><strong>Showing a past cut:</strong> "
+            html += HTML.escape(cut.caption) + " (" + HTML.link("/about#as-of", "what this means", className: "term")
+            html += "). " + HTML.link(Page.href(path, kept, cut: RequestCut.now), "Back to now", className: "now")
+            html += "</div>\n"
         }
-        html += "</form>\n<p class=\"cut-shown\" id=\"cut\">Showing: \(HTML.escape(cut.caption))</p>\n</header>\n"
-        html += "<main>\n<h1>\(HTML.escape(title))</h1>\n" + body + "\n</main>\n"
-        html += "<footer>sckb · read-only view of the event log · <a href=\"/api/stats\">JSON</a></footer>\n"
+        html += "</header>\n<main>\n<h1>\(HTML.escape(title))</h1>\n" + body + "\n</main>\n"
+        html += "<footer>sckb · read-only view of the event log · <a href=\"/about\">About</a> · "
+        html += "<a href=\"/verify\">Verify</a> · <a href=\"/api/stats\">JSON</a></footer>\n"
         html += "</body>\n</html>\n"
         return html
+    }
+}
+
+extension Page {
+    /// The first year the year list offers: the SCC lighthouse programme's first call.
+    static let firstYear = 2014
+
+    /// Links to this page as of the end of each year, from ``firstYear`` to the current year, the one shown marked.
+    func yearList() -> String {
+        let current = Int(Timestamp.now().rfc3339.prefix(4)) ?? Page.firstYear
+        var links: [String] = []
+        for year in Page.firstYear...max(current, Page.firstYear) {
+            let date = "\(year)-12-31"
+            if cut.asOfText == date && cut.untilText == nil {
+                links.append("<strong aria-current=\"true\">\(year)</strong>")
+            } else {
+                let target = Page.href(path, kept, cut: RequestCut.now) + (kept.isEmpty ? "?" : "&") + "as-of=" + date
+                links.append(HTML.link(target, String(year)))
+            }
+        }
+        return "<nav class=\"years\" aria-label=\"the record as of the end of each year\">As of the end of: "
+            + links.joined(separator: " ") + "</nav>\n"
     }
 }
 
@@ -99,9 +130,25 @@ enum Stylesheet {
         nav a[aria-current] { font-weight: 600; text-decoration: underline; }
         form.cut, form.options, form.search { margin: .3rem 0; display: flex; flex-wrap: wrap; gap: .4rem .8rem;
           align-items: center; }
-        input, select, button { font: inherit; padding: .15rem .3rem; }
+        input, select, button { font: inherit; padding: .15rem .3rem; max-width: 100%; }
+        form label { display: inline-flex; flex-wrap: wrap; align-items: center; gap: .3rem; max-width: 100%;
+          min-width: 0; }
+        form select { min-width: 0; flex: 1 1 auto; }
         .cut-shown { margin: .2rem 0 0; color: var(--muted); font-size: .9rem; }
+        .cut-banner { margin: .4rem 0 0; padding: .4rem .7rem; background: #fff4d6; border: 2px solid #d9a400;
+          border-radius: 4px; }
+        .cut-banner a.now { font-weight: 600; }
+        nav.years { margin: .2rem 0 0; font-size: .85rem; color: var(--muted); }
+        nav.years a, nav.years strong { display: inline-block; margin-right: .35rem; }
+        a.term { font-size: .85em; }
+        blockquote { margin: .6rem 0; padding: .3rem .9rem; border-left: 4px solid var(--line); }
+        .notice { border-left: 4px solid #d9a400; padding: .2rem .8rem; background: #fff8e6; }
+        p.pages { color: var(--muted); font-size: .9rem; }
+        p.pages a, p.pages strong { display: inline-block; margin: 0 .15rem; }
+        th a { color: inherit; text-decoration: none; }
+        th a:hover, th a:focus { text-decoration: underline; }
         main { padding: .5rem 1rem 2rem; max-width: 72rem; }
+        h1, h2, p, li, dd, dt, blockquote { overflow-wrap: anywhere; }
         h1 { font-size: 1.5rem; margin: .6rem 0; }
         h2 { font-size: 1.15rem; margin: 1.4rem 0 .4rem; }
         a { color: var(--accent); }
@@ -112,11 +159,11 @@ enum Stylesheet {
           vertical-align: top; }
         th { font-weight: 600; white-space: nowrap; }
         td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
-        dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .4rem 0 1rem; }
+        dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .2rem 1rem; margin: .4rem 0 1rem; }
         dt { font-weight: 600; }
         dd { margin: 0; }
         code, .hash { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .85rem;
-          overflow-wrap: break-word; }
+          overflow-wrap: anywhere; }
         .figure { overflow-x: auto; border: 1px solid var(--line); padding: .3rem; }
         svg.graph { width: 100%; min-width: 40rem; height: auto; }
         svg.graph text { font: 11px system-ui, sans-serif; fill: var(--ink); }

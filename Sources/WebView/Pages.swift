@@ -4,12 +4,19 @@ import Projections
 struct Pages {
     let views: Views
     let path: String
+    /// The report of `verify` per head, shared by every request.
+    let verification: VerificationCache
 
     var cut: RequestCut { views.cut }
     var links: Links { Links(cut: cut) }
 
     func newPage(_ title: String, keeping names: [String] = []) -> Page {
-        let kept = names.compactMap { name in views.parameters[name].flatMap { $0.isEmpty ? nil : (name, $0) } }
+        // A bare flag (`?planned`) is kept as `planned=true`; an empty value (from a form) counts as absent.
+        let kept = names.compactMap { name -> (String, String)? in
+            guard let pair = views.parameters.pairs.first(where: { $0.name == name }) else { return nil }
+            guard let value = pair.value else { return (name, "true") }
+            return value.isEmpty ? nil : (name, value)
+        }
         return Page(path: path, title: title, cut: cut, kept: kept)
     }
 
@@ -27,19 +34,22 @@ struct Pages {
         let set = try views.base.views(graph: GraphFilter(includesPlanned: true), at: cut.view)
         let (totals, spread, graph) = (set.totals, set.spread, set.graph)
         let done = graph.edges.filter { $0.status == .done }.count
-        page.append("<section><h2>The record</h2><dl>")
-        page.append("<dt>events</dt><dd>\(statistics.events)</dd>")
+        page.append("<section><h2>The record</h2>" + (try overviewVerification()) + "<dl>")
+        page.append("<dt>events</dt><dd>\(Format.count(statistics.events))")
+        if !cut.pairs.isEmpty { page.append(" inside this cut") }
+        page.append("</dd>")
         if let head = statistics.head {
-            page.append("<dt>head position</dt><dd>" + links.position(head.position.rawValue))
-            page.append("</dd><dt>head hash</dt><dd><code class=\"hash\">\(head.hash.hex)</code></dd>")
-            page.append("<dt>recorded</dt><dd>\(HTML.escape(head.recorded.rfc3339))</dd>")
+            page.append("<dt>last event</dt><dd>position " + links.position(head.position.rawValue) + " ")
+            page.append(links.about("position", "(?)") + ", recorded " + Format.timeElement(head.recorded.rfc3339))
+            page.append(", " + links.about("hash", "hash") + " <code class=\"hash\">\(head.hash.hex)</code></dd>")
         } else {
-            page.append("<dt>head</dt><dd>the log is empty here</dd>")
+            page.append("<dt>last event</dt><dd>the log is empty here</dd>")
         }
-        page.append("<dt>solutions</dt><dd>\(spread.solutions.count) (" + page.link("/spread", "spread") + ")</dd>")
-        page.append("<dt>replications</dt><dd>\(done) done, \(graph.edges.count - done) planned (")
-        page.append(page.link("/graph", "graph", [("planned", "true")]) + ")</dd>")
-        page.append("<dt>demonstrations</dt><dd>\(totals.demonstrations)</dd></dl></section>")
+        page.append("<dt>solutions</dt><dd>\(Format.count(spread.solutions.count)) (")
+        page.append(page.link("/spread", "where each spread") + ")</dd>")
+        page.append("<dt>replications</dt><dd>\(Format.count(done)) done, \(Format.count(graph.edges.count - done))")
+        page.append(" planned (" + page.link("/graph", "graph", [("planned", "true")]) + ")</dd>")
+        page.append("<dt>demonstrations</dt><dd>\(Format.count(totals.demonstrations))</dd></dl></section>")
 
         page.append("<section><h2>Headline figures</h2>")
         page.append("<p>The figures published for the whole community beside the totals of the demonstration")
@@ -50,38 +60,44 @@ struct Pages {
         page.append("<section><h2>Events by type</h2>")
         var types = HTMLTable("type", "events")
         for (type, count) in statistics.byType.sorted(by: { $0.key < $1.key }) {
-            types.append([.text(type.rawValue), .number(String(count))])
+            types.append([.text(type.rawValue), .count(count)])
         }
         page.append(types.render(empty: "No events."))
         page.append("</section>")
         page.append("<p>" + page.link("/gaps", "What the record does not know yet") + " · ")
-        page.append(page.link("/search", "Search") + "</p>")
+        page.append(page.link("/search", "Search") + " · " + page.link("/about", "What the terms mean") + "</p>")
         page.append(apiLink(page, "/api/stats"))
         return page
     }
 
     func kpiTable(_ totals: ImpactTotals) -> String {
-        var table = HTMLTable("kpi", "reported", "published", "aggregate")
+        var table = HTMLTable("indicator", "reported", "published", "aggregated by")
         for kpi in KPI.allCases {
             table.append([
-                .text(kpi.rawValue), .number(totals.totals[kpi]?.canonicalText),
-                .number(totals.published[kpi]?.canonicalText), .text(kpi.isPercentage ? "maximum" : "sum"),
+                .text(kpi.title), .number(totals.totals[kpi]?.canonicalText),
+                .number(totals.published[kpi]?.canonicalText),
+                .text(kpi.isPercentage ? "maximum of the reports" : "sum of the reports"),
             ])
         }
-        return table.render()
+        return table.render() + "<p class=\"note\">" + links.about("kpis", "How the indicators add up") + ".</p>"
     }
 
     // MARK: Graph
 
     func graph() throws -> Page {
-        var page = newPage("Replication graph", keeping: ["solution", "from-tier", "to-tier", "planned"])
+        var page = newPage(
+            "Replication graph",
+            keeping: ["solution", "from-tier", "to-tier", "planned", "sort", "order"]
+        )
+        let choices = try views.base.choices(at: cut.view)
+        try views.checkKnown("solution", in: choices.solutions)
         let set = try views.base.views(graph: views.graphFilter(), at: cut.view)
         let graph = set.graph
         var solutions: [Slug: (name: String, area: Area)] = [:]
         for item in set.spread.solutions { solutions[item.solution] = (item.name, item.area) }
         let filter = try views.graphFilter()
         page.append("<form class=\"options\" method=\"get\" action=\"/graph\">")
-        page.append(textField("solution", "solution", filter.solution?.rawValue))
+        page.append(choiceSelect("solution", "solution", choices.solutions, filter.solution))
         page.append(select("from-tier", "from tier", Tier.allCases.map(\.rawValue), filter.fromTier?.rawValue))
         page.append(select("to-tier", "to tier", Tier.allCases.map(\.rawValue), filter.toTier?.rawValue))
         let checked = filter.includesPlanned ? " checked" : ""
@@ -89,8 +105,11 @@ struct Pages {
         page.append(hiddenCut() + "<button type=\"submit\">Show</button></form>")
         let done = graph.edges.filter { $0.status == .done }.count
         page.append(
-            "<p>\(graph.nodes.count) cities, \(done) done and \(graph.edges.count - done) planned edges."
-                + " Hover an edge for its solution, date and source; each city links to its profile.</p>"
+            "<p>\(Format.count(graph.nodes.count)) cities, \(Format.count(done)) done and "
+                + "\(Format.count(graph.edges.count - done)) planned replications. Lighthouse cities ("
+                + links.about("tier", "tier") + ") and the lighthouse cities of a project as one "
+                + links.about("origin", "origin") + " stand left. Each city links to its profile; each edge below "
+                + "links to its " + links.about("status", "replication") + " page.</p>"
         )
         page.append("<div class=\"figure\">")
         page.append(GraphSVG(graph: graph, solutions: solutions, cut: cut).render())
@@ -102,18 +121,35 @@ struct Pages {
                 .html(
                     links.origin(city: edge.from, cityName: edge.fromName, project: edge.project, projectName: edge.projectName)
                 ),
-                .html(links.city(edge.to, edge.toName)), .text(edge.at), .html(links.position(edge.position.rawValue)),
+                .html(links.city(edge.to, edge.toName)), .date(edge.at),
+                .html(links.replication(edge.position.rawValue), number: edge.position.rawValue),
                 .text(edge.funding?.rawValue), .html(links.project(edge.project, edge.projectName)),
                 .text(edge.status.rawValue), .html(links.source(edge.source)),
             ])
         }
-        page.append(edges.render(empty: "No edges at this cut."))
+        page.append(try edges.render(TableView(views.parameters), on: page, empty: "No edges at this cut."))
         page.append("</section>" + apiLink(page, "/api/graph"))
         return page
     }
 
     func textField(_ name: String, _ label: String, _ value: String?) -> String {
         "<label>\(HTML.escape(label)) <input name=\"\(name)\" value=\"\(HTML.escape(value ?? ""))\" size=\"16\"></label>"
+    }
+
+    /// A list to choose an entity from, by name (the id is the value sent), with "any" first.
+    func choiceSelect(_ name: String, _ label: String, _ choices: [EntityChoices.Choice], _ chosen: Slug?) -> String {
+        var html = "<label>\(HTML.escape(label)) <select name=\"\(name)\"><option value=\"\">any</option>"
+        // A chosen id the list lacks (a form sent by hand) stays chosen, by its id.
+        var listed = choices
+        if let chosen, !choices.contains(where: { $0.id == chosen }) {
+            listed.append(.init(id: chosen, name: chosen.rawValue))
+        }
+        for choice in listed {
+            let selected = choice.id == chosen ? " selected" : ""
+            html += "<option value=\"\(HTML.escape(choice.id.rawValue))\"\(selected)>"
+            html += HTML.escape(choice.name) + "</option>"
+        }
+        return html + "</select></label>"
     }
 
     func select(_ name: String, _ label: String, _ options: [String], _ chosen: String?) -> String {
@@ -132,25 +168,21 @@ struct Pages {
     // MARK: Spread
 
     func spread() throws -> Page {
-        var page = newPage("Spread of solutions", keeping: ["area", "sort"])
+        var page = newPage("Spread of solutions", keeping: ["area", "sort", "order"])
         let report = try views.spread()
-        var items = report.solutions
-        let sort = views.parameters["sort"].flatMap { $0.isEmpty ? nil : $0 } ?? "reach"
-        switch sort {
-        case "reach": break
-        case "area":
-            items.sort { ($0.area.rawValue, -$0.reach, $0.solution) < ($1.area.rawValue, -$1.reach, $1.solution) }
-        default: throw WebError(400, "parameter 'sort': '\(sort)' is not one of reach|area")
-        }
+        let items = report.solutions
         let area = views.parameters["area"].flatMap { $0.isEmpty ? nil : $0 }
         let keptArea = area.map { [("area", $0)] } ?? []
-        page.append("<p>Sort by " + page.link("/spread", "reach", keptArea + [("sort", "reach")]) + " or ")
-        page.append(page.link("/spread", "area", keptArea + [("sort", "area")]) + ". Only one area: ")
+        let sorting = page.kept.filter { $0.0 == "sort" || $0.0 == "order" }
+        page.append("<p>Where each solution was demonstrated, adopted and planned, by " + links.about("reach", "reach"))
+        page.append(" (the cities that have it) and ")
+        page.append(links.about("lighthouse-to-fellow", "lighthouse \u{2192} fellow"))
+        page.append(" adoptions. Click a heading to sort. Only one area: ")
         page.append(
-            Area.allCases.map { page.link("/spread", $0.rawValue, [("area", $0.rawValue), ("sort", sort)]) }
+            Area.allCases.map { page.link("/spread", $0.rawValue, [("area", $0.rawValue)] + sorting) }
                 .joined(separator: ", ")
         )
-        page.append(", or " + page.link("/spread", "all", [("sort", sort)]) + ".</p>")
+        page.append(", or " + page.link("/spread", "all", sorting) + ".</p>")
         func cities(_ ids: [Slug]) -> HTMLTable.Cell {
             .html(ids.isEmpty ? Links.none : ids.map { links.city($0, report.name(of: $0)) }.joined(separator: ", "))
         }
@@ -160,11 +192,11 @@ struct Pages {
         for item in items {
             table.append([
                 .html(links.solution(item.solution, item.name)), .text(item.area.rawValue),
-                .number(String(item.reach)), .number(String(item.lighthouseToFellow)), cities(item.demonstratedIn),
+                .count(item.reach), .count(item.lighthouseToFellow), cities(item.demonstratedIn),
                 cities(item.adoptedBy), cities(item.plannedBy),
             ])
         }
-        page.append(table.render(empty: "No solutions at this cut."))
+        page.append(try table.render(TableView(views.parameters), on: page, empty: "No solutions at this cut."))
         page.append(apiLink(Page(path: path, title: "", cut: cut, kept: keptArea), "/api/spread"))
         return page
     }
@@ -173,13 +205,17 @@ struct Pages {
 
     func kpis() throws -> Page {
         var page = newPage("Impact totals", keeping: ["project", "city"])
+        let choices = try views.base.choices(at: cut.view)
+        try views.checkKnown("project", in: choices.projects)
+        try views.checkKnown("city", in: choices.cities)
         let totals = try views.kpis()
         let project = try views.slug("project", "project")
         let city = try views.slug("city", "city")
         page.append("<form class=\"options\" method=\"get\" action=\"/kpis\">")
-        page.append(textField("project", "project", project?.rawValue) + textField("city", "city", city?.rawValue))
+        page.append(choiceSelect("project", "project", choices.projects, project))
+        page.append(choiceSelect("city", "city", choices.cities, city))
         page.append(hiddenCut() + "<button type=\"submit\">Show</button></form>")
-        page.append("<p>\(totals.demonstrations) demonstrations in scope.</p>" + kpiTable(totals))
+        page.append("<p>\(Format.count(totals.demonstrations)) demonstrations in scope.</p>" + kpiTable(totals))
         page.append(apiLink(page, "/api/kpis"))
         return page
     }
@@ -187,13 +223,20 @@ struct Pages {
     // MARK: Obstacles
 
     func obstacles() throws -> Page {
-        var page = newPage("Obstacles to replication", keeping: ["solution", "city", "project", "category", "open"])
+        var page = newPage(
+            "Obstacles to replication",
+            keeping: ["solution", "city", "project", "category", "open", "sort", "order"]
+        )
+        let choices = try views.base.choices(at: cut.view)
+        try views.checkKnown("solution", in: choices.solutions)
+        try views.checkKnown("city", in: choices.cities)
+        try views.checkKnown("project", in: choices.projects)
         let report = try views.obstacles()
         let open = try views.parameters.flag("open")
         page.append("<form class=\"options\" method=\"get\" action=\"/obstacles\">")
-        page.append(textField("solution", "solution", views.parameters["solution"]))
-        page.append(textField("city", "city", views.parameters["city"]))
-        page.append(textField("project", "project", views.parameters["project"]))
+        page.append(choiceSelect("solution", "solution", choices.solutions, try views.slug("solution", "solution")))
+        page.append(choiceSelect("city", "city", choices.cities, try views.slug("city", "city")))
+        page.append(choiceSelect("project", "project", choices.projects, try views.slug("project", "project")))
         page.append(
             select("category", "category", ObstacleCategory.allCases.map(\.rawValue), views.parameters["category"])
         )
@@ -202,27 +245,35 @@ struct Pages {
         page.append(hiddenCut() + "<button type=\"submit\">Show</button></form>")
         var counts = HTMLTable("category", "reported", "overcome")
         for entry in report.byCategory {
-            counts.append([.text(entry.category.rawValue), .number(String(entry.reported)), .number(String(entry.overcome))])
+            counts.append([
+                .html(page.link("/obstacles", entry.category.rawValue, [("category", entry.category.rawValue)])),
+                .count(entry.reported), .count(entry.overcome),
+            ])
         }
-        page.append("<section><h2>By category</h2>" + counts.render() + "</section>")
-        for category in ObstacleCategory.allCases {
-            let listed = report.obstacles.filter { $0.category == category }
-            guard !listed.isEmpty else { continue }
-            page.append("<section><h2 id=\"\(category.rawValue)\">\(HTML.escape(category.rawValue))</h2>")
-            page.append(obstacleTable(listed) + "</section>")
-        }
-        if report.obstacles.isEmpty { page.append("<p>No obstacles at this cut.</p>") }
-        page.append(apiLink(page, "/api/obstacles"))
+        page.append("<section><h2>By category</h2><p>The " + links.about("obstacle-categories", "categories"))
+        page.append(" of what stood in the way.</p>" + counts.render() + "</section>")
+        page.append("<section><h2>Obstacles</h2>")
+        page.append(
+            try obstacleRows(report.obstacles)
+                .render(TableView(views.parameters), on: page, empty: "No obstacles at this cut.")
+        )
+        page.append("</section>" + apiLink(page, "/api/obstacles"))
         return page
     }
 
     func eligibility() throws -> Page {
         var page = newPage("CCG travel eligibility", keeping: ["city", "meeting", "amount"])
         let answer = try views.eligibility()
+        let choices = try views.base.choices(at: cut.view)
+        let meetings = try views.base.ccgMeetings(at: cut.view).meetings.map {
+            EntityChoices.Choice(id: $0.meeting, name: Format.date($0.on) + ", " + ($0.place ?? $0.meeting.rawValue))
+        }
         page.append("<p>May a city receive a CCG travel contribution for a meeting? The check writes nothing.</p>")
         page.append("<form class=\"options\" method=\"get\" action=\"/ccg/eligibility\">")
-        page.append(textField("city", "city", views.parameters["city"]))
-        page.append(textField("meeting", "meeting", views.parameters["meeting"]))
+        let city = views.parameters["city"].flatMap(Slug.init(rawValue:))
+        let meeting = views.parameters["meeting"].flatMap(Slug.init(rawValue:))
+        page.append(choiceSelect("city", "city", choices.cities, city))
+        page.append(choiceSelect("meeting", "meeting", meetings, meeting))
         page.append(textField("amount", "amount (EUR)", views.parameters["amount"]))
         page.append(hiddenCut() + "<button type=\"submit\">Check</button></form>")
         if let answer {
@@ -238,38 +289,6 @@ struct Pages {
     }
 
     // MARK: Log and history
-
-    static let pageSize = 50
-
-    func log() throws -> Page {
-        var page = newPage("The log", keeping: ["type", "entity", "from", "limit"])
-        let entries = try views.log(defaultLimit: Pages.pageSize)
-        let filter = try views.logFilter(defaultLimit: Pages.pageSize)
-        var kept: [(String, String)] = []
-        if let type = filter.type { kept.append(("type", type.rawValue)) }
-        if let entity = filter.entity { kept.append(("entity", entity.rawValue)) }
-        let limit = filter.limit ?? Pages.pageSize
-        page.append("<form class=\"options\" method=\"get\" action=\"/log\">")
-        page.append(select("type", "type", EventType.allCases.map(\.rawValue), filter.type?.rawValue))
-        page.append(textField("entity", "entity", filter.entity?.rawValue))
-        page.append(textField("from", "from position", String(filter.from.rawValue)))
-        page.append(hiddenCut() + "<button type=\"submit\">Show</button></form>")
-        page.append(eventTable(entries))
-        var navigation: [String] = []
-        if filter.from.rawValue > 1 {
-            let previous = max(1, Int(filter.from.rawValue) - limit)
-            navigation.append(
-                page.link("/log", "← earlier", kept + [("from", String(previous)), ("limit", String(limit))])
-            )
-        }
-        if entries.count == limit, let last = entries.last {
-            let next = String(last.stored.position.rawValue + 1)
-            navigation.append(page.link("/log", "later →", kept + [("from", next), ("limit", String(limit))]))
-        }
-        if !navigation.isEmpty { page.append("<p class=\"pages\">" + navigation.joined(separator: " · ") + "</p>") }
-        page.append(apiLink(page, "/api/log"))
-        return page
-    }
 
     func history(_ id: Substring) throws -> Page {
         let entries = try views.history(id)
@@ -304,6 +323,8 @@ struct Pages {
                 case .city where slug != nil: html = links.city(slug, nil)
                 case .project where slug != nil: html = links.project(slug, nil)
                 case .solution where slug != nil: html = links.solution(slug, nil)
+                case .entity where slug != nil && field.name == "demonstration": html = links.demonstration(slug, nil)
+                case .entity where slug != nil && field.name == "obstacle": html = links.obstacle(slug, nil)
                 case .entity where slug != nil: html = links.history(slug)
                 case .position: html = links.position(UInt64(field.text))
                 default: html = HTML.escape(field.text)

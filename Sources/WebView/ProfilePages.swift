@@ -7,23 +7,29 @@ extension Pages {
 
     /// Obstacles as one table: what stood in the way, where, and the pathway that got it through.
     func obstacleTable(_ obstacles: [ObstacleEntry]) -> String {
-        var table = HTMLTable("obstacle", "text", "solution", "city", "project", "at", "position", "pathway", "overcome at")
-        for entry in obstacles {
-            table.append([
-                .html(links.history(entry.obstacle)), .text(entry.text),
-                .html(links.solution(entry.solution, entry.solutionName)), .html(links.city(entry.city, entry.cityName)),
-                .html(links.project(entry.project, entry.projectName)), .text(entry.at),
-                .html(links.position(entry.position.rawValue)), .text(entry.overcome?.how), .text(entry.overcome?.at),
-            ])
-        }
-        return table.render(empty: "No obstacles recorded.")
+        obstacleRows(obstacles).render(empty: "No obstacles recorded.")
     }
 
-    private func section(_ title: String, _ html: String) -> String {
+    /// One row per obstacle: its text linking to its page, category, what it names, when, and whether overcome.
+    func obstacleRows(_ obstacles: [ObstacleEntry]) -> HTMLTable {
+        var table = HTMLTable("obstacle", "category", "solution", "city", "project", "reported", "overcome")
+        for entry in obstacles {
+            table.append([
+                .html(links.obstacle(entry.obstacle, entry.text)), .text(entry.category.rawValue),
+                .html(links.solution(entry.solution, entry.solutionName)), .html(links.city(entry.city, entry.cityName)),
+                .html(links.project(entry.project, entry.projectName)), .date(entry.at),
+                entry.overcome.map { .date($0.at) } ?? .text("open"),
+            ])
+        }
+        return table
+    }
+
+    func section(_ title: String, _ html: String) -> String {
         "<section><h2>\(HTML.escape(title))</h2>" + html + "</section>"
     }
 
-    private func footer(_ page: inout Page, kind: String, id: Slug) {
+    private func footer(_ page: inout Page, kind: String, id: Slug) throws {
+        page.append(try entityProvenance(page, id))
         page.append("<p>" + page.link("/history/" + id.rawValue, "History of \(id.rawValue)") + "</p>")
         page.append(apiLink(page, "/api/\(kind)/\(id.rawValue)"))
     }
@@ -39,14 +45,18 @@ extension Pages {
         }
     }
 
-    func city(_ profile: CityProfile) -> Page {
+    func city(_ profile: CityProfile) throws -> Page {
         var page = newPage("City: \(profile.name)")
         page.append(
             Links.facts([
                 ("id", HTML.escape(profile.city.rawValue)), ("country", HTML.escape(profile.country)),
-                ("tier", HTML.escape(profile.tier.rawValue)), ("registered", HTML.escape(profile.registered)),
+                ("tier", HTML.escape(profile.tier.rawValue) + " " + links.about("tier", "(?)")),
+                ("registered", Format.timeElement(profile.registered)),
                 ("position", links.position(profile.position?.rawValue)),
-                ("CCG member", profile.ccg.isMember ? "yes, since " + HTML.escape(profile.ccg.since ?? "?") : "no"),
+                (
+                    "CCG member",
+                    profile.ccg.isMember ? "yes, since " + (profile.ccg.since.map(Format.timeElement) ?? "?") : "no"
+                ),
                 ("contact held", profile.contact.isHeld ? "yes" : "no"),
             ])
         )
@@ -58,8 +68,9 @@ extension Pages {
         var demonstrations = HTMLTable("demonstration", "solution", "project", "at")
         for item in profile.demonstrations {
             demonstrations.append([
-                .html(links.history(item.demonstration)), .html(links.solution(item.solution, item.solutionName)),
-                .html(links.project(item.project, item.projectName)), .text(item.at),
+                .html(links.demonstration(item.demonstration, "\(item.solutionName) in \(profile.name)")),
+                .html(links.solution(item.solution, item.solutionName)),
+                .html(links.project(item.project, item.projectName)), .date(item.at),
             ])
         }
         page.append(section("Demonstrations", demonstrations.render()))
@@ -71,7 +82,8 @@ extension Pages {
                     .html(
                         links.origin(city: item.city, cityName: item.cityName, project: item.project, projectName: item.projectName)
                     ),
-                    .text(item.at), .html(links.position(item.position.rawValue)), .text(item.funding?.rawValue),
+                    .date(item.at), .html(links.replication(item.position.rawValue), number: item.position.rawValue),
+                    .text(item.funding?.rawValue),
                     .html(links.project(item.project, item.projectName)),
                 ])
             }
@@ -84,8 +96,8 @@ extension Pages {
             plans.append([
                 .html(links.solution(plan.solution, plan.solutionName)), .html(links.city(plan.city, plan.cityName)),
                 .html(links.origin(city: plan.from, cityName: plan.fromName, project: plan.project, projectName: plan.projectName)),
-                .html(links.project(plan.project, plan.projectName)), .text(plan.at),
-                .html(links.position(plan.position.rawValue)),
+                .html(links.project(plan.project, plan.projectName)), .date(plan.at),
+                .html(links.replication(plan.position.rawValue), number: plan.position.rawValue),
             ])
         }
         page.append(section("Open plans", plans.render()))
@@ -93,7 +105,7 @@ extension Pages {
         for contribution in profile.ccg.travel {
             travel.append([
                 .html(links.history(contribution.meeting)), .number(contribution.amountEUR.canonicalText),
-                .number(contribution.year.map(String.init)), .html(links.position(contribution.position?.rawValue)),
+                .year(contribution.year), .html(links.position(contribution.position?.rawValue)),
             ])
         }
         let meetings = profile.ccg.meetingsAttended.map { links.history($0) }.joined(separator: ", ")
@@ -113,19 +125,19 @@ extension Pages {
         page.append(section("Grants", grants.render()))
         page.append(section("Obstacles", obstacleTable(profile.obstacles)))
         page.append("<p>" + page.link("/next/" + profile.city.rawValue, "What \(profile.name) could take up next") + "</p>")
-        footer(&page, kind: "city", id: profile.city)
+        try footer(&page, kind: "city", id: profile.city)
         return page
     }
 
-    func project(_ profile: ProjectProfile) -> Page {
+    func project(_ profile: ProjectProfile) throws -> Page {
         var page = newPage("Project: \(profile.name)")
         page.append(
             Links.facts([
                 ("id", HTML.escape(profile.project.rawValue)), ("call", profile.call.map(HTML.escape) ?? Links.none),
-                ("start", profile.start.map(HTML.escape) ?? Links.none),
-                ("end", profile.end.map(HTML.escape) ?? Links.none),
-                ("ended", profile.isEnded ? "yes, " + HTML.escape(profile.endedAt ?? "") : "no"),
-                ("registered", HTML.escape(profile.registered)),
+                ("start", profile.start.map(Format.timeElement) ?? Links.none),
+                ("end", profile.end.map(Format.timeElement) ?? Links.none),
+                ("ended", profile.isEnded ? "yes, " + (profile.endedAt.map(Format.timeElement) ?? "") : "no"),
+                ("registered", Format.timeElement(profile.registered)),
                 ("position", links.position(profile.position?.rawValue)),
                 ("lighthouse cities", String(profile.lighthouseCities)), ("fellow cities", String(profile.fellowCities)),
             ])
@@ -138,32 +150,38 @@ extension Pages {
         var demonstrations = HTMLTable("demonstration", "solution", "city", "at")
         for item in profile.demonstrations {
             demonstrations.append([
-                .html(links.history(item.demonstration)), .html(links.solution(item.solution, item.solutionName)),
-                .html(links.city(item.city, item.cityName)), .text(item.at),
+                .html(links.demonstration(item.demonstration, "\(item.solutionName) in \(item.cityName)")),
+                .html(links.solution(item.solution, item.solutionName)),
+                .html(links.city(item.city, item.cityName)), .date(item.at),
             ])
         }
         page.append(section("Demonstrations", demonstrations.render()))
         page.append(section("Impact", kpiTable(profile.impact)))
         page.append(section("Obstacles", obstacleTable(profile.obstacles)))
-        footer(&page, kind: "project", id: profile.project)
+        try footer(&page, kind: "project", id: profile.project)
         return page
     }
 
-    func solution(_ profile: SolutionProfile) -> Page {
+    func solution(_ profile: SolutionProfile) throws -> Page {
         var page = newPage("Solution: \(profile.name)")
         page.append(
             Links.facts([
                 ("id", HTML.escape(profile.solution.rawValue)), ("area", HTML.escape(profile.area?.rawValue ?? "")),
-                ("registered", HTML.escape(profile.registered)),
-                ("position", links.position(profile.position?.rawValue)), ("reach", String(profile.reach)),
-                ("lighthouse to fellow", String(profile.lighthouseToFellow)),
+                ("registered", Format.timeElement(profile.registered)),
+                ("position", links.position(profile.position?.rawValue)),
+                ("reach", Format.count(profile.reach) + " " + links.about("reach", "(?)")),
+                (
+                    "lighthouse \u{2192} fellow",
+                    Format.count(profile.lighthouseToFellow) + " " + links.about("lighthouse-to-fellow", "(?)")
+                ),
             ])
         )
         var demonstrations = HTMLTable("demonstration", "city", "project", "at")
         for item in profile.demonstrations {
             demonstrations.append([
-                .html(links.history(item.demonstration)), .html(links.city(item.city, item.cityName)),
-                .html(links.project(item.project, item.projectName)), .text(item.at),
+                .html(links.demonstration(item.demonstration, "\(profile.name) in \(item.cityName)")),
+                .html(links.city(item.city, item.cityName)),
+                .html(links.project(item.project, item.projectName)), .date(item.at),
             ])
         }
         page.append(section("Demonstrations", demonstrations.render()))
@@ -172,8 +190,9 @@ extension Pages {
             replications.append([
                 .html(links.city(item.city, item.cityName)),
                 .html(links.origin(city: item.from, cityName: item.fromName, project: item.project, projectName: item.projectName)),
-                .html(links.project(item.project, item.projectName)), .text(item.at),
-                .html(links.position(item.position.rawValue)), .text(item.funding?.rawValue),
+                .html(links.project(item.project, item.projectName)), .date(item.at),
+                .html(links.replication(item.position.rawValue), number: item.position.rawValue),
+                .text(item.funding?.rawValue),
             ])
         }
         page.append(section("Replications", replications.render()))
@@ -182,22 +201,24 @@ extension Pages {
             plans.append([
                 .html(links.city(item.city, item.cityName)),
                 .html(links.origin(city: item.from, cityName: item.fromName, project: item.project, projectName: item.projectName)),
-                .html(links.project(item.project, item.projectName)), .text(item.at),
-                .html(links.position(item.position.rawValue)), .text(item.status?.rawValue),
-                .html(links.position(item.closedBy?.rawValue)),
+                .html(links.project(item.project, item.projectName)), .date(item.at),
+                .html(links.replication(item.position.rawValue), number: item.position.rawValue),
+                .text(item.status?.rawValue), .html(links.replication(item.closedBy?.rawValue)),
             ])
         }
         page.append(section("Plans", plans.render()))
         page.append(section("Obstacles", obstacleTable(profile.obstacles)))
-        footer(&page, kind: "solution", id: profile.solution)
+        try footer(&page, kind: "solution", id: profile.solution)
         return page
     }
 
     // MARK: Lists
 
     func list(_ kind: String) throws -> Page {
-        var page = newPage(kind == "cities" ? "Cities" : "Projects")
+        var page = newPage(kind == "cities" ? "Cities" : "Projects", keeping: ["sort", "order"])
+        let view = try TableView(views.parameters)
         if kind == "cities" {
+            page.append("<p>Every city with its " + links.about("tier", "tier") + " and its part in each project.</p>")
             var table = HTMLTable("city", "country", "tier", "projects")
             for entry in try views.base.cityList(at: cut.view).cities {
                 let projects = entry.projects.map { links.project($0.project, $0.projectName) + " (\($0.role.rawValue))" }
@@ -206,17 +227,16 @@ extension Pages {
                     .html(projects.isEmpty ? Links.none : projects.joined(separator: ", ")),
                 ])
             }
-            page.append(table.render(empty: "No cities at this cut."))
+            page.append(try table.render(view, on: page, empty: "No cities at this cut."))
         } else {
             var table = HTMLTable("project", "start", "end", "ended", "lighthouse cities", "fellow cities")
             for entry in try views.base.projectList(at: cut.view).projects {
                 table.append([
-                    .html(links.project(entry.project, entry.name)), .text(entry.start), .text(entry.end),
-                    .text(entry.isEnded ? "yes" : "no"), .number(String(entry.lighthouseCities)),
-                    .number(String(entry.fellowCities)),
+                    .html(links.project(entry.project, entry.name)), .date(entry.start), .date(entry.end),
+                    .text(entry.isEnded ? "yes" : "no"), .count(entry.lighthouseCities), .count(entry.fellowCities),
                 ])
             }
-            page.append(table.render(empty: "No projects at this cut."))
+            page.append(try table.render(view, on: page, empty: "No projects at this cut."))
         }
         page.append(apiLink(page, "/api/\(kind)"))
         return page
@@ -239,7 +259,11 @@ extension Pages {
             page.append("<p>\(candidate.adoptions) adoption(s) by replication, reach \(candidate.reach).</p><ul>")
             for reason in candidate.reasons {
                 let cities = reason.cities.map { links.city($0, names[$0] ?? next.name) }.joined(separator: ", ")
-                let positions = reason.positions.map { links.position($0.rawValue) }.joined(separator: ", ")
+                // Replications and plans have pages of their own; other holding events are shown in the log.
+                let isEdge = reason.reason == .adoptedElsewhere || reason.reason == .openPlan
+                let positions = reason.positions.map {
+                    isEdge ? links.replication($0.rawValue) : links.position($0.rawValue)
+                }.joined(separator: ", ")
                 page.append("<li>\(HTML.escape(reasonText[reason.reason] ?? reason.reason.rawValue)): \(cities)")
                 page.append(" (events \(positions))</li>")
             }
@@ -251,7 +275,7 @@ extension Pages {
                 page.append("<p>Obstacles met elsewhere: ")
                 page.append(
                     candidate.obstacles.map {
-                        links.history($0.obstacle) + " (" + HTML.escape($0.category.rawValue) + ", "
+                        links.obstacle($0.obstacle, nil) + " (" + HTML.escape($0.category.rawValue) + ", "
                             + ($0.how == nil ? "open" : "overcome") + ")"
                     }.joined(separator: "; ") + "</p>"
                 )
@@ -274,15 +298,21 @@ extension Pages {
             page.append(items.isEmpty ? "<p>None.</p>" : "<p>" + items.joined(separator: ", ") + "</p>")
             page.append("</section>")
         }
-        list("Projects without replications or plans", gaps.projectsWithoutReplications.map { links.project($0, nil) })
-        list("Fellow cities without plans or replications", gaps.fellowCitiesWithoutPlans.map { links.city($0, nil) })
-        list("Demonstrations without impact reports", gaps.demonstrationsWithoutImpacts.map { links.history($0) })
-        list("Open obstacles", gaps.openObstacles.map { links.history($0) })
-        list("Cities without a location", gaps.citiesWithoutLocation.map { links.city($0, nil) })
-        list("Projects past their end date, not ended", gaps.projectsPastEndNotEnded.map { links.project($0, nil) })
+        let choices = try views.base.choices(at: cut.view)
+        func city(_ id: Slug) -> String { links.city(id, EntityChoices.name(of: id, in: choices.cities)) }
+        func project(_ id: Slug) -> String { links.project(id, EntityChoices.name(of: id, in: choices.projects)) }
+        list("Projects without replications or plans", gaps.projectsWithoutReplications.map(project))
+        list("Fellow cities without plans or replications", gaps.fellowCitiesWithoutPlans.map(city))
+        list(
+            "Demonstrations without impact reports",
+            gaps.demonstrationsWithoutImpacts.map { links.demonstration($0, nil) }
+        )
+        list("Open obstacles", gaps.openObstacles.map { links.obstacle($0, nil) })
+        list("Cities without a location", gaps.citiesWithoutLocation.map(city))
+        list("Projects past their end date, not ended", gaps.projectsPastEndNotEnded.map(project))
         var sources = HTMLTable("type", "events without a source")
         for (type, count) in gaps.eventsWithoutSource.sorted(by: { $0.key < $1.key }) {
-            sources.append([.text(type.rawValue), .number(String(count))])
+            sources.append([.text(type.rawValue), .count(count)])
         }
         page.append("<section><h2>Events without a source</h2>" + sources.render(empty: "Every event names its source.") + "</section>")
         page.append(apiLink(page, "/api/gaps"))
@@ -319,8 +349,8 @@ extension Pages {
                 case .city: link = links.city(result.id, result.name)
                 case .project: link = links.project(result.id, result.name)
                 case .solution: link = links.solution(result.id, result.name)
-                case .demonstration, .obstacle:
-                    link = HTML.link(Page.href("/history/" + result.id.rawValue, cut: cut), result.name)
+                case .demonstration: link = links.demonstration(result.id, result.name)
+                case .obstacle: link = links.obstacle(result.id, result.name)
                 }
                 let matched = result.field == .name || result.field == .text ? "" : " (id " + HTML.escape(result.id.rawValue) + ")"
                 page.append("<li>" + link + matched + "</li>")
@@ -337,7 +367,8 @@ extension Pages {
         let titles: [Substring: String] = [
             "members": "CCG members", "meetings": "CCG meetings", "travel": "CCG travel contributions",
         ]
-        var page = newPage(titles[view] ?? "CCG", keeping: ["year"])
+        var page = newPage(titles[view] ?? "CCG", keeping: ["year", "sort", "order"])
+        let tableView = try TableView(views.parameters)
         if view != "members" {
             page.append("<form class=\"options\" method=\"get\" action=\"/ccg/\(view)\">")
             page.append(textField("year", "year", try views.integer("year").map(String.init)))
@@ -348,37 +379,43 @@ extension Pages {
             var table = HTMLTable("city", "country", "since", "position", "meetings attended")
             for member in try views.base.ccgMembers(at: cut.view).members {
                 table.append([
-                    .html(links.city(member.city, member.name)), .text(member.country), .text(member.since),
-                    .html(links.position(member.position?.rawValue)), .number(String(member.meetingsAttended)),
+                    .html(links.city(member.city, member.name)), .text(member.country), .date(member.since),
+                    .html(links.position(member.position?.rawValue), number: member.position?.rawValue),
+                    .count(member.meetingsAttended),
                 ])
             }
-            page.append(table.render(empty: "No members at this cut."))
+            page.append(try table.render(tableView, on: page, empty: "No members at this cut."))
         case "meetings":
             var table = HTMLTable("meeting", "kind", "format", "on", "place", "attendees")
             for meeting in try views.base.ccgMeetings(year: views.integer("year"), at: cut.view).meetings {
                 let attendees = meeting.attendees.map { links.city($0.city, $0.name) }
                 table.append([
                     .html(links.history(meeting.meeting)), .text(meeting.kind?.rawValue), .text(meeting.format?.rawValue),
-                    .text(meeting.on), .text(meeting.place),
+                    .date(meeting.on), .text(meeting.place),
                     .html(attendees.isEmpty ? Links.none : attendees.joined(separator: ", ")),
                 ])
             }
-            page.append(table.render(empty: "No meetings at this cut."))
+            page.append(try table.render(tableView, on: page, empty: "No meetings at this cut."))
         default:
             let travel = try views.base.ccgTravel(year: views.integer("year"), at: cut.view)
             var contributions = HTMLTable("city", "meeting", "amount (EUR)", "year", "at", "position")
             for item in travel.contributions {
                 contributions.append([
                     .html(links.city(item.city, item.cityName)), .html(links.history(item.meeting)),
-                    .number(item.amountEUR?.canonicalText), .number(item.year.map(String.init)), .text(item.at),
-                    .html(links.position(item.position?.rawValue)),
+                    .number(item.amountEUR?.canonicalText), .year(item.year), .date(item.at),
+                    .html(links.position(item.position?.rawValue), number: item.position?.rawValue),
                 ])
             }
-            page.append(section("Contributions", contributions.render(empty: "No contributions at this cut.")))
+            page.append(
+                section(
+                    "Contributions",
+                    try contributions.render(tableView, on: page, empty: "No contributions at this cut.")
+                )
+            )
             var totals = HTMLTable("city", "year", "trips", "total (EUR)")
             for item in travel.totals {
                 totals.append([
-                    .html(links.city(item.city, item.cityName)), .number(String(item.year)),
+                    .html(links.city(item.city, item.cityName)), .year(item.year),
                     .number(item.trips?.canonicalText), .number(item.totalEUR?.canonicalText),
                 ])
             }

@@ -7,6 +7,8 @@ import Projections
 public final class Site: Sendable {
     /// The knowledge base, opened for reading only.
     public let base: KnowledgeBase
+    /// The report of `verify` for the head, made once per head.
+    let verification = VerificationCache()
 
     /// Serves `base`.
     public init(base: KnowledgeBase) {
@@ -18,13 +20,14 @@ public final class Site: Sendable {
         try base.head()?.position.rawValue ?? 0
     }
 
-    /// The head position that decides the answer to a request with `query`, given the log's `head`: min(N, head)
-    /// for `until=N`, else `head` (positions up to N never change: the log is append-only).
+    /// The version of the log that decides the answer to a request with `query`, given the log's `head` (larger is
+    /// newer): for `until=N`, min(N, head) (positions up to N never change: the log is append-only); else the head,
+    /// and whether the head's verification is done, so that the overview, which shows it, is made again once it is.
     public func effectiveHead(query: String?, head: UInt64) -> UInt64 {
         guard let parameters = try? QueryParameters(query: query), let until = parameters["until"],
             let position = UInt64(until)
-        else { return head }
-        return min(position, head)
+        else { return head << 1 | (verification.isVerified(head: head) ? 1 : 0) }
+        return min(position, head) << 1
     }
 
     /// The answer to `method` on `path` with the raw `query` (the part after `?`).
@@ -87,6 +90,15 @@ public final class Site: Sendable {
         case ("city", 2), ("project", 2), ("solution", 2):
             try allow([])
             value = try views.profile(String(segments[0]), segments[1])
+        case ("demonstration", 2):
+            try allow([])
+            value = try base.demonstration(Views.pathSlug(segments[1], "demonstration"), at: cut.view)
+        case ("obstacle", 2):
+            try allow([])
+            value = try base.obstacle(Views.pathSlug(segments[1], "obstacle"), at: cut.view)
+        case ("replication", 2):
+            try allow([])
+            value = try base.replication(at: Views.pathPosition(segments[1]), at: cut.view)
         case ("projects", 1):
             try allow([])
             value = try base.projectList(at: cut.view)
@@ -157,7 +169,27 @@ public final class Site: Sendable {
     private func page(_ segments: [Substring], _ parameters: QueryParameters, path: String) throws -> WebResponse {
         let cut = try RequestCut(parameters, ignoringEmpty: true)
         let views = Views(base: base, parameters: parameters, cut: cut, isPage: true)
-        let pages = Pages(views: views, path: path)
+        let pages = Pages(views: views, path: path, verification: verification)
+        var page: Page
+        do {
+            page = try route(segments, parameters, path: path, pages: pages)
+        } catch let missing as NotFound where !cut.view.isNow {
+            guard let notYet = try pages.notYet(missing, segments) else { throw missing }
+            page = notYet
+        }
+        return WebResponse(
+            status: page.status,
+            contentType: WebResponse.htmlType,
+            body: Array(page.render().utf8)
+        )
+    }
+
+    private func route(
+        _ segments: [Substring],
+        _ parameters: QueryParameters,
+        path: String,
+        pages: Pages
+    ) throws -> Page {
         func allow(_ names: Set<String>) throws(WebError) {
             try parameters.check(allowed: names.union(Views.cutNames))
         }
@@ -167,25 +199,34 @@ public final class Site: Sendable {
             try allow([])
             page = try pages.overview()
         case ("graph", 1):
-            try allow(Views.graphNames)
+            try allow(Views.graphNames.union(TableView.names))
             page = try pages.graph()
         case ("spread", 1):
-            try allow(Views.spreadNames.union(["sort"]))
+            try allow(Views.spreadNames.union(TableView.names))
             page = try pages.spread()
         case ("kpis", 1):
             try allow(Views.kpiNames)
             page = try pages.kpis()
         case ("obstacles", 1):
-            try allow(Views.obstacleNames)
+            try allow(Views.obstacleNames.union(TableView.names))
             page = try pages.obstacles()
         case ("city", 2), ("project", 2), ("solution", 2):
             try allow([])
             page = try pages.profile(String(segments[0]), segments[1])
         case ("cities", 1), ("projects", 1):
-            try allow([])
+            try allow(TableView.names)
             page = try pages.list(String(segments[0]))
+        case ("demonstration", 2):
+            try allow([])
+            page = try pages.demonstration(segments[1])
+        case ("obstacle", 2):
+            try allow([])
+            page = try pages.obstacle(segments[1])
+        case ("replication", 2):
+            try allow([])
+            page = try pages.replication(segments[1])
         case ("ccg", 2) where ["members", "meetings", "travel"].contains(segments[1]):
-            try allow(segments[1] == "members" ? [] : Views.yearNames)
+            try allow((segments[1] == "members" ? [] : Views.yearNames).union(TableView.names))
             page = try pages.ccg(segments[1])
         case ("ccg", 2) where segments[1] == "eligibility":
             try allow(Views.eligibilityNames)
@@ -200,15 +241,21 @@ public final class Site: Sendable {
             try allow([])
             page = try pages.next(segments[1])
         case ("log", 1):
-            try allow(Views.logNames)
+            try allow(Views.logNames.union(["page"]))
             page = try pages.log()
+        case ("about", 1):
+            try allow([])
+            page = pages.about()
+        case ("verify", 1):
+            try allow(Views.verifyNames)
+            page = try pages.verify()
         case ("history", 2):
             try allow([])
             page = try pages.history(segments[1])
         default:
             throw WebError(404, "there is no page at \(path)")
         }
-        return WebResponse(status: 200, contentType: WebResponse.htmlType, body: Array(page.render().utf8))
+        return page
     }
 
     // MARK: Failures

@@ -1,3 +1,4 @@
+import EventStore
 import Projections
 
 /// The read views the web view serves, each from its query parameters, as the typed answer the CLI prints.
@@ -43,6 +44,20 @@ struct Views {
             throw WebError(400, "'\(text)' is not a \(kind) id (a slug such as leipzig)")
         }
         return slug
+    }
+
+    /// Refuses, with a 404 naming it, a filter `name` that names an id not among `choices` (the entities registered
+    /// at the cut): a page never answers an empty result for a mistyped id. The API answers as the CLI does.
+    func checkKnown(_ name: String, in choices: [EntityChoices.Choice]) throws {
+        guard let id = try slug(name, name), !choices.contains(where: { $0.id == id }) else { return }
+        throw WebError(404, "\(name) '\(id.rawValue)' is not registered at this cut; choose one from the list")
+    }
+
+    static func pathPosition(_ text: Substring) throws(WebError) -> Position {
+        guard let number = UInt64(text), number >= 1 else {
+            throw WebError(400, "'\(text)' is not a position of the log (a number, 1 or more)")
+        }
+        return Position(number)
     }
 
     // MARK: The views

@@ -303,13 +303,18 @@ extension ReadModels {
             if let project = filter.project, entry.project != project { continue }
             if let category = filter.category, entry.category != category { continue }
             if filter.openOnly && entry.overcome != nil { continue }
-            var named = entry
-            named.solutionName = try entry.solution.map { try solutionName($0, in: tables) }
-            named.cityName = try cityName(ifGiven: entry.city, in: tables)
-            named.projectName = try projectName(ifGiven: entry.project, in: tables)
-            listed.append(named)
+            listed.append(try named(entry, in: tables))
         }
         return ObstacleReport(obstacles: listed.sorted { $0.position < $1.position })
+    }
+
+    /// `entry` with the names of the solution, city and project it names.
+    func named(_ entry: ObstacleEntry, in tables: borrowing some KeyValueReader & ~Copyable) throws -> ObstacleEntry {
+        var named = entry
+        named.solutionName = try entry.solution.map { try solutionName($0, in: tables) }
+        named.cityName = try cityName(ifGiven: entry.city, in: tables)
+        named.projectName = try projectName(ifGiven: entry.project, in: tables)
+        return named
     }
 }
 

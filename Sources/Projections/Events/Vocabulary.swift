@@ -67,6 +67,31 @@ public enum KPI: String, Vocabulary, Comparable {
 
     /// Orders by the indicator's name as the catalogue spells it.
     public static func < (left: KPI, right: KPI) -> Bool { left.rawValue < right.rawValue }
+
+    /// What the indicator measures, in words, without its unit: "Energy saved".
+    public var label: String {
+        switch self {
+        case .energySavedPercent: "Energy saved"
+        case .co2ReducedPercent: "CO\u{2082} emissions reduced"
+        case .smartMeters: "Smart meters installed"
+        case .floorAreaSquareMetres: "Floor area refurbished"
+        case .electricVehicles: "Electric vehicles deployed"
+        case .chargingStations: "Charging stations installed"
+        case .citizensEngaged: "Citizens engaged"
+        }
+    }
+
+    /// The unit of its values, when it is not a plain count: "%" or "m²".
+    public var unit: String? {
+        switch self {
+        case .energySavedPercent, .co2ReducedPercent: "%"
+        case .floorAreaSquareMetres: "m\u{00B2}"
+        case .smartMeters, .electricVehicles, .chargingStations, .citizensEngaged: nil
+        }
+    }
+
+    /// The label with its unit, as a column or row heading: "Energy saved (%)", "Floor area refurbished (m²)".
+    public var title: String { unit.map { "\(label) (\($0))" } ?? label }
 }
 
 /// How a replication was paid for.
