@@ -101,6 +101,21 @@ extension LogReader where Self: ~Copyable {
         )
     }
 
+    /// The leaf hashes of the events at positions `first...last`, which must all be stored.
+    func leafHashes(from first: UInt64, through last: UInt64) throws -> [SHA256Digest] {
+        var leaves: [SHA256Digest] = []
+        leaves.reserveCapacity(Int(last - first + 1))
+        try forEachEvent(from: Position(first), through: Position(last)) { position, _, bytes in
+            guard position.rawValue == first + UInt64(leaves.count) else { return false }
+            leaves.append(MerkleHash.leaf(bytes))
+            return true
+        }
+        guard leaves.count == Int(last - first + 1) else {
+            throw LogDamage(position: Position(first + UInt64(leaves.count)), reason: "position missing")
+        }
+        return leaves
+    }
+
     /// The frontier of the tree of the first `size` events, read from the stored tree (which must cover them).
     func storedFrontier(size: UInt64) throws -> MerkleFrontier {
         var roots: [SHA256Digest] = []
@@ -119,35 +134,28 @@ extension WriteTransaction {
     /// never lags the log in a store this build has written to.
     @discardableResult
     public func completeTree() throws -> UInt64 {
-        if state.frontier != nil { return 0 }
-        let cachedHead: LogHead?? = state.head
-        let headPosition = try (cachedHead ?? head())?.position.rawValue ?? 0
+        guard state.frontier == nil else { return 0 }
+        let headPosition = try headPositionForTree()
         let stored = try treeSize()
         guard stored <= headPosition else {
             throw LogDamage(position: Position(headPosition + 1), reason: "the Merkle tree holds nodes past the head")
         }
-        state.frontier = try storedFrontier(size: stored)
-        var leaves: [SHA256Digest] = []
-        var next = stored + 1
-        while next <= headPosition {
-            leaves.removeAll(keepingCapacity: true)
-            let last = min(headPosition, next + 4095)
-            // Leaves are hashed in batches and stored after the walk, so that no put happens while the walk's
-            // cursor and bytes are live.
-            try forEachEvent(from: Position(next), through: Position(last)) { position, _, bytes in
-                guard position.rawValue == next + UInt64(leaves.count) else {
-                    throw LogDamage(position: Position(next + UInt64(leaves.count)), reason: "position missing")
-                }
-                leaves.append(MerkleHash.leaf(bytes))
-                return true
-            }
-            guard leaves.count == Int(last - next + 1) else {
-                throw LogDamage(position: Position(next + UInt64(leaves.count)), reason: "position missing")
-            }
+        // Assigned in two steps: `state.frontier = try storedFrontier(…)` crashes the 6.3 optimizer (CopyPropagation).
+        let frontier = try storedFrontier(size: stored)
+        state.frontier = frontier
+        // Leaves are hashed in batches and stored after each batch's walk, so that no put happens while the walk's
+        // cursor and bytes are live.
+        for first in stride(from: stored + 1, through: headPosition, by: 4096) {
+            let leaves = try leafHashes(from: first, through: min(headPosition, first + 4095))
             for leaf in leaves { try appendToTree(leaf) }
-            next = last + 1
         }
         return headPosition - stored
+    }
+
+    /// The head's position, from this transaction's own appends when it has made some.
+    private func headPositionForTree() throws -> UInt64 {
+        if let cached = state.head { return cached?.position.rawValue ?? 0 }
+        return try head()?.position.rawValue ?? 0
     }
 
     /// Clears the stored tree and builds it again from the log; returns how many positions it covered before.
