@@ -43,8 +43,9 @@ public struct ProofCheck: Sendable, Equatable {
         } catch {
             throw InputError("the event line is not valid JSON: \(error)")
         }
-        guard case .object(var object) = json, object["hash"] != nil,
-            let number = object["position"]?.numberValue?.integerValue, number >= 1
+        guard case .object(var object) = json, let hash = object["hash"]?.stringValue,
+            SHA256Digest(hex: hash)?.hex == hash, let number = object["position"]?.numberValue?.integerValue,
+            number >= 1
         else { throw InputError("the event line has no position or no hash (is it a line of an export?)") }
         object["hash"] = nil
         return (Position(UInt64(number)), CanonicalJSON.bytes(of: .object(object)))
