@@ -14,9 +14,12 @@ deps:
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq liblmdb-dev libssl-dev pkg-config >/dev/null; \
 	fi
 
-# The tests cross-check the hash chain with Python's jcs package, an RFC 8785 implementation not our own.
+# The tests cross-check the hash chain with Python's jcs package, an RFC 8785 implementation not our own, and the
+# checkpoints and proofs with scripts/verify_proof.py, which needs PyPI's cryptography (Ed25519) and rfc8785.
 test-deps: deps
 	@python3 -c 'import jcs' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check jcs
+	@python3 -c 'import cryptography, rfc8785' 2>/dev/null || \
+		python3 -m pip install --quiet --disable-pip-version-check cryptography rfc8785
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 release: deps

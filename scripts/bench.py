@@ -7,7 +7,9 @@ Generates N events (default 1,000,000, seed 7) and a 1,000-event log, then measu
 (a) raw LMDB put of each line under its position, one transaction, through the C API; (b) SQLite (WAL, one
 transaction) storing an events table with indexes on type and entity; (c) `sckb import`; (d) `replay`; (e) `verify`;
 (f) queries, current and cut in time, on the 1k and the N store, as whole processes (the median of several runs);
-(g) import peak memory at N/10 and N events; (h) store size against the JSON Lines size. It prints a table and writes
+(g) import peak memory at N/10 and N events; (h) store size against the JSON Lines size; (j) `prove` of one event and
+a consistency proof, as whole processes; with --compare-import SCKB, (k) the import of the same log by this binary and
+by another (the commit before a change), alternately, 3 runs each. It prints a table and writes
 the same figures as JSON (default bench-results.json), with the machine and the commit. Standard library only; the
 baselines are bench/baseline.c, built with the system's gcc against liblmdb and libsqlite3.
 """
@@ -83,6 +85,8 @@ def main():
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--out", default="bench-results.json")
     parser.add_argument("--work", default=None, help="a folder for the logs and stores (default: a temporary one)")
+    parser.add_argument("--compare-import", metavar="SCKB", default=None,
+                        help="another sckb binary whose import of the same log is timed alternately with this one's")
     options = parser.parse_args()
     n = options.events
     work = options.work or tempfile.mkdtemp(prefix="sckb-bench-")
@@ -171,6 +175,34 @@ def main():
         appends.append(statistics.median(times))
     record("append_s", f"(f) one append: 1k {appends[0] * 1000:.0f} ms, {n} (x5)", round(appends[1], 4), "s",
            "<= 1.2x the 1k figure", appends[1] <= appends[0] * 1.2)
+
+    key = path("bench.key")
+    if os.path.exists(key):
+        os.remove(key)
+    run([SCKB, "key", "generate", "bench.sckb/bench", "--out", key])
+    proves = []
+    for store, position in [("small", 500), ("big", n // 2 + 1)]:
+        proves.append(median_run([SCKB, "prove", str(position), "--key", key, "--store", path(store)]))
+    record("prove_s", f"(j) prove one event: 1k {proves[0][0] * 1000:.0f} ms, {n} (x{proves[1][1]})",
+           round(proves[1][0], 4), "s", "< 0.05", proves[1][0] < 0.05)
+    consistency, runs = median_run([SCKB, "prove", "--consistency", str(max(1, n // 3)), "--key", key, "--store",
+                                    path("big")])
+    record("prove_consistency_s", f"(j) prove --consistency {max(1, n // 3)} (x{runs})", round(consistency, 4), "s",
+           "< 0.05", consistency < 0.05)
+    if options.compare_import:
+        times = {"this": [], "other": []}
+        for index in range(3):
+            order = [("this", SCKB), ("other", options.compare_import)]
+            for label, binary in order if index % 2 == 0 else reversed(order):
+                store = path(f"compare-{label}")
+                shutil.rmtree(store, ignore_errors=True)
+                times[label].append(run([binary, "import", path("big.jsonl"), "--store", store])[0])
+                shutil.rmtree(store, ignore_errors=True)
+        this, other = statistics.median(times["this"]), statistics.median(times["other"])
+        figures["compare_import_s"] = {"this": times["this"], "other": times["other"], "other_binary":
+                                       options.compare_import}
+        record("import_vs_other", f"(k) import, this / other binary: {this:.2f} s / {other:.2f} s (medians of 3)",
+               round(this / other, 3), "x", "<= 1.10", this / other <= 1.10)
 
     record("import_peak_tenth_mb", f"(g) import peak memory, {max(1, n // 10)} events", round(tenth_peak / 1024),
            "MB")

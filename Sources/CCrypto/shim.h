@@ -4,4 +4,7 @@
    low-level calls are the faster path for the hash chain's many small messages. */
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 #include <openssl/sha.h>
+/* Ed25519 keys and signatures (EVP_PKEY, EVP_DigestSign/Verify) and the random seeds of new keys (RAND_bytes). */
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 #endif

@@ -297,7 +297,7 @@ public final class Environment: @unchecked Sendable {
             if pass == 1 && !missing { break }
             // A store whose log is whole but that lacks tables added by a later release gets them, empty: they
             // derive from event types that the release that wrote the store could not record.
-            let hasLog = EventLog.tableNames.allSatisfy { tables[$0] != nil }
+            let hasLog = EventLog.firstTableNames.allSatisfy { tables[$0] != nil }
             if pass == 1 && hasLog && readOnly {
                 throw StoreError.lackingTables(path: path)
             }

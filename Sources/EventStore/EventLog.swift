@@ -9,16 +9,25 @@ public struct EventLog: Sendable {
     public let ids: Table
     /// Empty values under 8-byte recorded seconds ‖ 8-byte position, for cuts by transaction time.
     public let recorded: Table
+    /// The RFC 6962 Merkle tree over the events: under each 8-byte position, the hashes (32 bytes each) of the leaf
+    /// of the event there and of every complete subtree that leaf completes, lowest first (see `StoredTree.swift`).
+    public let tree: Table
 
     /// The names of the tables the log needs in every store.
-    public static let tableNames = ["log.events", "log.ids", "log.recorded"]
+    public static let tableNames = firstTableNames + ["log.tree"]
+
+    /// The log's tables that every release wrote: a store without one of them has no log. The tree came later; a
+    /// store written before it gets it, empty, when opened for writing, and builds it on its first write.
+    static let firstTableNames = ["log.events", "log.ids", "log.recorded"]
 
     init(tables: [String: Table]) throws(StoreError) {
-        guard let events = tables["log.events"], let ids = tables["log.ids"], let recorded = tables["log.recorded"]
+        guard let events = tables["log.events"], let ids = tables["log.ids"], let recorded = tables["log.recorded"],
+            let tree = tables["log.tree"]
         else { throw StoreError(.damaged, operation: "open the log", path: "", reason: "log tables missing") }
         self.events = events
         self.ids = ids
         self.recorded = recorded
+        self.tree = tree
     }
 
     /// The key under which the id index keeps `id`: its UTF-8 bytes, or their SHA-256 when too long for LMDB.
@@ -139,6 +148,8 @@ extension WriteTransaction {
         } else {
             previous = try head()
         }
+        // The tree must cover the log before the event is written (a store written before the tree gets it here).
+        if state.frontier == nil { try completeTree() }
         let position = previous.map { $0.position.next } ?? .first
         let recorded = max(clock(), previous?.recorded ?? Timestamp(secondsSince1970: 0))
         let bytes = try encode(position, recorded)
@@ -156,6 +167,7 @@ extension WriteTransaction {
         if let id {
             try handle.put(position.key, forKey: EventLog.key(forID: id), in: log.ids)
         }
+        try appendToTree(MerkleHash.leaf(bytes))
         let appended = LogHead(position: position, hash: hash, recorded: recorded)
         state.head = .some(appended)
         return appended

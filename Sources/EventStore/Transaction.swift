@@ -6,6 +6,8 @@ let appendFlag = UInt32(MDB_APPEND)
 /// What a write transaction learns while it runs: the head it has appended, whether the map filled up.
 final class WriteState {
     var head: LogHead??
+    /// The right edge of the stored Merkle tree once this transaction has checked that it covers the log.
+    var frontier: MerkleFrontier?
     var isMapFull = false
     /// The puts so far, for the fault-injection points `put-N`.
     var puts = 0

@@ -1,3 +1,4 @@
+import EventStore
 import Projections
 
 /// The web view's routes: HTML pages and `/api/…`, answered from a store opened for reading only.
@@ -9,10 +10,13 @@ public final class Site: Sendable {
     public let base: KnowledgeBase
     /// The report of `verify` for the head, made once per head.
     let verification = VerificationCache()
+    /// The key that signs checkpoints and proofs (`serve --key`); without one their routes are 404.
+    let signer: NoteSigner?
 
-    /// Serves `base`.
-    public init(base: KnowledgeBase) {
+    /// Serves `base`, signing checkpoints and proofs with `signer` when given.
+    public init(base: KnowledgeBase, signer: NoteSigner? = nil) {
         self.base = base
+        self.signer = signer
     }
 
     /// The log's head position now (0 for an empty log): the key under which answers are kept.
@@ -53,6 +57,7 @@ public final class Site: Sendable {
             guard path.hasPrefix("/"), !segments.contains(where: \.isEmpty) || path == "/" else {
                 throw WebError(404, "there is no page at \(path)")
             }
+            if isAPI, let answer = try trustAPI(Array(segments.dropFirst()), parameters, path: path) { return answer }
             if isAPI { return try api(Array(segments.dropFirst()), parameters, path: path) }
             return try page(path == "/" ? [] : Array(segments), parameters, path: path)
         } catch {

@@ -12,9 +12,9 @@ enum ExitStatus: Int32 {
     /// The status for `error`; nil when the parser handles it itself (help, version).
     init?(for error: Error, parserCode: ArgumentParser.ExitCode) {
         switch error {
-        case is InputError, is RuleViolation, is NotFound:
+        case is InputError, is RuleViolation, is NotFound, is NoteFormatError, is CryptoFailure:
             self = .refused
-        case is StoreError, is LMDBError, is LogDamage:
+        case is StoreError, is LMDBError, is LogDamage, is ProofRejection:
             self = .storeUnavailable
         case let failure as CommandFailure:
             self = failure.status

@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import Hummingbird
 import Logging
@@ -60,11 +61,13 @@ struct WebAnswer: Sendable {
 }
 
 /// Runs `body` with a new store of events/ and the hostile events, served as `sckb serve` serves it: reopened for
-/// reading only, unless `writable` (then `body` may append through the base the site reads), and with the
-/// response cache unless `caching` is false. The store is deleted afterwards.
+/// reading only, unless `writable` (then `body` may append through the base the site reads), with the response
+/// cache unless `caching` is false, and signing checkpoints and proofs with `signer` when given (`serve --key`).
+/// The store is deleted afterwards.
 func withServedStore(
     writable: Bool = false,
     caching: Bool = true,
+    signer: NoteSigner? = nil,
     _ body: @Sendable (ServedStore) async throws -> Void
 ) async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -82,7 +85,7 @@ func withServedStore(
         do { _ = try makeFixtureStore(at: path) }
         base = try KnowledgeBase(path: path, creating: false, readingOnly: true)
     }
-    let site = Site(base: base)
+    let site = Site(base: base, signer: signer)
     let application = WebServer.makeApplication(site: site, host: "127.0.0.1", port: 0, caching: caching) { _, _ in }
     try await body(ServedStore(base: base, responder: try await application.responder))
 }

@@ -75,6 +75,7 @@ extension KnowledgeBase {
             log: scratch.environment.log
         )
         try environment.read { transaction in
+            walk.tree = try TreeCheck(in: transaction)
             let retracted = try tolerantRetractedPositions(in: transaction)
             var batch: [PendingFold] = []
             batch.reserveCapacity(KnowledgeBase.verifyBatchSize)
@@ -92,6 +93,9 @@ extension KnowledgeBase {
                 return true
             }
             try fold.apply(batch, retracted: retracted, to: scratch.environment)
+            if let problem = walk.tree?.finish(events: UInt64(walk.events)) {
+                walk.problems.append(VerificationProblem(position: problem.position, problem: problem.description))
+            }
             for expectation in expected {
                 let stored =
                     try transaction.withEvent(at: expectation.position) { hash, _ in
@@ -160,15 +164,18 @@ extension KnowledgeBase {
     /// Rebuilds every read model and index from the log in one write transaction; returns the events folded.
     public func replay(progress: (Position) -> Void = { _ in }) throws -> Int {
         var earlierFormat: ReadModelFormat = .current
+        var treeCovered: UInt64 = 0
         let events = try environment.write { transaction in
             earlierFormat = try readModels.storedFormat(in: transaction)
+            treeCovered = try transaction.rebuildTree()
             _ = try rebuild(in: transaction, checkingAfter: nil, rebuildingIndexes: true, progress: progress)
             return Int(try transaction.head()?.position.rawValue ?? 0)
         }
+        let treeBuilt = treeCovered < UInt64(events) ? UInt64(events) : 0
         switch earlierFormat {
-        case .older(let version): noticeRebuild(from: version)
-        case .unrecorded where events > 0: noticeRebuild(from: 1)
-        default: break
+        case .older(let version): noticeUpgrade(readModelsFrom: version, treeBuiltOver: treeBuilt)
+        case .unrecorded where events > 0: noticeUpgrade(readModelsFrom: 1, treeBuiltOver: treeBuilt)
+        default: noticeUpgrade(readModelsFrom: nil, treeBuiltOver: treeBuilt)
         }
         return events
     }
@@ -193,6 +200,8 @@ private struct LogWalk {
     var expectedPosition = Position.first
     var idCount = 0
     var previousKey: [UInt8]?
+    /// The check of the stored Merkle tree, begun in the walk's transaction.
+    var tree: TreeCheck?
 
     /// Checks the record under `key`: its key, position, hash and indexes. Returns what the fold needs, or nil when
     /// the record cannot be read as an event (the problem is noted).
@@ -233,6 +242,9 @@ private struct LogWalk {
         }
         let hash = UnsafeRawBufferPointer(rebasing: value[..<32])
         let bytes = UnsafeRawBufferPointer(rebasing: value[32...])
+        if let problem = try tree?.check(position, bytes: bytes, in: transaction) {
+            problems.append(VerificationProblem(position: problem.position, problem: problem.description))
+        }
         var hasher = SHA256()
         hasher.update(previous.bytes)
         hasher.update(bytes)

@@ -49,6 +49,22 @@ public struct LogStatistics: Sendable, Equatable {
     public var byType: [EventType: Int]
     /// The size of the store's data file, in bytes.
     public var storeBytes: Int
+    /// The Merkle tree of the log inside the transaction-time cut (a valid-time cut does not change it).
+    public var tree: TreeHead
+}
+
+/// The size and root of the log's Merkle tree at some point.
+public struct TreeHead: Sendable, Equatable {
+    /// The number of events (leaves).
+    public var size: UInt64
+    /// The RFC 6962 root of the tree of the first `size` events.
+    public var root: SHA256Digest
+
+    /// Describes the tree of `size` events with the root `root`.
+    public init(size: UInt64, root: SHA256Digest) {
+        self.size = size
+        self.root = root
+    }
 }
 
 extension KnowledgeBase {
@@ -133,11 +149,13 @@ extension KnowledgeBase {
                 }
                 if asOf == nil, last.rawValue > 0, cutHead?.position != last { cutHead = nil }
             }
+            let treeSize = try cut?.lastPosition(in: transaction).rawValue ?? head?.position.rawValue ?? 0
             return LogStatistics(
                 events: byType.values.reduce(0, +),
                 head: cutHead,
                 byType: byType,
-                storeBytes: environment.fileSize
+                storeBytes: environment.fileSize,
+                tree: TreeHead(size: treeSize, root: try transaction.treeRoot(size: treeSize))
             )
         }
     }

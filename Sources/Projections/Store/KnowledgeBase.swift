@@ -88,8 +88,10 @@ public final class KnowledgeBase: Sendable {
     /// are rebuilt from the log in the same transaction (the log and its hashes stay as they are).
     func write<Result>(_ body: (borrowing WriteTransaction) throws -> Result) throws -> Result {
         var rebuiltFrom: UInt32?
+        var treeBuilt: UInt64 = 0
         let result = try environment.write { transaction in
             rebuiltFrom = nil
+            treeBuilt = try transaction.completeTree()
             switch try readModels.storedFormat(in: transaction) {
             case .current:
                 break
@@ -111,15 +113,25 @@ public final class KnowledgeBase: Sendable {
             }
             return try body(transaction)
         }
-        if let rebuiltFrom { noticeRebuild(from: rebuiltFrom) }
+        noticeUpgrade(readModelsFrom: rebuiltFrom, treeBuiltOver: treeBuilt)
         return result
     }
 
-    func noticeRebuild(from version: UInt32) {
-        notice(
-            "rebuilt the read models of \(path) from its log, from format \(version) to \(ReadModels.formatVersion)"
-                + " (once; the log and its hashes are unchanged)"
-        )
+    /// Tells the notice, in one line, what a write or a replay rebuilt of a store written by an earlier release: its
+    /// read models (from format `version`), its Merkle tree (over `events` events, when not 0), or both.
+    func noticeUpgrade(readModelsFrom version: UInt32?, treeBuiltOver events: UInt64) {
+        let tree = "built the Merkle tree of \(path) over its \(events) events"
+        let readModels = version.map {
+            "rebuilt the read models of \(path) from its log, from format \($0) to \(ReadModels.formatVersion)"
+        }
+        let done: String
+        switch (readModels, events) {
+        case (nil, 0): return
+        case (let readModels?, 0): done = readModels
+        case (let readModels?, _): done = readModels + ", and built its Merkle tree over its \(events) events"
+        case (nil, _): done = tree
+        }
+        notice(done + " (once; the log and its hashes are unchanged)")
     }
 
     /// The path of the store.

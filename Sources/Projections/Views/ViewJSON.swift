@@ -28,7 +28,7 @@ extension LogEntry: JSONView {
 }
 
 extension LogStatistics: JSONValueView {
-    /// `{"events","head":{"position","hash"},"by_type","store_bytes"}`: the stats view.
+    /// `{"events","head":{"position","hash"},"by_type","store_bytes","tree":{"size","root"}}`: the stats view.
     var json: JSONValue {
         var typeCounts = JSONObject()
         for (type, count) in byType.sorted(by: { $0.key < $1.key }) { typeCounts[type.rawValue] = .integer(count) }
@@ -38,6 +38,7 @@ extension LogStatistics: JSONValueView {
         return [
             "events": .integer(events), "head": headValue, "by_type": .object(typeCounts),
             "store_bytes": .integer(storeBytes),
+            "tree": ["size": .integer(Int(tree.size)), "root": .string(tree.root.hex)],
         ]
     }
 }

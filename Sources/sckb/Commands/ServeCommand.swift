@@ -10,11 +10,14 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             Opens the store for reading only and never writes to it; an import by another
             process shows on the next request. Every page takes ?as-of=DATE&until=N|DATE;
-            /api/VIEW answers what `sckb VIEW --format json` prints. Ctrl-C or SIGTERM stops it.
+            /api/VIEW answers what `sckb VIEW --format json` prints; /api/events?after=N
+            is the feed mirrors follow, and with --key the server signs /api/checkpoint,
+            /api/proof/POSITION and /api/consistency?old=M. Ctrl-C or SIGTERM stops it.
 
             Examples:
               sckb serve --store /tmp/kb
               sckb serve --port 9000 --host 127.0.0.1
+              sckb serve --key ~/sckb.key
             """
     )
 
@@ -24,6 +27,14 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The address to listen on (default: 127.0.0.1).", valueName: "host"))
     var host = "127.0.0.1"
 
+    @Option(
+        help: ArgumentHelp(
+            "A private key file (sckb key generate): adds /api/checkpoint, /api/proof and /api/consistency.",
+            valueName: "file"
+        )
+    )
+    var key: String?
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -32,8 +43,9 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        let signer = try key.map { try KeyFiles.signer(at: $0) }
         let base = try KnowledgeBase(path: store.path, creating: false, readingOnly: true)
-        let site = Site(base: base)
+        let site = Site(base: base, signer: signer)
         let events = try site.headPosition()
         let caching = ProcessInfo.processInfo.environment["SCKB_SERVE_CACHE"] != "off"
         let path = store.path

@@ -38,6 +38,7 @@ struct StatsCommand: ParsableCommand {
             } else {
                 out.writeLine("head: the log is empty")
             }
+            out.writeLine("tree: size \(statistics.tree.size), root \(statistics.tree.root.hex)")
             out.writeLine("store: \(statistics.storeBytes) bytes")
             out.flush()
         }
