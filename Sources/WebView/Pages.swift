@@ -74,26 +74,20 @@ struct Pages {
     // MARK: Graph
 
     func graph() throws -> Page {
-        var page = newPage("Replication graph", keeping: ["solution", "from-tier", "to-tier", "planned"])
+        var page = newPage("Replication graph", keeping: ["solution", "from-tier", "to-tier", "project", "planned"])
         let set = try views.base.views(graph: views.graphFilter(), at: cut.view)
         let graph = set.graph
-        var solutions: [Slug: (name: String, area: Area)] = [:]
-        for item in set.spread.solutions { solutions[item.solution] = (item.name, item.area) }
-        let filter = try views.graphFilter()
-        page.append("<form class=\"options\" method=\"get\" action=\"/graph\">")
-        page.append(textField("solution", "solution", filter.solution?.rawValue))
-        page.append(select("from-tier", "from tier", Tier.allCases.map(\.rawValue), filter.fromTier?.rawValue))
-        page.append(select("to-tier", "to tier", Tier.allCases.map(\.rawValue), filter.toTier?.rawValue))
-        let checked = filter.includesPlanned ? " checked" : ""
-        page.append("<label><input type=\"checkbox\" name=\"planned\" value=\"true\"\(checked)> planned edges</label>")
-        page.append(hiddenCut() + "<button type=\"submit\">Show</button></form>")
+        let solutions = SolutionChoices(set.spread)
+        page.append(try graphOptions(action: "/graph", solutions: solutions))
         let done = graph.edges.filter { $0.status == .done }.count
         page.append(
-            "<p>\(graph.nodes.count) cities, \(done) done and \(graph.edges.count - done) planned edges."
-                + " Hover an edge for its solution, date and source; each city links to its profile.</p>"
+            "<p>\(graph.nodes.count) cities, \(done) done and \(graph.edges.count - done) planned edges, one small"
+                + " graph per solution: where it came from on the left (a city, or the lighthouse cities of a project"
+                + " as one origin), where it went on the right. Each city, project and edge is a link; the edges are"
+                + " also listed below. " + page.link("/map", "The same edges on the map", page.kept) + ".</p>"
         )
-        page.append("<div class=\"figure\">")
-        page.append(GraphSVG(graph: graph, solutions: solutions, cut: cut).render())
+        page.append("<div class=\"figure\">" + GraphSVG.legend())
+        page.append(GraphSVG(graph: graph, solutions: solutions.styles, cut: cut).render())
         page.append("</div><section><h2>Edges</h2>")
         var edges = HTMLTable("solution", "from", "to", "at", "position", "funding", "project", "status", "source")
         for edge in graph.edges {

@@ -169,6 +169,9 @@ public final class Site: Sendable {
         case ("graph", 1):
             try allow(Views.graphNames)
             page = try pages.graph()
+        case ("map", 1):
+            try allow(Views.graphNames)
+            page = try pages.map()
         case ("spread", 1):
             try allow(Views.spreadNames.union(["sort"]))
             page = try pages.spread()
