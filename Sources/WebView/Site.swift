@@ -172,6 +172,9 @@ public final class Site: Sendable {
         case ("map", 1):
             try allow(Views.graphNames)
             page = try pages.map()
+        case ("a-z", 1):
+            try allow([])
+            page = try pages.entityIndex()
         case ("spread", 1):
             try allow(Views.spreadNames.union(["sort"]))
             page = try pages.spread()
