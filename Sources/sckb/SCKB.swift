@@ -25,7 +25,7 @@ struct SCKB: ParsableCommand {
             CityCommand.self,
             ProjectCommand.self, SolutionCommand.self,
             KPIsCommand.self, CCGCommand.self, StatsCommand.self, VerifyCommand.self, ReplayCommand.self,
-            GenerateCommand.self, ServeCommand.self, SearchCommand.self, GapsCommand.self, NextCommand.self,
+            GenerateCommand.self, ServeCommand.self, PublishCommand.self, SearchCommand.self, GapsCommand.self, NextCommand.self,
         ]
     )
 
