@@ -132,7 +132,9 @@ enum Stylesheet {
         @media print { header form, nav, footer { display: none; } header { background: none; border: 0; }
           a { color: inherit; text-decoration: none; } .figure { border: 0; overflow: visible; }
           svg.graph { min-width: 0; } }
-        form.options select { max-width: 100%; }
+        form.options label { max-width: 100%; display: inline-flex; align-items: center; gap: .3rem; }
+        form.options select { max-width: 100%; min-width: 0; flex: 1 1 auto; }
+        ul.filters { padding-left: 1.2rem; } ul.filters li { margin: .2rem 0; }
         .graph-panels { display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; }
         .graph-panel { flex: 1 1 26rem; max-width: 36rem; min-width: 0; }
         .graph-panel h3 { font-size: 1rem; margin: .6rem 0 .1rem; }
