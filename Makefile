@@ -14,10 +14,13 @@ deps:
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq liblmdb-dev libssl-dev pkg-config >/dev/null; \
 	fi
 
-# The tests cross-check the hash chain with Python's jcs package, an RFC 8785 implementation not our own.
+# The tests cross-check the hash chain with Python's jcs package, an RFC 8785 implementation not our own; the
+# browser checks drive Debian's chromium through chromium-driver with Selenium (PyPI).
 test-deps: deps
 	@python3 -c 'import jcs' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check jcs
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromedriver >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium-driver >/dev/null; }
+	@python3 -c 'import selenium' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check selenium
 
 release: deps
 	$(SWIFT) build -c release --product sckb
@@ -71,6 +74,8 @@ test: test-deps bench-deps
 	python3 scripts/bench.py --events 10000 --out .build/bench-smoke.json
 	$(SWIFT) build --build-tests -Xswiftc -gline-tables-only
 	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) test --skip-build
+	@echo "== in a real browser (Selenium, headless chromium; screenshots in docs/screenshots/)"
+	python3 scripts/browser_checks.py --sckb $(SCKB)
 
 # Load run of `sckb serve` (wrk on 127.0.0.1, under 30 s): requests/s and p99 while another process imports.
 bench-web: release
