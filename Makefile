@@ -15,12 +15,15 @@ deps:
 	fi
 
 # The tests cross-check the hash chain with Python's jcs package, an RFC 8785 implementation not our own, and the
-# checkpoints and proofs with scripts/verify_proof.py, which needs PyPI's cryptography (Ed25519) and rfc8785.
+# checkpoints and proofs with scripts/verify_proof.py, which needs PyPI's cryptography (Ed25519) and rfc8785; the
+# browser checks drive Debian's chromium through chromium-driver with Selenium (PyPI).
 test-deps: deps
 	@python3 -c 'import jcs' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check jcs
 	@python3 -c 'import cryptography, rfc8785' 2>/dev/null || \
 		python3 -m pip install --quiet --disable-pip-version-check cryptography rfc8785
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromedriver >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium-driver >/dev/null; }
+	@python3 -c 'import selenium' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check selenium
 
 release: deps
 	$(SWIFT) build -c release --product sckb
@@ -76,6 +79,8 @@ test: test-deps bench-deps
 	python3 scripts/bench.py --events 10000 --out .build/bench-smoke.json
 	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) build --product sckbPackageTests -Xswiftc -gline-tables-only
 	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) test --skip-build
+	@echo "== in a real browser (Selenium, headless chromium; screenshots in docs/screenshots/)"
+	python3 scripts/browser_checks.py --sckb $(SCKB)
 
 # Load run of `sckb serve` (wrk on 127.0.0.1, under 30 s): requests/s and p99 while another process imports.
 bench-web: release

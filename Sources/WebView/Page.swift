@@ -36,7 +36,7 @@ struct Page {
     /// The whole document.
     func render() -> String {
         let navigation: [(String, String)] = [
-            ("/", "Overview"), ("/graph", "Graph"), ("/spread", "Spread"), ("/obstacles", "Obstacles"),
+            ("/", "Overview"), ("/graph", "Graph"), ("/map", "Map"), ("/spread", "Spread"), ("/obstacles", "Obstacles"),
             ("/kpis", "KPIs"), ("/cities", "Cities"), ("/projects", "Projects"), ("/ccg/members", "CCG members"),
             ("/ccg/meetings", "Meetings"), ("/ccg/travel", "Travel"), ("/ccg/eligibility", "Eligibility"),
             ("/log", "Log"), ("/about", "About"),
@@ -179,6 +179,33 @@ enum Stylesheet {
         @media print { header form, nav, footer { display: none; } header { background: none; border: 0; }
           a { color: inherit; text-decoration: none; } .figure { border: 0; overflow: visible; }
           svg.graph { min-width: 0; } }
+        form.options label { max-width: 100%; display: inline-flex; align-items: center; gap: .3rem; }
+        form.options select { max-width: 100%; min-width: 0; flex: 1 1 auto; }
+        ul.filters { padding-left: 1.2rem; } ul.filters li { margin: .2rem 0; }
+        .graph-panels { display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; }
+        .graph-panel { flex: 1 1 26rem; max-width: 36rem; min-width: 0; }
+        .graph-panel h3 { font-size: 1rem; margin: .6rem 0 .1rem; }
+        .graph-panel .area { color: var(--muted); font-weight: normal; font-size: .85rem; }
+        svg.graph-legend { width: 100%; max-width: 40rem; height: auto; }
+        svg.graph-legend text { font: 11px system-ui, sans-serif; fill: var(--ink); }
+        svg.graph-legend .edge { fill: none; stroke-width: 2; }
+        svg.graph-legend .planned { stroke-dasharray: 6 4; }
+        .graph-panel svg.graph { min-width: 24rem; }
+        svg .lighthouse { fill: #1d2733; stroke: #1d2733; stroke-width: 1.5; }
+        svg .fellow { fill: #ffffff; stroke: #1d2733; stroke-width: 1.5; }
+        svg .other { fill: #d5dbe3; stroke: #1d2733; stroke-width: 1.5; }
+        svg .origin { fill: #f3c623; stroke: #1d2733; stroke-width: 1.5; }
+        svg.graph .hit { fill: none; stroke: transparent; stroke-width: 10; }
+        svg.graph a:hover .edge, svg.map a.arc:hover .edge { stroke-width: 3; opacity: 1; }
+        svg.map { width: 100%; min-width: 40rem; height: auto; display: block; }
+        svg.map .sea { fill: #eef4f9; }
+        svg.map .land path { fill: #fbfaf5; stroke: #b9c2cc; stroke-width: .8; }
+        svg.map .edge { fill: none; stroke-width: 1.8; opacity: .8; }
+        svg.map .planned { stroke-dasharray: 6 4; }
+        svg.map text { font: 11px system-ui, sans-serif; fill: var(--ink); paint-order: stroke;
+          stroke: #fbfaf5; stroke-width: 3px; stroke-linejoin: round; }
+        svg.map .legend rect { fill: #ffffff; stroke: var(--line); opacity: .92; }
+        svg.map a.city:hover text { fill: var(--accent); text-decoration: underline; }
 
         """
 }

@@ -87,32 +87,26 @@ struct Pages {
     func graph() throws -> Page {
         var page = newPage(
             "Replication graph",
-            keeping: ["solution", "from-tier", "to-tier", "planned", "sort", "order"]
+            keeping: ["solution", "from-tier", "to-tier", "project", "planned", "sort", "order"]
         )
         let choices = try views.base.choices(at: cut.view)
         try views.checkKnown("solution", in: choices.solutions)
+        try views.checkKnown("project", in: choices.projects)
         let set = try views.base.views(graph: views.graphFilter(), at: cut.view)
         let graph = set.graph
-        var solutions: [Slug: (name: String, area: Area)] = [:]
-        for item in set.spread.solutions { solutions[item.solution] = (item.name, item.area) }
-        let filter = try views.graphFilter()
-        page.append("<form class=\"options\" method=\"get\" action=\"/graph\">")
-        page.append(choiceSelect("solution", "solution", choices.solutions, filter.solution))
-        page.append(select("from-tier", "from tier", Tier.allCases.map(\.rawValue), filter.fromTier?.rawValue))
-        page.append(select("to-tier", "to tier", Tier.allCases.map(\.rawValue), filter.toTier?.rawValue))
-        let checked = filter.includesPlanned ? " checked" : ""
-        page.append("<label><input type=\"checkbox\" name=\"planned\" value=\"true\"\(checked)> planned edges</label>")
-        page.append(hiddenCut() + "<button type=\"submit\">Show</button></form>")
+        let solutions = SolutionChoices(set.spread)
+        page.append(try graphOptions(action: "/graph", solutions: solutions))
         let done = graph.edges.filter { $0.status == .done }.count
         page.append(
             "<p>\(Format.count(graph.nodes.count)) cities, \(Format.count(done)) done and "
-                + "\(Format.count(graph.edges.count - done)) planned replications. Lighthouse cities ("
-                + links.about("tier", "tier") + ") and the lighthouse cities of a project as one "
-                + links.about("origin", "origin") + " stand left. Each city links to its profile; each edge below "
-                + "links to its " + links.about("status", "replication") + " page.</p>"
+                + "\(Format.count(graph.edges.count - done)) planned replications, one small graph per solution: where "
+                + "it came from on the left (a city, or the lighthouse cities of a project as one "
+                + links.about("origin", "origin") + "), where it went on the right. Each city, project and edge is a "
+                + "link; each edge, also listed below, links to its " + links.about("status", "replication")
+                + " page. " + page.link("/map", "The same edges on the map", page.kept) + ".</p>"
         )
-        page.append("<div class=\"figure\">")
-        page.append(GraphSVG(graph: graph, solutions: solutions, cut: cut).render())
+        page.append("<div class=\"figure\">" + GraphSVG.legend())
+        page.append(GraphSVG(graph: graph, solutions: solutions.styles, cut: cut).render())
         page.append("</div><section><h2>Edges</h2>")
         var edges = HTMLTable("solution", "from", "to", "at", "position", "funding", "project", "status", "source")
         for edge in graph.edges {

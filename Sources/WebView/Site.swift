@@ -206,6 +206,12 @@ public final class Site: Sendable {
         case ("graph", 1):
             try allow(Views.graphNames.union(TableView.names))
             page = try pages.graph()
+        case ("map", 1):
+            try allow(Views.graphNames)
+            page = try pages.map()
+        case ("a-z", 1):
+            try allow([])
+            page = try pages.entityIndex()
         case ("spread", 1):
             try allow(Views.spreadNames.union(TableView.names))
             page = try pages.spread()

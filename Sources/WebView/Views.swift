@@ -62,13 +62,14 @@ struct Views {
 
     // MARK: The views
 
-    static let graphNames: Set<String> = ["solution", "from-tier", "to-tier", "planned"]
+    static let graphNames: Set<String> = ["solution", "from-tier", "to-tier", "project", "planned"]
 
     func graphFilter() throws(WebError) -> GraphFilter {
         try GraphFilter(
             solution: slug("solution", "solution"),
             fromTier: choice("from-tier", Tier.self),
             toTier: choice("to-tier", Tier.self),
+            project: slug("project", "project"),
             includesPlanned: parameters.flag("planned")
         )
     }

@@ -25,8 +25,8 @@ struct SCKB: ParsableCommand {
             CityCommand.self,
             ProjectCommand.self, SolutionCommand.self,
             KPIsCommand.self, CCGCommand.self, StatsCommand.self, VerifyCommand.self, ReplayCommand.self,
-            GenerateCommand.self, ServeCommand.self, SearchCommand.self, GapsCommand.self, NextCommand.self,
-            KeyCommand.self, CheckpointCommand.self, ProveCommand.self, CheckProofCommand.self,
+            GenerateCommand.self, ServeCommand.self, PublishCommand.self, SearchCommand.self, GapsCommand.self,
+            NextCommand.self, KeyCommand.self, CheckpointCommand.self, ProveCommand.self, CheckProofCommand.self,
         ]
     )
 

@@ -14,6 +14,10 @@ struct APITests {
         ("/api/graph?planned", { try $0.graph(GraphFilter(includesPlanned: true)) }),
         ("/api/graph?planned=false", { try $0.graph(GraphFilter()) }),
         (
+            "/api/graph?project=triangulum&planned",
+            { try $0.graph(GraphFilter(project: slug("triangulum"), includesPlanned: true)) }
+        ),
+        (
             "/api/graph?planned=true&from-tier=lighthouse&to-tier=fellow",
             { try $0.graph(GraphFilter(fromTier: .lighthouse, toTier: .fellow, includesPlanned: true)) }
         ),

@@ -55,8 +55,9 @@ struct PageTests {
             try #require(firstReplication > 0)
             let pages: [(String, [String])] = [
                 ("/", [head, "Headline figures", "Energy saved (%)", "Events by type", "1,234"]),
-                ("/graph", ["<svg class=\"graph\"", "href=\"/city/barcelona\"", "<title>", "Lighthouse cities"]),
-                ("/graph?planned", ["class=\"edge planned\"", "stroke-dasharray"]),
+                ("/graph", ["<svg class=\"graph\"", "href=\"/city/barcelona\"", "<title>", "one small graph per solution"]),
+                ("/map", ["<svg class=\"map\"", "href=\"/city/barcelona\"", "<title>Barcelona · lighthouse city</title>"]),
+                ("/graph?planned", ["class=\"edge planned\"", "<a href=\"/replication/"]),
                 ("/spread", ["urban-data-platform", "sort=area"]),
                 ("/spread?sort=area&area=buildings", ["evil-solution"]),
                 ("/kpis?project=triangulum", ["demonstrations in scope"]),

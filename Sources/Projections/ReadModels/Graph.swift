@@ -106,14 +106,24 @@ public struct GraphFilter: Sendable {
     public var fromTier: Tier?
     /// Only edges to a city of this tier, when given.
     public var toTier: Tier?
+    /// Only edges under this project (the project an edge names, also the origin of an edge from its lighthouse
+    /// cities), when given.
+    public var project: Slug?
     /// Whether open plans are shown beside the replications done.
     public var includesPlanned = false
 
     /// A filter; the defaults show every replication done.
-    public init(solution: Slug? = nil, fromTier: Tier? = nil, toTier: Tier? = nil, includesPlanned: Bool = false) {
+    public init(
+        solution: Slug? = nil,
+        fromTier: Tier? = nil,
+        toTier: Tier? = nil,
+        project: Slug? = nil,
+        includesPlanned: Bool = false
+    ) {
         self.solution = solution
         self.fromTier = fromTier
         self.toTier = toTier
+        self.project = project
         self.includesPlanned = includesPlanned
     }
 }
@@ -200,6 +210,7 @@ extension ReadModels {
         var kept: [GraphEdge] = []
         for edge in edges {
             if let solution = filter.solution, edge.solution != solution { continue }
+            if let project = filter.project, edge.project != project { continue }
             if let fromTier = filter.fromTier, try edge.from.map({ try tierOf($0, tables) }) ?? .lighthouse != fromTier {
                 continue
             }

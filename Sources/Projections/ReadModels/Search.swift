@@ -89,6 +89,33 @@ extension ReadModels {
     func search(_ query: String, in tables: borrowing some KeyValueReader & ~Copyable) throws -> SearchResults {
         let needle = SearchFolding.needle(query)
         guard !needle.isEmpty else { throw EmptySearch() }
+        let candidates = try searchable(in: tables)
+        var found: [(rank: Int, result: SearchResults.Result)] = []
+        for (kind, id, name, fields) in candidates {
+            var best: (rank: Int, field: SearchResults.Field, text: String)?
+            for (field, text) in fields {
+                guard let rank = SearchFolding.rank(of: needle, in: SearchFolding.fold(text)) else { continue }
+                if rank < best?.rank ?? Int.max { best = (rank, field, text) }
+            }
+            if let best {
+                found.append((best.rank, .init(kind: kind, id: id, name: name, field: best.field, match: best.text)))
+            }
+        }
+        let kinds = SearchResults.Kind.allCases
+        found.sort { left, right in
+            let leftKind = kinds.firstIndex(of: left.result.kind) ?? 0
+            let rightKind = kinds.firstIndex(of: right.result.kind) ?? 0
+            return (leftKind, left.rank, left.result.id) < (rightKind, right.rank, right.result.id)
+        }
+        return SearchResults(results: found.map(\.result))
+    }
+}
+
+extension ReadModels {
+    /// Everything search looks through: each thing's kind, id, name and the fields it matches on.
+    func searchable(
+        in tables: borrowing some KeyValueReader & ~Copyable
+    ) throws -> [(SearchResults.Kind, Slug, String, [(SearchResults.Field, String)])] {
         var candidates: [(SearchResults.Kind, Slug, String, [(SearchResults.Field, String)])] = []
         for (id, row) in try tables.entries(of: cities) {
             let name = row.string("name") ?? id.rawValue
@@ -111,25 +138,39 @@ extension ReadModels {
             let text = row.string("text") ?? ""
             candidates.append((.obstacle, id, text, [(.text, text), (.id, id.rawValue)]))
         }
-        var found: [(rank: Int, result: SearchResults.Result)] = []
-        for (kind, id, name, fields) in candidates {
-            var best: (rank: Int, field: SearchResults.Field, text: String)?
-            for (field, text) in fields {
-                guard let rank = SearchFolding.rank(of: needle, in: SearchFolding.fold(text)) else { continue }
-                if rank < best?.rank ?? Int.max { best = (rank, field, text) }
-            }
-            if let best {
-                found.append((best.rank, .init(kind: kind, id: id, name: name, field: best.field, match: best.text)))
-            }
-        }
-        let kinds = SearchResults.Kind.allCases
-        found.sort { left, right in
-            let leftKind = kinds.firstIndex(of: left.result.kind) ?? 0
-            let rightKind = kinds.firstIndex(of: right.result.kind) ?? 0
-            return (leftKind, left.rank, left.result.id) < (rightKind, right.rank, right.result.id)
-        }
-        return SearchResults(results: found.map(\.result))
+        return candidates
     }
+
+    /// Every thing search can find, A to Z by folded name, then by kind and id.
+    func entityIndex(in tables: borrowing some KeyValueReader & ~Copyable) throws -> EntityIndex {
+        let kinds = SearchResults.Kind.allCases
+        let entries = try searchable(in: tables).map { kind, id, name, _ in
+            (key: SearchFolding.fold(name), entry: EntityIndex.Entry(kind: kind, id: id, name: name))
+        }
+        .sorted {
+            let left = ($0.key, kinds.firstIndex(of: $0.entry.kind) ?? 0, $0.entry.id)
+            let right = ($1.key, kinds.firstIndex(of: $1.entry.kind) ?? 0, $1.entry.id)
+            return left < right
+        }
+        return EntityIndex(entries: entries.map(\.entry))
+    }
+}
+
+/// Every city, project, solution, demonstration and obstacle, A to Z by name (folded as search folds it): the
+/// index a published site offers where a server would offer search.
+public struct EntityIndex: Sendable, Equatable {
+    /// One thing.
+    public struct Entry: Sendable, Equatable {
+        /// What it is.
+        public var kind: SearchResults.Kind
+        /// Its id.
+        public var id: Slug
+        /// Its name: a demonstration's is "SOLUTION NAME in CITY NAME", an obstacle's is its text.
+        public var name: String
+    }
+
+    /// The things, by folded name, then kind (in ``SearchResults/Kind`` order), then id.
+    public var entries: [Entry]
 }
 
 extension SearchFolding {

@@ -127,6 +127,14 @@ extension KnowledgeBase {
         return try view(at: cut, reading: ViewTables.search, live: query, memory: query)
     }
 
+    /// Every city, project, solution, demonstration and obstacle at `cut`, A to Z by name.
+    public func entityIndex(at cut: ViewCut = ViewCut()) throws -> EntityIndex {
+        func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> EntityIndex {
+            try models.entityIndex(in: tables)
+        }
+        return try view(at: cut, reading: ViewTables.search, live: query, memory: query)
+    }
+
     /// Every project, by id.
     public func projectList(at cut: ViewCut = ViewCut()) throws -> ProjectList {
         func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> ProjectList {

@@ -17,6 +17,7 @@ struct GraphCommand: ParsableCommand {
               sckb graph --from-tier lighthouse --to-tier fellow
               sckb graph --planned --format dot | dot -Tsvg > graph.svg
               sckb graph --solution smart-lamppost --format json --until 2020-01-01
+              sckb graph --project triangulum --planned
             """
     )
 
@@ -29,6 +30,9 @@ struct GraphCommand: ParsableCommand {
     @Option(name: .customLong("to-tier"), help: "Only edges to cities of this tier (default: any).")
     var toTier: Tier?
 
+    @Option(help: ArgumentHelp("Only edges under this project (default: all).", valueName: "id"))
+    var project: String?
+
     @Flag(help: "Add open replication plans as planned edges (default: done edges only).")
     var planned = false
 
@@ -40,6 +44,9 @@ struct GraphCommand: ParsableCommand {
         if let solution, Slug(rawValue: solution) == nil {
             throw ValidationError("--solution '\(solution)' is not a slug")
         }
+        if let project, Slug(rawValue: project) == nil {
+            throw ValidationError("--project '\(project)' is not a slug")
+        }
     }
 
     func run() throws {
@@ -47,6 +54,7 @@ struct GraphCommand: ParsableCommand {
             solution: solution.flatMap(Slug.init(rawValue:)),
             fromTier: fromTier,
             toTier: toTier,
+            project: project.flatMap(Slug.init(rawValue:)),
             includesPlanned: planned
         )
         let graph = try store.open(creating: false).graph(filter, at: time.view)

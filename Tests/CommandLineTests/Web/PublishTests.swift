@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// `sckb publish DIR` on events/ and the hostile events: a folder whose every link resolves (checked by
+/// scripts/check_published.py with Python's html.parser), whose pages say what `sckb serve` says, and that a second
+/// publish replaces whole.
+@Suite("publish", .serialized)
+struct PublishTests {
+    /// `html`'s `<main>` with every `href` value blanked: the content of a page, whatever its links' form.
+    static func content(_ html: String) -> String {
+        guard let start = html.range(of: "<main>"), let end = html.range(of: "</main>") else { return "" }
+        let main = String(html[start.lowerBound..<end.upperBound])
+        let expression = try? NSRegularExpression(pattern: " href=\"[^\"]*\"")
+        return expression?.stringByReplacingMatches(
+            in: main,
+            range: NSRange(main.startIndex..., in: main),
+            withTemplate: " href=\"\""
+        ) ?? main
+    }
+
+    @Test("every link of the folder leads to a file, pages say what serve says, a second publish replaces it whole")
+    func publishesTheWholeView() throws {
+        try withTemporaryDirectory { folder in
+            let store = folder + "/kb"
+            try WebFixtures.makeStore(store)
+            let site = folder + "/site"
+            let first = try runSCKB(["publish", site, "--store", store])
+            #expect(first.status == 0, "\(first.standardError)")
+            #expect(first.errorLines.count == 1 && first.standardError.contains("published "))
+            // A page that answered an error is written as serve answers it; /replication/POSITION comes with the
+            // pages of replications, built apart: until then those links lead to its 404 page.
+            let files = FileManager.default.enumerator(atPath: site)?.compactMap { $0 as? String } ?? []
+            let failed = try files.filter { $0.hasSuffix(".html") }.filter {
+                try String(contentsOfFile: site + "/" + $0, encoding: .utf8).contains("<title>Not found · sckb")
+            }
+            #expect(failed.allSatisfy { $0.hasPrefix("replication/") }, "\(failed.prefix(5))")
+
+            let cities = try jsonObject(try runSCKB(["cities", "--format", "json", "--store", store]).standardOutput)
+            let ids = try #require(cities["cities"] as? [[String: Any]]).compactMap { $0["city"] as? String }
+            #expect(ids.count >= 120)
+            let required =
+                [
+                    "index.html", "a-z.html", "style.css", "events.jsonl", "graph.html", "graph/planned=true.html",
+                    "graph/solution=smart-lamppost.html", "graph/project=triangulum.html", "map.html",
+                    "map/planned=true.html", "map/solution=smart-lamppost.html", "map/project=triangulum.html",
+                    "cut/as-of=2019-12-31/index.html", "cut/as-of=2019-12-31/cities.html", "api/graph.json",
+                    "api/graph.csv", "api/cities.csv", "solution/smart-lamppost.html", "project/triangulum.html",
+                ] + ids.map { "city/\($0).html" }
+            let check = try runProgram(
+                "/usr/bin/env",
+                ["python3", WebFixtures.repository + "/scripts/check_published.py", site] + required
+            )
+            #expect(check.status == 0, "\(check.standardOutput)\(check.standardError)")
+            #expect(
+                try exportBytes(store: store)
+                    == Array(try Data(contentsOf: URL(fileURLWithPath: site + "/events.jsonl")))
+            )
+
+            let server = try ServeProcess(store: store, folder: folder)
+            defer { _ = server.stop() }
+            for (target, file) in [
+                ("/city/sabadell", "city/sabadell.html"), ("/project/triangulum", "project/triangulum.html"),
+                ("/cities", "cities.html"), ("/cities?as-of=2019-12-31", "cut/as-of=2019-12-31/cities.html"),
+            ] {
+                let served = try server.request(target)
+                let published = try String(contentsOfFile: site + "/" + file, encoding: .utf8)
+                #expect(PublishTests.content(served.text) == PublishTests.content(published), "\(file)")
+            }
+
+            // A second publish replaces the folder whole: what was added since is gone, nothing is left beside it.
+            try Data("stray".utf8).write(to: URL(fileURLWithPath: site + "/stray.txt"))
+            let second = try runSCKB(["publish", site, "--base-url", "https://kb.example.org/kb", "--store", store])
+            #expect(second.status == 0, "\(second.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: site + "/stray.txt"))
+            #expect(FileManager.default.fileExists(atPath: site + "/city/sabadell.html"))
+            let sitemap = try String(contentsOfFile: site + "/sitemap.txt", encoding: .utf8)
+            #expect(sitemap.contains("https://kb.example.org/kb/city/sabadell.html\n"))
+            let beside = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".site.") }
+            #expect(beside.isEmpty, "left beside the folder: \(beside)")
+        }
+    }
+
+    @Test("a folder that is not an earlier publish is refused untouched; --key is not there yet; a bad --base-url")
+    func refusals() throws {
+        try withTemporaryDirectory { folder in
+            let store = folder + "/kb"
+            try WebFixtures.makeStore(store)
+            let mine = folder + "/mine"
+            try FileManager.default.createDirectory(atPath: mine, withIntermediateDirectories: false)
+            try Data("keep".utf8).write(to: URL(fileURLWithPath: mine + "/notes.txt"))
+            let refused = try runSCKB(["publish", mine, "--store", store])
+            #expect(refused.status == 1)
+            #expect(refused.errorLines.count == 1 && refused.standardError.contains("not the output of an earlier"))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: mine) == ["notes.txt"])
+            let key = try runSCKB(["publish", folder + "/site", "--key", folder + "/key", "--store", store])
+            #expect(key.status == 2 && key.standardError.contains("not available yet"))
+            let url = try runSCKB(["publish", folder + "/site", "--base-url", "ftp://x", "--store", store])
+            #expect(url.status == 2 && url.errorLines.count == 1)
+            #expect(!FileManager.default.fileExists(atPath: folder + "/site"))
+            let missing = try runSCKB(["publish", folder + "/site", "--store", folder + "/none"])
+            #expect(missing.status == 3)
+        }
+    }
+}
