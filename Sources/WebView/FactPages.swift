@@ -1,4 +1,3 @@
-import EventStore
 import Projections
 
 /// The pages of demonstrations, obstacles and replications, and the events every page of a thing rests on.

@@ -1,4 +1,3 @@
-import EventStore
 import Projections
 
 /// `/log`: the newest events first, many to a screen, with the total; or, from a position on, in log order.

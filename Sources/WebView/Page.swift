@@ -1,4 +1,3 @@
-import EventStore
 import Projections
 
 /// One HTML page: the shared header (navigation, the cut and its form), a title and the body.

@@ -46,15 +46,19 @@ public struct Publisher {
     public let site: Site
     /// Where the folder will be served from, for `sitemap.txt`; nil writes no sitemap.
     public let baseURL: String?
+    /// The key that signs the `checkpoint` written beside `events.jsonl` (SPEC §10); nil writes none.
+    public let signer: NoteSigner?
 
     /// The file that marks a folder as the output of a publish, so that a later publish may replace it.
     public static let marker = ".sckb-publish"
     /// The most files a publish writes before it stops with an error (a guard against a link loop).
     public static let fileLimit = 500_000
 
-    /// A publisher of `site`; `baseURL` must be an http or https address when given.
-    public init(site: Site, baseURL: String? = nil) {
+    /// A publisher of `site`; `baseURL` must be an http or https address when given; with `signer`, the folder gets
+    /// the signed checkpoint of the events its `events.jsonl` holds.
+    public init(site: Site, baseURL: String? = nil, signer: NoteSigner? = nil) {
         self.site = site
+        self.signer = signer
         self.baseURL = baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
     }
 
@@ -175,6 +179,9 @@ public struct Publisher {
             summary.events += 1
         }
         try writer.write(events, to: "events.jsonl")
+        if let signer, summary.events > 0 {
+            try writer.write(try base.signedCheckpoint(size: UInt64(summary.events), signer: signer), to: "checkpoint")
+        }
         if let baseURL {
             let pages = queue.map(\.address.file).filter { $0.hasSuffix(".html") }.sorted()
             try writer.write(Array(pages.map { baseURL + $0 + "\n" }.joined().utf8), to: "sitemap.txt")

@@ -1,4 +1,3 @@
-import EventStore
 import Projections
 
 /// The feed and proof routes of SPEC §10: `/api/events` for anyone; `/api/checkpoint`, `/api/proof/POSITION` and

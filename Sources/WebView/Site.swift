@@ -1,4 +1,3 @@
-import EventStore
 import Projections
 
 /// The web view's routes: HTML pages and `/api/…`, answered from a store opened for reading only.

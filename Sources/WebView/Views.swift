@@ -1,4 +1,3 @@
-import EventStore
 import Projections
 
 /// The read views the web view serves, each from its query parameters, as the typed answer the CLI prints.

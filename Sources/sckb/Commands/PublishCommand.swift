@@ -19,13 +19,19 @@ struct PublishCommand: ParsableCommand {
             Examples:
               sckb publish site --store /tmp/kb
               sckb publish /var/www/kb --base-url https://kb.example.org/
+              sckb publish site --key ~/sckb.key --store /tmp/kb
             """
     )
 
     @Argument(help: ArgumentHelp("The folder to write (new, or an earlier publish).", valueName: "dir"))
     var directory: String
 
-    @Option(help: ArgumentHelp("Sign a checkpoint with this key (not yet available).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write `checkpoint`, signed with this key (from `sckb key generate`), beside events.jsonl.",
+            valueName: "file"
+        )
+    )
     var key: String?
 
     @Option(
@@ -38,9 +44,6 @@ struct PublishCommand: ParsableCommand {
 
     func validate() throws {
         guard !directory.isEmpty else { throw ValidationError("publish needs a folder") }
-        if key != nil {
-            throw ValidationError("--key: signed checkpoints are not available yet in this version; publish without it")
-        }
         if let baseURL {
             guard baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://"), baseURL.count > 8,
                 !baseURL.unicodeScalars.contains(where: { $0 == " " || SafeText.isControl($0) })
@@ -51,8 +54,13 @@ struct PublishCommand: ParsableCommand {
     }
 
     func run() throws {
+        // The key is read before anything is written: a bad key file is bad input, and no folder is touched.
+        let signer = try key.map(KeyFiles.signer(at:))
         let base = try KnowledgeBase(path: store.path, creating: false, readingOnly: true)
-        let summary = try Publisher(site: Site(base: base), baseURL: baseURL).publish(to: directory)
+        if signer != nil, try base.head() == nil {
+            throw InputError("--key: the log is empty, so there is no checkpoint to sign; publish without --key")
+        }
+        let summary = try Publisher(site: Site(base: base), baseURL: baseURL, signer: signer).publish(to: directory)
         var line = "published \(summary.pages) pages, \(summary.answers) API answers and \(summary.events) events"
         line += " (\(summary.bytes) bytes) to \(SafeText.escaped(directory))"
         if !summary.failures.isEmpty {
