@@ -79,7 +79,7 @@ test: test-deps bench-deps
 	python3 scripts/bench.py --events 10000 --out .build/bench-smoke.json
 	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) build --product sckbPackageTests -Xswiftc -gline-tables-only
 	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) test --skip-build
-	@echo "== in a real browser (Selenium, headless chromium; screenshots in docs/screenshots/)"
+	@echo "== in a real browser (Selenium, headless chromium; screenshots in .build/screenshots/)"
 	python3 scripts/browser_checks.py --sckb $(SCKB)
 
 # Load run of `sckb serve` (wrk on 127.0.0.1, under 30 s): requests/s and p99 while another process imports.

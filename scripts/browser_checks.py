@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """What a person would check in a real browser: Selenium driving Debian's headless chromium (chromium-driver)
-against `sckb serve` on 127.0.0.1 with the real events/, in one process, writing screenshots to docs/screenshots/.
+against `sckb serve` on 127.0.0.1 with the real events/, in one process, writing screenshots to .build/screenshots/ (--screenshots docs/screenshots renews the README's).
 
-    python3 scripts/browser_checks.py [--sckb .build/release/sckb]
+    python3 scripts/browser_checks.py [--sckb .build/release/sckb] [--screenshots docs/screenshots]
 
 Checks: typing "koln" in the search box and following the result opens Köln's page; clicking an edge of the graph
 opens its replication page; clicking a city on the map opens its page; at 390 × 844 no document of /, /graph, /map
@@ -56,7 +56,11 @@ def make_driver(folder):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sckb", default=os.path.join(ROOT, ".build", "release", "sckb"))
+    parser.add_argument("--screenshots", default=os.path.join(ROOT, ".build", "screenshots"),
+                        help="where the screenshots go (docs/screenshots to renew the README's pictures)")
     arguments = parser.parse_args()
+    global SHOTS
+    SHOTS = arguments.screenshots
     os.makedirs(SHOTS, exist_ok=True)
     failures = []
 
