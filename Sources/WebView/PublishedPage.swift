@@ -35,8 +35,17 @@ struct PublishedPage {
             }
             let start = space + marker.count
             guard let end = PublishedPage.index(of: [0x22], in: bytes, from: start) else { break }
-            result += bytes[copied..<start]
             let link = PublishedPage.unescape(String(decoding: bytes[start..<end], as: UTF8.self))
+            if let linked = PublishedAddress(link: link),
+                linked.parameters.contains(where: { PublishedPage.serverOnly.contains($0.name) })
+            {
+                // A table sorted another way is the server's: the heading stays, as text (an `<a>` without href).
+                result += bytes[copied..<space]
+                copied = end + 1
+                index = end + 1
+                continue
+            }
+            result += bytes[copied..<start]
             if let linked = PublishedAddress(link: link) {
                 let address = linked.published
                 found.append(address)
@@ -51,6 +60,10 @@ struct PublishedPage {
         result += bytes[copied...]
         return String(decoding: result, as: UTF8.self)
     }
+
+    /// Parameters whose pages are not published: the other orders of a sortable table (a published table keeps the
+    /// order it opens in, and pages through it).
+    static let serverOnly: Set<String> = ["sort", "order"]
 
     private static let href = Array(" href=\"".utf8)
     private static let src = Array(" src=\"".utf8)
@@ -114,6 +127,12 @@ struct PublishedPage {
                     "Index A–Z of every city, project, solution,"
                         + " demonstration and obstacle"
                 ) + "</p>"
+        }
+        if parsed.action == "/ccg/eligibility" {
+            // A city, a meeting and an amount together: an answer only a server can give.
+            return "<p class=\"filters\">The eligibility check answers on a running <code>sckb serve</code>"
+                + " (or <code>sckb ccg eligibility</code>); " + HTML.link("/ccg/travel", "the contributions granted")
+                + " are published.</p>"
         }
         let hidden = parsed.hidden.map { PublishedAddress.Parameter(name: $0.0, value: $0.1) }
         var page = action
