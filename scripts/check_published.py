@@ -34,6 +34,16 @@ def main():
     root = os.path.realpath(sys.argv[1])
     problems = []
     pages = links = 0
+    resolved = {}
+
+    def resolves(folder, link):
+        """Whether `link` on a page in `folder` names a file inside the site (asked of the file system once)."""
+        key = (folder, link.split("#", 1)[0])
+        if key not in resolved:
+            target = os.path.realpath(os.path.join(folder, unquote(key[1])))
+            resolved[key] = target.startswith(root + os.sep) and os.path.isfile(target)
+        return resolved[key]
+
     for folder, _, files in os.walk(root):
         for name in files:
             if not name.endswith(".html"):
@@ -47,13 +57,11 @@ def main():
                 links += 1
                 if SCHEME.match(link) or link.startswith("#"):
                     continue
-                where = os.path.relpath(path, root)
                 if link.startswith("/") or "?" in link or link == "":
-                    problems.append(f"{where}: <{tag}> {link!r} is not a relative file link")
+                    problems.append(f"{os.path.relpath(path, root)}: <{tag}> {link!r} is not a relative file link")
                     continue
-                target = os.path.realpath(os.path.join(folder, unquote(link.split("#", 1)[0])))
-                if not target.startswith(root + os.sep) or not os.path.isfile(target):
-                    problems.append(f"{where}: <{tag}> {link!r} leads to no file")
+                if not resolves(folder, link):
+                    problems.append(f"{os.path.relpath(path, root)}: <{tag}> {link!r} leads to no file")
     for required in sys.argv[2:]:
         if not os.path.isfile(os.path.join(root, required)):
             problems.append(f"{required} is missing")
