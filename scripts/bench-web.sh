@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Load run of `sckb serve` on the real data: requests/s and p99 latency of the overview, the graph page and
-# /api/graph, each without a cut, with a position cut (until=N: its answer stays valid while later events arrive)
+# /api/graph (and of /graph?planned, /map and /search?q=lamp), each without a cut, with a position cut (until=N: its answer stays valid while later events arrive)
 # and with a valid-time cut alone (as-of: recomputed after every import), while another process keeps importing
-# new events into the store. wrk (Debian's package) on 127.0.0.1 only; nine runs of DURATION seconds (default 3).
+# new events into the store. wrk (Debian's package) on 127.0.0.1 only; twelve runs of DURATION seconds (default 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCKB=${SCKB:-.build/release/sckb}
@@ -52,8 +52,8 @@ importer=$!
 
 echo "sckb serve at $address, $CONNECTIONS connections, ${DURATION} s per route, an import every 0.5 s"
 printf '%-40s %12s %10s %8s\n' "route" "requests/s" "p99" "errors"
-for route in "/" "/graph" "/api/graph" "/?$CUT" "/graph?$CUT" "/api/graph?$CUT" "/?$ASOF" "/graph?$ASOF" \
-    "/api/graph?$ASOF"; do
+for route in "/" "/graph" "/api/graph" "/graph?planned" "/map" "/search?q=lamp" "/?$CUT" "/graph?$CUT" \
+    "/api/graph?$CUT" "/?$ASOF" "/graph?$ASOF" "/api/graph?$ASOF"; do
     out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$address$route" 2>&1)
     rate=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
