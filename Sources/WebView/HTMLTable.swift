@@ -204,7 +204,7 @@ struct TableView {
     /// The parameters a sortable page takes.
     static let names: Set<String> = ["sort", "order", "page"]
     /// Rows per page.
-    static let pageSize = 100
+    static let pageSize = 200
 
     /// Reads `sort`, `order` and `page`; a malformed order or page is a 400.
     init(_ parameters: QueryParameters) throws(WebError) {
