@@ -45,7 +45,7 @@ struct WebRefusalTests {
                 (.get, "/spread?sort=price", 400, "is not a column of this table"),
                 (.get, "/cities?order=sideways", 400, "is not asc or desc"),
                 (.get, "/cities?page=0", 400, "is not a page number"),
-                (.get, "/cities?page=9", 404, "this table has 2 pages"),
+                (.get, "/cities?page=9", 404, "this table has 1 page"),
                 (.get, "/log?page=99", 404, "the log has"),
                 (.get, "/graph?solution=lamppost", 404, "is not registered at this cut; choose one"),
                 (.get, "/obstacles?city=atlantis", 404, "atlantis"),
