@@ -26,7 +26,7 @@ struct SCKB: ParsableCommand {
             ProjectCommand.self, SolutionCommand.self,
             KPIsCommand.self, CCGCommand.self, StatsCommand.self, VerifyCommand.self, ReplayCommand.self,
             GenerateCommand.self, ServeCommand.self, SearchCommand.self, GapsCommand.self, NextCommand.self,
-            KeyCommand.self, CheckpointCommand.self, ProveCommand.self, CheckProofCommand.self,
+            KeyCommand.self, CheckpointCommand.self, ProveCommand.self, CheckProofCommand.self, DiffCommand.self,
         ]
     )
 
