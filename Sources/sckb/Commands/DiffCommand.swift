@@ -4,7 +4,7 @@ import Projections
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "Compare the store's log with another store, export file or publish folder.",
+        abstract: "Compare the log with another store, export file or publish folder.",
         discussion: """
             Says whether the logs are identical, one a prefix of the other (and by
             how many events), or where they diverge (the first position and both

@@ -69,7 +69,12 @@ import Testing
             _ = try second.append(try Self.city("there"))
             let (mine, theirs) = try Self.hashes(at: Position(4), first, second)
             let expected = LogComparison(
-                relation: .diverged, events: 5, otherEvents: 4, position: Position(4), hash: mine, otherHash: theirs
+                relation: .diverged,
+                events: 5,
+                otherEvents: 4,
+                position: Position(4),
+                hash: mine,
+                otherHash: theirs
             )
             #expect(try first.compare(with: .store(second.path)) == expected)
             try Self.export(second, to: folder + "/second.jsonl")
