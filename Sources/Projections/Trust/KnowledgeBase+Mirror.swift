@@ -97,11 +97,7 @@ private struct ReplicaEvent {
     var location: String
 
     init(line: UnsafeRawBufferPointer, position: Position, hash: SHA256Digest, location: String) throws {
-        guard case .object(var object) = try JSONParser.parse(line) else {
-            throw InputError("an event must be a JSON object", at: location)
-        }
-        object["hash"] = nil
-        bytes = CanonicalJSON.bytes(of: .object(object))
+        bytes = try Self.storedBytes(of: line, at: location)
         self.hash = hash
         self.location = location
         do {
@@ -109,6 +105,16 @@ private struct ReplicaEvent {
         } catch let error as LogDamage {
             throw InputError(error.reason, at: location)
         }
+    }
+
+    /// The bytes a store keeps (and the chain and the tree hash) for an export line: its canonical form without
+    /// `hash`.
+    static func storedBytes(of line: UnsafeRawBufferPointer, at location: String) throws -> [UInt8] {
+        guard case .object(var object) = try JSONParser.parse(line) else {
+            throw InputError("an event must be a JSON object", at: location)
+        }
+        object["hash"] = nil
+        return CanonicalJSON.bytes(of: .object(object))
     }
 }
 
@@ -138,13 +144,20 @@ extension KnowledgeBase {
     /// and hashes, each link checked, their rules and read models applied, in write transactions of at most
     /// `batchSize` events. A gap, a broken link or an id stored twice is a ``MirrorRefusal``; a line that is not an
     /// event is an ``InputError``; either way the batches before it stay, each one verified.
+    ///
+    /// With a `checkpoint` (already verified by its key), the root of the source's first `checkpoint.size` events
+    /// must be the checkpoint's root (else ``MirrorRefusal``, nothing written), and the store advances to that size
+    /// and no further.
     public func mirror(
         exportAt path: String,
         source: String,
+        checkpoint: Checkpoint? = nil,
         batchSize: Int = KnowledgeBase.mirrorBatchSize,
         clock: () -> Timestamp = Timestamp.now
     ) throws -> MirrorOutcome {
         let previous = try mirrorRecord()
+        if let checkpoint { try Self.checkRoot(of: path, against: checkpoint) }
+        let last = checkpoint?.size ?? UInt64.max
         let reader = try LineReader(path: path)
         let held = try head()?.position.rawValue ?? 0
         var expected: UInt64 = 1
@@ -203,6 +216,7 @@ extension KnowledgeBase {
                 }
                 return
             }
+            guard position.rawValue <= last else { return }
             batch.append(try ReplicaEvent(line: line, position: position, hash: hash, location: location))
         }) {
             if batch.count >= batchSize { try flush() }
@@ -214,6 +228,33 @@ extension KnowledgeBase {
             events: try head()?.position.rawValue ?? 0,
             sourceEvents: expected - 1
         )
+    }
+
+    /// Checks that the RFC 6962 root of the first `checkpoint.size` lines of the export at `path` (their stored
+    /// bytes as leaves) is the checkpoint's root.
+    private static func checkRoot(of path: String, against checkpoint: Checkpoint) throws {
+        let reader = try LineReader(path: path)
+        var frontier = MerkleFrontier()
+        while frontier.size < checkpoint.size,
+            try reader.nextLine({ line in
+                guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
+                let location = "\(path):\(reader.lineNumber)"
+                frontier.append(MerkleHash.leaf(try ReplicaEvent.storedBytes(of: line, at: location)))
+            })
+        {}
+        guard frontier.size == checkpoint.size else {
+            throw MirrorRefusal(
+                location: path,
+                reason: "holds \(frontier.size) events, fewer than its checkpoint's size \(checkpoint.size)"
+            )
+        }
+        guard frontier.root == checkpoint.root else {
+            throw MirrorRefusal(
+                location: path,
+                reason: "the root of its first \(checkpoint.size) events is \(frontier.root.hex), not the checkpoint's"
+                    + " \(checkpoint.root.hex)"
+            )
+        }
     }
 
     /// Writes `evidence` of a fork at `position` into `forks/` in the store's folder and returns the file's path.

@@ -138,4 +138,47 @@ struct MirrorCommandTests {
             #expect(try runSCKB(["verify", "--store", mirror]).status == 0)
         }
     }
+
+    @Test("--verifier: the checkpoint's signature, origin and root are checked; the mirror stops at its size")
+    func verifiedCheckpoint() throws {
+        try withTemporaryDirectory { folder in
+            let source = folder + "/source"
+            try DiffCommandTests.importCities((0..<8).map { "city-\($0)" }, into: source, folder: folder)
+            try DiffCommandTests.copyStore(source, to: folder + "/fork")
+            try DiffCommandTests.importCities(["fork"], into: folder + "/fork", folder: folder)
+            let made = try runSCKB(["key", "generate", "test.sckb/mirror", "--out", folder + "/key"])
+            let other = try runSCKB(["key", "generate", "test.sckb/other", "--out", folder + "/other-key"])
+            try #require(made.status == 0 && other.status == 0)
+            let verifier = made.standardOutput.trimmingCharacters(in: .newlines)
+            let site = folder + "/site"
+            try FileManager.default.createDirectory(atPath: site, withIntermediateDirectories: true)
+            try Self.export(source, to: site + "/events.jsonl")
+            func sign(_ store: String, key: String, size: Int) throws {
+                let signed = try runSCKB(["checkpoint", "--key", key, "--size", String(size), "--store", store])
+                try #require(signed.status == 0, "\(signed.standardError)")
+                try Data(signed.outputBytes).write(to: URL(fileURLWithPath: site + "/checkpoint"))
+            }
+            let mirror = folder + "/mirror"
+            // Another origin, and the root of another log under the right key: exit 3, nothing written.
+            try sign(source, key: folder + "/other-key", size: 5)
+            let origin = try runSCKB(["mirror", site, "--store", mirror, "--verifier", verifier])
+            #expect(origin.status == 3 && origin.errorLines.count == 1, "\(origin.standardError)")
+            try sign(folder + "/fork", key: folder + "/key", size: 9)
+            let root = try runSCKB(["mirror", site, "--store", mirror, "--verifier", verifier])
+            #expect(root.status == 3 && root.errorLines.count == 1, "\(root.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: mirror + "/data.mdb"))
+            // A checkpoint of size 5 takes the mirror to 5 events, no further; one of the head to all 8.
+            try sign(source, key: folder + "/key", size: 5)
+            let five = try runSCKB(["mirror", site, "--store", mirror, "--verifier", verifier])
+            #expect(five.status == 0, "\(five.standardError)")
+            let stats = try jsonObject(try runSCKB(["stats", "--store", mirror, "--format", "json"]).standardOutput)
+            #expect(stats["events"] as? Int == 5)
+            try sign(source, key: folder + "/key", size: 8)
+            #expect(try runSCKB(["mirror", site, "--store", mirror, "--verifier", verifier]).status == 0)
+            #expect(try exportBytes(store: mirror) == exportBytes(store: source))
+            try Self.export(source, to: folder + "/kb.jsonl")
+            let export = try runSCKB(["mirror", folder + "/kb.jsonl", "--store", mirror, "--verifier", verifier])
+            #expect(export.status == 1 && export.errorLines.count == 1, "\(export.standardError)")
+        }
+    }
 }
