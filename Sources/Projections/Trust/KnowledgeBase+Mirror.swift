@@ -145,6 +145,9 @@ extension KnowledgeBase {
     /// `batchSize` events. A gap, a broken link or an id stored twice is a ``MirrorRefusal``; a line that is not an
     /// event is an ``InputError``; either way the batches before it stay, each one verified.
     ///
+    /// A feed read from `first` (a later position than 1) starts its file there; `first` is at most the store's
+    /// head position, so that the head's hash is checked, or 1.
+    ///
     /// With a `checkpoint` (already verified by its key), the root of the source's first `checkpoint.size` events
     /// must be the checkpoint's root (else ``MirrorRefusal``, nothing written), and the store advances to that size
     /// and no further.
@@ -152,6 +155,7 @@ extension KnowledgeBase {
         exportAt path: String,
         source: String,
         checkpoint: Checkpoint? = nil,
+        startingAt first: Position = .first,
         batchSize: Int = KnowledgeBase.mirrorBatchSize,
         clock: () -> Timestamp = Timestamp.now
     ) throws -> MirrorOutcome {
@@ -160,7 +164,7 @@ extension KnowledgeBase {
         let last = checkpoint?.size ?? UInt64.max
         let reader = try LineReader(path: path)
         let held = try head()?.position.rawValue ?? 0
-        var expected: UInt64 = 1
+        var expected = first.rawValue
         var batch: [ReplicaEvent] = []
         batch.reserveCapacity(min(batchSize, 1024))
         var appended = 0

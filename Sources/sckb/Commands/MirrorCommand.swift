@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStore
+import Foundation
 import Projections
 
 struct MirrorCommand: ParsableCommand {
@@ -34,6 +35,7 @@ struct MirrorCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        if source.hasPrefix("http://") || source.hasPrefix("https://") { return try followFeed() }
         let file: String
         switch try OtherLog.at(source) {
         case .exportFile(let path): file = path
@@ -44,6 +46,35 @@ struct MirrorCommand: ParsableCommand {
         let outcome = try store.write { base in
             try base.mirror(exportAt: file, source: source, checkpoint: checkpoint)
         }
+        report(outcome)
+    }
+
+    /// Follows an `sckb serve` URL: its events from the store's head on, read into a private file, then mirrored.
+    private func followFeed() throws {
+        guard verifier == nil else {
+            throw InputError("--verifier is not yet supported with a URL; mirror a publish folder", at: source)
+        }
+        let name = "sckb-feed-\(UUID().uuidString).jsonl"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(name).path
+        guard FileManager.default.createFile(atPath: file, contents: nil) else {
+            throw InputError("cannot create the feed's copy", at: file)
+        }
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let outcome = try store.write { base in
+            // From the head on, so that its hash is checked; a store the feed does not reach is compared whole.
+            let held = try base.head()?.position.rawValue ?? 0
+            try MirrorFeed.download(from: source, after: held > 0 ? held - 1 : 0, to: file)
+            var first = Position(held > 0 ? held : 1)
+            if held > 0, (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) == 0 {
+                try MirrorFeed.download(from: source, after: 0, to: file)
+                first = .first
+            }
+            return try base.mirror(exportAt: file, source: source, startingAt: first)
+        }
+        report(outcome)
+    }
+
+    private func report(_ outcome: MirrorOutcome) {
         let out = Terminal.standardOutput
         if outcome.sourceEvents < outcome.events {
             out.writeLine(

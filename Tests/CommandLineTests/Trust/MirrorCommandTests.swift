@@ -16,13 +16,19 @@ struct MirrorCommandTests {
         try Data(exported.outputBytes).write(to: URL(fileURLWithPath: file))
     }
 
-    @Test("a mirror of events/ follows 3 more imports; export byte-identical, verify ok, stats names the source")
-    func mirrorFollowsImports() throws {
+    /// A folder with a store of events/ at `source` and the path for a mirror beside it.
+    static func withEventsSource(_ body: (_ folder: String, _ source: String, _ mirror: String) throws -> Void) throws {
         try withTemporaryDirectory { folder in
             let source = folder + "/source"
-            let mirror = folder + "/mirror"
             let imported = try runSCKB(["import", ViewCompatibilityTests.repository + "/events", "--store", source])
             try #require(imported.status == 0, "\(imported.standardError)")
+            try body(folder, source, folder + "/mirror")
+        }
+    }
+
+    @Test("a mirror of events/ follows 3 more imports; export byte-identical, verify ok, stats names the source")
+    func mirrorFollowsImports() throws {
+        try Self.withEventsSource { folder, source, mirror in
             for round in 0...3 {
                 if round > 0 {
                     let city = DiffCommandTests.city("mirror-round-\(round)")
@@ -179,6 +185,28 @@ struct MirrorCommandTests {
             try Self.export(source, to: folder + "/kb.jsonl")
             let export = try runSCKB(["mirror", folder + "/kb.jsonl", "--store", mirror, "--verifier", verifier])
             #expect(export.status == 1 && export.errorLines.count == 1, "\(export.standardError)")
+        }
+    }
+
+    @Test("a mirror of a running sckb serve follows 3 more imports; an unreachable URL is exit 1")
+    func mirrorFollowsServe() throws {
+        try Self.withEventsSource { folder, source, mirror in
+            let server = try ServeProcess(store: source, folder: folder)
+            defer { server.stop() }
+            let url = "http://127.0.0.1:\(server.port)"
+            for round in 0...3 {
+                if round > 0 {
+                    try DiffCommandTests.importCities(["served-\(round)"], into: source, folder: folder)
+                }
+                let followed = try runSCKB(["mirror", url, "--store", mirror])
+                #expect(followed.status == 0 && followed.errorLines.isEmpty, "\(followed.standardError)")
+                #expect(try exportBytes(store: mirror) == exportBytes(store: source), "round \(round)")
+            }
+            #expect(try runSCKB(["verify", "--store", mirror]).status == 0)
+            server.stop()
+            let gone = try runSCKB(["mirror", url, "--store", mirror])
+            #expect(gone.status == 1 && gone.errorLines.count == 1, "\(gone.standardError)")
+            #expect(try exportBytes(store: mirror) == exportBytes(store: source))
         }
     }
 }
