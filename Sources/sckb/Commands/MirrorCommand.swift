@@ -51,8 +51,10 @@ struct MirrorCommand: ParsableCommand {
 
     /// Follows an `sckb serve` URL: its events from the store's head on, read into a private file, then mirrored.
     private func followFeed() throws {
-        guard verifier == nil else {
-            throw InputError("--verifier is not yet supported with a URL; mirror a publish folder", at: source)
+        let root = source.hasSuffix("/") ? String(source.dropLast()) : source
+        let checkpoint = try verifier.map { key in
+            let target = root + "/api/checkpoint"
+            return try verified(Array(MirrorFeed.fetch(target)), at: target, by: KeyFiles.verifier(key))
         }
         let name = "sckb-feed-\(UUID().uuidString).jsonl"
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(name).path
@@ -62,14 +64,15 @@ struct MirrorCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: file) }
         let outcome = try store.write { base in
             // From the head on, so that its hash is checked; a store the feed does not reach is compared whole.
-            let held = try base.head()?.position.rawValue ?? 0
-            try MirrorFeed.download(from: source, after: held > 0 ? held - 1 : 0, to: file)
+            // With a checkpoint, the whole feed, whose root the checkpoint's must be.
+            let held = checkpoint == nil ? try base.head()?.position.rawValue ?? 0 : 0
+            try MirrorFeed.download(from: root, after: held > 0 ? held - 1 : 0, to: file)
             var first = Position(held > 0 ? held : 1)
             if held > 0, (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) == 0 {
-                try MirrorFeed.download(from: source, after: 0, to: file)
+                try MirrorFeed.download(from: root, after: 0, to: file)
                 first = .first
             }
-            return try base.mirror(exportAt: file, source: source, startingAt: first)
+            return try base.mirror(exportAt: file, source: source, checkpoint: checkpoint, startingAt: first)
         }
         report(outcome)
     }
@@ -96,7 +99,12 @@ struct MirrorCommand: ParsableCommand {
             )
         }
         let path = String(file.dropLast("events.jsonl".count)) + "checkpoint"
-        let note = try KeyFiles.bytes(path, what: "checkpoint")
+        return try verified(KeyFiles.bytes(path, what: "checkpoint"), at: path, by: key)
+    }
+
+    /// The checkpoint the signed note `note` (read from `path`) holds, verified by `key`: bad input (1) when it
+    /// does not parse, exit 3 when its signature or origin does not hold.
+    private func verified(_ note: [UInt8], at path: String, by key: NoteVerifier) throws -> Checkpoint {
         do {
             return try Checkpoint.verified(note, by: key)
         } catch let error as NoteFormatError {

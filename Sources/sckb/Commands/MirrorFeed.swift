@@ -15,17 +15,16 @@ enum MirrorFeed {
     /// Events asked for per request: the most the feed serves.
     static let pageSize = 10_000
 
-    /// Writes the feed's events after position `after` to the file at `path`, in order; bad input (exit 1) when the
-    /// server cannot be reached or answers anything but 200.
+    /// Writes the feed of the server at `base` (without a final `/`), its events after position `after`, to the file
+    /// at `path`, in order; bad input (exit 1) when the server cannot be reached or answers anything but 200.
     static func download(from base: String, after: UInt64, to path: String) throws {
         guard let output = FileHandle(forWritingAtPath: path) else {
             throw InputError("cannot write the feed's copy", at: path)
         }
         defer { try? output.close() }
-        let root = base.hasSuffix("/") ? String(base.dropLast()) : base
         var last = after
         while true {
-            let target = "\(root)/api/events?after=\(last)&limit=\(pageSize)"
+            let target = "\(base)/api/events?after=\(last)&limit=\(pageSize)"
             let page = try fetch(target)
             try output.write(contentsOf: page)
             let lines = page.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
@@ -39,7 +38,7 @@ enum MirrorFeed {
     }
 
     /// The body of a GET of `target`.
-    private static func fetch(_ target: String) throws -> Data {
+    static func fetch(_ target: String) throws -> Data {
         guard let url = URL(string: target) else { throw InputError("not a URL", at: target) }
         let answer = Mutex<Result<Data, InputError>?>(nil)
         let done = DispatchSemaphore(value: 0)

@@ -209,4 +209,24 @@ struct MirrorCommandTests {
             #expect(try exportBytes(store: mirror) == exportBytes(store: source))
         }
     }
+
+    @Test("a served checkpoint checked with --verifier: the right key mirrors the feed, another key is exit 3")
+    func mirrorVerifiesServedCheckpoint() throws {
+        try Self.withEventsSource { folder, source, mirror in
+            let made = try runSCKB(["key", "generate", "test.sckb/served", "--out", folder + "/key"])
+            let other = try runSCKB(["key", "generate", "test.sckb/other", "--out", folder + "/other-key"])
+            try #require(made.status == 0 && other.status == 0)
+            let server = try ServeProcess(store: source, folder: folder, arguments: ["--key", folder + "/key"])
+            defer { server.stop() }
+            let url = "http://127.0.0.1:\(server.port)"
+            let wrong = other.standardOutput.trimmingCharacters(in: .newlines)
+            let refused = try runSCKB(["mirror", url, "--store", mirror, "--verifier", wrong])
+            #expect(refused.status == 3 && refused.errorLines.count == 1, "\(refused.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: mirror + "/data.mdb"))
+            let right = made.standardOutput.trimmingCharacters(in: .newlines)
+            let followed = try runSCKB(["mirror", url, "--store", mirror, "--verifier", right])
+            #expect(followed.status == 0, "\(followed.standardError)")
+            #expect(try exportBytes(store: mirror) == exportBytes(store: source))
+        }
+    }
 }
