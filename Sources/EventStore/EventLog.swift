@@ -142,21 +142,63 @@ extension WriteTransaction {
     /// returns the bytes to store and hash. When `id` is given, the id index maps it to the new position; the
     /// caller checks ``position(ofID:)`` first, since an id already indexed is a programmer error here.
     public func append(id: String?, _ encode: (Position, Timestamp) throws -> [UInt8]) throws -> LogHead {
-        let previous: LogHead?
-        if let cached = state.head {
-            previous = cached
-        } else {
-            previous = try head()
-        }
-        // The tree must cover the log before the event is written (a store written before the tree gets it here).
-        if state.frontier == nil { try completeTree() }
+        let previous = try headBeforeAppending()
         let position = previous.map { $0.position.next } ?? .first
         let recorded = max(clock(), previous?.recorded ?? Timestamp(secondsSince1970: 0))
         let bytes = try encode(position, recorded)
         var hasher = SHA256()
         hasher.update((previous?.hash ?? .zero).bytes)
         hasher.update(bytes)
-        let hash = hasher.finalize()
+        return try store(bytes, hash: hasher.finalize(), at: position, recorded: recorded, id: id)
+    }
+
+    /// Appends an event exactly as another log holds it, at `position` with `recorded` and the chain hash `hash`,
+    /// and returns the new head: what a replica writes.
+    ///
+    /// Refuses (``ChainLinkError``, nothing written) unless `position` follows the head, `recorded` is not earlier
+    /// than the head's, and `hash` is SHA-256(head's hash ‖ `bytes`). The id index maps `id` as ``append(id:_:)``
+    /// does.
+    public func appendExactly(
+        _ bytes: [UInt8],
+        hash: SHA256Digest,
+        at position: Position,
+        recorded: Timestamp,
+        id: String?
+    ) throws -> LogHead {
+        let previous = try headBeforeAppending()
+        let expected = previous.map { $0.position.next } ?? .first
+        guard position == expected else { throw ChainLinkError.gap(expected: expected, found: position) }
+        if let previous, recorded < previous.recorded {
+            throw ChainLinkError.recordedEarlier(recorded, head: previous.recorded)
+        }
+        var hasher = SHA256()
+        hasher.update((previous?.hash ?? .zero).bytes)
+        hasher.update(bytes)
+        let computed = hasher.finalize()
+        guard computed == hash else { throw ChainLinkError.brokenLink(stated: hash, computed: computed) }
+        return try store(bytes, hash: hash, at: position, recorded: recorded, id: id)
+    }
+
+    /// The head an append follows, with the tree made to cover the log first (a store written before the tree gets
+    /// it here).
+    private func headBeforeAppending() throws -> LogHead? {
+        let previous: LogHead?
+        if let cached = state.head {
+            previous = cached
+        } else {
+            previous = try head()
+        }
+        if state.frontier == nil { try completeTree() }
+        return previous
+    }
+
+    private func store(
+        _ bytes: [UInt8],
+        hash: SHA256Digest,
+        at position: Position,
+        recorded: Timestamp,
+        id: String?
+    ) throws -> LogHead {
         try handle.put(hash.bytes + bytes, forKey: position.key, in: log.events, flags: appendFlag)
         try handle.put(
             [],
@@ -189,4 +231,26 @@ public struct LogDamage: Error, Sendable, CustomStringConvertible {
 
     /// One line naming the position.
     public var description: String { "position \(position): \(reason)" }
+}
+
+/// Why ``WriteTransaction/appendExactly(_:hash:at:recorded:id:)`` refused an event: it does not continue the chain.
+public enum ChainLinkError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The event's position does not follow the head's.
+    case gap(expected: Position, found: Position)
+    /// The event was recorded before the head was.
+    case recordedEarlier(Timestamp, head: Timestamp)
+    /// The stated hash is not SHA-256(head's hash ‖ bytes).
+    case brokenLink(stated: SHA256Digest, computed: SHA256Digest)
+
+    /// One line saying what does not follow.
+    public var description: String {
+        switch self {
+        case .gap(let expected, let found):
+            "a gap in positions: position \(found), expected \(expected)"
+        case .recordedEarlier(let recorded, let head):
+            "recorded \(recorded.rfc3339), before the previous event's \(head.rfc3339)"
+        case .brokenLink(let stated, let computed):
+            "a broken link: the line says hash \(stated.hex), its content and the previous hash give \(computed.hex)"
+        }
+    }
 }

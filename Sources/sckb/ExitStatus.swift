@@ -14,7 +14,8 @@ enum ExitStatus: Int32 {
         switch error {
         case is InputError, is RuleViolation, is NotFound, is NoteFormatError, is CryptoFailure:
             self = .refused
-        case is StoreError, is LMDBError, is LogDamage, is ProofRejection:
+        case is StoreError, is LMDBError, is LogDamage, is ProofRejection, is ForkRefusal, is MirrorRefusal,
+            is ChainLinkError:
             self = .storeUnavailable
         case let failure as CommandFailure:
             self = failure.status

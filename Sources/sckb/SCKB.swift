@@ -27,6 +27,7 @@ struct SCKB: ParsableCommand {
             KPIsCommand.self, CCGCommand.self, StatsCommand.self, VerifyCommand.self, ReplayCommand.self,
             GenerateCommand.self, ServeCommand.self, PublishCommand.self, SearchCommand.self, GapsCommand.self,
             NextCommand.self, KeyCommand.self, CheckpointCommand.self, ProveCommand.self, CheckProofCommand.self,
+            DiffCommand.self, MirrorCommand.self,
         ]
     )
 

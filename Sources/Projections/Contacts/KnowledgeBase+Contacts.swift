@@ -133,6 +133,7 @@ extension KnowledgeBase {
         at: ValidTime? = nil,
         actor: Slug? = nil
     ) throws -> StoredEvent {
+        try refuseLocalWrite("contact writes")
         let lock = try FolderLock(path: path, exclusive: true)
         defer { withExtendedLifetime(lock) {} }
         let salt = HeldContact.randomSalt()
@@ -198,6 +199,7 @@ extension KnowledgeBase {
         at: ValidTime? = nil,
         actor: Slug? = nil
     ) throws -> StoredEvent {
+        try refuseLocalWrite("contact writes")
         var fields = try FieldReader(
             type: .contactErased,
             text: [("contact", contact.rawValue), ("reason", reason)]
@@ -316,6 +318,7 @@ extension KnowledgeBase {
     /// are skipped. All or nothing, in the order of `addContact`: the contact store commits, then the log (the
     /// fault-injection point `mark-between-commits` lies between them).
     public func importContacts(_ bytes: [UInt8], named name: String) throws -> ContactImportCounts {
+        try refuseLocalWrite("contact writes")
         let entries = try ContactImportEntry.parse(bytes, named: name)
         let lock = try FolderLock(path: path, exclusive: true)
         defer { withExtendedLifetime(lock) {} }

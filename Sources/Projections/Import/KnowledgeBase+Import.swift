@@ -49,6 +49,7 @@ extension KnowledgeBase {
         _ sources: [ImportSource],
         progress: (ImportProgress) -> Void = { _ in }
     ) throws -> ImportCounts {
+        try refuseLocalWrite("import")
         var total = ImportCounts()
         for (index, source) in try ImportSources.files(for: sources).enumerated() {
             let name = source.name
@@ -88,6 +89,7 @@ extension KnowledgeBase {
         named name: String,
         progress: (Int) -> Void = { _ in }
     ) throws -> ImportCounts {
+        try refuseLocalWrite("import")
         // The log, its indexes and the read models take about eight times the JSON Lines bytes.
         try environment.reserve(KnowledgeBase.fileSize(at: path) * 8)
         return try write { transaction in

@@ -51,6 +51,8 @@ public struct LogStatistics: Sendable, Equatable {
     public var storeBytes: Int
     /// The Merkle tree of the log inside the transaction-time cut (a valid-time cut does not change it).
     public var tree: TreeHead
+    /// Where the store mirrors its log from, when it is a mirror.
+    public var mirror: MirrorRecord? = nil
 }
 
 /// The size and root of the log's Merkle tree at some point.
@@ -155,7 +157,8 @@ extension KnowledgeBase {
                 head: cutHead,
                 byType: byType,
                 storeBytes: environment.fileSize,
-                tree: TreeHead(size: treeSize, root: try transaction.treeRoot(size: treeSize))
+                tree: TreeHead(size: treeSize, root: try transaction.treeRoot(size: treeSize)),
+                mirror: try mirrorRecord()
             )
         }
     }

@@ -149,7 +149,8 @@ public final class KnowledgeBase: Sendable {
 
     /// Checks `event` and appends it, in one transaction.
     public func append(_ event: Event) throws -> Outcome {
-        try write { transaction in try append(event, in: transaction) }
+        try refuseLocalWrite("append")
+        return try write { transaction in try append(event, in: transaction) }
     }
 
     func append(_ event: Event, in transaction: borrowing WriteTransaction) throws -> Outcome {
@@ -171,8 +172,14 @@ public final class KnowledgeBase: Sendable {
         var stored = event
         stored.at = appendedAt
         let recorded = StoredEvent(event: stored, position: head.position, recorded: head.recorded, hash: head.hash)
-        if case .eventRetracted(let retraction) = event.payload {
-            try checkTarget(of: retraction, at: head.position, in: transaction)
+        try project(recorded, in: transaction)
+        return .appended(recorded)
+    }
+
+    /// Checks the rules for an event just written to the log and folds it into the indexes and read models.
+    func project(_ recorded: StoredEvent, in transaction: borrowing WriteTransaction) throws {
+        if case .eventRetracted(let retraction) = recorded.event.payload {
+            try checkTarget(of: retraction, at: recorded.position, in: transaction)
             try indexes.add(recorded, to: transaction)
             try retract(retraction.position, in: transaction)
         } else {
@@ -180,7 +187,6 @@ public final class KnowledgeBase: Sendable {
             try readModels.apply(recorded, to: transaction)
             try indexes.add(recorded, to: transaction)
         }
-        return .appended(recorded)
     }
 
     // MARK: Reading

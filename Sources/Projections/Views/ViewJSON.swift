@@ -28,17 +28,20 @@ extension LogEntry: JSONView {
 }
 
 extension LogStatistics: JSONValueView {
-    /// `{"events","head":{"position","hash"},"by_type","store_bytes","tree":{"size","root"}}`: the stats view.
+    /// `{"events","head":{"position","hash"},"by_type","store_bytes","tree":{"size","root"}}`, and
+    /// `"mirror":{"source","last_sync"}` for a mirror: the stats view.
     var json: JSONValue {
         var typeCounts = JSONObject()
         for (type, count) in byType.sorted(by: { $0.key < $1.key }) { typeCounts[type.rawValue] = .integer(count) }
         let headValue: JSONValue =
             head.map { ["position": .position($0.position), "hash": .string($0.hash.hex)] }
             ?? ["position": 0, "hash": .null]
-        return [
+        var object: JSONObject = [
             "events": .integer(events), "head": headValue, "by_type": .object(typeCounts),
             "store_bytes": .integer(storeBytes),
             "tree": ["size": .integer(Int(tree.size)), "root": .string(tree.root.hex)],
         ]
+        if let mirror { object["mirror"] = mirror.json }
+        return .object(object)
     }
 }

@@ -40,6 +40,11 @@ struct StatsCommand: ParsableCommand {
             }
             out.writeLine("tree: size \(statistics.tree.size), root \(statistics.tree.root.hex)")
             out.writeLine("store: \(statistics.storeBytes) bytes")
+            if let mirror = statistics.mirror {
+                out.writeLine(
+                    "mirror: of \(SafeText.escaped(mirror.source)), last sync \(mirror.lastSync?.rfc3339 ?? "never")"
+                )
+            }
             out.flush()
         }
     }

@@ -184,27 +184,29 @@ struct CheckProofCommand: ParsableCommand {
         )
     }
 
-    /// The verifier key: the option's text when it is one, else the file it names.
-    private func readVerifier() throws -> NoteVerifier {
-        if let key = try? NoteVerifier(parsing: verifier) { return key }
-        guard FileManager.default.fileExists(atPath: verifier) else {
-            do {
-                return try NoteVerifier(parsing: verifier)
-            } catch let error as NoteFormatError {
-                throw error.located(at: "--verifier")
-            }
-        }
-        let text = try KeyFiles.read(verifier, what: "verifier key file")
-        do {
-            return try NoteVerifier(parsing: text)
-        } catch let error as NoteFormatError {
-            throw error.located(at: verifier)
-        }
-    }
+    private func readVerifier() throws -> NoteVerifier { try KeyFiles.verifier(verifier) }
 }
 
 /// Key and proof files: read whole, written once with owner-only permissions.
 enum KeyFiles {
+    /// The verifier key given as `--verifier`: the option's text when it is one, else the file it names.
+    static func verifier(_ option: String) throws -> NoteVerifier {
+        if let key = try? NoteVerifier(parsing: option) { return key }
+        guard FileManager.default.fileExists(atPath: option) else {
+            do {
+                return try NoteVerifier(parsing: option)
+            } catch let error as NoteFormatError {
+                throw error.located(at: "--verifier")
+            }
+        }
+        let text = try KeyFiles.read(option, what: "verifier key file")
+        do {
+            return try NoteVerifier(parsing: text)
+        } catch let error as NoteFormatError {
+            throw error.located(at: option)
+        }
+    }
+
     /// Creates `path` (mode 0600) holding `text`; refuses an existing file.
     static func create(_ path: String, holding text: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)

@@ -15,16 +15,22 @@ final class ServeProcess {
     /// The line the server printed on start.
     private(set) var startLine = ""
 
-    /// Starts `sckb serve --port 0 --store store`, through `launcher` (e.g. setpriv) when given, and waits (at
+    /// Starts `sckb serve --port 0 --store store` (and `more` arguments), through `launcher` (e.g. setpriv) when given, and waits (at
     /// most 30 s) for its start line.
-    init(store: String, folder: String, launcher: [String] = [], environment extra: [String: String] = [:]) throws {
+    init(
+        store: String,
+        folder: String,
+        launcher: [String] = [],
+        environment extra: [String: String] = [:],
+        arguments more: [String] = []
+    ) throws {
         errorPath = folder + "/serve-\(UUID().uuidString).stderr"
         guard FileManager.default.createFile(atPath: errorPath, contents: nil) else {
             throw HarnessError(description: "cannot create \(errorPath)")
         }
         errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         let binary = try sckbBinaryPath()
-        let arguments = ["serve", "--port", "0", "--store", store]
+        let arguments = ["serve", "--port", "0", "--store", store] + more
         var environment = ProcessInfo.processInfo.environment
         environment["SCKB_STORE"] = nil
         environment.merge(extra) { _, given in given }
