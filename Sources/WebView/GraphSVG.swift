@@ -61,7 +61,7 @@ struct GraphSVG {
         var html = """
             <section class="graph-panel"><h3>\
             \(HTML.link(Page.href("/solution/" + panel.solution.rawValue, cut: cut), name)) \
-            <span class="area">\(HTML.escape(solution?.area.rawValue ?? "")) · \(counts)</span></h3>
+            <span class="area">\(HTML.escape(solution?.area.label ?? "")) · \(counts)</span></h3>
             <svg class="graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(GraphSVG.width) \(height)" \
             role="img" aria-label="\(HTML.escape(name)): \(panel.edges.count) edges">
             <defs><marker id="arrow-\(index)" viewBox="0 0 10 10" refX="16" refY="5" markerWidth="7" \
@@ -131,14 +131,14 @@ struct GraphSVG {
     /// The key to the drawings: node shapes by tier, line styles by status, colours by area.
     static func legend() -> String {
         var svg = """
-            <svg class="graph-legend" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 64" role="img" \
+            <svg class="graph-legend" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 720 64" role="img" \
             aria-label="Key to the graph"><g>
             """
         var x = 10
         for (area, colour) in GraphSVG.colours {
             svg += "<line x1=\"\(x)\" y1=\"14\" x2=\"\(x + 22)\" y2=\"14\" stroke=\"\(colour)\" stroke-width=\"3\"/>"
-            svg += "<text x=\"\(x + 27)\" y=\"18\">\(HTML.escape(area.rawValue))</text>"
-            x += 36 + area.rawValue.count * 6
+            svg += "<text x=\"\(x + 27)\" y=\"18\">\(HTML.escape(area.label))</text>"
+            x += 36 + area.label.count * 6
         }
         let shapes: [(String, String)] = [
             ("<circle cx=\"16\" cy=\"36\" r=\"5\" class=\"lighthouse\"/>", "lighthouse city"),

@@ -185,7 +185,7 @@ enum Stylesheet {
         .graph-panel { flex: 1 1 26rem; max-width: 36rem; min-width: 0; }
         .graph-panel h3 { font-size: 1rem; margin: .6rem 0 .1rem; }
         .graph-panel .area { color: var(--muted); font-weight: normal; font-size: .85rem; }
-        svg.graph-legend { width: 100%; max-width: 40rem; height: auto; }
+        svg.graph-legend { width: 100%; max-width: 45rem; height: auto; }
         svg.graph-legend text { font: 11px system-ui, sans-serif; fill: var(--ink); }
         svg.graph-legend .edge { fill: none; stroke-width: 2; }
         svg.graph-legend .planned { stroke-dasharray: 6 4; }

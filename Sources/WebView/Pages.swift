@@ -173,7 +173,7 @@ struct Pages {
         page.append(links.about("lighthouse-to-fellow", "lighthouse \u{2192} fellow"))
         page.append(" adoptions. Click a heading to sort. Only one area: ")
         page.append(
-            Area.allCases.map { page.link("/spread", $0.rawValue, [("area", $0.rawValue)] + sorting) }
+            Area.allCases.map { page.link("/spread", $0.label, [("area", $0.rawValue)] + sorting) }
                 .joined(separator: ", ")
         )
         page.append(", or " + page.link("/spread", "all", sorting) + ".</p>")
@@ -185,7 +185,7 @@ struct Pages {
         )
         for item in items {
             table.append([
-                .html(links.solution(item.solution, item.name)), .text(item.area.rawValue),
+                .html(links.solution(item.solution, item.name)), .text(item.area.label),
                 .count(item.reach), .count(item.lighthouseToFellow), cities(item.demonstratedIn),
                 cities(item.adoptedBy), cities(item.plannedBy),
             ])

@@ -166,7 +166,7 @@ extension Pages {
         var page = newPage("Solution: \(profile.name)")
         page.append(
             Links.facts([
-                ("id", HTML.escape(profile.solution.rawValue)), ("area", HTML.escape(profile.area?.rawValue ?? "")),
+                ("id", HTML.escape(profile.solution.rawValue)), ("area", HTML.escape(profile.area?.label ?? "")),
                 ("registered", Format.timeElement(profile.registered)),
                 ("position", links.position(profile.position?.rawValue)),
                 ("reach", Format.count(profile.reach) + " " + links.about("reach", "(?)")),

@@ -50,6 +50,17 @@ public enum Area: String, Vocabulary {
     case urbanDataICT = "urban-data-ict"
     case citizenEngagement = "citizen-engagement"
     case urbanGovernance = "urban-governance"
+
+    /// The area in words, as the web view names it: "Mobility and logistics".
+    public var label: String {
+        switch self {
+        case .mobilityLogistics: "Mobility and logistics"
+        case .buildings: "Buildings"
+        case .urbanDataICT: "Urban data and ICT"
+        case .citizenEngagement: "Citizen engagement"
+        case .urbanGovernance: "Urban governance"
+        }
+    }
 }
 
 /// The impact indicators, and how each adds up.
