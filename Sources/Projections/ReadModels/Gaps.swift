@@ -46,17 +46,19 @@ extension ReadModels {
         var framingProjects = Set<Slug>()
         var origins = Set<Slug>()
         var targets = Set<Slug>()
-        func note(_ row: Row) {
+        // Three fields read in place: no row is decoded whole.
+        func note(_ value: UnsafeRawBufferPointer) {
+            let row = RowReader(value)
             if let project = row.slug("project") { framingProjects.insert(project) }
             if let from = row.slug("from") { origins.insert(from) }
             if let city = row.slug("city") { targets.insert(city) }
         }
         try tables.scan(replications, from: nil, reverse: false) { _, value in
-            if let row = Row(bytes: value) { note(row) }
+            note(value)
             return true
         }
         try tables.scan(plans, from: nil, reverse: false) { _, value in
-            if let row = Row(bytes: value) { note(row) }
+            note(value)
             return true
         }
         var withoutReplications: [Slug] = []
