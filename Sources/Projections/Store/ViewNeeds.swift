@@ -156,8 +156,8 @@ enum ViewTables {
 
     static var next: Tables {
         [
-            \.adoptions, \.roles, \.plansByCity, \.openPlans, \.plans, \.grants, \.members,
-            \.replicationsBySolution, \.replications,
+            \.adoptions, \.holderCounts, \.countryHolders, \.roles, \.plansByCity, \.openPlans, \.plans, \.grants,
+            \.grantsBySolution, \.members, \.replicationsBySolution, \.replications,
         ] + names + tier + obstacles
     }
     static var gaps: Tables {
