@@ -80,6 +80,16 @@ struct ReadModels: Sendable {
     /// The first format with ``LogIndexes/sourceless``: a store in an older one gets its log indexes rebuilt too.
     static let sourcelessIndexVersion: UInt32 = 5
 
+    /// The tables (read models and log indexes) that formats after `format` added, which a store in `format` lacks
+    /// until its rebuild.
+    static func tablesAdded(after format: ReadModelFormat) -> [String] {
+        switch format {
+        case .unrecorded, .older(0..<sourcelessIndexVersion):
+            ["rm.holder-counts", "rm.country-holders", "rm.grants-by-solution", "index.sourceless"]
+        case .current, .older, .newer: []
+        }
+    }
+
     static let tableNames = [
         "rm.projects", "rm.cities", "rm.solutions", "rm.demonstrations", "rm.meetings", "rm.grants", "rm.roles",
         "rm.city-roles", "rm.adoptions", "rm.holder-counts", "rm.country-holders", "rm.replications",
