@@ -2,7 +2,8 @@
 """Checks `sckb next CITY --format json` answers against the log itself, written apart from sckb (SPEC §9.1):
 reads an export (JSON Lines) and a JSON object {city: answer}, and checks for each city that
 
-- the candidates are exactly the solutions another city holds (demonstrated or adopted) and the city does not;
+- the candidates are exactly the solutions another city holds (demonstrated or adopted) and the city does not
+  (`candidates_total` counts them all; a page of the answer holds some of them);
 - every solution held by a lighthouse city of one of the city's projects is a candidate with reason own-project;
 - a candidate with more reasons is never ranked below one with fewer, and ranks run 1, 2, 3, ...;
 - every cited position is an unretracted event of the log that names the cited city (one of them) and the solution.
@@ -38,18 +39,22 @@ def main():
             sys.exit(f"next {city}: {message}")
         candidates = {c["solution"]: c for c in answer["candidates"]}
         expected = {s for s, cities in holders.items() if city not in cities and cities - {city}}
-        if set(candidates) != expected:
+        total = answer.get("candidates_total", len(candidates))
+        if total != len(expected):
+            fail(f"candidates_total is {total}, not {len(expected)}")
+        if set(candidates) - expected or (len(candidates) == total and set(candidates) != expected):
             fail(f"candidates differ: extra {sorted(set(candidates) - expected)}, missing {sorted(expected - set(candidates))}")
         own = set()
         for project in projects_of[city]:
             for lighthouse in lighthouses[project]:
                 own |= {s for s, cities in holders.items() if lighthouse in cities and city not in cities}
-        for solution in own:
+        for solution in own & set(candidates):
             if "own-project" not in [r["reason"] for r in candidates[solution]["reasons"]]:
                 fail(f"{solution} lacks own-project")
         ranked = sorted(answer["candidates"], key=lambda c: c["rank"])
-        if [c["rank"] for c in ranked] != list(range(1, len(ranked) + 1)):
-            fail("ranks do not run 1, 2, 3, ...")
+        first = ranked[0]["rank"] if ranked else 1
+        if [c["rank"] for c in ranked] != list(range(first, first + len(ranked))):
+            fail("ranks do not run on by one")
         for better, worse in zip(ranked, ranked[1:]):
             if len(better["reasons"]) < len(worse["reasons"]):
                 fail(f"{better['solution']} ranked above {worse['solution']} with fewer reasons")

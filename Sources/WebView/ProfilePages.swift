@@ -245,10 +245,25 @@ extension Pages {
     // MARK: Next
 
     func next(_ id: Substring) throws -> Page {
-        let next = try views.base.nextSteps(for: Views.pathSlug(id, "city"), at: cut.view)
-        var page = newPage("What \(next.name) could take up next")
+        let asked = try views.nextPage()
+        let next = try views.base.nextSteps(for: Views.pathSlug(id, "city"), at: cut.view, page: asked)
+        var page = newPage("What \(next.name) could take up next", keeping: ["limit", "offset", "holders", "all"])
         page.append("<p>Solutions other cities hold and \(HTML.escape(next.name)) does not, best first: more reasons")
         page.append(" first, then more adoptions by replication, then more reach. Each reason cites its events.</p>")
+        var navigation: [String] = []
+        if next.candidates.count < next.total, let first = next.candidates.first {
+            let last = first.rank + next.candidates.count - 1
+            page.append("<p>Candidates \(first.rank) to \(last) of \(next.total).</p>")
+        }
+        let kept = page.kept.filter { $0.0 != "offset" }
+        if let limit = asked.limit, asked.offset > 0 {
+            let previous = String(max(0, asked.offset - limit))
+            navigation.append(page.link(page.path, "← better ranked", kept + [("offset", previous)]))
+        }
+        if let limit = asked.limit, asked.offset + limit < next.total {
+            let following = String(asked.offset + limit)
+            navigation.append(page.link(page.path, "next ranked →", kept + [("offset", following)]))
+        }
         let reasonText: [NextSteps.ReasonKind: String] = [
             .ownProject: "a lighthouse city of its project has it", .openPlan: "it plans it",
             .adoptedElsewhere: "it travelled: cities took it over", .sameCountry: "cities of its country have it",
@@ -258,7 +273,9 @@ extension Pages {
             page.append("<section><h2>\(candidate.rank). " + links.solution(candidate.solution, candidate.name) + "</h2>")
             page.append("<p>\(candidate.adoptions) adoption(s) by replication, reach \(candidate.reach).</p><ul>")
             for reason in candidate.reasons {
+                let more = reason.citiesTotal - reason.cities.count
                 let cities = reason.cities.map { links.city($0, names[$0] ?? next.name) }.joined(separator: ", ")
+                    + (more > 0 ? " and \(more) more" : "")
                 // Replications and plans have pages of their own; other holding events are shown in the log.
                 let isEdge = reason.reason == .adoptedElsewhere || reason.reason == .openPlan
                 let positions = reason.positions.map {
@@ -282,7 +299,8 @@ extension Pages {
             }
             page.append("</section>")
         }
-        if next.candidates.isEmpty { page.append("<p>No solution held elsewhere at this cut.</p>") }
+        if next.total == 0 { page.append("<p>No solution held elsewhere at this cut.</p>") }
+        if !navigation.isEmpty { page.append("<p class=\"pages\">" + navigation.joined(separator: " · ") + "</p>") }
         page.append(apiLink(page, "/api/next/\(next.city.rawValue)"))
         return page
     }

@@ -125,8 +125,8 @@ public final class Site: Sendable {
             try allow([])
             value = try base.gaps(at: cut.view)
         case ("next", 2):
-            try allow([])
-            value = try base.nextSteps(for: Views.pathSlug(segments[1], "city"), at: cut.view)
+            try allow(Views.nextNames)
+            value = try base.nextSteps(for: Views.pathSlug(segments[1], "city"), at: cut.view, page: views.nextPage())
         case ("search", 1):
             try allow(Views.searchNames)
             guard let found = try views.search() else {
@@ -248,7 +248,7 @@ public final class Site: Sendable {
             try allow([])
             page = try pages.gaps()
         case ("next", 2):
-            try allow([])
+            try allow(Views.nextNames)
             page = try pages.next(segments[1])
         case ("log", 1):
             try allow(Views.logNames.union(["page"]))

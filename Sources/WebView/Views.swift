@@ -154,6 +154,26 @@ struct Views {
         return try base.search(text, at: cut.view)
     }
 
+    static let nextNames: Set<String> = ["limit", "offset", "holders", "all"]
+
+    /// The page of `next` the parameters ask for, as `sckb next` reads `--limit`, `--offset`, `--holders`, `--all`.
+    func nextPage() throws(WebError) -> NextPage {
+        func count(_ name: String, least: Int) throws(WebError) -> Int? {
+            guard let text = try value(name) else { return nil }
+            guard let number = Int(text), number >= least else {
+                throw WebError(400, "parameter '\(name)': '\(text)' is not a count (\(least) or more)")
+            }
+            return number
+        }
+        let offset = try count("offset", least: 0) ?? 0
+        if try parameters.flag("all") { return NextPage(offset: offset, limit: nil, holders: nil) }
+        return NextPage(
+            offset: offset,
+            limit: try count("limit", least: 0) ?? NextPage.defaultLimit,
+            holders: try count("holders", least: 3) ?? NextPage.defaultHolders
+        )
+    }
+
     static let logNames: Set<String> = ["type", "entity", "from", "limit"]
 
     func logFilter(defaultLimit: Int?) throws(WebError) -> LogFilter {

@@ -106,6 +106,11 @@ struct APITests {
         ("/api/gaps?as-of=2019-12-31", { try $0.gaps(at: cut(asOf: "2019-12-31")) }),
         ("/api/next/sabadell", { try $0.nextSteps(for: slug("sabadell")) }),
         ("/api/next/burgas?until=400", { try $0.nextSteps(for: slug("burgas"), at: cut(until: "400")) }),
+        (
+            "/api/next/sabadell?offset=2&limit=3&holders=4",
+            { try $0.nextSteps(for: slug("sabadell"), page: NextPage(offset: 2, limit: 3, holders: 4)) }
+        ),
+        ("/api/next/sabadell?all", { try $0.nextSteps(for: slug("sabadell"), page: .everything) }),
     ]
 
     /// Table routes with `?format=csv`, each with the typed answer whose CSV it must be.

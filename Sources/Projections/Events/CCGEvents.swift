@@ -365,7 +365,7 @@ extension GrantAwarded: ProjectedEvent {
         try rule.notBefore(proof, "the solution's first demonstration")
     }
 
-    /// The grant's row: its data, position and `at`; city ‖ grant.
+    /// The grant's row: its data, position and `at`; city ‖ grant; solution ‖ grant.
     func apply(
         _ event: StoredEvent,
         _ models: ReadModels,
@@ -373,9 +373,10 @@ extension GrantAwarded: ProjectedEvent {
     ) throws {
         try tables.put(event.row(object), forKey: Key.of(grant), in: models.grants)
         try tables.put([], forKey: Key.of(city, grant), in: models.grantsByCity)
+        try tables.put([], forKey: Key.of(solution, grant), in: models.grantsBySolution)
     }
 
-    /// Removes both entries.
+    /// Removes the three entries.
     func withdraw(
         _ event: StoredEvent,
         _ models: ReadModels,
@@ -383,6 +384,7 @@ extension GrantAwarded: ProjectedEvent {
     ) throws {
         try tables.removeValue(forKey: Key.of(grant), in: models.grants)
         try tables.removeValue(forKey: Key.of(city, grant), in: models.grantsByCity)
+        try tables.removeValue(forKey: Key.of(solution, grant), in: models.grantsBySolution)
     }
 }
 

@@ -84,7 +84,7 @@ extension DemonstrationReported: ProjectedEvent {
         try models.requirePlace(city: city, project: project, rule, in: tables)
     }
 
-    /// The demonstration's row; the city's adoption of the solution; the indexes by city, solution and project;
+    /// The demonstration's row; the city's adoption of the solution, counted among its holders; the indexes by city, solution and project;
     /// one more demonstration in each scope.
     func apply(
         _ event: StoredEvent,
@@ -92,6 +92,7 @@ extension DemonstrationReported: ProjectedEvent {
         to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
         try tables.put(event.row(object), forKey: Key.of(demonstration), in: models.demonstrations)
+        try models.countHolding(of: solution, by: city, .demonstrated, in: tables)
         try tables.put(
             event.row([
                 Column.how: .string(Adoption.demonstrated.rawValue), "demonstration": .string(demonstration.rawValue),

@@ -282,7 +282,7 @@ extension SolutionReplicated: ProjectedEvent {
         try checkReplication(rule, models, in: tables)
     }
 
-    /// The city's adoption of the solution; the edge, in log order, under the city (in), the origin city (out)
+    /// The city's adoption of the solution, counted among its holders and adopters; the edge, in log order, under the city (in), the origin city (out)
     /// and the solution; the city's open plans for the solution close, fulfilled where the origin is the planned one.
     func apply(
         _ event: StoredEvent,
@@ -294,6 +294,7 @@ extension SolutionReplicated: ProjectedEvent {
         case .city(let from): adoption["from"] = .string(from.rawValue)
         case .project(let project): adoption["project"] = .string(project.rawValue)
         }
+        try models.countHolding(of: solution, by: city, .adopted, in: tables)
         try tables.put(adoption, forKey: Key.of(solution, city) + [0] + event.position.key, in: models.adoptions)
         try tables.put(event.row(object), forKey: event.position.key, in: models.replications)
         try tables.put(

@@ -22,6 +22,9 @@ enum Column {
     static let endedAt = "ended_at"
     /// How a city came to have a solution (`adoptions`): see ``Adoption``.
     static let how = "how"
+    /// How many cities hold a solution, and how many adopted it by replication (`holderCounts`).
+    static let reach = "reach"
+    static let adoptions = "adoptions"
     /// A plan's status (`plans`): see ``PlanStatus``; and the position of the replication that closed it.
     static let status = "status"
     static let closedBy = "closed_by"

@@ -46,17 +46,19 @@ extension ReadModels {
         var framingProjects = Set<Slug>()
         var origins = Set<Slug>()
         var targets = Set<Slug>()
-        func note(_ row: Row) {
+        // Three fields read in place: no row is decoded whole.
+        func note(_ value: UnsafeRawBufferPointer) {
+            let row = RowReader(value)
             if let project = row.slug("project") { framingProjects.insert(project) }
             if let from = row.slug("from") { origins.insert(from) }
             if let city = row.slug("city") { targets.insert(city) }
         }
         try tables.scan(replications, from: nil, reverse: false) { _, value in
-            if let row = Row(bytes: value) { note(row) }
+            note(value)
             return true
         }
         try tables.scan(plans, from: nil, reverse: false) { _, value in
-            if let row = Row(bytes: value) { note(row) }
+            note(value)
             return true
         }
         var withoutReplications: [Slug] = []
@@ -105,31 +107,23 @@ extension KnowledgeBase {
         let (date, withoutSource) = try environment.read { transaction -> (CivilDate, [EventType: Int]) in
             let head = try transaction.head()
             let last = try cut.until?.lastPosition(in: transaction) ?? head?.position ?? Position(0)
-            var retracted = Set<Position>()
+            var retracted: [Position] = []
             try transaction.scan(indexes.retractions, from: nil, reverse: false) { key, value in
                 if let target = Position(key: key), let retracting = Position(key: value), retracting <= last {
-                    retracted.insert(target)
+                    retracted.append(target)
                 }
                 return true
             }
-            var counts: [EventType: Int] = [:]
-            try transaction.forEachEvent(through: last) { position, hash, bytes in
-                if retracted.contains(position) { return true }
-                // Most events are told from their canonical bytes without decoding them: `"source":"` can only be
-                // the envelope's key (no event data has a field `source`, and a quote inside a string is escaped),
-                // and the type is the last key.
-                if cut.asOf == nil, let type = KnowledgeBase.storedType(bytes) {
-                    if !KnowledgeBase.holdsSource(bytes) { counts[type, default: 0] += 1 }
-                    return true
-                }
-                let event = try StoredEvent(
-                    position: position,
-                    hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
-                    bytes: bytes
+            let counts: [EventType: Int]
+            if cut.asOf == nil, try readModels.storedFormat(in: transaction) == .current {
+                counts = try sourcelessCounts(through: last, leaving: retracted, in: transaction)
+            } else {
+                counts = try scannedSourcelessCounts(
+                    through: last,
+                    asOf: cut.asOf,
+                    leaving: Set(retracted),
+                    in: transaction
                 )
-                if let asOf = cut.asOf, !asOf.includes(event.at) { return true }
-                if event.event.source == nil { counts[event.event.type, default: 0] += 1 }
-                return true
             }
             let lastRecorded = last.rawValue > 0 ? try storedEvent(at: last, in: transaction).recorded : nil
             let date: CivilDate
@@ -152,6 +146,52 @@ extension KnowledgeBase {
 }
 
 extension KnowledgeBase {
+    /// The events without a source through `last`, by type, from the log index of such events (one seek per type),
+    /// less the `retracted` ones (each read from the log).
+    func sourcelessCounts(
+        through last: Position,
+        leaving retracted: [Position],
+        in transaction: borrowing ReadTransaction
+    ) throws -> [EventType: Int] {
+        var counts = try indexes.sourcelessCounts(through: last, in: transaction)
+        for position in retracted {
+            let event = try storedEvent(at: position, in: transaction).event
+            guard event.source == nil, let count = counts[event.type] else { continue }
+            counts[event.type] = count > 1 ? count - 1 : nil
+        }
+        return counts
+    }
+
+    /// The events without a source through `last` (and inside `asOf`), by type, less the `retracted` ones, read
+    /// from the log itself: for a valid-time cut, and for a store whose index of such events is not built yet.
+    func scannedSourcelessCounts(
+        through last: Position,
+        asOf: ValidTimeCut?,
+        leaving retracted: Set<Position>,
+        in transaction: borrowing ReadTransaction
+    ) throws -> [EventType: Int] {
+        var counts: [EventType: Int] = [:]
+        try transaction.forEachEvent(through: last) { position, hash, bytes in
+            if retracted.contains(position) { return true }
+            // Most events are told from their canonical bytes without decoding them: `"source":"` can only be
+            // the envelope's key (no event data has a field `source`, and a quote inside a string is escaped),
+            // and the type is the last key.
+            if asOf == nil, let type = KnowledgeBase.storedType(bytes) {
+                if !KnowledgeBase.holdsSource(bytes) { counts[type, default: 0] += 1 }
+                return true
+            }
+            let event = try StoredEvent(
+                position: position,
+                hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
+                bytes: bytes
+            )
+            if let asOf, !asOf.includes(event.at) { return true }
+            if event.event.source == nil { counts[event.event.type, default: 0] += 1 }
+            return true
+        }
+        return counts
+    }
+
     /// Whether canonical event bytes carry the envelope's `source`.
     static func holdsSource(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let needle = Array(#","source":""#.utf8)

@@ -17,6 +17,11 @@ struct ReadModels: Sendable {
     let cityRoles: Table
     /// solution ‖ city ‖ position → how the city got it (demonstrated, adopted).
     let adoptions: Table
+    /// solution → how many cities hold it (`reach`) and how many adopted it by replication (`adoptions`), as the
+    /// adoptions table counts them.
+    let holderCounts: Table
+    /// country ‖ solution → how many cities of that country hold the solution (a count row).
+    let countryHolders: Table
     /// position → replication edge, in log order.
     let replications: Table
     /// city ‖ position → in or out, for profiles.
@@ -48,8 +53,9 @@ struct ReadModels: Sendable {
     /// city ‖ meeting → contribution; city ‖ year → trips and total.
     let travel: Table
     let travelYears: Table
-    /// city ‖ grant.
+    /// city ‖ grant; solution ‖ grant.
     let grantsByCity: Table
+    let grantsBySolution: Table
     /// obstacle → its report, and how it was overcome; kind ‖ entity ‖ position → obstacle (kind: solution, city,
     /// project).
     let obstacles: Table
@@ -65,18 +71,34 @@ struct ReadModels: Sendable {
     let format: Table
 
     /// The format of the rows and keys of the read models: 1 for canonical JSON rows (no version recorded), 2 for
-    /// the binary rows of ``RowCodec``, 3 with fixed-layout sum and count rows, 4 with the locations of cities. A store in an older format is rebuilt
-    /// from its log once, on its first write (or by `replay`); a store in a newer one is refused.
-    static let formatVersion: UInt32 = 4
+    /// the binary rows of ``RowCodec``, 3 with fixed-layout sum and count rows, 4 with the locations of cities, 5 with
+    /// the holder counts of solutions (overall and by country), the grants by solution and the log index of events without a source
+    /// (``LogIndexes/sourceless``). A store in an older format is rebuilt from its log once, on its first write (or
+    /// by `replay`), its log indexes too when it predates format 5; a store in a newer one is refused.
+    static let formatVersion: UInt32 = 5
+
+    /// The first format with ``LogIndexes/sourceless``: a store in an older one gets its log indexes rebuilt too.
+    static let sourcelessIndexVersion: UInt32 = 5
+
+    /// The tables (read models and log indexes) that formats after `format` added, which a store in `format` lacks
+    /// until its rebuild.
+    static func tablesAdded(after format: ReadModelFormat) -> [String] {
+        switch format {
+        case .unrecorded, .older(0..<sourcelessIndexVersion):
+            ["rm.holder-counts", "rm.country-holders", "rm.grants-by-solution", "index.sourceless"]
+        case .current, .older, .newer: []
+        }
+    }
 
     static let tableNames = [
         "rm.projects", "rm.cities", "rm.solutions", "rm.demonstrations", "rm.meetings", "rm.grants", "rm.roles",
-        "rm.city-roles", "rm.adoptions", "rm.replications", "rm.replications-by-city", "rm.replications-by-solution",
-        "rm.plans", "rm.open-plans", "rm.plans-by-city", "rm.demonstrations-by-city",
-        "rm.demonstrations-by-solution", "rm.demonstrations-by-project", "rm.impacts", "rm.kpi-sums",
+        "rm.city-roles", "rm.adoptions", "rm.holder-counts", "rm.country-holders", "rm.replications",
+        "rm.replications-by-city", "rm.replications-by-solution", "rm.plans", "rm.open-plans", "rm.plans-by-city",
+        "rm.demonstrations-by-city", "rm.demonstrations-by-solution", "rm.demonstrations-by-project", "rm.impacts",
+        "rm.kpi-sums",
         "rm.kpi-maxima", "rm.demonstration-counts", "rm.membership-events", "rm.members", "rm.attendance",
-        "rm.attendance-by-city", "rm.travel", "rm.travel-years", "rm.grants-by-city", "rm.obstacles",
-        "rm.obstacles-by-entity", "rm.published", "rm.contacts", "rm.locations", "rm.format",
+        "rm.attendance-by-city", "rm.travel", "rm.travel-years", "rm.grants-by-city", "rm.grants-by-solution",
+        "rm.obstacles", "rm.obstacles-by-entity", "rm.published", "rm.contacts", "rm.locations", "rm.format",
     ]
 
     init(table: (String) -> Table) {
@@ -89,6 +111,8 @@ struct ReadModels: Sendable {
         roles = table("rm.roles")
         cityRoles = table("rm.city-roles")
         adoptions = table("rm.adoptions")
+        holderCounts = table("rm.holder-counts")
+        countryHolders = table("rm.country-holders")
         replications = table("rm.replications")
         replicationsByCity = table("rm.replications-by-city")
         replicationsBySolution = table("rm.replications-by-solution")
@@ -109,6 +133,7 @@ struct ReadModels: Sendable {
         travel = table("rm.travel")
         travelYears = table("rm.travel-years")
         grantsByCity = table("rm.grants-by-city")
+        grantsBySolution = table("rm.grants-by-solution")
         obstacles = table("rm.obstacles")
         obstaclesByEntity = table("rm.obstacles-by-entity")
         published = table("rm.published")
@@ -120,10 +145,12 @@ struct ReadModels: Sendable {
     /// Every table, for clearing and comparing.
     var all: [Table] {
         [
-            projects, cities, solutions, demonstrations, meetings, grants, roles, cityRoles, adoptions, replications,
+            projects, cities, solutions, demonstrations, meetings, grants, roles, cityRoles, adoptions, holderCounts,
+            countryHolders, replications,
             replicationsByCity, replicationsBySolution, plans, openPlans, plansByCity, demonstrationsByCity,
             demonstrationsBySolution, demonstrationsByProject, impacts, kpiSums, kpiMaxima, demonstrationCounts,
-            membershipEvents, members, attendance, attendanceByCity, travel, travelYears, grantsByCity, obstacles,
+            membershipEvents, members, attendance, attendanceByCity, travel, travelYears, grantsByCity,
+            grantsBySolution, obstacles,
             obstaclesByEntity, published, contacts, locations,
         ]
     }

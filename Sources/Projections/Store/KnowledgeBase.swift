@@ -98,10 +98,11 @@ public final class KnowledgeBase: Sendable {
             case .unrecorded where try transaction.head() == nil:
                 try readModels.recordFormat(in: transaction)
             case .unrecorded:
-                _ = try rebuild(in: transaction, checkingAfter: nil)
+                _ = try rebuild(in: transaction, checkingAfter: nil, rebuildingIndexes: true)
                 rebuiltFrom = 1
             case .older(let version):
-                _ = try rebuild(in: transaction, checkingAfter: nil)
+                let lacksIndex = version < ReadModels.sourcelessIndexVersion
+                _ = try rebuild(in: transaction, checkingAfter: nil, rebuildingIndexes: lacksIndex)
                 rebuiltFrom = version
             case .newer(let version):
                 throw StoreError(

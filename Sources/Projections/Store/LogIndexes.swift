@@ -1,7 +1,8 @@
 import EventStore
 
 /// Indexes over the log that never change once written: events by type and by the entities they name, and which
-/// retraction retracted which event. They serve `log --type`, `log --entity`, `history` and `stats`.
+/// retraction retracted which event, and the events without a source. They serve `log --type`, `log --entity`,
+/// `history`, `stats` and `gaps`.
 struct LogIndexes: Sendable {
     /// Empty values under type code ‖ position.
     let byType: Table
@@ -11,16 +12,21 @@ struct LogIndexes: Sendable {
     let retractions: Table
     /// Event counts under each type's name.
     let counts: Table
+    /// Under type code ‖ position of each event without a `source`: how many events of its type without a source
+    /// the log holds up to and including it, retracted ones too (8 bytes big-endian). The entry at or before a
+    /// position tells the count at that cut with one cursor seek.
+    let sourceless: Table
 
-    static let tableNames = ["index.type", "index.entity", "index.retractions", "index.counts"]
+    static let tableNames = ["index.type", "index.entity", "index.retractions", "index.counts", "index.sourceless"]
 
-    var all: [Table] { [byType, byEntity, retractions, counts] }
+    var all: [Table] { [byType, byEntity, retractions, counts, sourceless] }
 
     init(table: (String) -> Table) {
         byType = table("index.type")
         byEntity = table("index.entity")
         retractions = table("index.retractions")
         counts = table("index.counts")
+        sourceless = table("index.sourceless")
     }
 
     static func entityPrefix(_ entity: Slug) -> [UInt8] {
@@ -41,6 +47,29 @@ struct LogIndexes: Sendable {
         let countKey = Array(recorded.event.type.rawValue.utf8)
         let count = try storage.withValue(forKey: countKey, in: counts) { BigEndian.value($0) } ?? nil
         try storage.put(BigEndian.bytes((count ?? 0) + 1), forKey: countKey, in: counts)
+        if recorded.event.source == nil {
+            let type = [recorded.event.type.code]
+            let before = try storage.last(in: sourceless, prefix: type)?.value.withUnsafeBytes { BigEndian.value($0) }
+            try storage.put(BigEndian.bytes((before ?? 0) + 1), forKey: type + position, in: sourceless)
+        }
+    }
+
+    /// How many events of each type without a `source` the log holds up to `last`, retracted ones included; types
+    /// with none are absent. One cursor seek per event type.
+    func sourcelessCounts(
+        through last: Position,
+        in reader: borrowing some KeyValueReader & ~Copyable
+    ) throws -> [EventType: Int] {
+        var counts: [EventType: Int] = [:]
+        for type in EventType.allCases {
+            try reader.scan(sourceless, from: [type.code] + last.key, reverse: true) { key, value in
+                if key.count == 9, key.first == type.code, let count = BigEndian.value(value), count > 0 {
+                    counts[type] = Int(count)
+                }
+                return false
+            }
+        }
+        return counts
     }
 
     /// The position of the retraction of `position`, if one is inside the cut.

@@ -68,6 +68,10 @@ extension ReadModels {
                     ]
                 ),
                 FoldEffect(writes: [demonstrationCounts], reads: [demonstrationCounts]),
+                FoldEffect(
+                    writes: [holderCounts, countryHolders],
+                    reads: [adoptions, holderCounts, countryHolders, cities]
+                ),
             ]
         case .impactReported:
             [
@@ -79,12 +83,16 @@ extension ReadModels {
             [
                 FoldEffect(writes: [adoptions, replications, replicationsByCity, replicationsBySolution]),
                 FoldEffect(writes: [plans, openPlans], reads: [plans]),
+                FoldEffect(
+                    writes: [holderCounts, countryHolders],
+                    reads: [adoptions, holderCounts, countryHolders, cities]
+                ),
             ]
         case .cityJoinedCCG, .cityLeftCCG: [FoldEffect(writes: [membershipEvents, members])]
         case .meetingScheduled: [FoldEffect(writes: [meetings])]
         case .meetingAttended: [FoldEffect(writes: [attendance, attendanceByCity])]
         case .travelContributionGranted: [FoldEffect(writes: [travel, travelYears], reads: [meetings, travelYears])]
-        case .grantAwarded: [FoldEffect(writes: [grants, grantsByCity])]
+        case .grantAwarded: [FoldEffect(writes: [grants, grantsByCity, grantsBySolution])]
         case .contactRegistered: [FoldEffect(writes: [contacts])]
         case .contactErased: [FoldEffect(writes: [contacts], reads: [contacts])]
         case .eventRetracted: []
@@ -148,8 +156,8 @@ enum ViewTables {
 
     static var next: Tables {
         [
-            \.adoptions, \.roles, \.plansByCity, \.openPlans, \.plans, \.grants, \.members,
-            \.replicationsBySolution, \.replications,
+            \.adoptions, \.holderCounts, \.countryHolders, \.roles, \.plansByCity, \.openPlans, \.plans, \.grants,
+            \.grantsBySolution, \.members, \.replicationsBySolution, \.replications,
         ] + names + tier + obstacles
     }
     static var gaps: Tables {

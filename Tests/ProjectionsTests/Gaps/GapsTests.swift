@@ -78,3 +78,37 @@ import Testing
         }
     }
 }
+
+/// `events_without_source` from the log index of such events: at every transaction-time cut, after a retraction, and
+/// as the scan a valid-time cut makes.
+@Suite struct SourcelessCountTests {
+    @Test("at every cut the counts are the events inside it without a source, retracted ones (inside it) left out")
+    func everyCut() throws {
+        try withRuleStore(seededWith: GapsTests.world) { store throws in
+            var sourced = try Step(.impactPublished, ["kpi=smart_meters", "value=5"], at: "2020-02-01").event()
+            sourced.source = "https://example.org/figures"
+            _ = try store.base.append(sourced)
+            let first = try store.accept(Step(.impactPublished, ["kpi=smart_meters", "value=6"], at: "2020-03-01"))
+            try store.accept(Step(.impactPublished, ["kpi=smart_meters", "value=7"], at: "2020-04-01"))
+            let retraction = try store.accept(Step(.eventRetracted, ["position=\(first.position)", "reason=no source"]))
+            try store.accept(Step(.impactPublished, ["kpi=smart_meters", "value=8"], at: "2020-05-01"))
+
+            var log: [LogEntry] = []
+            try store.base.log(LogFilter()) { log.append($0) }
+            for last in log.map(\.stored.position) {
+                var expected: [EventType: Int] = [:]
+                for entry in log where entry.stored.position <= last && entry.stored.event.source == nil {
+                    let retractedInside = entry.stored.position == first.position && retraction.position <= last
+                    if !retractedInside { expected[entry.stored.event.type, default: 0] += 1 }
+                }
+                let counts = try store.base.gaps(at: ViewCut(until: .position(last))).eventsWithoutSource
+                #expect(counts == expected, "until \(last)")
+            }
+            let now = try store.base.gaps().eventsWithoutSource
+            #expect(now[.impactPublished] == 2 && now[.eventRetracted] == 1 && now[.cityRegistered] == 2)
+            // A valid-time cut reads the log itself; through the last date it counts as the index does.
+            let asOf = ValidTimeCut(through: try #require(ValidTime(parsing: "2099-12-31")))
+            #expect(try store.base.gaps(at: ViewCut(asOf: asOf)).eventsWithoutSource == now)
+        }
+    }
+}
