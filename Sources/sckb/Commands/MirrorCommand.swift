@@ -177,11 +177,17 @@ enum FollowSignals {
     /// Whether SIGINT or SIGTERM has arrived.
     static var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
-    /// Installs the handlers (an atomic store is safe in a signal handler).
+    /// Installs the handlers (an atomic store is safe in a signal handler) and unblocks both signals in this
+    /// thread: a parent may start the process with them blocked (Foundation's `Process` does), and then they would
+    /// stay pending.
     static func install() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber) { _ in FollowSignals.stopping.store(true, ordering: .relaxed) }
+            sigaddset(&signals, signalNumber)
         }
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 
     /// Sleeps `seconds`, or less when a signal arrives first.

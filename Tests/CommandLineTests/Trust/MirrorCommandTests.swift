@@ -188,25 +188,51 @@ struct MirrorCommandTests {
         }
     }
 
-    @Test("a mirror of a running sckb serve follows 3 more imports; an unreachable URL is exit 1")
+    /// The events `sckb stats` counts in `store`; 0 while there is no store to count.
+    static func eventCount(_ store: String) throws -> Int {
+        let stats = try runSCKB(["stats", "--store", store, "--format", "json"])
+        guard stats.status == 0 else { return 0 }
+        return try jsonObject(stats.standardOutput)["events"] as? Int ?? 0
+    }
+
+    @Test("mirror --follow of a running sckb serve follows 3 imports as they come; SIGTERM ends it with 0")
     func mirrorFollowsServe() throws {
         try Self.withEventsSource { folder, source, mirror in
             let server = try ServeProcess(store: source, folder: folder)
             defer { server.stop() }
             let url = "http://127.0.0.1:\(server.port)"
+            // One process all along: the imports land on the server while this mirror follows it.
+            let follower = try BackgroundSCKB(
+                ["mirror", url, "--store", mirror, "--follow", "--interval", "0.1"],
+                folder: folder,
+                name: "follower"
+            )
+            defer { if follower.isRunning { follower.kill() } }
             for round in 0...3 {
                 if round > 0 {
                     try DiffCommandTests.importCities(["served-\(round)"], into: source, folder: folder)
                 }
-                let followed = try runSCKB(["mirror", url, "--store", mirror])
-                #expect(followed.status == 0 && followed.errorLines.isEmpty, "\(followed.standardError)")
+                let target = try Self.eventCount(source)
+                let deadline = Date().addingTimeInterval(60)
+                while follower.isRunning, try Self.eventCount(mirror) < target, Date() < deadline { usleep(50_000) }
+                try #require(follower.isRunning, "round \(round): the follower ended")
                 #expect(try exportBytes(store: mirror) == exportBytes(store: source), "round \(round)")
             }
+            follower.kill(SIGTERM)
+            let deadline = Date().addingTimeInterval(30)
+            while follower.isRunning, Date() < deadline { usleep(20_000) }
+            if follower.isRunning { follower.kill() }
+            let (ended, signalled) = try follower.wait()
+            #expect(!signalled && ended.status == 0 && ended.errorLines.isEmpty, "\(ended.standardError)")
+            // The first run, then one line for each import.
+            #expect(ended.outputLines.count == 4, "\(ended.standardOutput)")
             #expect(try runSCKB(["verify", "--store", mirror]).status == 0)
             server.stop()
             let gone = try runSCKB(["mirror", url, "--store", mirror])
             #expect(gone.status == 1 && gone.errorLines.count == 1, "\(gone.standardError)")
             #expect(try exportBytes(store: mirror) == exportBytes(store: source))
+            let interval = try runSCKB(["mirror", url, "--store", mirror, "--interval", "1"])
+            #expect(interval.status == 2 && interval.errorLines.count == 1, "\(interval.standardError)")
         }
     }
 
