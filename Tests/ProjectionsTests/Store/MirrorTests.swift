@@ -49,6 +49,32 @@ import Testing
         }
     }
 
+    @Test("a mirror asked to stop ends after a committed batch, last_sync unchanged; the next run goes on")
+    func stoppingEndsAfterABatch() throws {
+        try Self.withFolder { folder in
+            let source = try KnowledgeBase(path: folder + "/source", creating: true)
+            for index in 0..<12 { _ = try source.append(try Self.city("city-\(index)")) }
+            try Data(try Self.exportBytes(source)).write(to: URL(fileURLWithPath: folder + "/kb.jsonl"))
+            let mirror = try KnowledgeBase(path: folder + "/mirror", creating: true)
+            var asked = 0
+            let stopped = try mirror.mirror(
+                exportAt: folder + "/kb.jsonl",
+                source: "kb",
+                batchSize: 5,
+                stopping: {
+                    asked += 1
+                    return asked == 2
+                }
+            )
+            #expect(stopped == MirrorOutcome(appended: 10, events: 10, sourceEvents: 10))
+            #expect(try mirror.verify().isOK)
+            #expect(try mirror.mirrorRecord() == MirrorRecord(source: "kb", lastSync: nil))
+            let rest = try mirror.mirror(exportAt: folder + "/kb.jsonl", source: "kb", batchSize: 5)
+            #expect(rest == MirrorOutcome(appended: 2, events: 12, sourceEvents: 12))
+            #expect(try Self.exportBytes(mirror) == Self.exportBytes(source))
+        }
+    }
+
     @Test("a forked source is refused at its first other position, with both hashes; the mirror is unchanged")
     func forkIsRefused() throws {
         try LogComparisonTests.withTwinStores(events: 3) { first, second, folder in
