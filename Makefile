@@ -4,7 +4,7 @@ DEMO_STORE ?= .sckb-demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SCKB := .build/release/sckb
 
-.PHONY: demo test test-release-side test-bundle-side deps test-deps bench-deps release events lint bench clean fuzz bench-web
+.PHONY: demo test test-release-side test-bundle-side deps test-deps bench-deps release events lint bench clean fuzz bench-web soak
 
 # The system libraries sckb needs, found through pkg-config: liblmdb-dev (the store) and libssl-dev (libcrypto's
 # SHA-256 for the hash chain).
@@ -92,6 +92,15 @@ test-release-side:
 test-bundle-side:
 	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) build --product sckbPackageTests --scratch-path $(TEST_BUILD) \
 		-Xswiftc -gline-tables-only
+
+# The long kill -9 check of `sckb mirror`, apart from `make test` for its time: a mirror of a running `sckb serve`
+# holding 100,000 events, killed at 20 random moments, `verify` after each, then one run that completes it
+# (MirrorSoakTests, enabled by SCKB_SOAK=1; the same test build as `make test`).
+soak: release
+	SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) build --product sckbPackageTests --scratch-path $(TEST_BUILD) \
+		-Xswiftc -gline-tables-only
+	SCKB_SOAK=1 SCKB_RELEASE_BINARY=$(CURDIR)/$(SCKB) $(SWIFT) test --skip-build --scratch-path $(TEST_BUILD) \
+		--filter MirrorSoakTests
 
 # Load run of `sckb serve` (wrk on 127.0.0.1, under 30 s): requests/s and p99 while another process imports.
 bench-web: release

@@ -151,13 +151,17 @@ extension KnowledgeBase {
     /// With a `checkpoint` (already verified by its key), the root of the source's first `checkpoint.size` events
     /// must be the checkpoint's root (else ``MirrorRefusal``, nothing written), and the store advances to that size
     /// and no further.
+    ///
+    /// `stopping` is asked after each committed batch: when it answers true the run ends there, the events read
+    /// past that batch dropped and `last_sync` left as it was (the next run goes on from the head).
     public func mirror(
         exportAt path: String,
         source: String,
         checkpoint: Checkpoint? = nil,
         startingAt first: Position = .first,
         batchSize: Int = KnowledgeBase.mirrorBatchSize,
-        clock: () -> Timestamp = Timestamp.now
+        clock: () -> Timestamp = Timestamp.now,
+        stopping: () -> Bool = { false }
     ) throws -> MirrorOutcome {
         let previous = try mirrorRecord()
         if let checkpoint { try Self.checkRoot(of: path, against: checkpoint) }
@@ -223,7 +227,12 @@ extension KnowledgeBase {
             guard position.rawValue <= last else { return }
             batch.append(try ReplicaEvent(line: line, position: position, hash: hash, location: location))
         }) {
-            if batch.count >= batchSize { try flush() }
+            guard batch.count >= batchSize else { continue }
+            try flush()
+            if stopping() {
+                let events = try head()?.position.rawValue ?? 0
+                return MirrorOutcome(appended: appended, events: events, sourceEvents: events)
+            }
         }
         try flush()
         try MirrorRecord(source: source, lastSync: clock()).write(storeAt: self.path)

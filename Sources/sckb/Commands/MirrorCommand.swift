@@ -2,26 +2,36 @@ import ArgumentParser
 import EventStore
 import Foundation
 import Projections
+import Synchronization
 
 struct MirrorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mirror",
-        abstract: "Make the store an exact replica of an export or a publish folder.",
+        abstract: "Make the store an exact replica of an export, a publish folder or an sckb serve URL.",
         discussion: """
             Events keep their positions, recorded times and hashes, so export of
             both is byte-identical. Each run checks that SOURCE holds the store's
             events with the same hashes, then appends only the later ones, every
             link checked, in transactions of at most 10,000 events. A fork, a gap
             or a broken link: exit 3. A mirror refuses append, import and contacts.
+            With --follow it runs again every --interval seconds until SIGINT or
+            SIGTERM, which end it after the batch in hand (exit 0); a refusal or
+            an unreachable source ends it with that run's exit status.
 
             Examples:
               sckb mirror kb.jsonl --store mirror/.sckb
               sckb mirror site/ --store mirror/.sckb     (a folder with events.jsonl)
               sckb mirror site/ --store mirror/.sckb --verifier kb.vkey
+              sckb mirror http://kb.example.org:8080 --store mirror/.sckb --follow --interval 30
             """
     )
 
-    @Argument(help: ArgumentHelp("An export file, or a publish folder holding events.jsonl.", valueName: "source"))
+    @Argument(
+        help: ArgumentHelp(
+            "An export file, a publish folder holding events.jsonl, or the URL of an sckb serve.",
+            valueName: "source"
+        )
+    )
     var source: String
 
     @Option(
@@ -32,9 +42,36 @@ struct MirrorCommand: ParsableCommand {
     )
     var verifier: String?
 
+    @Flag(help: "Keep following SOURCE: run again every --interval seconds until SIGINT or SIGTERM.")
+    var follow = false
+
+    @Option(help: ArgumentHelp("With --follow, the seconds between runs (default: 10).", valueName: "seconds"))
+    var interval: Double?
+
     @OptionGroup var store: StoreOptions
 
+    func validate() throws {
+        if interval != nil, !follow { throw ValidationError("--interval needs --follow") }
+        if let interval, !(interval > 0 && interval <= 86_400) {
+            throw ValidationError("--interval must be a number of seconds above 0, at most 86400")
+        }
+    }
+
     func run() throws {
+        guard follow else { return report(try mirrorOnce()) }
+        FollowSignals.install()
+        var isFirst = true
+        while !FollowSignals.isStopping {
+            let outcome = try mirrorOnce()
+            // The first run says where the mirror stands; later runs speak only when they add events.
+            if isFirst || outcome.appended > 0 { report(outcome) }
+            isFirst = false
+            FollowSignals.sleep(seconds: interval ?? 10)
+        }
+    }
+
+    /// One run: the events SOURCE holds after the store's head, checked and appended.
+    private func mirrorOnce() throws -> MirrorOutcome {
         if source.hasPrefix("http://") || source.hasPrefix("https://") { return try followFeed() }
         let file: String
         switch try OtherLog.at(source) {
@@ -43,38 +80,54 @@ struct MirrorCommand: ParsableCommand {
             throw InputError("a store is not a mirror source; export it, or publish it", at: source)
         }
         let checkpoint = try verifier.map { try verifiedCheckpoint(beside: file, verifier: KeyFiles.verifier($0)) }
-        let outcome = try store.write { base in
-            try base.mirror(exportAt: file, source: source, checkpoint: checkpoint)
+        return try store.write { base in
+            try base.mirror(
+                exportAt: file,
+                source: source,
+                checkpoint: checkpoint,
+                stopping: { FollowSignals.isStopping }
+            )
         }
-        report(outcome)
     }
 
     /// Follows an `sckb serve` URL: its events from the store's head on, read into a private file, then mirrored.
-    private func followFeed() throws {
+    ///
+    /// The file is unlinked as soon as it is made and used through `/proc/self/fd`, so that a run killed with -9
+    /// leaves nothing behind.
+    private func followFeed() throws -> MirrorOutcome {
         let root = source.hasSuffix("/") ? String(source.dropLast()) : source
         let checkpoint = try verifier.map { key in
             let target = root + "/api/checkpoint"
             return try verified(Array(MirrorFeed.fetch(target)), at: target, by: KeyFiles.verifier(key))
         }
-        let name = "sckb-feed-\(UUID().uuidString).jsonl"
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent(name).path
-        guard FileManager.default.createFile(atPath: file, contents: nil) else {
-            throw InputError("cannot create the feed's copy", at: file)
+        let pattern = FileManager.default.temporaryDirectory.appendingPathComponent("sckb-feed-XXXXXX").path
+        var template = Array(pattern.utf8CString)
+        let descriptor = mkstemp(&template)
+        guard descriptor >= 0 else {
+            throw InputError("cannot create the feed's copy: \(String(cString: strerror(errno)))", at: pattern)
         }
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        let outcome = try store.write { base in
+        unlink(template)
+        defer { close(descriptor) }
+        let file = "/proc/self/fd/\(descriptor)"
+        return try store.write { base in
             // From the head on, so that its hash is checked; a store the feed does not reach is compared whole.
             // With a checkpoint, the whole feed, whose root the checkpoint's must be.
             let held = checkpoint == nil ? try base.head()?.position.rawValue ?? 0 : 0
             try MirrorFeed.download(from: root, after: held > 0 ? held - 1 : 0, to: file)
             var first = Position(held > 0 ? held : 1)
-            if held > 0, (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) == 0 {
+            var written = stat()
+            if held > 0, fstat(descriptor, &written) == 0, written.st_size == 0 {
                 try MirrorFeed.download(from: root, after: 0, to: file)
                 first = .first
             }
-            return try base.mirror(exportAt: file, source: source, checkpoint: checkpoint, startingAt: first)
+            return try base.mirror(
+                exportAt: file,
+                source: source,
+                checkpoint: checkpoint,
+                startingAt: first,
+                stopping: { FollowSignals.isStopping }
+            )
         }
-        report(outcome)
     }
 
     private func report(_ outcome: MirrorOutcome) {
@@ -112,5 +165,34 @@ struct MirrorCommand: ParsableCommand {
         } catch let error as ProofRejection {
             throw CommandFailure(status: .storeUnavailable, description: "\(path): the checkpoint fails: \(error)")
         }
+    }
+}
+
+/// SIGINT and SIGTERM under `mirror --follow`: they set a flag that the follow loop and the mirror (after each
+/// committed batch) read, so the process ends with exit 0 and no batch half-applied; without `--follow` the
+/// signals keep their default action.
+enum FollowSignals {
+    private static let stopping = Atomic<Bool>(false)
+
+    /// Whether SIGINT or SIGTERM has arrived.
+    static var isStopping: Bool { stopping.load(ordering: .relaxed) }
+
+    /// Installs the handlers (an atomic store is safe in a signal handler) and unblocks both signals in this
+    /// thread: a parent may start the process with them blocked (Foundation's `Process` does), and then they would
+    /// stay pending.
+    static func install() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber) { _ in FollowSignals.stopping.store(true, ordering: .relaxed) }
+            sigaddset(&signals, signalNumber)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+    }
+
+    /// Sleeps `seconds`, or less when a signal arrives first.
+    static func sleep(seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !isStopping, Date() < deadline { usleep(50_000) }
     }
 }

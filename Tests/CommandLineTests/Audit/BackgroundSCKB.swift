@@ -41,9 +41,9 @@ final class BackgroundSCKB {
     /// Whether the process has not exited yet.
     var isRunning: Bool { process.isRunning }
 
-    /// Sends SIGKILL.
-    func kill() {
-        _ = Glibc.kill(process.processIdentifier, SIGKILL)
+    /// Sends `signal`, SIGKILL unless told.
+    func kill(_ signal: Int32 = SIGKILL) {
+        _ = Glibc.kill(process.processIdentifier, signal)
     }
 
     /// Waits for the process and returns what it produced. `status` is the signal number when a signal ended it.

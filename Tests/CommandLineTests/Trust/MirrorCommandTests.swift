@@ -188,25 +188,51 @@ struct MirrorCommandTests {
         }
     }
 
-    @Test("a mirror of a running sckb serve follows 3 more imports; an unreachable URL is exit 1")
+    /// The events `sckb stats` counts in `store`; 0 while there is no store to count.
+    static func eventCount(_ store: String) throws -> Int {
+        let stats = try runSCKB(["stats", "--store", store, "--format", "json"])
+        guard stats.status == 0 else { return 0 }
+        return try jsonObject(stats.standardOutput)["events"] as? Int ?? 0
+    }
+
+    @Test("mirror --follow of a running sckb serve follows 3 imports as they come; SIGTERM ends it with 0")
     func mirrorFollowsServe() throws {
         try Self.withEventsSource { folder, source, mirror in
             let server = try ServeProcess(store: source, folder: folder)
             defer { server.stop() }
             let url = "http://127.0.0.1:\(server.port)"
+            // One process all along: the imports land on the server while this mirror follows it.
+            let follower = try BackgroundSCKB(
+                ["mirror", url, "--store", mirror, "--follow", "--interval", "0.1"],
+                folder: folder,
+                name: "follower"
+            )
+            defer { if follower.isRunning { follower.kill() } }
             for round in 0...3 {
                 if round > 0 {
                     try DiffCommandTests.importCities(["served-\(round)"], into: source, folder: folder)
                 }
-                let followed = try runSCKB(["mirror", url, "--store", mirror])
-                #expect(followed.status == 0 && followed.errorLines.isEmpty, "\(followed.standardError)")
+                let target = try Self.eventCount(source)
+                let deadline = Date().addingTimeInterval(60)
+                while follower.isRunning, try Self.eventCount(mirror) < target, Date() < deadline { usleep(50_000) }
+                try #require(follower.isRunning, "round \(round): the follower ended")
                 #expect(try exportBytes(store: mirror) == exportBytes(store: source), "round \(round)")
             }
+            follower.kill(SIGTERM)
+            let deadline = Date().addingTimeInterval(30)
+            while follower.isRunning, Date() < deadline { usleep(20_000) }
+            if follower.isRunning { follower.kill() }
+            let (ended, signalled) = try follower.wait()
+            #expect(!signalled && ended.status == 0 && ended.errorLines.isEmpty, "\(ended.standardError)")
+            // The first run, then one line for each import.
+            #expect(ended.outputLines.count == 4, "\(ended.standardOutput)")
             #expect(try runSCKB(["verify", "--store", mirror]).status == 0)
             server.stop()
             let gone = try runSCKB(["mirror", url, "--store", mirror])
             #expect(gone.status == 1 && gone.errorLines.count == 1, "\(gone.standardError)")
             #expect(try exportBytes(store: mirror) == exportBytes(store: source))
+            let interval = try runSCKB(["mirror", url, "--store", mirror, "--interval", "1"])
+            #expect(interval.status == 2 && interval.errorLines.count == 1, "\(interval.standardError)")
         }
     }
 
@@ -227,6 +253,92 @@ struct MirrorCommandTests {
             let followed = try runSCKB(["mirror", url, "--store", mirror, "--verifier", right])
             #expect(followed.status == 0, "\(followed.standardError)")
             #expect(try exportBytes(store: mirror) == exportBytes(store: source))
+        }
+    }
+}
+
+/// The long check of kill -9 under `mirror`, run by `make soak` (SCKB_SOAK=1), not by `make test`: a mirror of a
+/// running `sckb serve` holding 100,000 events, killed from outside at 20 random moments, each time verified.
+@Suite(
+    "mirror soak",
+    .serialized,
+    .enabled(if: ProcessInfo.processInfo.environment["SCKB_SOAK"] == "1", "set SCKB_SOAK=1 (make soak)"),
+    .timeLimit(.minutes(20))
+)
+struct MirrorSoakTests {
+    static let events = 100_000
+    static let kills = 20
+    /// The most events a mirror writes in one transaction (SPEC §10, README).
+    static let batch = 10_000
+
+    @Test("kill -9 at 20 random moments of a 100,000-event follow of sckb serve; the next run completes it")
+    func killedFollowOfServe() throws {
+        try withTemporaryDirectory { folder in
+            let generated = try runSCKB(["generate", "--events", String(Self.events), "--seed", "11"])
+            try #require(generated.status == 0)
+            try Data(generated.outputBytes).write(to: URL(fileURLWithPath: folder + "/generated.jsonl"))
+            let source = folder + "/source"
+            try #require(try runSCKB(["import", folder + "/generated.jsonl", "--store", source]).status == 0)
+            let server = try ServeProcess(store: source, folder: folder)
+            defer { server.stop() }
+            let url = "http://127.0.0.1:\(server.port)"
+            let mirror = folder + "/mirror"
+            var generator = SystemRandomNumberGenerator()
+            // Each run is killed once the mirror holds more than its threshold (a batch committed past it, so the
+            // kill lands inside the next batch, at a random point of it), or, when the mirror already holds that
+            // many, at a random moment of its start: fetching the feed, checking the head, the first batch. The
+            // thresholds stay below the last batch, and the delays below the shortest batch seen, so that no run
+            // can end before its kill.
+            let last = Self.events - Self.batch
+            let thresholds = (0..<Self.kills).map { _ in Int.random(in: 0..<last, using: &generator) }.sorted()
+            var batchSeconds = 0.25
+            var sizes: [Int] = []
+            for (index, threshold) in thresholds.enumerated() {
+                let before = try MirrorCommandTests.eventCount(mirror)
+                let run = try BackgroundSCKB(["mirror", url, "--store", mirror], folder: folder, name: "run-\(index)")
+                let started = Date()
+                var delay = Double.random(in: 0...(batchSeconds * 0.8), using: &generator)
+                if threshold >= before {
+                    var seen = before
+                    var changed: Date?
+                    while run.isRunning, seen <= threshold {
+                        let count = try MirrorCommandTests.eventCount(mirror)
+                        if count != seen {
+                            // The time between two commits seen here bounds how long a batch takes.
+                            if let changed { batchSeconds = min(batchSeconds, Date().timeIntervalSince(changed)) }
+                            changed = Date()
+                            seen = count
+                        }
+                        usleep(10_000)
+                    }
+                    delay = Double.random(in: 0...(batchSeconds / 2), using: &generator)
+                }
+                usleep(UInt32(delay * 1_000_000))
+                run.kill()
+                let (result, signalled) = try run.wait()
+                try #require(
+                    signalled && result.status == SIGKILL,
+                    "run \(index) ended with \(result.status) before its kill: \(result.standardOutput)"
+                )
+                let seconds = Date().timeIntervalSince(started)
+                let size = try MirrorCommandTests.eventCount(mirror)
+                sizes.append(size)
+                let moment = threshold >= before ? "once past \(threshold) events" : "at its start"
+                print("mirror soak: kill \(index + 1) \(moment), \(String(format: "%.2f", seconds)) s in: \(size) held")
+                if FileManager.default.fileExists(atPath: mirror + "/data.mdb") {
+                    let verified = try runSCKB(["verify", "--store", mirror])
+                    #expect(verified.status == 0, "after kill \(index) at \(size) events: \(verified.standardError)")
+                    let diff = try runSCKB(["diff", source, "--store", mirror])
+                    #expect(diff.status == 0, "after kill \(index): \(diff.standardOutput)")
+                }
+            }
+            print("mirror soak: events held after each of the \(Self.kills) kills: \(sizes)")
+            #expect(Set(sizes).count > 1, "every kill left the same size: \(sizes)")
+            #expect(sizes.last ?? 0 < Self.events)
+            let finished = try runSCKB(["mirror", url, "--store", mirror])
+            #expect(finished.status == 0, "\(finished.standardError)")
+            #expect(try exportBytes(store: mirror) == exportBytes(store: source))
+            #expect(try runSCKB(["verify", "--store", mirror]).status == 0)
         }
     }
 }

@@ -21,13 +21,23 @@ import Testing
         try body(folder)
     }
 
+    /// A folder with a store `source` of `count` cities, its export at `folder/export`, and an empty store beside.
+    static func withSource(
+        cities count: Int,
+        _ body: (_ folder: String, _ source: KnowledgeBase, _ mirror: KnowledgeBase) throws -> Void
+    ) throws {
+        try withFolder { folder in
+            let source = try KnowledgeBase(path: folder + "/source", creating: true)
+            for index in 0..<count { _ = try source.append(try city("city-\(index)")) }
+            try Data(try exportBytes(source)).write(to: URL(fileURLWithPath: folder + "/export"))
+            try body(folder, source, try KnowledgeBase(path: folder + "/mirror", creating: true))
+        }
+    }
+
     @Test("a mirror of an export is byte-identical, verifies, follows later events and refuses local writes")
     func exactIncrementalReplica() throws {
-        try Self.withFolder { folder in
-            let source = try KnowledgeBase(path: folder + "/source", creating: true)
-            for index in 0..<23 { _ = try source.append(try Self.city("city-\(index)")) }
-            try Data(try Self.exportBytes(source)).write(to: URL(fileURLWithPath: folder + "/one.jsonl"))
-            let mirror = try KnowledgeBase(path: folder + "/mirror", creating: true)
+        try Self.withSource(cities: 23) { folder, source, mirror in
+            try FileManager.default.moveItem(atPath: folder + "/export", toPath: folder + "/one.jsonl")
             let first = try mirror.mirror(exportAt: folder + "/one.jsonl", source: "one.jsonl", batchSize: 5)
             #expect(first == MirrorOutcome(appended: 23, events: 23, sourceEvents: 23))
             #expect(try Self.exportBytes(mirror) == Self.exportBytes(source))
@@ -46,6 +56,28 @@ import Testing
             // A source behind the mirror that agrees with it: nothing written.
             let behind = try mirror.mirror(exportAt: folder + "/one.jsonl", source: "one.jsonl")
             #expect(behind == MirrorOutcome(appended: 0, events: 26, sourceEvents: 23))
+        }
+    }
+
+    @Test("a mirror asked to stop ends after a committed batch, last_sync unchanged; the next run goes on")
+    func stoppingEndsAfterABatch() throws {
+        try Self.withSource(cities: 12) { folder, source, mirror in
+            var asked = 0
+            let stopped = try mirror.mirror(
+                exportAt: folder + "/export",
+                source: "kb",
+                batchSize: 5,
+                stopping: {
+                    asked += 1
+                    return asked == 2
+                }
+            )
+            #expect(stopped == MirrorOutcome(appended: 10, events: 10, sourceEvents: 10))
+            #expect(try mirror.verify().isOK)
+            #expect(try mirror.mirrorRecord() == MirrorRecord(source: "kb", lastSync: nil))
+            let rest = try mirror.mirror(exportAt: folder + "/export", source: "kb", batchSize: 5)
+            #expect(rest == MirrorOutcome(appended: 2, events: 12, sourceEvents: 12))
+            #expect(try Self.exportBytes(mirror) == Self.exportBytes(source))
         }
     }
 
