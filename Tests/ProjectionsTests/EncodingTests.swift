@@ -393,3 +393,48 @@ extension EncodingTests {
         }
     }
 }
+
+extension EncodingTests {
+    @Suite struct DisplayEscaping {
+        /// The escaping as its documentation states it, written apart: every C1 control (U+0080–U+009F), U+2028 and
+        /// U+2029 as `\uXXXX` with lowercase hex digits, every other scalar as it was.
+        static func model(_ text: String) -> String {
+            var result = ""
+            for scalar in text.unicodeScalars {
+                if (0x80...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    let hex = String(scalar.value, radix: 16)
+                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+            return result
+        }
+
+        @Test("C1 controls, U+2028 and U+2029 are escaped, every other scalar kept, in any position, as the model says")
+        func matchesTheModel() {
+            // Scalars around the escaped ones share their lead bytes (0xC2, 0xE2 0x80) or sit next to them.
+            let alphabet: [Unicode.Scalar] = [
+                "a", "\"", "{", "\u{7F}", "\u{80}", "\u{85}", "\u{9F}", "\u{A0}", "\u{A9}", "é", "\u{2027}",
+                "\u{2028}", "\u{2029}", "\u{202A}", "\u{20AC}", "\u{2000}", "€", "😀", "\u{E000}",
+            ]
+            var generator = SystemRandomNumberGenerator()
+            var checked = 0
+            for length in 0...12 {
+                for _ in 0..<200 {
+                    var text = ""
+                    for _ in 0..<length {
+                        text.unicodeScalars.append(alphabet[Int.random(in: 0..<alphabet.count, using: &generator)])
+                    }
+                    let bytes = Array(text.utf8)
+                    let escaped = CanonicalJSON.escapingForDisplay(bytes)
+                    #expect(String(decoding: escaped, as: UTF8.self) == Self.model(text), "\(Array(text.unicodeScalars))")
+                    // A collection that is not contiguous gives the same bytes.
+                    #expect(CanonicalJSON.escapingForDisplay(bytes.lazy.map { $0 }) == escaped)
+                    checked += 1
+                }
+            }
+            #expect(checked == 2600)
+        }
+    }
+}

@@ -63,43 +63,42 @@ public enum CanonicalJSON {
     /// `json` (UTF-8 JSON text) with every C1 control, U+2028 and U+2029 escaped as `\uXXXX`. Outside strings
     /// JSON text is ASCII, so these scalars can only stand inside strings, where the escape means the same.
     public static func escapingForDisplay(_ json: some Collection<UInt8>) -> [UInt8] {
+        if let output = json.withContiguousStorageIfAvailable({ escapingForDisplay(contiguous: $0) }) {
+            return output
+        }
+        return Array(json).withUnsafeBufferPointer { escapingForDisplay(contiguous: $0) }
+    }
+
+    /// ``escapingForDisplay(_:)`` over one buffer: the runs between escapes are copied whole. `input` is UTF-8, so
+    /// a 0xC2 or 0xE2 byte starts a scalar and the bytes after it are that scalar's.
+    private static func escapingForDisplay(contiguous input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(json.count)
-        var iterator = json.makeIterator()
-        var pending: [UInt8] = []
+        output.reserveCapacity(input.count + 16)
         let digits = Array("0123456789abcdef".utf8)
-        func escape(_ scalar: UInt32) {
-            output.append(contentsOf: Array("\\u".utf8))
+        var runStart = 0
+        var index = 0
+        func escape(_ scalar: UInt32, length: Int) {
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
+            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u")])
             for shift in stride(from: 12, through: 0, by: -4) {
                 output.append(digits[Int((scalar >> UInt32(shift)) & 0xf)])
             }
+            index += length
+            runStart = index
         }
-        while let byte = iterator.next() {
-            pending.append(byte)
-            switch pending.count {
-            case 1:
-                if byte != 0xC2 && byte != 0xE2 {
-                    output.append(byte)
-                    pending.removeAll(keepingCapacity: true)
-                }
-            case 2:
-                if pending[0] == 0xC2 {
-                    if (0x80...0x9F).contains(byte) { escape(UInt32(byte)) } else { output.append(contentsOf: pending) }
-                    pending.removeAll(keepingCapacity: true)
-                } else if byte != 0x80 {
-                    output.append(contentsOf: pending)
-                    pending.removeAll(keepingCapacity: true)
-                }
+        while index < input.count {
+            switch input[index] {
+            case 0xC2 where index + 1 < input.count && (0x80...0x9F).contains(input[index + 1]):
+                escape(UInt32(input[index + 1]), length: 2)
+            case 0xE2
+            where index + 2 < input.count && input[index + 1] == 0x80
+                && (input[index + 2] == 0xA8 || input[index + 2] == 0xA9):
+                escape(0x2000 | UInt32(input[index + 2] - 0x80), length: 3)
             default:
-                if byte == 0xA8 || byte == 0xA9 {
-                    escape(0x2000 | UInt32(byte - 0x80))
-                } else {
-                    output.append(contentsOf: pending)
-                }
-                pending.removeAll(keepingCapacity: true)
+                index += 1
             }
         }
-        output.append(contentsOf: pending)
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<input.count]))
         return output
     }
 
