@@ -36,6 +36,20 @@ public struct EventLog: Sendable {
         if bytes.count < 400 { return [0] + bytes }
         return [1] + SHA256.hash(bytes).bytes
     }
+
+    /// The chain hash of an event: SHA-256 of the chain hash before it (32 zero bytes for the first event) followed
+    /// by the event's stored bytes.
+    public static func chainHash(after previous: SHA256Digest?, _ bytes: UnsafeRawBufferPointer) -> SHA256Digest {
+        var hasher = SHA256()
+        hasher.update((previous ?? .zero).bytes)
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+
+    /// The chain hash of an event whose bytes are held in an array.
+    public static func chainHash(after previous: SHA256Digest?, _ bytes: [UInt8]) -> SHA256Digest {
+        bytes.withUnsafeBytes { chainHash(after: previous, $0) }
+    }
 }
 
 /// The last event of a log.
@@ -146,10 +160,8 @@ extension WriteTransaction {
         let position = previous.map { $0.position.next } ?? .first
         let recorded = max(clock(), previous?.recorded ?? Timestamp(secondsSince1970: 0))
         let bytes = try encode(position, recorded)
-        var hasher = SHA256()
-        hasher.update((previous?.hash ?? .zero).bytes)
-        hasher.update(bytes)
-        return try store(bytes, hash: hasher.finalize(), at: position, recorded: recorded, id: id)
+        let hash = EventLog.chainHash(after: previous?.hash, bytes)
+        return try store(bytes, hash: hash, at: position, recorded: recorded, id: id)
     }
 
     /// Appends an event exactly as another log holds it, at `position` with `recorded` and the chain hash `hash`,
@@ -171,10 +183,7 @@ extension WriteTransaction {
         if let previous, recorded < previous.recorded {
             throw ChainLinkError.recordedEarlier(recorded, head: previous.recorded)
         }
-        var hasher = SHA256()
-        hasher.update((previous?.hash ?? .zero).bytes)
-        hasher.update(bytes)
-        let computed = hasher.finalize()
+        let computed = EventLog.chainHash(after: previous?.hash, bytes)
         guard computed == hash else { throw ChainLinkError.brokenLink(stated: hash, computed: computed) }
         return try store(bytes, hash: hash, at: position, recorded: recorded, id: id)
     }

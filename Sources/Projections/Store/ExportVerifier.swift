@@ -33,10 +33,7 @@ public enum ExportVerifier {
             let position = Position(UInt64(number))
             events += 1
             object["hash"] = nil
-            var hasher = SHA256()
-            hasher.update(previous.bytes)
-            hasher.update(CanonicalJSON.bytes(of: .object(object)))
-            let computed = hasher.finalize()
+            let computed = EventLog.chainHash(after: previous, CanonicalJSON.bytes(of: .object(object)))
             if position != expectedPosition {
                 problems.append(
                     VerificationProblem(

@@ -248,10 +248,7 @@ private struct LogWalk {
         if let problem = try tree?.check(position, bytes: bytes, in: transaction) {
             problems.append(VerificationProblem(position: problem.position, problem: problem.description))
         }
-        var hasher = SHA256()
-        hasher.update(previous.bytes)
-        hasher.update(bytes)
-        let computed = hasher.finalize()
+        let computed = EventLog.chainHash(after: previous, bytes)
         let stored = SHA256Digest(bytes: Array(hash)) ?? .zero
         let isChained = computed == stored
         if !isChained {
