@@ -40,9 +40,11 @@ public final class Environment: @unchecked Sendable {
     /// (`MDB_RDONLY`) needs no write access to the data file, and every write transaction on it fails.
     ///
     /// `isWriteMapped` maps the file of a durable store opened for writing writable (`MDB_WRITEMAP`), so that a write
-    /// transaction changes pages in the map instead of in heap copies. Commits stay fully synchronous (`msync`). Off
-    /// by default: a full file system then shows as SIGBUS on a page of the map rather than as an error of the commit,
-    /// and processes with and without it must not share a store. It does not apply to scratch or read-only stores.
+    /// transaction changes pages in the map instead of in heap copies, and the data file's apparent size becomes the
+    /// map's (sparse). Commits stay fully synchronous (`msync`). A full file system then shows as SIGBUS on a page of
+    /// the map rather than as an error of the commit (``observeOpenings(_:)`` tells a program which stores are
+    /// mapped so). Processes with and without it must not write a store at the same time, so the program chooses it
+    /// for all its writers. It does not apply to scratch or read-only stores.
     public init(
         path: String,
         tables tableNames: [String],
@@ -56,7 +58,8 @@ public final class Environment: @unchecked Sendable {
         self.path = path
         self.clock = clock
         self.isDurable = isDurable
-        self.isWriteMapped = isWriteMapped && isDurable && !isReadOnly
+        let isMappedWritable = isWriteMapped && isDurable && !isReadOnly
+        self.isWriteMapped = isMappedWritable
         let isNew = access(path + "/data.mdb", F_OK) != 0
         if isNew {
             guard creating else {
@@ -70,7 +73,9 @@ public final class Environment: @unchecked Sendable {
             throw StoreError(.unavailable, operation: "open the store", path: path, reason: "out of memory")
         }
         // From here on LMDB reads the file through its map: a fault there is this store's damage.
-        if isDurable, let observer = Environment.openingObserver.withLock({ $0 }) { observer(path) }
+        if isDurable, let observer = Environment.openingObserver.withLock({ $0 }) {
+            observer(Opening(path: path, isWriteMapped: isMappedWritable))
+        }
         do {
             try Environment.perform("configure the store", path, mdb_env_set_maxdbs(created, 64))
             if isNew {
@@ -83,7 +88,7 @@ public final class Environment: @unchecked Sendable {
                 mdb_env_open(
                     created,
                     path,
-                    Environment.openFlags(isDurable: isDurable, isReadOnly: isReadOnly, isWriteMapped: isWriteMapped),
+                    Environment.openFlags(isDurable: isDurable, isReadOnly: isReadOnly, isWriteMapped: isMappedWritable),
                     0o600
                 )
             )
@@ -110,18 +115,28 @@ public final class Environment: @unchecked Sendable {
         mdb_env_close(pointer)
     }
 
-    /// Calls `observer` with the path of every durable store this process opens, just before LMDB maps its file;
-    /// nil stops the calls.
+    /// A durable store about to be mapped, as ``observeOpenings(_:)`` reports it.
+    public struct Opening: Sendable, Equatable {
+        /// The store's folder.
+        public let path: String
+        /// Whether its file is mapped writable (`MDB_WRITEMAP`): then a page the file system cannot allocate (a full
+        /// device) or cannot read back (a failing one) raises SIGBUS in the writer, instead of an error code.
+        public let isWriteMapped: Bool
+    }
+
+    /// Calls `observer` for every durable store this process opens, just before LMDB maps its file; nil stops the
+    /// calls.
     ///
     /// LMDB trusts the page numbers it reads through the map, so a damaged page can end the process with SIGBUS or
-    /// SIGSEGV. A program that turns such a fault into a message of its own formats it here, before any fault can
-    /// happen, as a signal handler may do almost nothing. Set it once, before the first store is opened; `observer`
-    /// runs on the thread that opens the store.
-    public static func observeOpenings(_ observer: (@Sendable (_ path: String) -> Void)?) {
+    /// SIGSEGV; and in a write-mapped store, a page the full device cannot allocate ends it with SIGBUS. A program
+    /// that turns such a fault into a message of its own formats it here, before any fault can happen, as a signal
+    /// handler may do almost nothing. Set it once, before the first store is opened; `observer` runs on the thread
+    /// that opens the store.
+    public static func observeOpenings(_ observer: (@Sendable (_ opening: Opening) -> Void)?) {
         openingObserver.withLock { $0 = observer }
     }
 
-    private static let openingObserver = Mutex<(@Sendable (String) -> Void)?>(nil)
+    private static let openingObserver = Mutex<(@Sendable (Opening) -> Void)?>(nil)
 
     /// The flags of `mdb_env_open`. A store that is not durable (a scratch copy) never flushes: a crash may lose it
     /// whole. It is not write-mapped: with `MDB_WRITEMAP` a full file system surfaces as SIGBUS on a page of the map
@@ -246,11 +261,15 @@ public final class Environment: @unchecked Sendable {
         }
     }
 
-    /// The size of the store's data file, in bytes.
-    public var fileSize: Int {
-        var status = stat()
-        guard stat(path + "/data.mdb", &status) == 0 else { return 0 }
-        return Int(status.st_size)
+    /// The bytes of the store's data file that hold its pages, through the last page the last commit used (free
+    /// pages inside it included). A write-mapped store's file is as large as its map (sparse), so the file's apparent
+    /// size says little.
+    public var usedBytes: Int {
+        var information = MDB_envinfo()
+        var statistics = MDB_stat()
+        guard mdb_env_info(pointer, &information) == MDB_SUCCESS, mdb_env_stat(pointer, &statistics) == MDB_SUCCESS
+        else { return 0 }
+        return (information.me_last_pgno + 1) * Int(statistics.ms_psize)
     }
 
     /// Whether `path/data.mdb` is still the file this environment has open.

@@ -4,8 +4,11 @@ import Glibc
 /// Turns a memory fault (SIGBUS, SIGSEGV) raised while a store is open into one line on stderr and exit 3.
 ///
 /// LMDB reads the store through a memory map and trusts the page numbers it finds there: a damaged page can send
-/// it past the end of the file (SIGBUS) or outside the map (SIGSEGV). Such a process cannot go on, but it can say
-/// why. The handler is async-signal-safe: the message is formatted when EventStore reports that a durable store is
+/// it past the end of the file (SIGBUS) or outside the map (SIGSEGV). A store opened for writing is mapped writable
+/// (`MDB_WRITEMAP`) and its file sized to the whole map, sparse: there a page the file system cannot allocate, when
+/// the device is full, raises SIGBUS in the writer instead of an error code, while reads past the data find zeros,
+/// not the end of the file. Such a process cannot go on, but it can say why; the transaction it was writing is
+/// lost whole, as LMDB writes a transaction's pages only where the last commit does not reach. The handler is async-signal-safe: the message is formatted when EventStore reports that a durable store is
 /// being opened (``Environment/observeOpenings(_:)``), and the handler only calls write(2), _exit(2) and
 /// sigaction(2). Before any durable store is open, a fault goes on to the handler that was there before (the
 /// runtime's crash report), as it is then no store's fault.
@@ -30,15 +33,16 @@ enum DamageHandler {
         sigemptyset(&action.sa_mask)
         sigaction(SIGBUS, &action, &previousBus)
         sigaction(SIGSEGV, &action, &previousSegmentation)
-        Environment.observeOpenings { path in storeOpened(path: path) }
+        Environment.observeOpenings { opening in storeOpened(opening) }
     }
 
-    /// Formats the messages for the store at `path`, unless one is formatted already (the first store a command
-    /// opens is the one it works on).
-    private static func storeOpened(path: String) {
+    /// Formats the messages for the store `opening` names, unless one is formatted already (the first store a
+    /// command opens is the one it works on).
+    private static func storeOpened(_ opening: Environment.Opening) {
         guard busMessage == nil else { return }
-        segmentationMessage = format(path: path, signal: "SIGSEGV")
-        busMessage = format(path: path, signal: "SIGBUS")
+        let path = shown(opening.path)
+        segmentationMessage = buffer(damage(path: path, signal: "SIGSEGV"))
+        busMessage = buffer(opening.isWriteMapped ? deviceFull(path: path) : damage(path: path, signal: "SIGBUS"))
     }
 
     // The signal handler reads these, and it may take no lock: they are plain globals, written before the first store
@@ -48,15 +52,27 @@ enum DamageHandler {
     nonisolated(unsafe) static var previousBus = sigaction()
     nonisolated(unsafe) static var previousSegmentation = sigaction()
 
-    private static func format(path: String, signal: String) -> UnsafeMutableBufferPointer<UInt8> {
-        // Control characters in the path would reach the terminal raw; show them as '?'.
-        let shownBytes = path.utf8.map { $0 < 0x20 || $0 == 0x7F ? UInt8(ascii: "?") : $0 }
-        let shownPath = String(decoding: shownBytes, as: UTF8.self)
-        let damage = StoreError.damaged(
-            path: shownPath,
+    /// The path with control characters shown as '?', as they would otherwise reach the terminal raw.
+    private static func shown(_ path: String) -> String {
+        String(decoding: path.utf8.map { $0 < 0x20 || $0 == 0x7F ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
+    }
+
+    private static func damage(path: String, signal: String) -> String {
+        StoreError.damaged(
+            path: path,
             cause: "\(signal) while reading its memory-mapped file: a damaged page or a truncated file"
-        )
-        let bytes = Array("sckb: \(damage.description)\n".utf8)
+        ).description
+    }
+
+    /// SIGBUS in a write-mapped store: a page of the map that the file system could not allocate. A device that
+    /// still has room but fails its reads or writes raises it too; the message says both.
+    private static func deviceFull(path: String) -> String {
+        StoreError(code: ENOSPC, operation: "write the store", path: path).description
+            + "; SIGBUS on a page of its memory-mapped file: the device is full, or failing if it has room"
+    }
+
+    private static func buffer(_ line: String) -> UnsafeMutableBufferPointer<UInt8> {
+        let bytes = Array("sckb: \(line)\n".utf8)
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
         _ = buffer.initialize(from: bytes)
         return buffer

@@ -14,8 +14,8 @@ enum ExitStatus: Int32 {
         switch error {
         case is InputError, is RuleViolation, is NotFound, is NoteFormatError, is CryptoFailure:
             self = .refused
-        case is StoreError, is LMDBError, is LogDamage, is ProofRejection, is ForkRefusal, is MirrorRefusal,
-            is ChainLinkError:
+        case is StoreError, is LMDBError, is LogDamage, is RowDamage, is ProofRejection, is ForkRefusal,
+            is MirrorRefusal, is ChainLinkError:
             self = .storeUnavailable
         case let failure as CommandFailure:
             self = failure.status
@@ -38,6 +38,8 @@ enum ExitStatus: Int32 {
             return "store failure (LMDB): \(error.description)"
         case let error as LogDamage:
             return "the store is damaged (\(error.description)); restore it from an export"
+        case let error as RowDamage:
+            return "the store is damaged (\(error.description)); sckb replay rebuilds it from the log"
         default:
             return String(describing: error)
         }

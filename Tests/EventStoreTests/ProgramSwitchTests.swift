@@ -55,16 +55,20 @@ import Testing
 
     @Test("the opening observer hears every durable store before it is used, and no scratch store")
     func openingObserver() throws {
-        let opened = Mutex<[String]>([])
-        Environment.observeOpenings { path in opened.withLock { $0.append(path) } }
+        let opened = Mutex<[Environment.Opening]>([])
+        Environment.observeOpenings { opening in opened.withLock { $0.append(opening) } }
         defer { Environment.observeOpenings(nil) }
         try withTemporaryStorePath { path in
             _ = try Environment(path: path, tables: [], creating: true)
             _ = try Environment(path: path + "-scratch", tables: [], creating: true, isDurable: false)
-            _ = try Environment(path: path, tables: [], creating: false, isReadOnly: true)
-            let heard = opened.withLock { $0 }
-            #expect(heard.filter { $0 == path }.count == 2)
-            #expect(!heard.contains(path + "-scratch"))
+            _ = try Environment(path: path, tables: [], creating: false, isReadOnly: true, isWriteMapped: true)
+            _ = try Environment(path: path, tables: [], creating: false, isWriteMapped: true)
+            let all = opened.withLock { $0 }
+            let heard = all.filter { $0.path == path }
+            let scratchOpenings = all.filter { $0.path == path + "-scratch" }
+            #expect(scratchOpenings.isEmpty)
+            // Only a durable store opened for writing is mapped writable; a read-only open ignores the switch.
+            #expect(heard.map(\.isWriteMapped) == [false, false, true])
         }
     }
 

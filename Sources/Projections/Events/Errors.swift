@@ -54,3 +54,21 @@ public struct RuleViolation: Error, Sendable, Equatable, CustomStringConvertible
         (location.map { "\($0): " } ?? "") + "\(type.rawValue) refused: \(message)"
     }
 }
+
+/// A row of a derived table that does not read: the store is damaged there. The log is untouched by it, so a
+/// `replay` rebuilds the row from the log.
+public struct RowDamage: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The table the row is in.
+    public let table: String
+    /// What is wrong with it.
+    public let reason: String
+
+    /// A damaged row of `table`, for `reason`.
+    public init(table: String, reason: String) {
+        self.table = table
+        self.reason = reason
+    }
+
+    /// One line naming the table and the reason.
+    public var description: String { "a row of \(table) is damaged (\(reason))" }
+}

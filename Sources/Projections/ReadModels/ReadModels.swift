@@ -72,20 +72,25 @@ struct ReadModels: Sendable {
 
     /// The format of the rows and keys of the read models: 1 for canonical JSON rows (no version recorded), 2 for
     /// the binary rows of ``RowCodec``, 3 with fixed-layout sum and count rows, 4 with the locations of cities, 5 with
-    /// the holder counts of solutions (overall and by country), the grants by solution and the log index of events without a source
-    /// (``LogIndexes/sourceless``). A store in an older format is rebuilt from its log once, on its first write (or
-    /// by `replay`), its log indexes too when it predates format 5; a store in a newer one is refused.
-    static let formatVersion: UInt32 = 5
+    /// the holder counts of solutions (overall and by country), the grants by solution and the log index of events
+    /// without a source (``LogIndexes/sourceless``), 6 with the count of events without a source beside each type's
+    /// count (``LogIndexes/counts``). A store in an older format is rebuilt from its log once, on its first write
+    /// (or by `replay`), its log indexes too when it predates format 6; a store in a newer one is refused.
+    static let formatVersion: UInt32 = 6
 
-    /// The first format with ``LogIndexes/sourceless``: a store in an older one gets its log indexes rebuilt too.
+    /// The last format that changed the log indexes: a store in an older one gets them rebuilt too.
+    static let logIndexesVersion: UInt32 = 6
+
+    /// The first format with ``LogIndexes/sourceless`` and the tables beside it.
     static let sourcelessIndexVersion: UInt32 = 5
 
-    /// The tables (read models and log indexes) that formats after `format` added, which a store in `format` lacks
-    /// until its rebuild.
-    static func tablesAdded(after format: ReadModelFormat) -> [String] {
+    /// The tables (read models and log indexes) that formats after `format` added or laid out anew, which a store in
+    /// `format` lacks, or holds in its own layout, until its rebuild: `verify` leaves them out of its comparison.
+    static func tablesChanged(after format: ReadModelFormat) -> [String] {
         switch format {
         case .unrecorded, .older(0..<sourcelessIndexVersion):
-            ["rm.holder-counts", "rm.country-holders", "rm.grants-by-solution", "index.sourceless"]
+            ["rm.holder-counts", "rm.country-holders", "rm.grants-by-solution", "index.sourceless", "index.counts"]
+        case .older(0..<logIndexesVersion): ["index.counts"]
         case .current, .older, .newer: []
         }
     }

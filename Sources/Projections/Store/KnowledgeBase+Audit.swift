@@ -121,9 +121,9 @@ extension KnowledgeBase {
                 )
             }
             try scratch.environment.read { rebuilt in
-                // A store of an older format lacks the tables later formats added until its rebuild; nothing reads
-                // them before it.
-                let lacking = Set(ReadModels.tablesAdded(after: try readModels.storedFormat(in: transaction)))
+                // A store of an older format lacks the tables later formats added, or holds them in its own layout,
+                // until its rebuild; nothing reads them in this layout before it.
+                let lacking = Set(ReadModels.tablesChanged(after: try readModels.storedFormat(in: transaction)))
                 let compared = ["log.ids", "log.recorded"] + LogIndexes.tableNames + readModels.all.map(\.name)
                 for name in compared where !lacking.contains(name) {
                     if let difference = try firstDifference(

@@ -47,7 +47,7 @@ public struct LogStatistics: Sendable, Equatable {
     public var head: LogHead?
     /// Events by type.
     public var byType: [EventType: Int]
-    /// The size of the store's data file, in bytes.
+    /// The bytes of the store's data file that hold its pages (through the last one in use).
     public var storeBytes: Int
     /// The Merkle tree of the log inside the transaction-time cut (a valid-time cut does not change it).
     public var tree: TreeHead
@@ -156,7 +156,7 @@ extension KnowledgeBase {
                 events: byType.values.reduce(0, +),
                 head: cutHead,
                 byType: byType,
-                storeBytes: environment.fileSize,
+                storeBytes: environment.usedBytes,
                 tree: TreeHead(size: treeSize, root: try transaction.treeRoot(size: treeSize)),
                 mirror: try mirrorRecord()
             )

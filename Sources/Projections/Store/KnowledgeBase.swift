@@ -25,15 +25,17 @@ public final class KnowledgeBase: Sendable {
         /// The map size of a store created now, in bytes (default: EventStore's 64 MiB); the map grows by itself.
         public var initialMapSize: Int?
         /// Whether a store opened for writing maps its file writable (`MDB_WRITEMAP`, see EventStore's
-        /// `Environment`); the contact store beside it follows. Off by default.
+        /// `Environment`); the contact store beside it follows. On by default: an import of a million events takes
+        /// a quarter less time and its heap stays flat, as the transaction's pages are written in the map instead of
+        /// copied on the heap (README, "Durability").
         public var isWriteMapped: Bool
         /// Told, once, in one line, when a write first rebuilds read models of an older format.
         public var notice: @Sendable (String) -> Void
 
-        /// Options with the given values; the defaults open a store as EventStore does.
+        /// Options with the given values.
         public init(
             initialMapSize: Int? = nil,
-            isWriteMapped: Bool = false,
+            isWriteMapped: Bool = true,
             notice: @escaping @Sendable (String) -> Void = { _ in }
         ) {
             self.initialMapSize = initialMapSize
@@ -101,8 +103,8 @@ public final class KnowledgeBase: Sendable {
                 _ = try rebuild(in: transaction, checkingAfter: nil, rebuildingIndexes: true)
                 rebuiltFrom = 1
             case .older(let version):
-                let lacksIndex = version < ReadModels.sourcelessIndexVersion
-                _ = try rebuild(in: transaction, checkingAfter: nil, rebuildingIndexes: lacksIndex)
+                let indexesOlder = version < ReadModels.logIndexesVersion
+                _ = try rebuild(in: transaction, checkingAfter: nil, rebuildingIndexes: indexesOlder)
                 rebuiltFrom = version
             case .newer(let version):
                 throw StoreError(

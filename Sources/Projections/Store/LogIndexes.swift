@@ -10,7 +10,9 @@ struct LogIndexes: Sendable {
     let byEntity: Table
     /// The retracting position under each retracted position.
     let retractions: Table
-    /// Event counts under each type's name.
+    /// Under each type's name, 16 bytes: how many events of the type the log holds, then how many of them have no
+    /// `source` (each 8 bytes big-endian; retracted events counted). The second count is the value the next entry of
+    /// ``sourceless`` takes, so an append needs no seek there.
     let counts: Table
     /// Under type code ‖ position of each event without a `source`: how many events of its type without a source
     /// the log holds up to and including it, retracted ones too (8 bytes big-endian). The entry at or before a
@@ -45,13 +47,25 @@ struct LogIndexes: Sendable {
             try storage.put(position, forKey: retraction.position.key, in: retractions)
         }
         let countKey = Array(recorded.event.type.rawValue.utf8)
-        let count = try storage.withValue(forKey: countKey, in: counts) { BigEndian.value($0) } ?? nil
-        try storage.put(BigEndian.bytes((count ?? 0) + 1), forKey: countKey, in: counts)
+        var (count, withoutSource) = try storage.withValue(forKey: countKey, in: counts, LogIndexes.counts) ?? (0, 0)
+        count += 1
         if recorded.event.source == nil {
-            let type = [recorded.event.type.code]
-            let before = try storage.last(in: sourceless, prefix: type)?.value.withUnsafeBytes { BigEndian.value($0) }
-            try storage.put(BigEndian.bytes((before ?? 0) + 1), forKey: type + position, in: sourceless)
+            withoutSource += 1
+            try storage.put(
+                BigEndian.bytes(withoutSource),
+                forKey: [recorded.event.type.code] + position,
+                in: sourceless
+            )
         }
+        try storage.put(BigEndian.bytes(count) + BigEndian.bytes(withoutSource), forKey: countKey, in: counts)
+    }
+
+    /// Reads a row of ``counts``: the events of a type, and those of them without a source.
+    static func counts(_ row: UnsafeRawBufferPointer) throws -> (events: UInt64, withoutSource: UInt64) {
+        guard row.count == 16, let events = BigEndian.value(row),
+            let withoutSource = BigEndian.value(UnsafeRawBufferPointer(rebasing: row[8...]))
+        else { throw RowDamage(table: "index.counts", reason: "a count row of \(row.count) bytes, not 16") }
+        return (events, withoutSource)
     }
 
     /// How many events of each type without a `source` the log holds up to `last`, retracted ones included; types

@@ -111,4 +111,25 @@ import Testing
             #expect(try store.base.gaps(at: ViewCut(asOf: asOf)).eventsWithoutSource == now)
         }
     }
+
+    @Test("a count row of index.counts that does not read stops the next append, naming the table; nothing is written")
+    func damagedCountRow() throws {
+        try withRuleStore(seededWith: GapsTests.world) { store throws in
+            let before = try store.base.head()
+            try store.base.environment.write { transaction in
+                try transaction.put(
+                    [0, 0, 0, 0, 0, 0, 0, 2],
+                    forKey: Array("CityRegistered".utf8),
+                    in: store.base.environment.table(named: "index.counts")
+                )
+            }
+            let step = Step(.cityRegistered, ["city=third", "name=Third", "country=BE"], at: "2015-01-01")
+            #expect {
+                _ = try store.base.append(try step.event())
+            } throws: { error in
+                (error as? RowDamage)?.table == "index.counts"
+            }
+            #expect(try store.base.head() == before)
+        }
+    }
 }
