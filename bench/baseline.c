@@ -4,6 +4,10 @@
  *   baseline lmdb FILE DIR    every line put under its 8-byte big-endian position (MDB_APPEND), one transaction
  *   baseline sqlite FILE DB   an events table (position primary key, id unique, type, entity, at, json) with
  *                             indexes on type and entity, WAL, one transaction
+ *   baseline floor TRACE DIR  sckb's own B-tree floor: the LMDB calls of a traced sckb write (SCKB_TRACE_WRITES,
+ *                             see Sources/sckb/WriteTraceFile.swift) issued again into an empty store with the same
+ *                             flags, the same tables, keys and value sizes (values are zeros), in the same order and
+ *                             transactions; prints the seconds from opening the store to closing it
  *
  * Only the top-level "id", "type" and "at" and the first string in "data" (the entity) are picked out of each
  * line, by a scan for their keys: the baselines do the storage work, not sckb's validation.
@@ -131,8 +135,169 @@ static int store_sqlite(FILE *input, const char *path) {
     return 0;
 }
 
+/* ---- the B-tree floor: a write trace replayed ---- */
+
+#include <time.h>
+
+#define MAX_TABLES 256
+
+static const unsigned char *cursor_at, *trace_end;
+
+static void need(size_t count) {
+    if ((size_t)(trace_end - cursor_at) < count) die("trace", "truncated record");
+}
+static unsigned read_u8(void) { need(1); return *cursor_at++; }
+static unsigned read_u16(void) { need(2); unsigned v = cursor_at[0] | cursor_at[1] << 8; cursor_at += 2; return v; }
+static uint32_t read_u32(void) {
+    need(4);
+    uint32_t v = (uint32_t)cursor_at[0] | (uint32_t)cursor_at[1] << 8 | (uint32_t)cursor_at[2] << 16
+        | (uint32_t)cursor_at[3] << 24;
+    cursor_at += 4;
+    return v;
+}
+static MDB_val read_bytes(void) {
+    unsigned length = read_u16();
+    need(length);
+    MDB_val value = {length, (void *)cursor_at};
+    cursor_at += length;
+    return value;
+}
+
+static char *table_names[MAX_TABLES];
+static MDB_dbi table_handles[MAX_TABLES];
+static int table_open[MAX_TABLES];
+
+static MDB_dbi table(MDB_txn *txn, unsigned id) {
+    if (id >= MAX_TABLES || !table_names[id]) die("trace", "a table used before it is declared");
+    if (!table_open[id]) {
+        check_mdb(mdb_dbi_open(txn, table_names[id], MDB_CREATE, &table_handles[id]), "mdb_dbi_open");
+        table_open[id] = 1;
+    }
+    return table_handles[id];
+}
+
+static int replay_floor(const char *trace_path, const char *dir) {
+    FILE *file = fopen(trace_path, "rb");
+    if (!file) die("cannot open", trace_path);
+    fseek(file, 0, SEEK_END);
+    long size = ftell(file);
+    fseek(file, 0, SEEK_SET);
+    unsigned char *trace = malloc((size_t)size);
+    if (!trace || fread(trace, 1, (size_t)size, file) != (size_t)size) die("cannot read", trace_path);
+    fclose(file);
+    if (size < 8 || memcmp(trace, "SCKBTRC1", 8) != 0) die("not a write trace", trace_path);
+    cursor_at = trace + 8;
+    trace_end = trace + size;
+    size_t zeros_size = 1 << 16;
+    unsigned char *zeros = calloc(zeros_size, 1);
+
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    mkdir(dir, 0700);
+    MDB_env *env;
+    check_mdb(mdb_env_create(&env), "mdb_env_create");
+    check_mdb(mdb_env_set_maxdbs(env, 64), "mdb_env_set_maxdbs");
+    check_mdb(mdb_env_set_mapsize(env, (size_t)16 << 30), "mdb_env_set_mapsize");
+    check_mdb(mdb_env_open(env, dir, MDB_NOTLS | MDB_WRITEMAP, 0600), "mdb_env_open");
+    MDB_txn *txn = NULL;
+    unsigned long long operations = 0;
+    while (cursor_at < trace_end) {
+        unsigned tag = read_u8();
+        operations++;
+        if (tag == 'T') {
+            unsigned id = read_u16();
+            MDB_val name = read_bytes();
+            if (id >= MAX_TABLES) die("trace", "too many tables");
+            table_names[id] = strndup(name.mv_data, name.mv_size);
+            continue;
+        }
+        if (tag == 'B') {
+            check_mdb(mdb_txn_begin(env, NULL, 0, &txn), "mdb_txn_begin");
+            continue;
+        }
+        if (!txn) die("trace", "an operation outside a transaction");
+        if (tag == 'E' || tag == 'A') {
+            if (tag == 'E') {
+                check_mdb(mdb_txn_commit(txn), "mdb_txn_commit");
+            } else {
+                mdb_txn_abort(txn);
+                /* Handles opened in an aborted transaction are closed with it. */
+                memset(table_open, 0, sizeof table_open);
+            }
+            txn = NULL;
+            continue;
+        }
+        MDB_dbi dbi = table(txn, read_u16());
+        if (tag == 'G') {
+            MDB_val key = read_bytes(), value;
+            int rc = mdb_get(txn, dbi, &key, &value);
+            if (rc != MDB_NOTFOUND) check_mdb(rc, "mdb_get");
+        } else if (tag == 'P') {
+            unsigned flags = read_u32();
+            MDB_val key = read_bytes();
+            size_t count = read_u32();
+            if (count > zeros_size) {
+                zeros = realloc(zeros, count);
+                memset(zeros, 0, count);
+                zeros_size = count;
+            }
+            MDB_val value = {count, zeros};
+            check_mdb(mdb_put(txn, dbi, &key, &value, flags), "mdb_put");
+        } else if (tag == 'D') {
+            MDB_val key = read_bytes();
+            int rc = mdb_del(txn, dbi, &key, NULL);
+            if (rc != MDB_NOTFOUND) check_mdb(rc, "mdb_del");
+        } else if (tag == 'S') {
+            int has_start = read_u8();
+            MDB_val start_key = {0, NULL};
+            if (has_start) start_key = read_bytes();
+            int reverse = read_u8();
+            uint32_t steps = read_u32();
+            MDB_cursor *cursor;
+            check_mdb(mdb_cursor_open(txn, dbi, &cursor), "mdb_cursor_open");
+            MDB_val key = start_key, value;
+            int rc;
+            /* Placed as TransactionHandle.scan places it (Sources/EventStore/Transaction.swift). */
+            if (has_start) {
+                rc = mdb_cursor_get(cursor, &key, &value, MDB_SET_RANGE);
+                if (reverse) {
+                    if (rc == MDB_NOTFOUND) {
+                        rc = mdb_cursor_get(cursor, &key, &value, MDB_LAST);
+                    } else if (rc == MDB_SUCCESS) {
+                        size_t shorter = key.mv_size < start_key.mv_size ? key.mv_size : start_key.mv_size;
+                        int order = memcmp(key.mv_data, start_key.mv_data, shorter);
+                        if (order > 0 || (order == 0 && key.mv_size > start_key.mv_size))
+                            rc = mdb_cursor_get(cursor, &key, &value, MDB_PREV);
+                    }
+                }
+            } else {
+                rc = mdb_cursor_get(cursor, &key, &value, reverse ? MDB_LAST : MDB_FIRST);
+            }
+            for (uint32_t step = 0; step < steps && rc == MDB_SUCCESS; step++)
+                rc = mdb_cursor_get(cursor, &key, &value, reverse ? MDB_PREV : MDB_NEXT);
+            if (rc != MDB_NOTFOUND) check_mdb(rc, "mdb_cursor_get");
+            mdb_cursor_close(cursor);
+        } else if (tag == 'N') {
+            MDB_stat statistics;
+            check_mdb(mdb_stat(txn, dbi, &statistics), "mdb_stat");
+        } else if (tag == 'X') {
+            check_mdb(mdb_drop(txn, dbi, 0), "mdb_drop");
+        } else {
+            die("trace", "an unknown record");
+        }
+    }
+    if (txn) mdb_txn_abort(txn);
+    mdb_env_close(env);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    printf("%.3f %llu\n", (double)(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9, operations);
+    free(trace);
+    free(zeros);
+    return 0;
+}
+
 int main(int argc, char **argv) {
-    if (argc != 4) die("usage", "baseline lmdb|sqlite FILE TARGET");
+    if (argc != 4) die("usage", "baseline lmdb|sqlite|floor FILE TARGET");
+    if (strcmp(argv[1], "floor") == 0) return replay_floor(argv[2], argv[3]);
     FILE *input = fopen(argv[2], "r");
     if (!input) die("cannot open", argv[2]);
     if (strcmp(argv[1], "lmdb") == 0) return store_lmdb(input, argv[3]);

@@ -5,7 +5,9 @@
 
 Generates N events (default 1,000,000, seed 7) and a 1,000-event log, then measures on this machine, in this run:
 (a) raw LMDB put of each line under its position, one transaction, through the C API; (b) SQLite (WAL, one
-transaction) storing an events table with indexes on type and entity; (c) `sckb import`; (d) `replay`; (e) `verify`;
+transaction) storing an events table with indexes on type and entity; (c) `sckb import`, and (c') its B-tree floor:
+the LMDB calls of the same import, traced (SCKB_TRACE_WRITES) and issued again by bench/baseline.c; (d) `replay`;
+(e) `verify`;
 (f) queries, current and cut in time, on the 1k and the N store, as whole processes (the median of several runs);
 (g) import peak memory at N/10 and N events; (h) store size against the JSON Lines size; (j) `prove` of one event and
 a consistency proof, as whole processes; with --compare-import SCKB, (k) the import of the same log by this binary and
@@ -100,7 +102,7 @@ def main():
     subprocess.run(["gcc", "-O2", "-o", baseline, os.path.join(ROOT, "bench", "baseline.c"), "-llmdb", "-lsqlite3"],
                    check=True)
     path = lambda name: os.path.join(work, name)  # noqa: E731
-    for name in ["big", "small", "tenth", "raw-lmdb"]:
+    for name in ["big", "small", "tenth", "raw-lmdb", "traced", "floor"]:
         shutil.rmtree(path(name), ignore_errors=True)
 
     figures = {"events": n, "machine": machine()}
@@ -132,6 +134,23 @@ def main():
     record("import_events_per_s", "    import rate", round(rate), "events/s", ">= 150000", rate >= 150_000)
     ratio = import_seconds / lmdb_seconds
     record("import_vs_raw_lmdb", "    import / raw LMDB put", round(ratio, 1), "x", "<= 10", ratio <= 10)
+
+    # sckb's own B-tree floor: the same import traced (SCKB_TRACE_WRITES, untimed), then its LMDB calls issued
+    # again by bench/baseline.c into an empty store, with the same flags, tables, keys and value sizes.
+    trace = path("import.trace")
+    shutil.rmtree(path("traced"), ignore_errors=True)
+    subprocess.run([SCKB, "import", path("big.jsonl"), "--store", path("traced")], check=True,
+                   stdout=subprocess.DEVNULL, env=dict(os.environ, SCKB_TRACE_WRITES=trace))
+    shutil.rmtree(path("traced"), ignore_errors=True)
+    shutil.rmtree(path("floor"), ignore_errors=True)
+    floor = subprocess.run([baseline, "floor", trace, path("floor")], check=True, capture_output=True, text=True)
+    floor_seconds, operations = float(floor.stdout.split()[0]), int(floor.stdout.split()[1])
+    os.remove(trace)
+    shutil.rmtree(path("floor"), ignore_errors=True)
+    record("btree_floor_s", "(c') its B-tree floor: the import's LMDB calls alone", round(floor_seconds, 2), "s")
+    record("btree_operations_per_event", "    LMDB calls per event (trace records)", round(operations / n, 1), "")
+    ratio = import_seconds / floor_seconds
+    record("import_vs_btree_floor", "    import / its B-tree floor", round(ratio, 2), "x", "<= 2", ratio <= 2)
 
     imported_bytes = folder_bytes(path("big"))
     replay_seconds, _, _ = run([SCKB, "replay", "--store", path("big")])

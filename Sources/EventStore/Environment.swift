@@ -206,10 +206,15 @@ public final class Environment: @unchecked Sendable {
         while true {
             let transaction = try begin(flags: 0)
             let state = WriteState()
+            if isDurable, let tracer = Environment.writeTracer {
+                state.tracer = tracer
+                tracer(.begin)
+            }
             let result: Result
             do {
                 result = try body(WriteTransaction(pointer: transaction, log: log, state: state, clock: clock))
             } catch {
+                state.tracer?(.abort)
                 mdb_txn_abort(transaction)
                 if state.isMapFull {
                     try growMap()
@@ -221,11 +226,13 @@ public final class Environment: @unchecked Sendable {
             // deleted file and lose it without a word: refuse instead. A scratch store (not durable) may be unlinked
             // on purpose, so that it vanishes with the process.
             guard !isDurable || isStillAtPath() else {
+                state.tracer?(.abort)
                 mdb_txn_abort(transaction)
                 throw StoreError(code: ENOENT, operation: "commit", path: path)
             }
             FaultInjection.reach(.commit)
             // mdb_txn_commit frees the transaction even when it fails: never abort after this line.
+            state.tracer?(.commit)
             let code = mdb_txn_commit(transaction)
             if code == MDB_MAP_FULL {
                 try growMap()

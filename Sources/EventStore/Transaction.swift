@@ -11,6 +11,8 @@ final class WriteState {
     var isMapFull = false
     /// The puts so far, for the fault-injection points `put-N`.
     var puts = 0
+    /// Hears each operation, when the program traces writes (``Environment/traceWrites(_:)``).
+    var tracer: ((TracedOperation) -> Void)?
 }
 
 /// The LMDB calls both kinds of transaction share, on a live `MDB_txn`.
@@ -37,6 +39,7 @@ struct TransactionHandle {
             )
             return mdb_get(pointer, table.handle, &keyValue, &data)
         }
+        writeState?.tracer?(.get(table, key: key))
         if code == MDB_NOTFOUND { return nil }
         try check(code)
         return try body(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
@@ -79,11 +82,14 @@ struct TransactionHandle {
             code = mdb_cursor_get(cursor, &key, &data, reverse ? MDB_LAST : MDB_FIRST)
         }
         let step = reverse ? MDB_PREV : MDB_NEXT
+        var steps = 0
+        defer { writeState?.tracer?(.scan(table, start: start, reverse: reverse, steps: steps)) }
         while code == MDB_SUCCESS {
             let keyBytes = UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)
             let valueBytes = UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size)
             guard try body(keyBytes, valueBytes) else { return }
             code = mdb_cursor_get(cursor, &key, &data, step)
+            steps += 1
         }
         if code != MDB_NOTFOUND { try check(code) }
     }
@@ -91,6 +97,7 @@ struct TransactionHandle {
     func count(of table: Table) throws -> Int {
         var statistics = MDB_stat()
         try check(mdb_stat(pointer, table.handle, &statistics))
+        writeState?.tracer?(.count(table))
         return statistics.ms_entries
     }
 
@@ -109,6 +116,7 @@ struct TransactionHandle {
             }
         }
         try checkWrite(code)
+        writeState?.tracer?(.put(table, key: key, valueCount: value.count, flags: flags))
         if FaultInjection.isActive, let writeState {
             writeState.puts += 1
             FaultInjection.reach(.put(writeState.puts))
@@ -123,6 +131,7 @@ struct TransactionHandle {
             )
             return mdb_del(pointer, table.handle, &keyValue, nil)
         }
+        writeState?.tracer?(.remove(table, key: key))
         if code == MDB_NOTFOUND { return false }
         try checkWrite(code)
         return true
@@ -130,6 +139,7 @@ struct TransactionHandle {
 
     func removeAll(in table: Table) throws {
         try checkWrite(mdb_drop(pointer, table.handle, 0))
+        writeState?.tracer?(.removeAll(table))
     }
 }
 

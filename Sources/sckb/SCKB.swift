@@ -39,6 +39,8 @@ struct SCKB: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         FaultInjection.configure(rules: environment["SCKB_FAULT"], guardText: environment["SCKB_FAULT_GUARD"])
         do {
+            // The benchmark's switch: the store's write operations to a file, for the B-tree floor (`make bench`).
+            try WriteTraceFile.install(path: environment["SCKB_TRACE_WRITES"])
             var command = try parseAsRoot(movingGlobalOptionsAfterCommand(Array(CommandLine.arguments.dropFirst())))
             defer { Terminal.standardOutput.flush() }
             try command.run()
