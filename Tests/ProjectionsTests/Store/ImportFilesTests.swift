@@ -123,4 +123,47 @@ import Testing
             #expect(try base.head() == nil)
         }
     }
+
+    /// Registrations of `count` cities, one per line, with blank lines among them.
+    static func registrations(_ count: Int) -> [String] {
+        (1...count).flatMap { index in
+            index % 100 == 0 ? ["", Self.registration("c\(index)")] : [Self.registration("c\(index)")]
+        }
+    }
+
+    @Test("lines decoded ahead on another thread, many batches deep, still fail at the first bad line in file order")
+    func decodedAheadFailsInOrder() throws {
+        try withBase { folder, base in
+            // Far more lines than the decoding thread holds ahead (batches of 256, 8 ahead).
+            var lines = Self.registrations(6000)
+            let blankLines = lines.prefix(5000).filter(\.isEmpty).count
+            lines[4999] = "{not json"
+            try write(lines, to: folder + "/late.jsonl")
+            let late = try #require(throws: InputError.self) {
+                try base.importFile(at: folder + "/late.jsonl", named: "late.jsonl")
+            }
+            #expect(late.location == "late.jsonl:5000", "\(late.description) (\(blankLines) blank lines before)")
+            #expect(try base.head() == nil)
+
+            // A rule broken at line 1,001 (a city registered twice) is met before the bad JSON at 5,000.
+            lines[1000] = Self.registration("c1").replacingOccurrences(of: "register-c1", with: "again")
+            try write(lines, to: folder + "/rule.jsonl")
+            let rule = try #require(throws: RuleViolation.self) {
+                try base.importFile(at: folder + "/rule.jsonl", named: "rule.jsonl")
+            }
+            #expect(rule.location == "rule.jsonl:1001", "\(rule.description)")
+            #expect(try base.head() == nil)
+
+            // Without the bad lines every event arrives once, in order, and the progress ends at the file's size.
+            lines = Self.registrations(6000)
+            try write(lines, to: folder + "/good.jsonl")
+            var reported: [Int] = []
+            let counts = try base.importFile(at: folder + "/good.jsonl", named: "good.jsonl") { reported.append($0) }
+            #expect(counts.appended == 6000)
+            #expect(try registeredCities(base) == (1...6000).map { "c\($0)" })
+            let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/good.jsonl")
+            let size = try #require(attributes[.size] as? Int)
+            #expect(reported.last == size && reported == reported.sorted())
+        }
+    }
 }
