@@ -71,9 +71,13 @@ bench-deps: deps
 
 # The tests build once, in release with testable imports (`-enable-testing`), in their own build folder
 # (.build/test): the sckb the CLI tests, the benchmark smoke run and the browser checks run, and the test bundle, share
-# every compiled module, dependencies included. Before, a release sckb and a debug test bundle each compiled them:
-# 277 s for the one build against 215 + 124 s for the two, and the tests run in 82 s instead of 107 s. The CLI tests
-# run that sckb (SCKB_RELEASE_BINARY), so Package.swift leaves it out of the bundle's dependencies.
+# every compiled module, dependencies included, and the tests' own code runs optimized. Before, a release sckb and a
+# debug test bundle each compiled the dependencies. In two fresh clones timed beside be3e66f's two-build make test,
+# the one build took 328 and 342 s against 325 and 315 s, the test runs 97.5 and 90.7 s against 91.6 and 99.2 s, and
+# the whole make test 1.04x and 1.07x be3e66f's (the two-build flow had measured 1.09x and 1.16x). The CLI tests run
+# that sckb (SCKB_RELEASE_BINARY), so Package.swift leaves it out of the bundle's dependencies. Test targets built
+# with -Onone inside this release build were tried: 51 s instead of 84 s to compile them, but ContactTests then took
+# 400 s.
 TEST_BUILD := .build/test
 TEST_SCKB := $(TEST_BUILD)/release/sckb
 TEST_ENV := SCKB_RELEASE_BINARY=$(CURDIR)/$(TEST_SCKB)
