@@ -5,8 +5,9 @@
  *   baseline sqlite FILE DB   an events table (position primary key, id unique, type, entity, at, json) with
  *                             indexes on type and entity, WAL, one transaction
  *   baseline floor TRACE DIR  sckb's own B-tree floor: the LMDB calls of a traced sckb write (SCKB_TRACE_WRITES,
- *                             see Sources/sckb/WriteTraceFile.swift) issued again into an empty store with the same
- *                             flags, the same tables, keys and value sizes (values are zeros), in the same order and
+ *                             see Sources/sckb/WriteTraceFile.swift) issued again into an empty store with sckb's
+ *                             flags (MDB_WRITEMAP when SCKB_WRITEMAP=1, as sckb), the same tables, keys and value
+ *                             sizes (values are zeros), in the same order and
  *                             transactions; prints the seconds from opening the store to closing it
  *
  * Only the top-level "id", "type" and "at" and the first string in "data" (the entity) are picked out of each
@@ -198,7 +199,10 @@ static int replay_floor(const char *trace_path, const char *dir) {
     check_mdb(mdb_env_create(&env), "mdb_env_create");
     check_mdb(mdb_env_set_maxdbs(env, 64), "mdb_env_set_maxdbs");
     check_mdb(mdb_env_set_mapsize(env, (size_t)16 << 30), "mdb_env_set_mapsize");
-    check_mdb(mdb_env_open(env, dir, MDB_NOTLS | MDB_WRITEMAP, 0600), "mdb_env_open");
+    /* sckb's flags: MDB_NOTLS, and MDB_WRITEMAP when SCKB_WRITEMAP=1 asks sckb for it too. */
+    const char *writemap = getenv("SCKB_WRITEMAP");
+    unsigned flags = MDB_NOTLS | (writemap && strcmp(writemap, "1") == 0 ? MDB_WRITEMAP : 0);
+    check_mdb(mdb_env_open(env, dir, flags, 0600), "mdb_env_open");
     MDB_txn *txn = NULL;
     unsigned long long operations = 0;
     while (cursor_at < trace_end) {

@@ -43,8 +43,10 @@ public final class Environment: @unchecked Sendable {
     /// transaction changes pages in the map instead of in heap copies, and the data file's apparent size becomes the
     /// map's (sparse). Commits stay fully synchronous (`msync`). A full file system then shows as SIGBUS on a page of
     /// the map rather than as an error of the commit (``observeOpenings(_:)`` tells a program which stores are
-    /// mapped so). Processes with and without it must not write a store at the same time, so the program chooses it
-    /// for all its writers. It does not apply to scratch or read-only stores.
+    /// mapped so). And every process that opens the store so sizes the file to its own map size, which is the last
+    /// commit's: that can cut off the pages of another process's write transaction that grew the map meanwhile, which
+    /// then faults on them. Processes with and without it must not write a store at the same time. It does not apply
+    /// to scratch or read-only stores.
     public init(
         path: String,
         tables tableNames: [String],
