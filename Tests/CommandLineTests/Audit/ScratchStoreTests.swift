@@ -35,9 +35,7 @@ struct ScratchGrowthTests {
     )
     func verifyWithTinyScratchMap() throws {
         try withTemporaryDirectory { folder in
-            let generated = try runSCKB(["generate", "--events", "3000", "--seed", "7"])
-            try #require(generated.status == 0)
-            try Data(generated.outputBytes).write(to: URL(fileURLWithPath: folder + "/log.jsonl"))
+            try writeGeneratedLog(events: 3000, seed: 7, to: folder + "/log.jsonl")
             let store = folder + "/kb"
             try #require(try runSCKB(["import", folder + "/log.jsonl", "--store", store]).status == 0)
             let arguments = ["verify", "--format", "json", "--store", store]

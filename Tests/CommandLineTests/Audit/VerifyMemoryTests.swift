@@ -12,9 +12,7 @@ struct VerifyBatchTests {
 
     private func withGeneratedStore<T>(_ body: (_ store: String) throws -> T) throws -> T {
         try withTemporaryDirectory { folder in
-            let generated = try runSCKB(["generate", "--events", String(Self.count), "--seed", "11"])
-            try #require(generated.status == 0)
-            try Data(generated.outputBytes).write(to: URL(fileURLWithPath: folder + "/log.jsonl"))
+            try writeGeneratedLog(events: Self.count, seed: 11, to: folder + "/log.jsonl")
             let store = folder + "/kb"
             let imported = try runSCKB(["import", folder + "/log.jsonl", "--store", store])
             try #require(imported.status == 0, "\(imported.standardError)")

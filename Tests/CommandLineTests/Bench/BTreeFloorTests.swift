@@ -30,9 +30,7 @@ import Testing
     @Test("the floor replays a traced import of 3,000 events (with a retraction's rebuild) into the same tables")
     func replayMatches() throws {
         try withTemporaryDirectory { folder in
-            let generated = try runSCKB(["generate", "--events", "3000", "--seed", "7"])
-            try #require(generated.status == 0)
-            try Data(generated.outputBytes).write(to: URL(fileURLWithPath: folder + "/log.jsonl"))
+            try writeGeneratedLog(events: 3000, seed: 7, to: folder + "/log.jsonl")
             let trace = folder + "/writes.trace"
             let imported = try runSCKB(
                 ["import", folder + "/log.jsonl", "--store", folder + "/store"],

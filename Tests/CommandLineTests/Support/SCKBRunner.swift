@@ -156,3 +156,10 @@ func exportBytes(store: String, sourceLocation: SourceLocation = #_sourceLocatio
     #expect(result.status == 0, "export failed: \(result.standardError)", sourceLocation: sourceLocation)
     return result.outputBytes
 }
+
+/// Writes `sckb generate --events events --seed seed` to `path`: a valid synthetic log, the same for the same seed.
+func writeGeneratedLog(events: Int, seed: Int, to path: String) throws {
+    let generated = try runSCKB(["generate", "--events", String(events), "--seed", String(seed)])
+    try #require(generated.status == 0, "\(generated.standardError)")
+    try Data(generated.outputBytes).write(to: URL(fileURLWithPath: path))
+}

@@ -108,9 +108,7 @@ struct MirrorCommandTests {
     @Test("kill -9 at random moments of a 20,000-event follow leaves a store that verifies; the next run completes it")
     func killedMirrorResumes() throws {
         try withTemporaryDirectory { folder in
-            let generated = try runSCKB(["generate", "--events", "20000", "--seed", "11"])
-            try #require(generated.status == 0)
-            try Data(generated.outputBytes).write(to: URL(fileURLWithPath: folder + "/generated.jsonl"))
+            try writeGeneratedLog(events: 20000, seed: 11, to: folder + "/generated.jsonl")
             let source = folder + "/source"
             try #require(try runSCKB(["import", folder + "/generated.jsonl", "--store", source]).status == 0)
             try Self.export(source, to: folder + "/source.jsonl")
@@ -274,9 +272,7 @@ struct MirrorSoakTests {
     @Test("kill -9 at 20 random moments of a 100,000-event follow of sckb serve; the next run completes it")
     func killedFollowOfServe() throws {
         try withTemporaryDirectory { folder in
-            let generated = try runSCKB(["generate", "--events", String(Self.events), "--seed", "11"])
-            try #require(generated.status == 0)
-            try Data(generated.outputBytes).write(to: URL(fileURLWithPath: folder + "/generated.jsonl"))
+            try writeGeneratedLog(events: Self.events, seed: 11, to: folder + "/generated.jsonl")
             let source = folder + "/source"
             try #require(try runSCKB(["import", folder + "/generated.jsonl", "--store", source]).status == 0)
             let server = try ServeProcess(store: source, folder: folder)

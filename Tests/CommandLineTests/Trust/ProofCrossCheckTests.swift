@@ -43,9 +43,7 @@ struct ProofCrossCheckTests {
     )
     func pythonVerifierChecksProofs() throws {
         try withTemporaryDirectory { folder in
-            let generated = try runSCKB(["generate", "--events", "10000", "--seed", "21"])
-            try #require(generated.status == 0)
-            try Data(generated.outputBytes).write(to: URL(fileURLWithPath: folder + "/generated.jsonl"))
+            try writeGeneratedLog(events: 10000, seed: 21, to: folder + "/generated.jsonl")
             let stores = [
                 try SignedStore(label: "generated", importing: folder + "/generated.jsonl", in: folder),
                 try SignedStore(label: "real", importing: Self.repository + "/events", in: folder),

@@ -75,9 +75,7 @@ struct PublishTests {
         try withTemporaryDirectory { folder in
             // A small generated log: what is checked here does not grow with the log.
             let store = folder + "/kb"
-            let generated = try runSCKB(["generate", "--events", "60", "--seed", "3"])
-            try #require(generated.status == 0, "\(generated.standardError)")
-            try Data(generated.outputBytes).write(to: URL(fileURLWithPath: folder + "/log.jsonl"))
+            try writeGeneratedLog(events: 60, seed: 3, to: folder + "/log.jsonl")
             let imported = try runSCKB(["import", folder + "/log.jsonl", "--store", store])
             try #require(imported.status == 0, "\(imported.standardError)")
             let site = folder + "/site"
