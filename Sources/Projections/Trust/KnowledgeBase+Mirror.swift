@@ -148,6 +148,8 @@ extension KnowledgeBase {
     /// A feed read from `first` (a later position than 1) starts its file there; `first` is at most the store's
     /// head position, so that the head's hash is checked, or 1.
     ///
+    /// Errors name the file `name` (its path by default): a feed downloaded into a private file is named by its URL.
+    ///
     /// With a `checkpoint` (already verified by its key), the root of the source's first `checkpoint.size` events
     /// must be the checkpoint's root (else ``MirrorRefusal``, nothing written), and the store advances to that size
     /// and no further.
@@ -156,6 +158,7 @@ extension KnowledgeBase {
     /// past that batch dropped and `last_sync` left as it was (the next run goes on from the head).
     public func mirror(
         exportAt path: String,
+        named name: String? = nil,
         source: String,
         checkpoint: Checkpoint? = nil,
         startingAt first: Position = .first,
@@ -164,9 +167,10 @@ extension KnowledgeBase {
         stopping: () -> Bool = { false }
     ) throws -> MirrorOutcome {
         let previous = try mirrorRecord()
-        if let checkpoint { try Self.checkRoot(of: path, against: checkpoint) }
+        let name = name ?? path
+        if let checkpoint { try Self.checkRoot(of: path, named: name, against: checkpoint) }
         let last = checkpoint?.size ?? UInt64.max
-        let reader = try LineReader(path: path)
+        let reader = try LineReader(path: path, named: name)
         let held = try head()?.position.rawValue ?? 0
         var expected = first.rawValue
         var batch: [ReplicaEvent] = []
@@ -206,7 +210,7 @@ extension KnowledgeBase {
         }
         while try reader.nextLine({ line in
             guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
-            let location = "\(path):\(reader.lineNumber)"
+            let location = "\(name):\(reader.lineNumber)"
             let (position, hash) = try ExportLineHeader.read(line, at: location)
             guard position.rawValue == expected else {
                 throw MirrorRefusal(location: location, reason: "a gap in positions: \(position), expected \(expected)")
@@ -245,25 +249,25 @@ extension KnowledgeBase {
 
     /// Checks that the RFC 6962 root of the first `checkpoint.size` lines of the export at `path` (their stored
     /// bytes as leaves) is the checkpoint's root.
-    private static func checkRoot(of path: String, against checkpoint: Checkpoint) throws {
-        let reader = try LineReader(path: path)
+    private static func checkRoot(of path: String, named name: String, against checkpoint: Checkpoint) throws {
+        let reader = try LineReader(path: path, named: name)
         var frontier = MerkleFrontier()
         while frontier.size < checkpoint.size,
             try reader.nextLine({ line in
                 guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
-                let location = "\(path):\(reader.lineNumber)"
+                let location = "\(name):\(reader.lineNumber)"
                 frontier.append(MerkleHash.leaf(try ReplicaEvent.storedBytes(of: line, at: location)))
             })
         {}
         guard frontier.size == checkpoint.size else {
             throw MirrorRefusal(
-                location: path,
+                location: name,
                 reason: "holds \(frontier.size) events, fewer than its checkpoint's size \(checkpoint.size)"
             )
         }
         guard frontier.root == checkpoint.root else {
             throw MirrorRefusal(
-                location: path,
+                location: name,
                 reason: "the root of its first \(checkpoint.size) events is \(frontier.root.hex), not the checkpoint's"
                     + " \(checkpoint.root.hex)"
             )

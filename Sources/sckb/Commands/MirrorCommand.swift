@@ -122,6 +122,7 @@ struct MirrorCommand: ParsableCommand {
             }
             return try base.mirror(
                 exportAt: file,
+                named: root + "/api/events",
                 source: source,
                 checkpoint: checkpoint,
                 startingAt: first,

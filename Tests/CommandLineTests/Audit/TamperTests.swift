@@ -94,14 +94,6 @@ struct AuditTamperTests {
         #expect(table.standardOutput.hasPrefix("FAILED"), "\(table.standardOutput)", sourceLocation: sourceLocation)
     }
 
-    /// The offsets of `pattern` in `bytes`.
-    private func offsets(of pattern: [UInt8], in bytes: [UInt8]) -> [Int] {
-        guard bytes.count >= pattern.count else { return [] }
-        return (0...(bytes.count - pattern.count)).filter { start in
-            bytes[start] == pattern[0] && bytes[start..<(start + pattern.count)].elementsEqual(pattern)
-        }
-    }
-
     /// Overwrites one byte of the file at `path`, in place.
     private func overwrite(_ path: String, at offset: Int, with byte: UInt8) throws {
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))

@@ -89,13 +89,6 @@ struct ContactTests {
         offsets(of: pattern, in: bytes).first != nil
     }
 
-    private func offsets(of pattern: [UInt8], in bytes: [UInt8]) -> [Int] {
-        guard !pattern.isEmpty, bytes.count >= pattern.count else { return [] }
-        return (0...(bytes.count - pattern.count)).filter { start in
-            bytes[start] == pattern[0] && bytes[start..<(start + pattern.count)].elementsEqual(pattern)
-        }
-    }
-
     private func hexBytes(_ text: String) -> [UInt8] {
         let digits = Array(text.utf8)
         return stride(from: 0, to: digits.count, by: 2).compactMap {
@@ -323,12 +316,7 @@ struct ContactTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var waited = 0
-        while !FileManager.default.fileExists(atPath: marker) && process.isRunning && waited < 3000 {
-            usleep(10_000)
-            waited += 1
-        }
-        try #require(FileManager.default.fileExists(atPath: marker), "the command never reached the pause")
+        try #require(waitForFile(marker, madeBy: process, seconds: 30), "the command never reached the pause")
         _ = Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)

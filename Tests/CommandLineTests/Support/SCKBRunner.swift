@@ -163,3 +163,29 @@ func writeGeneratedLog(events: Int, seed: Int, to path: String) throws {
     try #require(generated.status == 0, "\(generated.standardError)")
     try Data(generated.outputBytes).write(to: URL(fileURLWithPath: path))
 }
+
+/// Every offset at which `pattern` starts in `bytes`, overlapping matches included. Searched with Foundation's
+/// `Data.range(of:in:)`, compiled optimized, so that a store file of many megabytes is scanned in milliseconds
+/// however the test bundle was compiled.
+func offsets(of pattern: [UInt8], in bytes: [UInt8]) -> [Int] {
+    guard !pattern.isEmpty, bytes.count >= pattern.count else { return [] }
+    let haystack = Data(bytes)
+    let needle = Data(pattern)
+    var found: [Int] = []
+    var start = 0
+    while start + pattern.count <= haystack.count, let hit = haystack.range(of: needle, in: start..<haystack.count) {
+        found.append(hit.lowerBound)
+        start = hit.lowerBound + 1
+    }
+    return found
+}
+
+/// Waits until the file at `path` exists, while `process` runs, at most `seconds`; returns whether it exists.
+@discardableResult
+func waitForFile(_ path: String, madeBy process: Process, seconds: Double) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while !FileManager.default.fileExists(atPath: path) && process.isRunning && Date() < deadline {
+        usleep(10_000)
+    }
+    return FileManager.default.fileExists(atPath: path)
+}
