@@ -6,7 +6,7 @@
  *                             indexes on type and entity, WAL, one transaction
  *   baseline floor TRACE DIR  sckb's own B-tree floor: the LMDB calls of a traced sckb write (SCKB_TRACE_WRITES,
  *                             see Sources/sckb/WriteTraceFile.swift) issued again into an empty store with sckb's
- *                             flags (MDB_WRITEMAP when SCKB_WRITEMAP=1, as sckb), the same tables, keys and value
+ *                             flags (MDB_WRITEMAP unless SCKB_WRITEMAP=0, as sckb), the same tables, keys and value
  *                             sizes (values are zeros), in the same order and
  *                             transactions; prints the seconds from opening the store to closing it
  *
@@ -199,9 +199,9 @@ static int replay_floor(const char *trace_path, const char *dir) {
     check_mdb(mdb_env_create(&env), "mdb_env_create");
     check_mdb(mdb_env_set_maxdbs(env, 64), "mdb_env_set_maxdbs");
     check_mdb(mdb_env_set_mapsize(env, (size_t)16 << 30), "mdb_env_set_mapsize");
-    /* sckb's flags: MDB_NOTLS, and MDB_WRITEMAP when SCKB_WRITEMAP=1 asks sckb for it too. */
+    /* sckb's flags: MDB_NOTLS, and MDB_WRITEMAP unless SCKB_WRITEMAP=0 turns it off in sckb too. */
     const char *writemap = getenv("SCKB_WRITEMAP");
-    unsigned flags = MDB_NOTLS | (writemap && strcmp(writemap, "1") == 0 ? MDB_WRITEMAP : 0);
+    unsigned flags = MDB_NOTLS | (writemap && strcmp(writemap, "0") == 0 ? 0 : MDB_WRITEMAP);
     check_mdb(mdb_env_open(env, dir, flags, 0600), "mdb_env_open");
     MDB_txn *txn = NULL;
     unsigned long long operations = 0;

@@ -43,10 +43,11 @@ public final class Environment: @unchecked Sendable {
     /// transaction changes pages in the map instead of in heap copies, and the data file's apparent size becomes the
     /// map's (sparse). Commits stay fully synchronous (`msync`). A full file system then shows as SIGBUS on a page of
     /// the map rather than as an error of the commit (``observeOpenings(_:)`` tells a program which stores are
-    /// mapped so). And every process that opens the store so sizes the file to its own map size, which is the last
-    /// commit's: that can cut off the pages of another process's write transaction that grew the map meanwhile, which
-    /// then faults on them. Processes with and without it must not write a store at the same time. It does not apply
-    /// to scratch or read-only stores.
+    /// mapped so). LMDB sizes such a file to the opening process's map size (`ftruncate`), which would cut off the
+    /// pages of another process's write transaction that grew the map meanwhile: so a write-mapped process opens
+    /// the store, and changes its map size, only under an exclusive `flock` of the store's folder, and never to less
+    /// than the file's size (``resizeMap(atLeast:)``). Processes with and without it must not write a store at the
+    /// same time. It does not apply to scratch or read-only stores.
     public init(
         path: String,
         tables tableNames: [String],
@@ -80,19 +81,32 @@ public final class Environment: @unchecked Sendable {
         }
         do {
             try Environment.perform("configure the store", path, mdb_env_set_maxdbs(created, 64))
-            if isNew {
-                let size = initialMapSize ?? Environment.defaultInitialMapSize
-                try Environment.perform("configure the store", path, mdb_env_set_mapsize(created, size))
-            }
-            try Environment.perform(
-                "open the store",
-                path,
-                mdb_env_open(
-                    created,
-                    path,
-                    Environment.openFlags(isDurable: isDurable, isReadOnly: isReadOnly, isWriteMapped: isMappedWritable),
-                    0o600
-                )
+            try Environment.holdingMapLock(
+                of: path,
+                if: isMappedWritable,
+                failure: { StoreError(code: $0, operation: "lock the store's map", path: path) },
+                body: { () throws(StoreError) in
+                    // A write-mapped open sizes the file to the map: never less than the file is now.
+                    let fileSize = isMappedWritable ? Environment.fileSize(path + "/data.mdb") : 0
+                    let size = isNew ? max(initialMapSize ?? Environment.defaultInitialMapSize, fileSize) : fileSize
+                    if size > 0 {
+                        try Environment.perform("configure the store", path, mdb_env_set_mapsize(created, size))
+                    }
+                    try Environment.perform(
+                        "open the store",
+                        path,
+                        mdb_env_open(
+                            created,
+                            path,
+                            Environment.openFlags(
+                                isDurable: isDurable,
+                                isReadOnly: isReadOnly,
+                                isWriteMapped: isMappedWritable
+                            ),
+                            0o600
+                        )
+                    )
+                }
             )
             var dead: Int32 = 0
             try Environment.perform("clear stale readers of the store", path, mdb_reader_check(created, &dead))
@@ -266,8 +280,52 @@ public final class Environment: @unchecked Sendable {
         var size = information.me_mapsize
         while size - used < bytes { size *= 2 }
         if size != information.me_mapsize {
-            try Environment.perform("grow the map of the store", path, mdb_env_set_mapsize(pointer, size))
+            do {
+                try resizeMap(atLeast: size)
+            } catch {
+                throw StoreError(code: error.code, operation: "grow the map of the store", path: path)
+            }
         }
+    }
+
+    /// Sets the map size to `size`, or to the data file's size when that is larger (0: the last commit's, or the
+    /// file's). A write-mapped store's file is cut or extended to the map size (`ftruncate`): under the folder's
+    /// `flock`, and never below the file's size, so that another process's grown map keeps its pages.
+    private func resizeMap(atLeast size: Int) throws(LMDBError) {
+        try Environment.holdingMapLock(
+            of: path,
+            if: isWriteMapped,
+            failure: { LMDBError(code: $0) },
+            body: { () throws(LMDBError) in
+                let fileSize = isWriteMapped ? Environment.fileSize(path + "/data.mdb") : 0
+                let chosen = size == 0 && fileSize <= mapSize ? 0 : max(size, fileSize)
+                try check(mdb_env_set_mapsize(pointer, chosen))
+            }
+        )
+    }
+
+    /// The size of the file at `path` in bytes; 0 when it does not exist.
+    private static func fileSize(_ path: String) -> Int {
+        var information = stat()
+        return stat(path, &information) == 0 ? Int(information.st_size) : 0
+    }
+
+    /// Runs `body` holding an exclusive `flock` of the store's folder when `isHeld`: the lock write-mapped processes
+    /// take to open the store or change its map size (see ``init(path:tables:creating:initialMapSize:isDurable:isReadOnly:isWriteMapped:clock:)``).
+    private static func holdingMapLock<Result, Failure: Error>(
+        of path: String,
+        if isHeld: Bool,
+        failure: (_ code: Int32) -> Failure,
+        body: () throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        guard isHeld else { return try body() }
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure(errno) }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw failure(errno) }
+        }
+        return try body()
     }
 
     /// The bytes of the store's data file that hold its pages, through the last page the last commit used (free
@@ -297,7 +355,7 @@ public final class Environment: @unchecked Sendable {
             let code = mdb_txn_begin(pointer, nil, flags, &transaction)
             if code == MDB_MAP_RESIZED {
                 // Another process grew the map: adopt its size and try again.
-                try check(mdb_env_set_mapsize(pointer, 0))
+                try resizeMap(atLeast: 0)
                 continue
             }
             try check(code)
@@ -307,7 +365,7 @@ public final class Environment: @unchecked Sendable {
     }
 
     private func growMap() throws(LMDBError) {
-        try check(mdb_env_set_mapsize(pointer, mapSize * 2))
+        try resizeMap(atLeast: mapSize * 2)
     }
 
     private static func openTables(

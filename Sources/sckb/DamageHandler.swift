@@ -4,9 +4,9 @@ import Glibc
 /// Turns a memory fault (SIGBUS, SIGSEGV) raised while a store is open into one line on stderr and exit 3.
 ///
 /// LMDB reads the store through a memory map and trusts the page numbers it finds there: a damaged page can send
-/// it past the end of the file (SIGBUS) or outside the map (SIGSEGV). A store opened with `MDB_WRITEMAP`
-/// (`SCKB_WRITEMAP=1`) has its file sized to the whole map, sparse: there a page the file system cannot allocate,
-/// when the device is full, raises SIGBUS in the writer instead of an error code, while reads past the data find
+/// it past the end of the file (SIGBUS) or outside the map (SIGSEGV). A store opened with `MDB_WRITEMAP` (the
+/// default; not with `SCKB_WRITEMAP=0`) has its file sized to the whole map, sparse: there a page the file system
+/// cannot allocate, when the device is full, raises SIGBUS in the writer instead of an error code, while reads past the data find
 /// zeros, not the end of the file. Such a process cannot go on, but it can say why; the transaction it was writing is
 /// lost whole, as LMDB writes a transaction's pages only where the last commit does not reach. The handler is async-signal-safe: the message is formatted when EventStore reports that a durable store is
 /// being opened (``Environment/observeOpenings(_:)``), and the handler only calls write(2), _exit(2) and

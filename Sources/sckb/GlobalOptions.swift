@@ -38,13 +38,13 @@ struct StoreOptions: ParsableArguments {
         try KnowledgeBase(path: path, creating: creating, options: options)
     }
 
-    /// How stores are opened: `$SCKB_INITIAL_MAP_SIZE` (bytes, for a store created now) and `$SCKB_WRITEMAP=1`
-    /// (`MDB_WRITEMAP`), with notices on standard error.
+    /// How stores are opened: `$SCKB_INITIAL_MAP_SIZE` (bytes, for a store created now) and `$SCKB_WRITEMAP=0`
+    /// (without `MDB_WRITEMAP`, which is the default), with notices on standard error.
     private var options: KnowledgeBase.Options {
         let environment = ProcessInfo.processInfo.environment
         return KnowledgeBase.Options(
             initialMapSize: environment["SCKB_INITIAL_MAP_SIZE"].flatMap(Int.init),
-            isWriteMapped: environment["SCKB_WRITEMAP"] == "1"
+            isWriteMapped: environment["SCKB_WRITEMAP"] != "0"
         ) { line in
             Terminal.standardError.write("sckb: \(SafeText.escaped(line))\n")
         }

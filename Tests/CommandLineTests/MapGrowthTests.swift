@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// The map grows by itself: a user never sees MDB_MAP_FULL.
@@ -51,6 +52,49 @@ struct MapGrowthTests {
             let last = try jsonObject(try #require(lines.last))
             #expect(last["position"] as? Int == count)
             #expect(last["id"] as? String == "registration-50000")
+        }
+    }
+
+    /// An import that grows a write-mapped store's map many times (from 1 MiB) while other processes open the same
+    /// store: each opening must leave the file at least as large as the writer's map. Before the map lock, the third
+    /// `stats` or so cut the file back to the last commit's map size and the import died of SIGBUS.
+    @Test(
+        "a write-mapped import grows its map while sckb stats opens the store again and again: it completes, verified",
+        .timeLimit(.minutes(5))
+    )
+    func mapGrowsWhileOthersOpen() throws {
+        try withTemporaryDirectory { folder in
+            let store = folder + "/kb"
+            try writeGeneratedLog(events: 50_000, seed: 11, to: folder + "/log.jsonl")
+            let environment = ["SCKB_INITIAL_MAP_SIZE": "1048576", "SCKB_WRITEMAP": "1"]
+            let finished = Mutex<RunResult?>(nil)
+            let importer = Thread {
+                let arguments = ["import", folder + "/log.jsonl", "--store", store]
+                let result = try? runSCKB(arguments, environment: environment)
+                finished.withLock { $0 = result }
+            }
+            importer.start()
+            var opened = 0
+            var refused: [String] = []
+            while finished.withLock({ $0 == nil }) {
+                let stats = try runSCKB(["stats", "--store", store, "--format", "json"], environment: environment)
+                // Until the import's first commit the store is not there yet, or has no tables: stats says so.
+                let isBeforeFirstCommit =
+                    opened == 0
+                    && ["no store there", "its tables are missing"].contains { stats.standardError.contains($0) }
+                if stats.status == 0 {
+                    opened += 1
+                } else if !isBeforeFirstCommit {
+                    refused.append(stats.standardError)
+                }
+            }
+            let imported = try #require(finished.withLock { $0 })
+            #expect(imported.status == 0, "import: \(imported.standardError)")
+            #expect(refused.isEmpty, "\(refused)")
+            #expect(opened >= 3, "stats opened the store only \(opened) times during the import")
+            let verified = try runSCKB(["verify", "--store", store], environment: environment)
+            #expect(verified.status == 0, "verify: \(verified.standardOutput)")
+            #expect(verified.standardOutput.hasPrefix("ok: 50000 events"), "verify: \(verified.standardOutput)")
         }
     }
 }

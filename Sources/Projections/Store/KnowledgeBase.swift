@@ -25,9 +25,8 @@ public final class KnowledgeBase: Sendable {
         /// The map size of a store created now, in bytes (default: EventStore's 64 MiB); the map grows by itself.
         public var initialMapSize: Int?
         /// Whether a store opened for writing maps its file writable (`MDB_WRITEMAP`, see EventStore's
-        /// `Environment`); the contact store beside it follows. Off by default: a process that opens a store so sizes
-        /// its file to the map size of the last commit, which can cut off the pages of another process's write that
-        /// grew the map (README, "Durability").
+        /// `Environment`); the contact store beside it follows. On by default: a write then changes pages in the
+        /// map instead of heap copies, and a large import's memory stays flat (README, "Durability").
         public var isWriteMapped: Bool
         /// Told, once, in one line, when a write first rebuilds read models of an older format.
         public var notice: @Sendable (String) -> Void
@@ -35,7 +34,7 @@ public final class KnowledgeBase: Sendable {
         /// Options with the given values.
         public init(
             initialMapSize: Int? = nil,
-            isWriteMapped: Bool = false,
+            isWriteMapped: Bool = true,
             notice: @escaping @Sendable (String) -> Void = { _ in }
         ) {
             self.initialMapSize = initialMapSize
