@@ -3,12 +3,9 @@ import Synchronization
 import Testing
 
 /// The map grows by itself: a user never sees MDB_MAP_FULL.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct MapGrowthTests {
-    @Test(
-        "50,000 events imported in one file into a store that starts with a 64 KiB map all arrive",
-        .timeLimit(.minutes(5))
-    )
+    @Test("50,000 events imported in one file into a store that starts with a 64 KiB map all arrive")
     func largeImportGrowsTheMap() throws {
         try withTemporaryDirectory { folder in
             let store = folder + "/kb"
@@ -59,8 +56,7 @@ struct MapGrowthTests {
     /// store: each opening must leave the file at least as large as the writer's map. Before the map lock, the third
     /// `stats` or so cut the file back to the last commit's map size and the import died of SIGBUS.
     @Test(
-        "a write-mapped import grows its map while sckb stats opens the store again and again: it completes, verified",
-        .timeLimit(.minutes(5))
+        "a write-mapped import grows its map while sckb stats opens the store again and again: it completes, verified"
     )
     func mapGrowsWhileOthersOpen() throws {
         try withTemporaryDirectory { folder in
