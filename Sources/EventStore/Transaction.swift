@@ -150,10 +150,21 @@ public struct ReadTransaction: ~Copyable, LogReader {
     let handle: TransactionHandle
     /// The store's own tables: the log, its id index and its recorded-time index.
     public let log: EventLog
+    /// What the transaction shows of each entry read through it, when it is seen through a filter
+    /// (``filtered(by:)``).
+    let filter: EntryFilter?
 
-    init(pointer: OpaquePointer, log: EventLog) {
+    init(pointer: OpaquePointer, log: EventLog, filter: EntryFilter? = nil) {
         self.handle = TransactionHandle(pointer: pointer)
         self.log = log
+        self.filter = filter
+    }
+
+    /// The same snapshot seen through `filter`, which decides for each entry read (by `withValue`, `scan` and
+    /// `count`) whether it is shown as stored, with other bytes, or not at all; `filter` may read the unfiltered
+    /// snapshot it is given. Valid only inside the closure that lent this transaction.
+    public func filtered(by filter: @escaping EntryFilter) -> ReadTransaction {
+        ReadTransaction(pointer: handle.pointer, log: log, filter: filter)
     }
 
     /// Calls `body` with the value under `key` (`mdb_get`); the bytes are valid only inside `body`.
@@ -162,7 +173,16 @@ public struct ReadTransaction: ~Copyable, LogReader {
         in table: Table,
         _ body: (UnsafeRawBufferPointer) throws -> Result
     ) throws -> Result? {
-        try handle.withValue(forKey: key, in: table, body)
+        guard let filter else { return try handle.withValue(forKey: key, in: table, body) }
+        let shown = try handle.withValue(forKey: key, in: table) { value -> Result? in
+            let unfiltered = ReadTransaction(pointer: handle.pointer, log: log)
+            switch try key.withUnsafeBytes({ try filter(table, $0, value, unfiltered) }) {
+            case .asStored: return try body(value)
+            case .changed(let bytes): return try bytes.withUnsafeBytes { try body($0) }
+            case .hidden: return nil
+            }
+        }
+        return shown ?? nil
     }
 
     /// Visits entries through an LMDB cursor (`mdb_cursor_get`); the bytes are valid only inside `body`.
@@ -172,13 +192,41 @@ public struct ReadTransaction: ~Copyable, LogReader {
         reverse: Bool,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
     ) throws {
-        try handle.scan(table, from: start, reverse: reverse, body)
+        guard let filter else { return try handle.scan(table, from: start, reverse: reverse, body) }
+        try handle.scan(table, from: start, reverse: reverse) { key, value in
+            let unfiltered = ReadTransaction(pointer: handle.pointer, log: log)
+            switch try filter(table, key, value, unfiltered) {
+            case .asStored: return try body(key, value)
+            case .changed(let bytes): return try bytes.withUnsafeBytes { try body(key, $0) }
+            case .hidden: return true
+            }
+        }
     }
 
-    /// The number of entries in `table` (`mdb_stat`).
+    /// The number of entries in `table` (`mdb_stat`); through a filter, of the entries it shows (a scan).
     public func count(of table: Table) throws -> Int {
-        try handle.count(of: table)
+        guard filter != nil else { return try handle.count(of: table) }
+        var shown = 0
+        try scan(table, from: nil, reverse: false) { _, _ in
+            shown += 1
+            return true
+        }
+        return shown
     }
+}
+
+/// What a filtered ``ReadTransaction`` shows of one entry of `table`: the key, the stored value, and the
+/// unfiltered snapshot to look up other entries in.
+public typealias EntryFilter = (
+    _ table: Table, _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer,
+    _ unfiltered: borrowing ReadTransaction
+) throws -> EntryShown
+
+/// Whether a filter shows an entry as stored, with other bytes as its value, or hides it.
+public enum EntryShown {
+    case asStored
+    case changed([UInt8])
+    case hidden
 }
 
 /// The store's single write transaction, lent to the closure of ``Environment/write(_:)``.

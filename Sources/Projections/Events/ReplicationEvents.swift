@@ -253,8 +253,8 @@ extension ReplicationPlanned: ProjectedEvent {
         }
     }
 
-    /// solution ‖ city ‖ origin → the plan, open; position → its key while open; city ‖ position for the city and
-    /// the origin city.
+    /// solution ‖ city ‖ origin → the plan, open; position → its key while open; city ‖ position → its key, for the
+    /// city and the origin city.
     func apply(
         _ event: StoredEvent,
         _ models: ReadModels,
@@ -267,9 +267,9 @@ extension ReplicationPlanned: ProjectedEvent {
             in: models.plans
         )
         try tables.put(key, forKey: event.position.key, in: models.openPlans)
-        try tables.put([], forKey: Key.prefix(city) + event.position.key, in: models.plansByCity)
+        try tables.put(key, forKey: Key.prefix(city) + event.position.key, in: models.plansByCity)
         if let from {
-            try tables.put([], forKey: Key.prefix(from) + event.position.key, in: models.plansByCity)
+            try tables.put(key, forKey: Key.prefix(from) + event.position.key, in: models.plansByCity)
         }
     }
 }
@@ -310,11 +310,11 @@ extension SolutionReplicated: ProjectedEvent {
             )
         }
         try tables.put([], forKey: Key.prefix(solution) + event.position.key, in: models.replicationsBySolution)
-        try closePlans(at: event.position, models, in: tables)
+        try closePlans(by: event, models, in: tables)
     }
 
     private func closePlans(
-        at position: Position,
+        by event: StoredEvent,
         _ models: ReadModels,
         in tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
@@ -327,7 +327,8 @@ extension SolutionReplicated: ProjectedEvent {
         }
         for (key, var plan) in closing {
             plan[Column.status] = .string((plan.origin == origin ? PlanStatus.fulfilled : .closed).rawValue)
-            plan[Column.closedBy] = Row.position(position)
+            plan[Column.closedBy] = Row.position(event.position)
+            plan[Column.closedAt] = .string(event.at.text)
             try tables.put(plan, forKey: key, in: models.plans)
             if let opened = plan.position(Column.position) {
                 try tables.removeValue(forKey: opened.key, in: models.openPlans)

@@ -25,9 +25,10 @@ enum Column {
     /// How many cities hold a solution, and how many adopted it by replication (`holderCounts`).
     static let reach = "reach"
     static let adoptions = "adoptions"
-    /// A plan's status (`plans`): see ``PlanStatus``; and the position of the replication that closed it.
+    /// A plan's status (`plans`): see ``PlanStatus``; and the position and `at` of the replication that closed it.
     static let status = "status"
     static let closedBy = "closed_by"
+    static let closedAt = "closed_at"
     /// Whether a replication came into or went out of a city (`replicationsByCity`): see ``Direction``.
     static let direction = "direction"
     /// A CCG membership change (`membershipEvents`): see ``MembershipChange``.

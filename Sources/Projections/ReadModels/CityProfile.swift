@@ -229,15 +229,18 @@ extension ReadModels {
             if isIn { replicationsIn.append(item) } else { replicationsOut.append(item) }
         }
         var planList: [CityProfile.Plan] = []
-        var planPositions: [Position] = []
-        try tables.scan(plansByCity, prefix: Key.prefix(city)) { key, _ in
-            if let position = Key.position(key) { planPositions.append(position) }
+        var planKeys: [(Position, [UInt8])] = []
+        try tables.scan(plansByCity, prefix: Key.prefix(city)) { key, value in
+            if let position = Key.position(key) { planKeys.append((position, Array(value))) }
             return true
         }
-        for position in planPositions {
-            guard let key = try tables.value(forKey: position.key, in: openPlans),
-                let plan = try tables.row(key, in: plans), let solution = plan.slug("solution"),
-                let planCity = plan.slug("city")
+        for (position, entry) in planKeys {
+            // A store of a format before 7 keeps no key in the entry, only in openPlans while the plan is open.
+            let key = entry.isEmpty ? try tables.value(forKey: position.key, in: openPlans) : entry
+            // The plan's row holds the latest plan of its solution, city and origin: this one while it is open.
+            guard let key, let plan = try tables.row(key, in: plans),
+                plan.position(Column.position) == position, plan.string(Column.status) == PlanStatus.open.rawValue,
+                let solution = plan.slug("solution"), let planCity = plan.slug("city")
             else { continue }
             let from = plan.slug("from")
             let project = plan.slug("project")
@@ -256,7 +259,10 @@ extension ReadModels {
                 )
             )
         }
-        let membership = try tables.row(Key.of(city), in: members)
+        // The last change of the city's membership: a member since it joined, unless it left.
+        let lastChange = try tables.last(in: membershipEvents, prefix: Key.prefix(city))
+            .flatMap { Row(bytes: $0.value) }
+        let membership = lastChange?.string(Column.change) == MembershipChange.joined.rawValue ? lastChange : nil
         var travelList: [CityProfile.TravelContribution] = []
         try tables.scan(travel, prefix: Key.prefix(city)) { key, value in
             let parts = Key.parts(key)

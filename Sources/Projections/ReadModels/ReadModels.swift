@@ -32,7 +32,7 @@ struct ReadModels: Sendable {
     let plans: Table
     /// position → plan key, for open plans only.
     let openPlans: Table
-    /// city ‖ position, plans naming the city (as city or from).
+    /// city ‖ position → plan key, plans naming the city (as city or from).
     let plansByCity: Table
     /// city ‖ demonstration; solution ‖ demonstration; project ‖ demonstration.
     let demonstrationsByCity: Table
@@ -74,9 +74,11 @@ struct ReadModels: Sendable {
     /// the binary rows of ``RowCodec``, 3 with fixed-layout sum and count rows, 4 with the locations of cities, 5 with
     /// the holder counts of solutions (overall and by country), the grants by solution and the log index of events
     /// without a source (``LogIndexes/sourceless``), 6 with the count of events without a source beside each type's
-    /// count (``LogIndexes/counts``). A store in an older format is rebuilt from its log once, on its first write
-    /// (or by `replay`), its log indexes too when it predates format 6; a store in a newer one is refused.
-    static let formatVersion: UInt32 = 6
+    /// count (``LogIndexes/counts``), 7 with the `at` of the replication that closed a plan beside its position
+    /// (`closed_at`) and the plan's key under each entry of ``plansByCity``, which let a cut be answered from rows. A store in an older format is rebuilt from
+    /// its log once, on its first write (or by `replay`), its log indexes too when it predates format 6; a store in a
+    /// newer one is refused.
+    static let formatVersion: UInt32 = 7
 
     /// The last format that changed the log indexes: a store in an older one gets them rebuilt too.
     static let logIndexesVersion: UInt32 = 6
@@ -84,13 +86,20 @@ struct ReadModels: Sendable {
     /// The first format with ``LogIndexes/sourceless`` and the tables beside it.
     static let sourcelessIndexVersion: UInt32 = 5
 
+    /// The first format whose closed plans carry the `at` of the replication that closed them.
+    static let planMarksVersion: UInt32 = 7
+
     /// The tables (read models and log indexes) that formats after `format` added or laid out anew, which a store in
     /// `format` lacks, or holds in its own layout, until its rebuild: `verify` leaves them out of its comparison.
     static func tablesChanged(after format: ReadModelFormat) -> [String] {
         switch format {
         case .unrecorded, .older(0..<sourcelessIndexVersion):
-            ["rm.holder-counts", "rm.country-holders", "rm.grants-by-solution", "index.sourceless", "index.counts"]
-        case .older(0..<logIndexesVersion): ["index.counts"]
+            [
+                "rm.holder-counts", "rm.country-holders", "rm.grants-by-solution", "index.sourceless", "index.counts",
+                "rm.plans", "rm.plans-by-city",
+            ]
+        case .older(0..<logIndexesVersion): ["index.counts", "rm.plans", "rm.plans-by-city"]
+        case .older(0..<planMarksVersion): ["rm.plans", "rm.plans-by-city"]
         case .current, .older, .newer: []
         }
     }

@@ -215,9 +215,9 @@ extension KnowledgeBase {
         return entries.sorted { $0.stored.position < $1.stored.position }
     }
 
-    /// Runs a view's query on the read models: the live ones for the current state; at a cut, tables in memory:
-    /// the rows inside the cut when every table the query reads carries its events (``rowCut(at:reading:)``), else
-    /// the fold of only the events that build the tables the query reads (`tables`, see ``ViewNeeds``). `live` and
+    /// Runs a view's query on the read models: the live ones for the current state; at a cut, the rows inside the
+    /// cut when every table the query reads carries its events (``rowView(at:reading:live:memory:)``), else tables in
+    /// memory, the fold of only the events that build the tables the query reads (`tables`, see ``ViewNeeds``). `live` and
     /// `memory` are the same query, once for each kind of state.
     func view<Result>(
         at cut: ViewCut,
@@ -228,7 +228,9 @@ extension KnowledgeBase {
         if cut.isNow {
             return try environment.read { transaction in try live(readModels, transaction) }
         }
-        if let rows = try rowCut(at: cut, reading: readModels.tables(tables)) { return try query(readModels, rows) }
+        if let answer = try rowView(at: cut, reading: readModels.tables(tables), live: live, memory: query) {
+            return answer
+        }
         return try query(readModels, try fold(at: cut, needs: readModels.needs(tables)))
     }
 

@@ -3,23 +3,58 @@ import EventStore
 /// How the rows of a table carry the event behind them, so that a cut can keep the rows whose events are inside it
 /// instead of folding the log (see ``RowWindow``).
 struct RowCarrier: Sendable {
-    /// Where a row's position and `at` are: in the row (`position`, `at`); the position in the last 8 bytes of
-    /// its key and `at` in the row; or in the row of another table under the key's two parts swapped (an index of
-    /// that table by its second part, such as city ‖ project beside project ‖ city).
+    /// Where a row's position and `at` are.
     enum PositionPlace: Sendable {
+        /// In the row (`position`, `at`).
         case row
+        /// The position in the last 8 bytes of the key, `at` in the row.
         case key
-        case swapped(Table)
+        /// In the row of another table under the key that `locate` gives for the entry (its key and value): an index
+        /// such as city ‖ demonstration beside the demonstrations' rows. Where `locate` gives nil, in the entry's own
+        /// row.
+        case lookup(Table, @Sendable (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> [UInt8]?)
+    }
+
+    /// Fields that a later event sets on a row, with that event's position and `at`: outside the cut they are taken
+    /// away and `before` put back, as the row was before that event.
+    struct Mark: Sendable {
+        let position: String
+        let at: String
+        /// The other fields the marking event changed, as they were before it: a closed plan was open, an obstacle
+        /// not overcome had no `how` (nil: absent).
+        var before: [(String, JSONValue?)] = []
     }
 
     let position: PositionPlace
-    /// Fields that a later event sets on the row (its position and its `at`): outside the cut they are taken away,
-    /// as the row was before that event.
-    let marks: [(position: String, at: String)]
+    let marks: [Mark]
 
-    init(_ position: PositionPlace, marks: [(position: String, at: String)] = []) {
+    init(_ position: PositionPlace, marks: [Mark] = []) {
         self.position = position
         self.marks = marks
+    }
+
+    /// The key of the row under the key's parts swapped, in a table indexed both ways (city ‖ project beside
+    /// project ‖ city).
+    static func swapped(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> [UInt8]? {
+        let parts = key.split(separator: 0, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return [] }
+        return Array(parts[1]) + [0] + Array(parts[0])
+    }
+
+    /// The key of the row under the key's last part (city ‖ demonstration → demonstration).
+    static func lastPart(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> [UInt8]? {
+        guard let zero = key.lastIndex(of: 0) else { return [] }
+        return Array(key[(zero + 1)...])
+    }
+
+    /// The key of the row under the position in the key's last 8 bytes.
+    static func keyPosition(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> [UInt8]? {
+        key.count >= 8 ? Array(key[(key.count - 8)...]) : []
+    }
+
+    /// The key of the row named by the value (an index entry whose value is the key of its row).
+    static func valueKey(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> [UInt8]? {
+        Array(value)
     }
 }
 
@@ -27,63 +62,155 @@ extension ReadModels {
     /// The tables whose rows each come from one event and carry it (kept beside ``effects(of:)``): every effect
     /// writing them reads nothing but, for a mark, the row it marks.
     var carriers: [Table: RowCarrier] {
-        [
-            projects: RowCarrier(.row, marks: [(Column.ended, Column.endedAt)]),
+        let closing = RowCarrier.Mark(
+            position: Column.closedBy,
+            at: Column.closedAt,
+            before: [(Column.status, .string(PlanStatus.open.rawValue))]
+        )
+        let overcoming = RowCarrier.Mark(
+            position: OvercomeColumn.position,
+            at: OvercomeColumn.at,
+            before: [(OvercomeColumn.how, nil)]
+        )
+        let cityIndexPrefix = Array("city".utf8) + [0]
+        return [
+            projects: RowCarrier(.row, marks: [RowCarrier.Mark(position: Column.ended, at: Column.endedAt)]),
             cities: RowCarrier(.row),
             solutions: RowCarrier(.row),
             meetings: RowCarrier(.row),
             roles: RowCarrier(.row),
-            cityRoles: RowCarrier(.swapped(roles)),
+            cityRoles: RowCarrier(.lookup(roles, RowCarrier.swapped)),
             replications: RowCarrier(.key),
             locations: RowCarrier(.key),
+            adoptions: RowCarrier(.key),
+            plans: RowCarrier(.row, marks: [closing]),
+            plansByCity: RowCarrier(.lookup(plans, RowCarrier.valueKey)),
+            demonstrations: RowCarrier(.row),
+            demonstrationsByCity: RowCarrier(.lookup(demonstrations, RowCarrier.lastPart)),
+            demonstrationsBySolution: RowCarrier(.lookup(demonstrations, RowCarrier.lastPart)),
+            demonstrationsByProject: RowCarrier(.lookup(demonstrations, RowCarrier.lastPart)),
+            impacts: RowCarrier(.key),
+            replicationsByCity: RowCarrier(.lookup(replications, RowCarrier.keyPosition)),
+            replicationsBySolution: RowCarrier(.lookup(replications, RowCarrier.keyPosition)),
+            membershipEvents: RowCarrier(.key),
+            attendance: RowCarrier(.row),
+            attendanceByCity: RowCarrier(.lookup(attendance, RowCarrier.swapped)),
+            travel: RowCarrier(.row),
+            grants: RowCarrier(.row),
+            grantsByCity: RowCarrier(.lookup(grants, RowCarrier.lastPart)),
+            obstacles: RowCarrier(.row, marks: [overcoming]),
+            obstaclesByEntity: RowCarrier(.lookup(obstacles, RowCarrier.valueKey)),
+            contacts: RowCarrier(
+                .lookup(contacts) { key, value in
+                    // city ‖ city ‖ contact → the registration under contact ‖ contact; a registration carries itself.
+                    guard key.starts(with: cityIndexPrefix), let zero = key.lastIndex(of: 0) else { return nil }
+                    return Array("contact".utf8) + [0] + Array(key[(zero + 1)...])
+                },
+                marks: [RowCarrier.Mark(position: ErasedColumn.position, at: ErasedColumn.at)]
+            ),
         ]
     }
 }
 
+extension RowWindow {
+    /// What the cut shows of the entry `key` → `value` of a carrier table: the entry when its event is inside the
+    /// cut, with the marks of later events taken away; nothing when its event is outside.
+    func shown(
+        _ key: UnsafeRawBufferPointer,
+        _ value: UnsafeRawBufferPointer,
+        carrier: RowCarrier,
+        in reader: borrowing some KeyValueReader & ~Copyable
+    ) throws -> EntryShown {
+        let included: Bool
+        switch carrier.position {
+        case .row:
+            let row = RowReader(value)
+            included = includes(row.position(), row.time)
+        case .key:
+            included = includes(Key.position(key), RowReader(value).time)
+        case .lookup(let other, let locate):
+            if let located = locate(key, value) {
+                // An entry whose key does not name a row (no key at all) stands for no event inside the cut.
+                let stamp = located.isEmpty ? nil : try reader.stamp(located, in: other)
+                included = includes(stamp?.position, stamp?.time)
+            } else {
+                let row = RowReader(value)
+                included = includes(row.position(), row.time)
+            }
+        }
+        guard included else { return .hidden }
+        guard !carrier.marks.isEmpty else { return .asStored }
+        let row = RowReader(value)
+        var changed: Row?
+        for mark in carrier.marks
+        where row.position(mark.position) != nil
+            && !includes(row.position(mark.position), row.string(mark.at).flatMap(ValidTime.init))
+        {
+            guard var marked = changed ?? Row(bytes: Array(value)) else { break }
+            marked[mark.position] = nil
+            marked[mark.at] = nil
+            for (field, value) in mark.before { marked[field] = value }
+            changed = marked
+        }
+        return changed.map { .changed($0.bytes) } ?? .asStored
+    }
+}
+
 extension KnowledgeBase {
+    /// Runs `query` on the read models at `cut` answered from their rows, for a view that reads only `tables`, all
+    /// of them carriers: the current rows seen through the cut's window (``RowWindow/shown(_:_:carrier:in:)``), with
+    /// nothing copied; or, when events inside the cut were retracted after it, those rows copied into memory and the
+    /// retracted events folded back in (``rowCut(at:reading:)``). Nil when a table is not a carrier, or when the
+    /// store's rows are in an older format, which may lack the marks (a fold answers then).
+    func rowView<Result>(
+        at cut: ViewCut,
+        reading tables: Set<Table>,
+        live: (ReadModels, borrowing ReadTransaction) throws -> Result,
+        memory: (ReadModels, MemoryTables) throws -> Result
+    ) throws -> Result? {
+        let carriers = readModels.carriers
+        guard tables.allSatisfy({ carriers[$0] != nil }) else { return nil }
+        let needs = ViewNeeds(reading: tables, in: readModels)
+        let shown: Result?? = try environment.read { transaction -> Result?? in
+            guard try readModels.storedFormat(in: transaction) == .current else { return .some(nil) }
+            let window = try RowWindow(cut, restoring: Set(needs.types), indexes: indexes, in: transaction)
+            guard window.restored.isEmpty else { return nil }
+            let filtered = transaction.filtered { table, key, value, unfiltered in
+                guard let carrier = carriers[table] else { return .asStored }
+                return try window.shown(key, value, carrier: carrier, in: unfiltered)
+            }
+            return .some(try live(readModels, filtered))
+        }
+        if let shown { return shown }
+        guard let rows = try rowCut(at: cut, reading: tables) else { return nil }
+        return try memory(readModels, rows)
+    }
+
     /// The read models at `cut` for a view that reads only `tables`, all of them carriers: their rows whose events
     /// are inside the cut, copied into memory (marks of later events taken away), and then the fold of the events
-    /// inside the cut retracted after it, which the rows no longer hold. Nil when a table is not a carrier.
+    /// inside the cut retracted after it, which the rows no longer hold. Nil when a table is not a carrier, or when
+    /// the store's rows are in an older format, which may lack the marks (a fold answers then).
     func rowCut(at cut: ViewCut, reading tables: Set<Table>) throws -> MemoryTables? {
         let carriers = readModels.carriers
         guard tables.allSatisfy({ carriers[$0] != nil }) else { return nil }
         let needs = ViewNeeds(reading: tables, in: readModels)
         let memory = MemoryTables()
-        try environment.read { transaction in
+        return try environment.read { transaction -> MemoryTables? in
+            guard try readModels.storedFormat(in: transaction) == .current else { return nil }
             let window = try RowWindow(cut, restoring: Set(needs.types), indexes: indexes, in: transaction)
             for table in tables.sorted(by: { $0.name < $1.name }) {
                 guard let carrier = carriers[table] else { continue }
                 try transaction.scan(table, from: nil, reverse: false) { key, value in
-                    let row = RowReader(value)
-                    let included: Bool
-                    switch carrier.position {
-                    case .row:
-                        included = window.includes(row.position(), row.time)
-                    case .key:
-                        included = window.includes(Key.position(key), row.time)
-                    case .swapped(let other):
-                        let parts = key.split(separator: 0, omittingEmptySubsequences: false)
-                        guard parts.count == 2 else { return true }
-                        let stamp = try transaction.stamp(Array(parts[1]) + [0] + Array(parts[0]), in: other)
-                        included = window.includes(stamp?.position, stamp?.time)
+                    switch try window.shown(key, value, carrier: carrier, in: transaction) {
+                    case .asStored: try memory.put(Array(value), forKey: Array(key), in: table)
+                    case .changed(let bytes): try memory.put(bytes, forKey: Array(key), in: table)
+                    case .hidden: break
                     }
-                    guard included else { return true }
-                    var bytes = Array(value)
-                    for mark in carrier.marks
-                    where row.position(mark.position) != nil
-                        && !window.includes(row.position(mark.position), row.string(mark.at).flatMap(ValidTime.init))
-                    {
-                        guard var row = Row(bytes: bytes) else { break }
-                        row[mark.position] = nil
-                        row[mark.at] = nil
-                        bytes = row.bytes
-                    }
-                    try memory.put(bytes, forKey: Array(key), in: table)
                     return true
                 }
             }
             for event in window.restored { try readModels.apply(event, to: memory) }
+            return memory
         }
-        return memory
     }
 }

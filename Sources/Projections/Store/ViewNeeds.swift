@@ -134,7 +134,7 @@ enum ViewTables {
     static var cityProfile: Tables {
         [
             \.cities, \.demonstrationsByCity, \.demonstrations, \.replicationsByCity, \.replications, \.plansByCity,
-            \.openPlans, \.plans, \.members, \.attendanceByCity, \.travel, \.grantsByCity, \.grants, \.contacts,
+            \.plans, \.membershipEvents, \.attendanceByCity, \.travel, \.grantsByCity, \.grants, \.contacts,
         ] + names + tier + obstacles + [\.locations]
     }
 

@@ -192,29 +192,29 @@ struct TextTable {
     /// a hyphen (kept), so that no word, name or e-mail address is split inside; a word longer than `width` stands
     /// whole on its line.
     static func wrap(_ text: String, width: Int) -> [String] {
+        // Characters in an array, so that each line costs its own length, not the length of the rest.
+        let characters = Array(text)
         var lines: [String] = []
-        var rest = Substring(text)
-        while rest.count > width {
-            let head = rest.prefix(width + 1)
-            var breakAt: (end: Substring.Index, next: Substring.Index)?
-            if let space = head.lastIndex(of: " "), space > rest.startIndex {
-                breakAt = (space, rest.index(after: space))
+        var start = 0
+        while characters.count - start > width {
+            let headEnd = start + width + 1
+            var breakAt: (end: Int, next: Int)?
+            if let space = characters[start..<headEnd].lastIndex(of: " "), space > start {
+                breakAt = (space, space + 1)
             }
-            if breakAt == nil, let hyphen = head.dropLast().lastIndex(of: "-"), hyphen > rest.startIndex {
-                let after = rest.index(after: hyphen)
-                breakAt = (after, after)
+            if breakAt == nil, let hyphen = characters[start..<(headEnd - 1)].lastIndex(of: "-"), hyphen > start {
+                breakAt = (hyphen + 1, hyphen + 1)
             }
             if breakAt == nil {
                 // No break within the width: the first word goes whole onto its own line.
-                let end = rest.firstIndex { $0 == " " } ?? rest.endIndex
-                guard end < rest.endIndex else { break }
-                breakAt = (end, rest.index(after: end))
+                guard let space = characters[start...].firstIndex(of: " ") else { break }
+                breakAt = (space, space + 1)
             }
             guard let (end, next) = breakAt else { break }
-            lines.append(String(rest[..<end]))
-            rest = rest[next...]
+            lines.append(String(characters[start..<end]))
+            start = next
         }
-        lines.append(String(rest))
+        lines.append(String(characters[start...]))
         return lines
     }
 
@@ -236,7 +236,7 @@ struct TextTable {
                     text +=
                         position == shown.count - 1
                         ? cell
-                        : cell.padding(toLength: max(column.width, cell.count), withPad: " ", startingAt: 0) + "  "
+                        : cell + String(repeating: " ", count: max(0, column.width - cell.count) + 2)
                 }
                 while text.hasSuffix(" ") { text.removeLast() }
                 return text
