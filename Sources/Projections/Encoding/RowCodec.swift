@@ -220,7 +220,8 @@ enum RowCodec {
         guard bytes.count == 25, bytes.first == sumMarker else { return nil }
         let total = Int128(bitPattern: fixed(bytes, at: 1, bytes: 16))
         let reports = Int64(bitPattern: UInt64(truncatingIfNeeded: fixed(bytes, at: 17, bytes: 8)))
-        guard reports >= 0 else { return nil }
+        // A count a JSON number can hold (below 2^53): more is damage, not a count.
+        guard reports >= 0 && reports < JSONNumber.integerLimit else { return nil }
         return (total, Int(reports))
     }
 
@@ -236,7 +237,7 @@ enum RowCodec {
     static func count(_ bytes: UnsafeRawBufferPointer) -> Int? {
         guard bytes.count == 9, bytes.first == countMarker else { return nil }
         let count = Int64(bitPattern: UInt64(truncatingIfNeeded: fixed(bytes, at: 1, bytes: 8)))
-        return count >= 0 ? Int(count) : nil
+        return count >= 0 && count < JSONNumber.integerLimit ? Int(count) : nil
     }
 
     private static func appendFixed(_ value: UInt128, bytes count: Int, to output: inout [UInt8]) {

@@ -94,8 +94,15 @@ extension KeyValueReader where Self: ~Copyable {
         try withValue(forKey: key, in: table) { try body(RowReader($0)) }
     }
 
-    /// The position and valid time of the row under `key`, or nil when there is none.
+    /// The position and valid time of the row under `key`, or nil when there is none; a row without a position
+    /// (every row that carries its event has one) throws ``RowDamage``.
     func stamp(_ key: [UInt8], in table: Table) throws -> RowStamp? {
-        try withRow(key, in: table, RowStamp.init)
+        try withRow(key, in: table) { view in
+            let stamp = RowStamp(view)
+            guard stamp.position != nil else {
+                throw RowDamage(table: table.name, key: key, reason: "it carries no position")
+            }
+            return stamp
+        }
     }
 }

@@ -189,9 +189,10 @@ extension CityJoinedCCG: ProjectedEvent {
                     + "\(membership.positionText))"
             )
         }
-        if let last = try tables.last(in: models.membershipEvents, prefix: Key.prefix(city)),
-            let left = Row(bytes: last.value)
-        {
+        if let last = try tables.last(in: models.membershipEvents, prefix: Key.prefix(city)) {
+            let left = try last.value.withUnsafeBytes {
+                try Row(stored: $0, in: models.membershipEvents, key: last.key)
+            }
             try rule.notBefore(left, "city '\(city)' leaving the CCG")
         }
     }

@@ -71,7 +71,11 @@ extension CityLocated: ProjectedEvent {
         _ models: ReadModels,
         to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
-        try tables.put(event.row(["lat": .number(lat), "lon": .number(lon)]), forKey: key(at: event.position), in: models.locations)
+        try tables.put(
+            event.row(["lat": .number(lat), "lon": .number(lon)]),
+            forKey: key(at: event.position),
+            in: models.locations
+        )
     }
 
     /// The city's earlier location, if any, stands again.
@@ -87,10 +91,11 @@ extension CityLocated: ProjectedEvent {
 extension ReadModels {
     /// The location of `city` that stands: the last in the log of those the tables hold.
     func location(of city: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> CityLocation? {
-        guard let last = try tables.last(in: locations, prefix: Key.prefix(city)),
-            let position = last.key.withUnsafeBytes({ Key.position($0) }), let row = Row(bytes: last.value),
-            let lat = row.number("lat"), let lon = row.number("lon")
-        else { return nil }
+        guard let last = try tables.last(in: locations, prefix: Key.prefix(city)) else { return nil }
+        let row = try last.value.withUnsafeBytes { try Row(stored: $0, in: locations, key: last.key) }
+        guard let position = last.key.withUnsafeBytes({ Key.position($0) }), let lat = row.number("lat"),
+            let lon = row.number("lon")
+        else { throw RowDamage(table: locations.name, key: last.key, reason: "it holds no position or coordinates") }
         return CityLocation(lat: lat, lon: lon, position: position)
     }
 }

@@ -137,7 +137,11 @@ extension ImpactReported: ProjectedEvent {
         to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws {
         let previous = try models.currentImpact(prefix, in: tables)
-        try tables.put(event.row([Column.value: .number(value)]), forKey: prefix + event.position.key, in: models.impacts)
+        try tables.put(
+            event.row([Column.value: .number(value)]),
+            forKey: prefix + event.position.key,
+            in: models.impacts
+        )
         guard let (city, project) = try models.place(of: demonstration, in: tables) else { return }
         for scope in Scope.all(city: city, project: project) {
             if kpi.isPercentage {
@@ -223,17 +227,26 @@ extension ReadModels {
         try tables.withValue(forKey: key, in: kpiSums) { bytes in
             if let sum = RowCodec.sum(bytes) { return sum }
             // A row of an older format, until the read models are rebuilt.
-            let row = Row(bytes: bytes)
-            return row?.total(Column.value).map { ($0, Int(row?.number(Column.reports)?.integerValue ?? 0)) }
+            let row = try Row(stored: bytes, in: kpiSums, key: key)
+            guard let total = row.total(Column.value) else {
+                throw RowDamage(table: kpiSums.name, key: key, reason: "it holds no sum")
+            }
+            return (total, Int(row.number(Column.reports)?.integerValue ?? 0))
         } ?? nil
     }
 
     /// The number of demonstrations of a scope.
     func demonstrationCount(_ key: [UInt8], in tables: borrowing some KeyValueReader & ~Copyable) throws -> Int {
-        let count = try tables.withValue(forKey: key, in: demonstrationCounts) { bytes -> Int? in
-            RowCodec.count(bytes) ?? Row(bytes: bytes)?.number(Column.count)?.integerValue.map(Int.init)
+        let count = try tables.withValue(forKey: key, in: demonstrationCounts) { bytes -> Int in
+            if let count = RowCodec.count(bytes) { return count }
+            // A row of an older format, until the read models are rebuilt.
+            guard
+                let count = try Row(stored: bytes, in: demonstrationCounts, key: key).number(Column.count)?
+                    .integerValue
+            else { throw RowDamage(table: demonstrationCounts.name, key: key, reason: "it holds no count") }
+            return Int(count)
         }
-        return (count ?? nil) ?? 0
+        return count ?? 0
     }
 
     /// The value of the current (last) report under `prefix` (demonstration ‖ kpi ‖ 0) in `impacts`.

@@ -69,6 +69,25 @@ public struct RowDamage: Error, Sendable, Equatable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// A damaged row of `table` under `key`, for `reason`: the key is named by its parts, text while they are text,
+    /// then the rest in hex (a position, a count).
+    init(table: String, key: some Collection<UInt8>, reason: String) {
+        let bytes = Array(key)
+        var parts: [String] = []
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: 0) ?? bytes.count
+            let part = bytes[start..<end]
+            guard !part.isEmpty, part.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+                parts.append("0x" + bytes[start...].map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())
+                break
+            }
+            parts.append(String(decoding: part, as: UTF8.self))
+            start = end + 1
+        }
+        self.init(table: table, reason: "under \(parts.joined(separator: " ‖ ")): \(reason)")
+    }
+
     /// One line naming the table and the reason.
     public var description: String { "a row of \(table) is damaged (\(reason))" }
 }

@@ -115,7 +115,13 @@ extension ReadModels {
         var figures: [KPI: JSONNumber] = [:]
         for kpi in KPI.allCases {
             let last = try tables.last(in: published, prefix: Key.of(scope, kpi.rawValue) + [0])
-            if let value = last.flatMap({ Row(bytes: $0.value) })?.number(Column.value) { figures[kpi] = value }
+            if let last,
+                let value = try last.value.withUnsafeBytes({
+                    try Row(stored: $0, in: published, key: last.key)
+                }).number(Column.value)
+            {
+                figures[kpi] = value
+            }
         }
         return figures
     }

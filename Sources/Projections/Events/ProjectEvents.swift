@@ -269,7 +269,7 @@ extension ReadModels {
         try tables.scan(roles, prefix: Key.prefix(project)) { key, value in
             let parts = Key.parts(key)
             if parts.count == 2, let city = Key.slug(parts[1]),
-                Row(bytes: value)?.string(Column.role) == Role.lighthouse.rawValue
+                try Row(stored: value, in: roles, key: key).string(Column.role) == Role.lighthouse.rawValue
             {
                 cities.append(city)
             }

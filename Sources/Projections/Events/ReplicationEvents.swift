@@ -186,8 +186,8 @@ extension Replicating {
         // The target first, so that a lighthouse city of a project origin that holds the solution itself is told so,
         // not that no other lighthouse city of the project has it.
         var existing: Row?
-        try tables.scan(models.adoptions, prefix: Key.of(solution, city) + [0]) { _, value in
-            existing = Row(bytes: value)
+        try tables.scan(models.adoptions, prefix: Key.of(solution, city) + [0]) { key, value in
+            existing = try Row(stored: value, in: models.adoptions, key: key)
             return false
         }
         if let existing {
@@ -211,8 +211,8 @@ extension Replicating {
         var source: Row?
         var servesInTime = false
         for holder in holders where holder != city {
-            try tables.scan(models.adoptions, prefix: Key.of(solution, holder) + [0]) { _, value in
-                guard let adoption = Row(bytes: value) else { return true }
+            try tables.scan(models.adoptions, prefix: Key.of(solution, holder) + [0]) { key, value in
+                let adoption = try Row(stored: value, in: models.adoptions, key: key)
                 if source == nil { source = adoption }
                 if let time = adoption.time, !rule.event.at.isBefore(time) {
                     source = adoption
@@ -320,7 +320,8 @@ extension SolutionReplicated: ProjectedEvent {
     ) throws {
         var closing: [([UInt8], Row)] = []
         try tables.scan(models.plans, prefix: Key.of(solution, city) + [0]) { key, value in
-            if let plan = Row(bytes: value), plan.string(Column.status) == PlanStatus.open.rawValue {
+            let plan = try Row(stored: value, in: models.plans, key: key)
+            if plan.string(Column.status) == PlanStatus.open.rawValue {
                 closing.append((Array(key), plan))
             }
             return true

@@ -185,9 +185,8 @@ extension ReadModels {
         var rows: [(Slug, Slug, Row)] = []
         try tables.scan(travel, from: nil, reverse: false) { key, value in
             let parts = Key.parts(key)
-            guard parts.count == 2, let city = Key.slug(parts[0]), let meeting = Key.slug(parts[1]),
-                let row = Row(bytes: value)
-            else { return true }
+            guard parts.count == 2, let city = Key.slug(parts[0]), let meeting = Key.slug(parts[1]) else { return true }
+            let row = try Row(stored: value, in: travel, key: key)
             if let year, row.number(Column.year)?.integerValue != Int64(year) { return true }
             rows.append((city, meeting, row))
             return true
@@ -195,9 +194,8 @@ extension ReadModels {
         var yearRows: [(Slug, Int, Row)] = []
         try tables.scan(travelYears, from: nil, reverse: false) { key, value in
             let parts = Key.parts(key)
-            guard parts.count == 2, let city = Key.slug(parts[0]), let rowYear = Int(parts[1]),
-                let row = Row(bytes: value)
-            else { return true }
+            guard parts.count == 2, let city = Key.slug(parts[0]), let rowYear = Int(parts[1]) else { return true }
+            let row = try Row(stored: value, in: travelYears, key: key)
             if let year, rowYear != year { return true }
             yearRows.append((city, rowYear, row))
             return true

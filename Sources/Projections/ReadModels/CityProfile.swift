@@ -119,7 +119,10 @@ public struct CityProfile: Sendable, Equatable {
 extension CityProfile: JSONValueView {
     var json: JSONValue {
         let projectItems: [JSONValue] = projects.map {
-            ["project": .string($0.project.rawValue), "project_name": .string($0.projectName), "role": .choice($0.role)]
+            [
+                "project": .string($0.project.rawValue), "project_name": .string($0.projectName),
+                "role": .choice($0.role),
+            ]
         }
         let demonstrationItems: [JSONValue] = demonstrations.map {
             [
@@ -164,7 +167,8 @@ extension CityProfile: JSONValueView {
             "replications_out": .array(replicationsOut.map { replication($0, cityKey: "to") }),
             "open_plans": .array(planItems),
             "ccg": [
-                "member": .bool(ccg.isMember), "since": .text(ccg.since), "meetings_attended": .slugs(ccg.meetingsAttended),
+                "member": .bool(ccg.isMember), "since": .text(ccg.since),
+                "meetings_attended": .slugs(ccg.meetingsAttended),
                 "travel": .array(travelItems),
             ],
             "grants": .array(grantItems), "obstacles": .array(obstacles.map(\.json)), "contact": contact.json,
@@ -205,7 +209,8 @@ extension ReadModels {
         var edgePositions: [(Position, String)] = []
         try tables.scan(replicationsByCity, prefix: Key.prefix(city)) { key, value in
             if let position = Key.position(key) {
-                edgePositions.append((position, Row(bytes: value)?.string(Column.direction) ?? ""))
+                let direction = try Row(stored: value, in: replicationsByCity, key: key).string(Column.direction)
+                edgePositions.append((position, direction ?? ""))
             }
             return true
         }
@@ -260,15 +265,15 @@ extension ReadModels {
             )
         }
         // The last change of the city's membership: a member since it joined, unless it left.
-        let lastChange = try tables.last(in: membershipEvents, prefix: Key.prefix(city))
-            .flatMap { Row(bytes: $0.value) }
+        let lastChange = try tables.last(in: membershipEvents, prefix: Key.prefix(city)).map { last in
+            try last.value.withUnsafeBytes { try Row(stored: $0, in: membershipEvents, key: last.key) }
+        }
         let membership = lastChange?.string(Column.change) == MembershipChange.joined.rawValue ? lastChange : nil
         var travelList: [CityProfile.TravelContribution] = []
         try tables.scan(travel, prefix: Key.prefix(city)) { key, value in
             let parts = Key.parts(key)
-            if parts.count == 2, let meeting = Key.slug(parts[1]), let contribution = Row(bytes: value),
-                let amount = contribution.number("amount_eur")
-            {
+            let contribution = try Row(stored: value, in: travel, key: key)
+            if parts.count == 2, let meeting = Key.slug(parts[1]), let amount = contribution.number("amount_eur") {
                 travelList.append(
                     .init(
                         meeting: meeting,

@@ -85,9 +85,11 @@ extension ReadModels {
         var impacts: [DemonstrationDetail.Impact] = []
         try tables.scan(self.impacts, prefix: Key.prefix(demonstration)) { key, value in
             let parts = Key.parts(UnsafeRawBufferPointer(rebasing: key.dropLast(8)))
-            guard parts.count == 3, let kpi = KPI(rawValue: parts[1]), let row = Row(bytes: value),
-                let number = row.number(Column.value), let position = row.position(Column.position)
-            else { return true }
+            guard parts.count == 3, let kpi = KPI(rawValue: parts[1]) else { return true }
+            let row = try Row(stored: value, in: self.impacts, key: key)
+            guard let number = row.number(Column.value), let position = row.position(Column.position) else {
+                throw RowDamage(table: self.impacts.name, key: key, reason: "it holds no value or position")
+            }
             if let last = impacts.last, last.kpi == kpi { impacts[impacts.count - 1].isCurrent = false }
             impacts.append(
                 .init(kpi: kpi, value: number, at: row.string(Column.at) ?? "", position: position, isCurrent: true)

@@ -132,8 +132,8 @@ extension ReadModels {
     /// A city's tier: lighthouse in any project, else fellow in any, else other.
     func tier(of city: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> Tier {
         var tier = Tier.other
-        try tables.scan(cityRoles, prefix: Key.prefix(city)) { _, value in
-            switch Row(bytes: value)?.string(Column.role) {
+        try tables.scan(cityRoles, prefix: Key.prefix(city)) { key, value in
+            switch try Row(stored: value, in: cityRoles, key: key).string(Column.role) {
             case Role.lighthouse.rawValue:
                 tier = .lighthouse
                 return false
@@ -150,9 +150,11 @@ extension ReadModels {
     func graph(_ filter: GraphFilter, in tables: borrowing some KeyValueReader & ~Copyable) throws -> ReplicationGraph {
         var edges: [GraphEdge] = []
         try tables.scan(replications, from: nil, reverse: false) { key, value in
-            guard let position = Position(key: key), let row = Row(bytes: value),
-                let solution = row.slug("solution"), row.origin != nil, let to = row.slug("city")
-            else { return true }
+            guard let position = Position(key: key) else { return true }
+            let row = try Row(stored: value, in: replications, key: key)
+            guard let solution = row.slug("solution"), row.origin != nil, let to = row.slug("city") else {
+                throw RowDamage(table: replications.name, key: key, reason: "it names no solution, city or origin")
+            }
             edges.append(
                 GraphEdge(
                     solution: solution,
@@ -211,7 +213,8 @@ extension ReadModels {
         for edge in edges {
             if let solution = filter.solution, edge.solution != solution { continue }
             if let project = filter.project, edge.project != project { continue }
-            if let fromTier = filter.fromTier, try edge.from.map({ try tierOf($0, tables) }) ?? .lighthouse != fromTier {
+            if let fromTier = filter.fromTier, try edge.from.map({ try tierOf($0, tables) }) ?? .lighthouse != fromTier
+            {
                 continue
             }
             if let toTier = filter.toTier, try tierOf(edge.to, tables) != toTier { continue }

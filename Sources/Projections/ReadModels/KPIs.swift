@@ -85,10 +85,11 @@ extension ReadModels {
             count += 1
             for kpi in KPI.allCases {
                 let prefix = Key.of(demonstration.rawValue, kpi.rawValue) + [0]
-                guard
-                    let value = try tables.last(in: impacts, prefix: prefix).flatMap({ Row(bytes: $0.value) })?
-                        .number(Column.value)
-                else { continue }
+                guard let last = try tables.last(in: impacts, prefix: prefix) else { continue }
+                let row = try last.value.withUnsafeBytes { try Row(stored: $0, in: impacts, key: last.key) }
+                guard let value = row.number(Column.value) else {
+                    throw RowDamage(table: impacts.name, key: last.key, reason: "it holds no value")
+                }
                 let current = totals[kpi]?.exactHundredths
                 totals[kpi] = JSONNumber(
                     totalHundredths: kpi.isPercentage

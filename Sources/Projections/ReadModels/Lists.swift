@@ -70,7 +70,9 @@ extension CityList: JSONValueView {
     var json: JSONValue {
         var projectNames = JSONObject()
         let items: [JSONValue] = cities.map { entry in
-            for membership in entry.projects { projectNames[membership.project.rawValue] = .string(membership.projectName) }
+            for membership in entry.projects {
+                projectNames[membership.project.rawValue] = .string(membership.projectName)
+            }
             return [
                 "city": .string(entry.city.rawValue), "name": .string(entry.name), "country": .string(entry.country),
                 "tier": .choice(entry.tier),
@@ -89,8 +91,8 @@ extension ReadModels {
         for (project, row) in try tables.entries(of: projects) {
             var lighthouse = 0
             var fellow = 0
-            try tables.scan(roles, prefix: Key.prefix(project)) { _, value in
-                if Row(bytes: value)?.string(Column.role) == Role.lighthouse.rawValue {
+            try tables.scan(roles, prefix: Key.prefix(project)) { key, value in
+                if try Row(stored: value, in: roles, key: key).string(Column.role) == Role.lighthouse.rawValue {
                     lighthouse += 1
                 } else {
                     fellow += 1

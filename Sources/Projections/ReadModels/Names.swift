@@ -29,12 +29,16 @@ extension ReadModels {
     }
 
     /// A city's roles, by project id: the projects it joined and as what.
-    func roles(of city: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> [(project: Slug, role: Role)] {
+    func roles(
+        of city: Slug,
+        in tables: borrowing some KeyValueReader & ~Copyable
+    ) throws -> [(project: Slug, role: Role)] {
         var found: [(project: Slug, role: Role)] = []
         try tables.scan(cityRoles, prefix: Key.prefix(city)) { key, value in
             let parts = Key.parts(key)
             if parts.count == 2, let project = Key.slug(parts[1]),
-                let role = Row(bytes: value)?.string(Column.role).flatMap(Role.init(rawValue:))
+                let role = try Row(stored: value, in: cityRoles, key: key).string(Column.role)
+                    .flatMap(Role.init(rawValue:))
             {
                 found.append((project, role))
             }

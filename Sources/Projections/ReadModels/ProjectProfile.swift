@@ -77,7 +77,8 @@ extension ProjectProfile: JSONValueView {
 
 extension ReadModels {
     /// What the record says about one project.
-    func projectProfile(_ project: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> ProjectProfile {
+    func projectProfile(_ project: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> ProjectProfile
+    {
         guard let row = try tables.row(Key.of(project), in: projects) else {
             throw NotFound(kind: "project", id: project.rawValue)
         }
@@ -85,7 +86,8 @@ extension ReadModels {
         try tables.scan(roles, prefix: Key.prefix(project)) { key, value in
             let parts = Key.parts(key)
             if parts.count == 2, let city = Key.slug(parts[1]),
-                let role = Row(bytes: value)?.string(Column.role).flatMap(Role.init(rawValue:))
+                let role = try Row(stored: value, in: roles, key: key).string(Column.role)
+                    .flatMap(Role.init(rawValue:))
             {
                 roleEntries.append((city, role))
             }

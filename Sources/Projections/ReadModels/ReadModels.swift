@@ -286,6 +286,15 @@ struct Row: Sendable, Equatable {
         self = row
     }
 
+    /// Reads the row stored under `key` in `table`; a row that does not read is damage (``RowDamage``, naming the
+    /// table and the key), never a row to skip.
+    init(stored bytes: UnsafeRawBufferPointer, in table: Table, key: some Collection<UInt8>) throws(RowDamage) {
+        guard let row = Row(bytes: bytes) else {
+            throw RowDamage(table: table.name, key: key, reason: "it does not read")
+        }
+        self = row
+    }
+
     /// Whether two stored values say the same: equal bytes, or rows that decode to equal records (a row of an older
     /// format and the same row rebuilt in this one).
     static func sameRow(_ left: [UInt8], _ right: [UInt8]) -> Bool {
@@ -346,8 +355,9 @@ struct Row: Sendable, Equatable {
 }
 
 extension KeyValueReader where Self: ~Copyable {
+    /// The row under `key`, or nil when there is none; a row that does not read throws ``RowDamage``.
     func row(_ key: [UInt8], in table: Table) throws -> Row? {
-        try withValue(forKey: key, in: table) { Row(bytes: $0) } ?? nil
+        try withValue(forKey: key, in: table) { try Row(stored: $0, in: table, key: key) }
     }
 
     /// The second parts of the keys `owner ‖ 0 ‖ id` of an index table, in key order.
@@ -365,8 +375,8 @@ extension KeyValueReader where Self: ~Copyable {
     func entries(of table: Table) throws -> [(Slug, Row)] {
         var entries: [(Slug, Row)] = []
         try scan(table, from: nil, reverse: false) { key, value in
-            if let id = Key.slug(String(decoding: key, as: UTF8.self)), let row = Row(bytes: value) {
-                entries.append((id, row))
+            if let id = Key.slug(String(decoding: key, as: UTF8.self)) {
+                entries.append((id, try Row(stored: value, in: table, key: key)))
             }
             return true
         }

@@ -182,8 +182,9 @@ extension ReadModels {
         let prefix = Key.of(detail.solution, detail.city) + [0]
         switch detail.kind {
         case .replication:
-            try tables.scan(plans, prefix: prefix) { _, value in
-                if let plan = Row(bytes: value), plan.position(Column.closedBy) == detail.position,
+            try tables.scan(plans, prefix: prefix) { key, value in
+                let plan = try Row(stored: value, in: plans, key: key)
+                if plan.position(Column.closedBy) == detail.position,
                     let position = plan.position(Column.position)
                 {
                     let status: ReplicationDetail.Status = plan.origin == detail.origin ? .fulfilled : .closed
@@ -194,9 +195,9 @@ extension ReadModels {
             detail.closes.sort { $0.position < $1.position }
         case .plan:
             try tables.scan(adoptions, prefix: prefix) { key, value in
-                guard let position = Key.position(key), position > detail.position, let adoption = Row(bytes: value),
-                    adoption.string(Column.how) == Adoption.adopted.rawValue
-                else { return true }
+                guard let position = Key.position(key), position > detail.position else { return true }
+                let adoption = try Row(stored: value, in: adoptions, key: key)
+                guard adoption.string(Column.how) == Adoption.adopted.rawValue else { return true }
                 detail.closedBy = position
                 detail.status = adoption.origin == detail.origin ? .fulfilled : .closed
                 return false

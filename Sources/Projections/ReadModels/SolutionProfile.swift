@@ -142,8 +142,8 @@ extension ReadModels {
             adoptions.append(item)
         }
         var planRows: [Row] = []
-        try tables.scan(plans, prefix: Key.prefix(solution)) { _, value in
-            if let plan = Row(bytes: value) { planRows.append(plan) }
+        try tables.scan(plans, prefix: Key.prefix(solution)) { key, value in
+            planRows.append(try Row(stored: value, in: plans, key: key))
             return true
         }
         var planList: [SolutionProfile.Transfer] = []

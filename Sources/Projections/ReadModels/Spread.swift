@@ -69,9 +69,9 @@ extension ReadModels {
     func spread(area: Area?, in tables: borrowing some KeyValueReader & ~Copyable) throws -> [SolutionSpread] {
         var catalogue: [(Slug, String, Area)] = []
         try tables.scan(solutions, from: nil, reverse: false) { key, value in
-            guard let solution = Key.slug(String(decoding: key, as: UTF8.self)), let row = Row(bytes: value),
-                let recordArea = row.string("area").flatMap(Area.init(rawValue:))
-            else { return true }
+            guard let solution = Key.slug(String(decoding: key, as: UTF8.self)) else { return true }
+            let row = try Row(stored: value, in: solutions, key: key)
+            guard let recordArea = row.string("area").flatMap(Area.init(rawValue:)) else { return true }
             if area == nil || area == recordArea {
                 catalogue.append((solution, row.string("name") ?? "", recordArea))
             }
@@ -97,9 +97,8 @@ extension ReadModels {
         var adopted: [(city: Slug, from: Slug?)] = []
         try tables.scan(adoptions, prefix: Key.prefix(solution)) { key, value in
             let parts = Key.parts(UnsafeRawBufferPointer(rebasing: key[..<(key.count - 8)]))
-            guard parts.count >= 2, let city = Key.slug(parts[1]), let row = Row(bytes: value) else {
-                return true
-            }
+            guard parts.count >= 2, let city = Key.slug(parts[1]) else { return true }
+            let row = try Row(stored: value, in: adoptions, key: key)
             if row.string(Column.how) == Adoption.demonstrated.rawValue {
                 demonstrated.insert(city)
             } else if row.origin != nil {
@@ -108,10 +107,9 @@ extension ReadModels {
             return true
         }
         var planned = Set<Slug>()
-        try tables.scan(plans, prefix: Key.prefix(solution)) { _, value in
-            if let plan = Row(bytes: value), plan.string(Column.status) == PlanStatus.open.rawValue,
-                let city = plan.slug("city")
-            {
+        try tables.scan(plans, prefix: Key.prefix(solution)) { key, value in
+            let plan = try Row(stored: value, in: plans, key: key)
+            if plan.string(Column.status) == PlanStatus.open.rawValue, let city = plan.slug("city") {
                 planned.insert(city)
             }
             return true

@@ -114,28 +114,38 @@ extension ReadModels {
 
 extension RowWindow {
     /// What the cut shows of the entry `key` → `value` of a carrier table: the entry when its event is inside the
-    /// cut, with the marks of later events taken away; nothing when its event is outside.
+    /// cut, with the marks of later events taken away; nothing when its event is outside. A row that does not say
+    /// where its event is throws ``RowDamage``.
     func shown(
         _ key: UnsafeRawBufferPointer,
         _ value: UnsafeRawBufferPointer,
+        of table: Table,
         carrier: RowCarrier,
         in reader: borrowing some KeyValueReader & ~Copyable
     ) throws -> EntryShown {
+        /// Whether the event at `position`, dated `time`, is inside the cut; a row that carries neither is damage.
+        func inside(_ position: Position?, _ time: @autoclosure () -> ValidTime?) throws -> Bool {
+            guard let position else { throw RowDamage(table: table.name, key: key, reason: "it carries no position") }
+            guard position <= last else { return false }
+            guard let asOf else { return true }
+            guard let time = time() else { throw RowDamage(table: table.name, key: key, reason: "it carries no `at`") }
+            return asOf.includes(time)
+        }
         let included: Bool
         switch carrier.position {
         case .row:
             let row = RowReader(value)
-            included = includes(row.position(), row.time)
+            included = try inside(row.position(), row.time)
         case .key:
-            included = includes(Key.position(key), RowReader(value).time)
+            included = try inside(Key.position(key), RowReader(value).time)
         case .lookup(let other, let locate):
             if let located = locate(key, value) {
                 // An entry whose key does not name a row (no key at all) stands for no event inside the cut.
-                let stamp = located.isEmpty ? nil : try reader.stamp(located, in: other)
-                included = includes(stamp?.position, stamp?.time)
+                guard !located.isEmpty, let stamp = try reader.stamp(located, in: other) else { return .hidden }
+                included = try inside(stamp.position, stamp.time)
             } else {
                 let row = RowReader(value)
-                included = includes(row.position(), row.time)
+                included = try inside(row.position(), row.time)
             }
         }
         guard included else { return .hidden }
@@ -177,7 +187,7 @@ extension KnowledgeBase {
             guard window.restored.isEmpty else { return nil }
             let filtered = transaction.filtered { table, key, value, unfiltered in
                 guard let carrier = carriers[table] else { return .asStored }
-                return try window.shown(key, value, carrier: carrier, in: unfiltered)
+                return try window.shown(key, value, of: table, carrier: carrier, in: unfiltered)
             }
             return .some(try live(readModels, filtered))
         }
@@ -201,7 +211,7 @@ extension KnowledgeBase {
             for table in tables.sorted(by: { $0.name < $1.name }) {
                 guard let carrier = carriers[table] else { continue }
                 try transaction.scan(table, from: nil, reverse: false) { key, value in
-                    switch try window.shown(key, value, carrier: carrier, in: transaction) {
+                    switch try window.shown(key, value, of: table, carrier: carrier, in: transaction) {
                     case .asStored: try memory.put(Array(value), forKey: Array(key), in: table)
                     case .changed(let bytes): try memory.put(bytes, forKey: Array(key), in: table)
                     case .hidden: break

@@ -100,6 +100,112 @@ struct FaultDamagedStoreTests {
         }
     }
 
+    /// The read-model tables whose values are rows (index tables hold empty values).
+    static let rowTables = [
+        "rm.projects", "rm.cities", "rm.solutions", "rm.demonstrations", "rm.meetings", "rm.grants", "rm.roles",
+        "rm.city-roles", "rm.adoptions", "rm.holder-counts", "rm.country-holders", "rm.replications",
+        "rm.replications-by-city", "rm.plans", "rm.plans-by-city", "rm.open-plans", "rm.impacts", "rm.kpi-sums",
+        "rm.kpi-maxima", "rm.demonstration-counts", "rm.membership-events", "rm.members", "rm.attendance",
+        "rm.travel", "rm.travel-years", "rm.locations",
+    ]
+
+    @Test(
+        "100 single-bit flips inside read-model rows: no signal deaths; verify reports every flip after which a query or a rule answers otherwise"
+    )
+    func rowBitFlips() throws {
+        try withTemporaryDirectory { folder in
+            // The store holds the first 450 events of a generated log; the other 150 (impact reports, CCG
+            // memberships, meetings, travel, grants) are imported on each damaged copy, so that rules read its rows.
+            let generated = try runSCKB(["generate", "--events", "600", "--seed", "11"])
+            try #require(generated.status == 0, "\(generated.standardError)")
+            let lines = generated.outputLines.map { String($0) + "\n" }
+            try lines.prefix(450).joined().write(toFile: folder + "/log.jsonl", atomically: true, encoding: .utf8)
+            try lines.dropFirst(450).joined().write(toFile: folder + "/more.jsonl", atomically: true, encoding: .utf8)
+            let store = folder + "/store"
+            let imported = try runSCKB(["import", folder + "/log.jsonl", "--store", store])
+            try #require(imported.status == 0, "\(imported.standardError)")
+            let file = [UInt8](try Data(contentsOf: URL(fileURLWithPath: store + "/data.mdb")))
+            // The pages in use, at the start of the file (the rest is the map's unused length, zeros, which LMDB
+            // gives the file back when it opens it): each trial writes this much, not the whole map.
+            let used = Array(file.prefix((file.lastIndex { $0 != 0 } ?? 0) + 1))
+            let intact = Array(file.prefix((used.count + 65535) / 65536 * 65536))
+            // Where each row's value lies in data.mdb: an LMDB leaf node holds its key, then its value, so key ‖ value
+            // found exactly once places the value.
+            var places: [(table: String, value: Range<Int>)] = []
+            let environment = try Environment(path: store, tables: Self.rowTables, creating: false, isReadOnly: true)
+            try environment.read { transaction in
+                for name in Self.rowTables {
+                    try transaction.scan(environment.table(named: name), from: nil, reverse: false) { key, value in
+                        guard !value.isEmpty else { return true }
+                        let hits = offsets(of: Array(key) + Array(value), in: used)
+                        if hits.count == 1 {
+                            places.append((name, (hits[0] + key.count)..<(hits[0] + key.count + value.count)))
+                        }
+                        return true
+                    }
+                }
+            }
+            try #require(places.count > 300, "only \(places.count) rows placed")
+            // verify first (the import changes the store); a profile, the sums, and the rules of an import.
+            let commands = [
+                ["verify"], ["city", "city-3", "--format", "json"], ["kpis", "--format", "json"],
+                ["import", folder + "/more.jsonl"],
+            ]
+            func runAll() throws -> [FaultRun] {
+                try commands.map { try runFault($0 + ["--store", store], folder: folder) }
+            }
+            func restore(_ bytes: [UInt8]) throws {
+                try Data(bytes).write(to: URL(fileURLWithPath: store + "/data.mdb"))
+                try? FileManager.default.removeItem(atPath: store + "/lock.mdb")
+            }
+            try restore(intact)
+            let baseline = try runAll()
+            for (command, run) in zip(commands, baseline) {
+                try #require(run.result.status == 0 && !run.signalled, "intact store: \(run.summary(command))")
+            }
+            let seed = ProcessInfo.processInfo.environment["SCKB_BIT_FLIP_SEED"].flatMap(UInt64.init) ?? 5
+            var generator = SeededGenerator(seed: seed)
+            var reported = 0
+            var damageLines = 0
+            var tablesHit = Set<String>()
+            for trial in 1...100 {
+                let place = places[Int.random(in: 0..<places.count, using: &generator)]
+                let bit = Int.random(in: (place.value.lowerBound * 8)..<(place.value.upperBound * 8), using: &generator)
+                var damaged = intact
+                damaged[bit / 8] ^= UInt8(1 << (bit % 8))
+                try restore(damaged)
+                let runs = try runAll()
+                let label = "trial \(trial), a row of \(place.table), bit \(bit)"
+                tablesHit.insert(place.table)
+                for (command, run) in zip(commands, runs) {
+                    #expect(!run.signalled, "\(label): \(run.summary(command))")
+                    #expect([0, 1, 3].contains(run.result.status), "\(label): \(run.summary(command))")
+                    if run.result.status == 3 {
+                        #expect(run.result.errorLines.count == 1, "\(label): \(run.result.standardError)")
+                        if command != ["verify"] { damageLines += 1 }
+                    }
+                }
+                let differs = zip(runs, baseline).dropFirst().contains { run, intactRun in
+                    run.result.status != intactRun.result.status
+                        || run.result.outputBytes != intactRun.result.outputBytes
+                }
+                // verify ran on the damaged copy before the import changed it.
+                let verify = runs[0].result
+                if verify.status == 3 { reported += 1 }
+                if differs {
+                    #expect(verify.status == 3, "\(label): an answer differs, yet verify says \(verify.standardOutput)")
+                }
+            }
+            print(
+                "row bit flips: 100 trials over \(places.count) rows of \(tablesHit.count) tables, \(reported) reported "
+                    + "by verify, \(damageLines) answers of the other commands that named the damage (exit 3)"
+            )
+            #expect(reported == 100, "a flipped row that verify does not report")
+            try restore(intact)
+            #expect(try runSCKB(["verify", "--store", store]).status == 0)
+        }
+    }
+
     @Test("a truncated data.mdb (LMDB reads past its end: SIGBUS) ends every command with one line and exit 3")
     func truncatedDataFile() throws {
         try withGeneratedStore(events: 3000) { folder, store, city, intact in
