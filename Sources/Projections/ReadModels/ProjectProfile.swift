@@ -76,9 +76,12 @@ extension ProjectProfile: JSONValueView {
 }
 
 extension ReadModels {
-    /// What the record says about one project.
-    func projectProfile(_ project: Slug, in tables: borrowing some KeyValueReader & ~Copyable) throws -> ProjectProfile
-    {
+    /// What the record says about one project; its impact totals read from `tables` unless given.
+    func projectProfile(
+        _ project: Slug,
+        impact given: ImpactTotals? = nil,
+        in tables: borrowing some KeyValueReader & ~Copyable
+    ) throws -> ProjectProfile {
         guard let row = try tables.row(Key.of(project), in: projects) else {
             throw NotFound(kind: "project", id: project.rawValue)
         }
@@ -133,7 +136,7 @@ extension ReadModels {
             position: row.position(Column.position),
             cities: members,
             demonstrations: demonstrationList,
-            impact: try impactTotals(project: project, city: nil, in: tables),
+            impact: try given ?? impactTotals(project: project, city: nil, in: tables),
             obstacles: try obstacleReport(ObstacleFilter(project: project), in: tables).obstacles
         )
     }

@@ -69,10 +69,14 @@ extension KnowledgeBase {
 
     /// A project's profile.
     public func projectProfile(_ project: Slug, at cut: ViewCut = ViewCut()) throws -> ProjectProfile {
+        // At a cut, the impact totals come from their rows (``impactTotals(project:city:at:)``), and the rest of the
+        // profile from tables that all carry their events.
+        let impact = cut.isNow ? nil : try impactTotals(project: project, at: cut)
         func query(_ models: ReadModels, _ tables: borrowing some KeyValueReader & ~Copyable) throws -> ProjectProfile {
-            try models.projectProfile(project, in: tables)
+            try models.projectProfile(project, impact: impact, in: tables)
         }
-        return try view(at: cut, reading: ViewTables.projectProfile, live: query, memory: query)
+        let tables = cut.isNow ? ViewTables.projectProfile : ViewTables.projectProfileBesideTotals
+        return try view(at: cut, reading: tables, live: query, memory: query)
     }
 
     /// A solution's profile.

@@ -144,9 +144,11 @@ enum ViewTables {
         return [\.kpiMaxima, \.kpiSums, \.demonstrationCounts, \.published]
     }
 
-    static var projectProfile: Tables {
-        [\.roles, \.demonstrationsByProject, \.demonstrations] + names
-            + totals(project: nil, city: nil) + obstacles
+    static var projectProfile: Tables { projectProfileBesideTotals + totals(project: nil, city: nil) }
+
+    /// A project's profile but for its impact totals, which a cut reads from their rows apart.
+    static var projectProfileBesideTotals: Tables {
+        [\.roles, \.demonstrationsByProject, \.demonstrations] + names + obstacles
     }
 
     static var solutionProfile: Tables {

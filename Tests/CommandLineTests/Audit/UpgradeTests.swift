@@ -4,7 +4,8 @@ import Testing
 /// Stores written by earlier builds open with the current one and answer as those builds did:
 /// Tests/Fixtures/release-0.1.0 (the first release, before the replication record) and
 /// Tests/Fixtures/json-rows-a4e9c9f (read models as JSON rows, format 1), Tests/Fixtures/binary-rows-fe0d12f
-/// (binary rows with sums and counts as objects, format 2) and Tests/Fixtures/format-6-b37b369 (format 6: plans
+/// (binary rows with sums and counts as objects, format 2), Tests/Fixtures/format-3-4b104fe (fixed-layout sums,
+/// before locations, holder counts and the Merkle tree) and Tests/Fixtures/format-6-b37b369 (format 6: plans
 /// without the marks that let cuts be answered from rows).
 @Suite("Stores of earlier releases and formats")
 struct UpgradeTests {
@@ -13,13 +14,15 @@ struct UpgradeTests {
     static let fixture = fixtures + "/release-0.1.0"
     static let jsonRows = fixtures + "/json-rows-a4e9c9f"
     static let binaryRows = fixtures + "/binary-rows-fe0d12f"
+    static let formatThree = fixtures + "/format-3-4b104fe"
     static let formatSix = fixtures + "/format-6-b37b369"
 
-    /// The fixture written in an earlier read-model format: 1 (JSON rows), 2 (binary rows, sums as objects), 6.
+    /// The fixture written in an earlier read-model format: 1 (JSON rows), 2 (binary rows, sums as objects), 3, 6.
     static func fixture(ofFormat format: Int) -> String {
         switch format {
         case 1: jsonRows
         case 2: binaryRows
+        case 3: formatThree
         default: formatSix
         }
     }
@@ -115,7 +118,7 @@ struct UpgradeTests {
 
     @Test(
         "a store of an earlier read-model format answers as its build did, before its read models are rebuilt and after",
-        arguments: [1, 2, 6]
+        arguments: [1, 2, 3, 6]
     )
     func earlierFormatAnswersBeforeAndAfterTheRebuild(format: Int) throws {
         let fixture = Self.fixture(ofFormat: format)
@@ -135,7 +138,7 @@ struct UpgradeTests {
 
     @Test(
         "the first write to a store of an earlier read-model format rebuilds its read models once, saying so in one line",
-        arguments: [1, 2, 6]
+        arguments: [1, 2, 3, 6]
     )
     func firstWriteRebuildsOnce(format: Int) throws {
         try withTemporaryDirectory { folder in
