@@ -170,6 +170,7 @@ def main():
         ("spread", ["spread", "--format", "json"], "whole"),
         ("graph_until_half", ["graph", "--until", str(half), "--format", "json"], "cut"),
         ("city_as_of_2020", ["city", "city-3", "--as-of", "2020-01-01", "--format", "json"], "cut"),
+        ("spread_as_of_2020", ["spread", "--as-of", "2020-01-01", "--format", "json"], "cut"),
         ("kpis_until_0.9", ["kpis", "--until", str(late), "--format", "json"], "cut"),
         ("next", ["next", "city-3", "--format", "json"], "next"),
         ("gaps", ["gaps", "--format", "json"], "whole"),
