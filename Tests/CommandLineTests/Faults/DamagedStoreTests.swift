@@ -15,6 +15,22 @@ struct FaultDamagedStoreTests {
         ]
     }
 
+    /// The commands run on the intact store, each required to end with exit 0 and no signal.
+    static func intactRuns(of commands: [[String]], store: String, folder: String) throws -> [FaultRun] {
+        let runs = try commands.map { try runFault($0 + ["--store", store], folder: folder) }
+        for (command, run) in zip(commands, runs) {
+            try #require(run.result.status == 0 && !run.signalled, "intact store: \(run.summary(command))")
+        }
+        return runs
+    }
+
+    /// A generator of the bits to flip: a fixed seed, so that every run damages the same bits;
+    /// SCKB_BIT_FLIP_SEED explores others.
+    static func flipGenerator(defaultSeed: UInt64) -> SeededGenerator {
+        let seed = ProcessInfo.processInfo.environment["SCKB_BIT_FLIP_SEED"].flatMap(UInt64.init)
+        return SeededGenerator(seed: seed ?? defaultSeed)
+    }
+
     /// Runs `body` with a store of a generated log of `events` events, the id of a city it registers, and the
     /// bytes of its intact data.mdb.
     private func withGeneratedStore<T>(
@@ -49,13 +65,8 @@ struct FaultDamagedStoreTests {
         let trials = 100
         try withGeneratedStore(events: 400) { folder, store, city, intact in
             let commands = Self.commands(city: city)
-            let baseline = try commands.map { try runFault($0 + ["--store", store], folder: folder) }
-            for (command, run) in zip(commands, baseline) {
-                try #require(run.result.status == 0 && !run.signalled, "intact store: \(run.summary(command))")
-            }
-            // A fixed seed, so that every run damages the same bits; SCKB_BIT_FLIP_SEED explores others.
-            let seed = ProcessInfo.processInfo.environment["SCKB_BIT_FLIP_SEED"].flatMap(UInt64.init) ?? 2
-            var generator = SeededGenerator(seed: seed)
+            let baseline = try Self.intactRuns(of: commands, store: store, folder: folder)
+            var generator = Self.flipGenerator(defaultSeed: 2)
             var detected = 0
             var unchanged = 0
             var memoryFaults = 0
@@ -159,12 +170,8 @@ struct FaultDamagedStoreTests {
                 try? FileManager.default.removeItem(atPath: store + "/lock.mdb")
             }
             try restore(intact)
-            let baseline = try runAll()
-            for (command, run) in zip(commands, baseline) {
-                try #require(run.result.status == 0 && !run.signalled, "intact store: \(run.summary(command))")
-            }
-            let seed = ProcessInfo.processInfo.environment["SCKB_BIT_FLIP_SEED"].flatMap(UInt64.init) ?? 5
-            var generator = SeededGenerator(seed: seed)
+            let baseline = try Self.intactRuns(of: commands, store: store, folder: folder)
+            var generator = Self.flipGenerator(defaultSeed: 5)
             var reported = 0
             var damageLines = 0
             var tablesHit = Set<String>()

@@ -68,42 +68,39 @@ import Testing
             }
         }
         #expect(compared > 1000)
-        // Not vacuous: some cut leaves out the end of a project that later ended.
-        let ended = try fixture.cuts.contains { cut in
-            let rows = try #require(try base.rowCut(at: cut, reading: carriers))
-            var found = false
-            try base.environment.read { transaction in
-                try transaction.scan(base.readModels.projects, from: nil, reverse: false) { key, value in
-                    let isEnded = Row(bytes: value)?.position(Column.ended) != nil
-                    let atCut = try rows.withValue(forKey: Array(key), in: base.readModels.projects) {
-                        Row(bytes: $0)
-                    }
-                    if isEnded, let atCut = atCut ?? nil, atCut.position(Column.ended) == nil { found = true }
-                    return !found
-                }
-            }
-            return found
+        // Not vacuous: some cut leaves out the end of a project that later ended, and some shows open a plan that a
+        // replication after it closed.
+        let ended = try someCut(of: fixture, in: base.readModels.projects, reading: carriers) { now, atCut in
+            now.position(Column.ended) != nil && atCut.position(Column.ended) == nil
         }
         #expect(ended)
-        // Not vacuous either: some cut shows open a plan that a replication after it closed.
-        let reopened = try fixture.cuts.contains { cut in
+        let reopened = try someCut(of: fixture, in: base.readModels.plans, reading: carriers) { now, atCut in
+            now.position(Column.closedBy) != nil && atCut.string(Column.status) == PlanStatus.open.rawValue
+        }
+        #expect(reopened)
+    }
+
+    /// Whether at some cut of the fixture a row of `table` that the cut keeps satisfies `differs` against the row
+    /// the store holds now.
+    private func someCut(
+        of fixture: FixtureStore,
+        in table: Table,
+        reading carriers: Set<Table>,
+        _ differs: (_ now: Row, _ atCut: Row) -> Bool
+    ) throws -> Bool {
+        let base = fixture.base
+        return try fixture.cuts.contains { cut in
             let rows = try #require(try base.rowCut(at: cut, reading: carriers))
             var found = false
             try base.environment.read { transaction in
-                try transaction.scan(base.readModels.plans, from: nil, reverse: false) { key, value in
-                    let isClosed = Row(bytes: value)?.position(Column.closedBy) != nil
-                    let atCut = try rows.withValue(forKey: Array(key), in: base.readModels.plans) {
-                        Row(bytes: $0)
-                    }
-                    if isClosed, let atCut = atCut ?? nil, atCut.string(Column.status) == PlanStatus.open.rawValue {
-                        found = true
-                    }
+                try transaction.scan(table, from: nil, reverse: false) { key, value in
+                    let atCut = try rows.withValue(forKey: Array(key), in: table) { Row(bytes: $0) }
+                    if let now = Row(bytes: value), let atCut = atCut ?? nil, differs(now, atCut) { found = true }
                     return !found
                 }
             }
             return found
         }
-        #expect(reopened)
     }
 
     @Test("a cut at the head folds to what the live read models answer")
