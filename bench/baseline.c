@@ -165,13 +165,14 @@ static MDB_val read_bytes(void) {
 }
 
 static char *table_names[MAX_TABLES];
+static unsigned table_flags[MAX_TABLES];
 static MDB_dbi table_handles[MAX_TABLES];
 static int table_open[MAX_TABLES];
 
 static MDB_dbi table(MDB_txn *txn, unsigned id) {
     if (id >= MAX_TABLES || !table_names[id]) die("trace", "a table used before it is declared");
     if (!table_open[id]) {
-        check_mdb(mdb_dbi_open(txn, table_names[id], MDB_CREATE, &table_handles[id]), "mdb_dbi_open");
+        check_mdb(mdb_dbi_open(txn, table_names[id], MDB_CREATE | table_flags[id], &table_handles[id]), "mdb_dbi_open");
         table_open[id] = 1;
     }
     return table_handles[id];
@@ -186,7 +187,7 @@ static int replay_floor(const char *trace_path, const char *dir) {
     unsigned char *trace = malloc((size_t)size);
     if (!trace || fread(trace, 1, (size_t)size, file) != (size_t)size) die("cannot read", trace_path);
     fclose(file);
-    if (size < 8 || memcmp(trace, "SCKBTRC1", 8) != 0) die("not a write trace", trace_path);
+    if (size < 8 || memcmp(trace, "SCKBTRC2", 8) != 0) die("not a write trace", trace_path);
     cursor_at = trace + 8;
     trace_end = trace + size;
     size_t zeros_size = 1 << 16;
@@ -213,6 +214,7 @@ static int replay_floor(const char *trace_path, const char *dir) {
             MDB_val name = read_bytes();
             if (id >= MAX_TABLES) die("trace", "too many tables");
             table_names[id] = strndup(name.mv_data, name.mv_size);
+            table_flags[id] = read_u32();
             continue;
         }
         if (tag == 'B') {
@@ -247,6 +249,10 @@ static int replay_floor(const char *trace_path, const char *dir) {
             }
             MDB_val value = {count, zeros};
             check_mdb(mdb_put(txn, dbi, &key, &value, flags), "mdb_put");
+        } else if (tag == 'U') {
+            unsigned flags = read_u32();
+            MDB_val group = read_bytes(), duplicate = read_bytes();
+            check_mdb(mdb_put(txn, dbi, &group, &duplicate, flags), "mdb_put");
         } else if (tag == 'D') {
             MDB_val key = read_bytes();
             int rc = mdb_del(txn, dbi, &key, NULL);

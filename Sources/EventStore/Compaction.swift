@@ -3,7 +3,7 @@ import Glibc
 /// An advisory lock on a folder (`flock`), held until released: exclusive for one writer, shared for readers.
 ///
 /// Independent of LMDB's own locks; it lets a group of processes agree that only one of them at a time may replace
-/// an environment's files (see ``Environment/rewriteCompacted(path:tables:omittingEntriesOf:)``). The kernel releases
+/// an environment's files (see ``Environment/rewriteCompacted(path:tables:layouts:omittingEntriesOf:)``). The kernel releases
 /// it when the process dies, even by `kill -9`.
 public final class FolderLock {
     private let descriptor: Int32
@@ -55,15 +55,17 @@ extension Environment {
     public static func rewriteCompacted(
         path: String,
         tables: [String],
+        layouts: [String: TableLayout] = [:],
         omittingEntriesOf omitted: Set<String> = []
     ) throws(StoreError) {
         let fresh = path + ".rewrite"
         removeEnvironmentFiles(at: fresh)
         do {
-            let source = try Environment(path: path, tables: tables, creating: false)
+            let source = try Environment(path: path, tables: tables, layouts: layouts, creating: false)
             let target = try Environment(
                 path: fresh,
                 tables: tables,
+                layouts: layouts,
                 creating: true,
                 initialMapSize: source.mapSize
             )

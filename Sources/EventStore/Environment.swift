@@ -51,6 +51,7 @@ public final class Environment: @unchecked Sendable {
     public init(
         path: String,
         tables tableNames: [String],
+        layouts: [String: TableLayout] = [:],
         creating: Bool,
         initialMapSize: Int? = nil,
         isDurable: Bool = true,
@@ -113,6 +114,7 @@ public final class Environment: @unchecked Sendable {
             let names = EventLog.tableNames + tableNames
             let tables = try Environment.openTables(
                 names,
+                layouts: layouts,
                 in: created,
                 path: path,
                 creating: creating && !isReadOnly,
@@ -370,6 +372,7 @@ public final class Environment: @unchecked Sendable {
 
     private static func openTables(
         _ names: [String],
+        layouts: [String: TableLayout],
         in environment: OpaquePointer,
         path: String,
         creating: Bool,
@@ -397,18 +400,32 @@ public final class Environment: @unchecked Sendable {
                 mdb_txn_begin(environment, nil, pass == 0 ? UInt32(MDB_RDONLY) : 0, &transaction)
             )
             guard let transaction else { continue }
-            for name in names {
+            for name in names where tables[name] == nil {
+                let layout = layouts[name] ?? .plain
                 var handle: MDB_dbi = 0
-                let code = mdb_dbi_open(transaction, name, pass == 0 ? 0 : UInt32(MDB_CREATE), &handle)
+                let flags = pass == 0 ? 0 : UInt32(MDB_CREATE) | layout.databaseFlags
+                var code = mdb_dbi_open(transaction, name, flags, &handle)
                 if code == MDB_NOTFOUND {
                     missing = true
                     continue
                 }
+                var stored: UInt32 = 0
+                if code == MDB_SUCCESS { code = mdb_dbi_flags(transaction, handle, &stored) }
                 if code != MDB_SUCCESS {
                     mdb_txn_abort(transaction)
                     try perform("open table \(name) of the store", path, code)
                 }
-                tables[name] = Table(name: name, handle: handle)
+                let duplicates = UInt32(MDB_DUPSORT | MDB_DUPFIXED)
+                guard stored & duplicates == layout.databaseFlags else {
+                    mdb_txn_abort(transaction)
+                    throw StoreError(
+                        .damaged,
+                        operation: "open the store",
+                        path: path,
+                        reason: "its table \(name) is not laid out as \(layout)"
+                    )
+                }
+                tables[name] = Table(name: name, handle: handle, layout: layout)
             }
             try perform("open the store", path, mdb_txn_commit(transaction))
         }

@@ -1,19 +1,25 @@
+import CLMDB
+
 /// A named key-value table of a store: an LMDB database, or a table of an in-memory copy.
 public struct Table: Hashable, Sendable, CustomStringConvertible {
     /// The table's name, unique in its store.
     public let name: String
     /// LMDB's handle for the database; 0 for a table that lives only in memory.
     let handle: UInt32
+    /// How the store keeps the table's entries; the keys and values read and written are the same either way.
+    public let layout: TableLayout
 
     /// A table known only by name, for in-memory storage that mirrors a store's tables.
     public init(name: String) {
         self.name = name
         self.handle = 0
+        self.layout = .plain
     }
 
-    init(name: String, handle: UInt32) {
+    init(name: String, handle: UInt32, layout: TableLayout) {
         self.name = name
         self.handle = handle
+        self.layout = layout
     }
 
     /// Tables are equal when their names are.
@@ -23,6 +29,35 @@ public struct Table: Hashable, Sendable, CustomStringConvertible {
 
     /// The table's name.
     public var description: String { name }
+}
+
+/// How a store keeps a table's entries in LMDB. Readers and writers see the same keys and values whatever the
+/// layout: it decides only the size of the table and the work of a write.
+public enum TableLayout: Sendable, Hashable, CustomStringConvertible {
+    /// One LMDB entry per key.
+    case plain
+    /// For one-to-many indexes: every key ends in `suffix` bytes, and every value has `valueSize` bytes. The bytes
+    /// before the suffix (the group) are the LMDB key; the suffix and the value are one of its sorted, fixed-size
+    /// duplicates (`MDB_DUPSORT | MDB_DUPFIXED`), which LMDB packs without a header each. No group may be a prefix
+    /// of another (they have one length, or end in a byte that no group holds elsewhere), so that the order of the
+    /// keys is the order of group, then suffix.
+    case grouped(suffix: Int, valueSize: Int)
+
+    /// The flags of `mdb_dbi_open` that make an LMDB database of this layout.
+    public var databaseFlags: UInt32 {
+        switch self {
+        case .plain: 0
+        case .grouped: UInt32(MDB_DUPSORT | MDB_DUPFIXED)
+        }
+    }
+
+    /// "plain", or the suffix and value sizes.
+    public var description: String {
+        switch self {
+        case .plain: "plain"
+        case .grouped(let suffix, let valueSize): "grouped (a \(suffix)-byte suffix, \(valueSize)-byte values)"
+        }
+    }
 }
 
 /// Reads sorted key-value tables: a store's transaction, or an in-memory copy of its tables.

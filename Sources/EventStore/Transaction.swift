@@ -31,6 +31,9 @@ struct TransactionHandle {
         in table: Table,
         _ body: (UnsafeRawBufferPointer) throws -> Result
     ) throws -> Result? {
+        if case .grouped(let suffix, _) = table.layout {
+            return try groupedValue(forKey: key, in: table, suffix: suffix, body)
+        }
         var data = MDB_val()
         let code = key.withUnsafeBytes { keyBytes in
             var keyValue = MDB_val(
@@ -51,6 +54,9 @@ struct TransactionHandle {
         reverse: Bool,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
     ) throws {
+        if case .grouped(let suffix, _) = table.layout {
+            return try groupedScan(table, suffix: suffix, from: start, reverse: reverse, body)
+        }
         var cursor: OpaquePointer?
         try check(mdb_cursor_open(pointer, table.handle, &cursor))
         guard let cursor else { throw LMDBError(code: EINVAL) }
@@ -102,20 +108,10 @@ struct TransactionHandle {
     }
 
     func put(_ value: [UInt8], forKey key: [UInt8], in table: Table, flags: UInt32 = 0) throws {
-        let code = key.withUnsafeBytes { keyBytes in
-            value.withUnsafeBytes { valueBytes in
-                var keyValue = MDB_val(
-                    mv_size: keyBytes.count,
-                    mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress)
-                )
-                var dataValue = MDB_val(
-                    mv_size: valueBytes.count,
-                    mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress)
-                )
-                return mdb_put(pointer, table.handle, &keyValue, &dataValue, flags)
-            }
+        if case .grouped(let suffix, let valueSize) = table.layout {
+            return try groupedPut(value, forKey: key, in: table, suffix: suffix, valueSize: valueSize)
         }
-        try checkWrite(code)
+        try checkWrite(mdb_put(pointer, table.handle, key, value, flags))
         writeState?.tracer?(.put(table, key: key, valueCount: value.count, flags: flags))
         if FaultInjection.isActive, let writeState {
             writeState.puts += 1
@@ -124,6 +120,9 @@ struct TransactionHandle {
     }
 
     func removeValue(forKey key: [UInt8], in table: Table) throws -> Bool {
+        if case .grouped(let suffix, _) = table.layout {
+            return try groupedRemove(forKey: key, in: table, suffix: suffix)
+        }
         let code = key.withUnsafeBytes { keyBytes in
             var keyValue = MDB_val(
                 mv_size: keyBytes.count,
@@ -140,6 +139,16 @@ struct TransactionHandle {
     func removeAll(in table: Table) throws {
         try checkWrite(mdb_drop(pointer, table.handle, 0))
         writeState?.tracer?(.removeAll(table))
+    }
+
+    /// Deletes the table named `name` from the store, entries and all, if the store has one that is not open.
+    func removeTable(named name: String) throws -> Bool {
+        var handle: MDB_dbi = 0
+        let code = mdb_dbi_open(pointer, name, 0, &handle)
+        if code == MDB_NOTFOUND { return false }
+        try check(code)
+        try checkWrite(mdb_drop(pointer, handle, 1))
+        return true
     }
 }
 
@@ -287,5 +296,38 @@ public struct WriteTransaction: ~Copyable, LogReader, KeyValueWriter {
     /// Removes every entry of `table` but keeps the table (`mdb_drop` with 0).
     public func removeAll(in table: Table) throws {
         try handle.removeAll(in: table)
+    }
+
+    /// Deletes a table that an earlier release kept and this one does not open, entries and all (`mdb_drop` with 1),
+    /// so that its pages are free once the transaction commits; returns whether the store had it. `name` must not
+    /// be a table this environment opened.
+    @discardableResult
+    public func removeTable(named name: String) throws -> Bool {
+        try handle.removeTable(named: name)
+    }
+}
+
+/// `mdb_put` of byte arrays.
+func mdb_put(
+    _ transaction: OpaquePointer,
+    _ table: UInt32,
+    _ key: [UInt8],
+    _ value: [UInt8],
+    _ flags: UInt32
+)
+    -> Int32
+{
+    key.withUnsafeBytes { keyBytes in
+        value.withUnsafeBytes { valueBytes in
+            var keyValue = MDB_val(
+                mv_size: keyBytes.count,
+                mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress)
+            )
+            var dataValue = MDB_val(
+                mv_size: valueBytes.count,
+                mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress)
+            )
+            return CLMDB.mdb_put(transaction, table, &keyValue, &dataValue, flags)
+        }
     }
 }

@@ -12,6 +12,9 @@ public enum TracedOperation {
     case get(Table, key: [UInt8])
     /// `mdb_put` of a value of `valueCount` bytes under `key`, with LMDB's put `flags` (`MDB_APPEND` or 0).
     case put(Table, key: [UInt8], valueCount: Int, flags: UInt32)
+    /// `mdb_put` of `duplicate` under `group` in a table of ``TableLayout/grouped(suffix:valueSize:)``, with LMDB's
+    /// put `flags` (`MDB_APPENDDUP` or 0).
+    case putDuplicate(Table, group: [UInt8], duplicate: [UInt8], flags: UInt32)
     /// `mdb_del` of `key`.
     case remove(Table, key: [UInt8])
     /// A cursor opened at `start` (nil: the first or, in `reverse`, the last entry) and moved `steps` times after

@@ -4,9 +4,10 @@ import Glibc
 /// Writes every operation of the store's write transactions to a file, for the B-tree floor of `make bench`
 /// (`bench/baseline.c floor`), when `$SCKB_TRACE_WRITES` names one. A benchmark switch, not a user's.
 ///
-/// The format, little-endian: the 8 bytes `SCKBTRC1`, then one record per operation, each a tag byte and its fields.
-/// `T` id:u16 length:u16 name (a table, before its first use), `B` (begin), `E` (commit), `A` (abort), `G` id:u16
-/// length:u16 key (get), `P` id:u16 flags:u32 length:u16 key size:u32 (put of a value of `size` bytes), `D` id:u16
+/// The format, little-endian: the 8 bytes `SCKBTRC2`, then one record per operation, each a tag byte and its fields.
+/// `T` id:u16 length:u16 name flags:u32 (a table and its `mdb_dbi_open` flags, before its first use), `B` (begin), `E` (commit), `A` (abort), `G` id:u16
+/// length:u16 key (get), `P` id:u16 flags:u32 length:u16 key size:u32 (put of a value of `size` bytes), `U` id:u16 flags:u32 length:u16
+/// key length:u16 duplicate (put of a duplicate of a grouped table), `D` id:u16
 /// length:u16 key (delete), `S` id:u16 hasStart:u8 [length:u16 start] reverse:u8 steps:u32 (a cursor placed at
 /// `start`, or at the first or last entry, then moved `steps` times), `N` id:u16 (count), `X` id:u16 (empty the
 /// table).
@@ -31,7 +32,7 @@ final class WriteTraceFile {
     private init(descriptor: Int32) {
         self.descriptor = descriptor
         buffer.reserveCapacity(1 << 20)
-        buffer.append(contentsOf: Array("SCKBTRC1".utf8))
+        buffer.append(contentsOf: Array("SCKBTRC2".utf8))
     }
 
     private func record(_ operation: TracedOperation) {
@@ -51,6 +52,11 @@ final class WriteTraceFile {
             integer(flags, size: 4)
             bytes(key)
             integer(UInt32(valueCount), size: 4)
+        case .putDuplicate(let table, let group, let duplicate, let flags):
+            tagged("U", table)
+            integer(flags, size: 4)
+            bytes(group)
+            bytes(duplicate)
         case .remove(let table, let key):
             tagged("D", table)
             bytes(key)
@@ -77,6 +83,7 @@ final class WriteTraceFile {
             buffer.append(UInt8(ascii: "T"))
             integer(id, size: 2)
             bytes(Array(table.name.utf8))
+            integer(table.layout.databaseFlags, size: 4)
         }
         buffer.append(UInt8(ascii: tag))
         integer(id, size: 2)

@@ -75,13 +75,14 @@ struct ReadModels: Sendable {
     /// the holder counts of solutions (overall and by country), the grants by solution and the log index of events
     /// without a source (``LogIndexes/sourceless``), 6 with the count of events without a source beside each type's
     /// count (``LogIndexes/counts``), 7 with the `at` of the replication that closed a plan beside its position
-    /// (`closed_at`) and the plan's key under each entry of ``plansByCity``, which let a cut be answered from rows. A store in an older format is rebuilt from
-    /// its log once, on its first write (or by `replay`), its log indexes too when it predates format 6; a store in a
-    /// newer one is refused.
-    static let formatVersion: UInt32 = 7
+    /// (`closed_at`) and the plan's key under each entry of ``plansByCity``, which let a cut be answered from rows, 8
+    /// with the log indexes by type, by entity and of events without a source kept as LMDB duplicates under new
+    /// names (``LogIndexes/layouts``). A store in an older format is rebuilt from its log once, on its first write
+    /// (or by `replay`), its log indexes too when it predates format 8; a store in a newer one is refused.
+    static let formatVersion: UInt32 = 8
 
     /// The last format that changed the log indexes: a store in an older one gets them rebuilt too.
-    static let logIndexesVersion: UInt32 = 6
+    static let logIndexesVersion: UInt32 = 8
 
     /// The first format with ``LogIndexes/sourceless`` and the tables beside it.
     static let sourcelessIndexVersion: UInt32 = 5
@@ -92,15 +93,17 @@ struct ReadModels: Sendable {
     /// The tables (read models and log indexes) that formats after `format` added or laid out anew, which a store in
     /// `format` lacks, or holds in its own layout, until its rebuild: `verify` leaves them out of its comparison.
     static func tablesChanged(after format: ReadModelFormat) -> [String] {
+        let groupedIndexes = Array(LogIndexes.layouts.keys).sorted()
         switch format {
         case .unrecorded, .older(0..<sourcelessIndexVersion):
-            [
-                "rm.holder-counts", "rm.country-holders", "rm.grants-by-solution", "index.sourceless", "index.counts",
-                "rm.plans", "rm.plans-by-city",
+            return groupedIndexes + [
+                "rm.holder-counts", "rm.country-holders", "rm.grants-by-solution", "index.counts", "rm.plans",
+                "rm.plans-by-city",
             ]
-        case .older(0..<logIndexesVersion): ["index.counts", "rm.plans", "rm.plans-by-city"]
-        case .older(0..<planMarksVersion): ["rm.plans", "rm.plans-by-city"]
-        case .current, .older, .newer: []
+        case .older(0..<6): return groupedIndexes + ["index.counts", "rm.plans", "rm.plans-by-city"]
+        case .older(0..<planMarksVersion): return groupedIndexes + ["rm.plans", "rm.plans-by-city"]
+        case .older(0..<logIndexesVersion): return groupedIndexes
+        case .current, .older, .newer: return []
         }
     }
 

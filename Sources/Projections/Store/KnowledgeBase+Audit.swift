@@ -68,7 +68,7 @@ extension KnowledgeBase {
         -> VerificationReport
     {
         var walk = LogWalk()
-        let scratch = try ScratchStore(tables: KnowledgeBase.tableNames)
+        let scratch = try ScratchStore(tables: KnowledgeBase.tableNames, layouts: KnowledgeBase.tableLayouts)
         let fold = ScratchFold(
             models: ReadModels(table: scratch.environment.table(named:)),
             indexes: LogIndexes(table: scratch.environment.table(named:)),
@@ -383,7 +383,8 @@ func firstDifference(
 private func keyPosition(_ key: [UInt8], in name: String) -> Position? {
     let position: Position?
     switch name {
-    case "log.recorded" where key.count == 16, "index.type" where key.count == 9, "index.entity" where key.count > 9:
+    case "log.recorded" where key.count == 16, "index.by-type" where key.count == 9,
+        "index.by-entity" where key.count > 9, "index.without-source" where key.count == 9:
         position = key.withUnsafeBytes { Position(key: UnsafeRawBufferPointer(rebasing: $0[($0.count - 8)...])) }
     case "index.retractions" where key.count == 8:
         position = key.withUnsafeBytes { Position(key: $0) }

@@ -58,6 +58,9 @@ extension KnowledgeBase {
         for table in readModels.all + (rebuildingIndexes ? indexes.all : []) {
             try transaction.removeAll(in: table)
         }
+        if rebuildingIndexes {
+            for name in LogIndexes.retiredTableNames { try transaction.removeTable(named: name) }
+        }
         let retracted = try retractedPositions(in: transaction)
         var failures: [(position: Position, violation: RuleViolation)] = []
         try transaction.forEachEvent { position, hash, bytes in

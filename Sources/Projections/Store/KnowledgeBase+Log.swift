@@ -76,8 +76,13 @@ extension KnowledgeBase {
             guard let head = try transaction.head() else { return }
             let last = try filter.until?.lastPosition(in: transaction) ?? head.position
             var remaining = filter.limit ?? Int.max
+            // A store of an older format has its log indexes in tables this build no longer reads, until its rebuild:
+            // then the log itself is read.
+            let isIndexed = try readModels.storedFormat(in: transaction) == .current
             let index: (table: Table, prefix: [UInt8])? =
-                if let entity = filter.entity {
+                if !isIndexed {
+                    nil
+                } else if let entity = filter.entity {
                     (indexes.byEntity, LogIndexes.entityPrefix(entity))
                 } else if let type = filter.type {
                     (indexes.byType, [type.code])
@@ -117,6 +122,7 @@ extension KnowledgeBase {
     ) throws -> LogEntry? {
         let event = try storedEvent(at: position, in: transaction)
         if let type = filter.type, event.event.type != type { return nil }
+        if let entity = filter.entity, !event.event.payload.entities.contains(entity) { return nil }
         if let asOf = filter.asOf, !asOf.includes(event.at) { return nil }
         let retractedBy = try indexes.retraction(of: position, through: last, in: transaction)
         return LogEntry(stored: event, retractedBy: retractedBy)

@@ -256,16 +256,29 @@ extension KnowledgeBase {
                 return true
             }
             var positions: [Position] = []
-            for type in needs.types {
-                try source.scan(indexes.byType, prefix: [type.code]) { key, _ in
-                    guard let position = Position(key: UnsafeRawBufferPointer(rebasing: key.dropFirst())),
-                        position <= last
-                    else { return false }
-                    if !retracted.contains(position) { positions.append(position) }
+            if try readModels.storedFormat(in: source) == .current {
+                for type in needs.types {
+                    try source.scan(indexes.byType, prefix: [type.code]) { key, _ in
+                        guard let position = Position(key: UnsafeRawBufferPointer(rebasing: key.dropFirst())),
+                            position <= last
+                        else { return false }
+                        if !retracted.contains(position) { positions.append(position) }
+                        return true
+                    }
+                }
+                positions.sort()
+            } else {
+                // An older store's type index is in a table this build no longer reads, until its rebuild. Canonical
+                // bytes end with the type, the last of the sorted keys.
+                let endings = needs.types.map { Array("\"type\":\"\($0.rawValue)\"}".utf8) }
+                try source.forEachEvent(through: last) { position, _, bytes in
+                    let isNeeded = endings.contains { ending in
+                        bytes.count > ending.count && bytes[(bytes.count - ending.count)...].elementsEqual(ending)
+                    }
+                    if isNeeded && !retracted.contains(position) { positions.append(position) }
                     return true
                 }
             }
-            positions.sort()
             for position in positions {
                 let found = try source.withEvent(at: position) { hash, bytes -> Bool in
                     // Most events outside a valid-time cut are known so without decoding them.

@@ -20,6 +20,9 @@ public final class KnowledgeBase: Sendable {
     /// Every table the knowledge base keeps beside the log.
     static let tableNames = LogIndexes.tableNames + ReadModels.tableNames
 
+    /// The tables not kept as plain LMDB databases.
+    static let tableLayouts = LogIndexes.layouts
+
     /// How a store is opened, beyond its path: what the program chooses, never read from the process environment.
     public struct Options: Sendable {
         /// The map size of a store created now, in bytes (default: EventStore's 64 MiB); the map grows by itself.
@@ -58,6 +61,7 @@ public final class KnowledgeBase: Sendable {
         environment = try Environment(
             path: path,
             tables: KnowledgeBase.tableNames,
+            layouts: KnowledgeBase.tableLayouts,
             creating: creating && !readingOnly,
             initialMapSize: options.initialMapSize,
             isReadOnly: readingOnly,

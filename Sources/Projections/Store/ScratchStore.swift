@@ -9,7 +9,7 @@ final class ScratchStore {
     let environment: Environment
     private let path: String
 
-    init(tables: [String] = ReadModels.tableNames) throws {
+    init(tables: [String] = ReadModels.tableNames, layouts: [String: TableLayout] = [:]) throws {
         let folder = ProcessEnvironment.temporaryFolder
         var template = Array("\(folder)/sckb-view-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
@@ -26,6 +26,7 @@ final class ScratchStore {
             environment = try Environment(
                 path: path,
                 tables: tables,
+                layouts: layouts,
                 creating: true,
                 initialMapSize: ProcessEnvironment.scratchMapSize,
                 isDurable: false

@@ -287,7 +287,7 @@ struct AuditTamperTests {
         _ names: [String],
         _ edit: (borrowing WriteTransaction, _ tables: [Table]) throws -> Void
     ) throws {
-        let environment = try Environment(path: store, tables: names, creating: false)
+        let environment = try Environment(path: store, tables: names, layouts: groupedTableLayouts, creating: false)
         let tables = names.map(environment.table(named:))
         try environment.write { transaction in try edit(transaction, tables) }
     }
@@ -315,10 +315,10 @@ struct AuditTamperTests {
         }
     }
 
-    @Test("a row of index.type changed (an event filed under another type) is found by verify and named")
+    @Test("a row of index.by-type changed (an event filed under another type) is found by verify and named")
     func changedTypeIndexRow() throws {
         try withStore { _, store, _ in
-            try editTables(store, ["index.type"]) { transaction, tables in
+            try editTables(store, ["index.by-type"]) { transaction, tables in
                 let index = tables[0]
                 var first: [UInt8]?
                 try transaction.scan(index, from: nil, reverse: false) { key, _ in
@@ -329,20 +329,20 @@ struct AuditTamperTests {
                 try transaction.removeValue(forKey: key, in: index)
                 try transaction.put([], forKey: [key[0] &+ 1] + key[1...], in: index)
             }
-            try expectTableProblem(store, naming: "index.type", at: 1)
+            try expectTableProblem(store, naming: "index.by-type", at: 1)
         }
     }
 
-    @Test("a row of index.entity removed (an event missing from an entity's history) is found by verify and named")
+    @Test("a row of index.by-entity removed (an event missing from an entity's history) is found by verify and named")
     func removedEntityIndexRow() throws {
         try withStore { _, store, _ in
-            try editTables(store, ["index.entity"]) { transaction, tables in
+            try editTables(store, ["index.by-entity"]) { transaction, tables in
                 let index = tables[0]
                 let key = Array("tamperville".utf8) + [0] + Position(5).key
                 let removed = try transaction.removeValue(forKey: key, in: index)
                 #expect(removed)
             }
-            try expectTableProblem(store, naming: "index.entity", at: 5)
+            try expectTableProblem(store, naming: "index.by-entity", at: 5)
         }
     }
 

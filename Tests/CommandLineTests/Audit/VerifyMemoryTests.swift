@@ -38,13 +38,18 @@ struct VerifyBatchTests {
         }
     }
 
-    @Test("a row missing from index.type in the third batch is named at its position, with either scratch map")
+    @Test("a row missing from index.by-type in the third batch is named at its position, with either scratch map")
     func damageInALaterBatch() throws {
         try withGeneratedStore { store in
             let target = 9_000
             do {
-                let environment = try Environment(path: store, tables: ["index.type"], creating: false)
-                let index = environment.table(named: "index.type")
+                let environment = try Environment(
+                    path: store,
+                    tables: ["index.by-type"],
+                    layouts: groupedTableLayouts,
+                    creating: false
+                )
+                let index = environment.table(named: "index.by-type")
                 try environment.write { transaction in
                     var victim: [UInt8]?
                     try transaction.scan(index, from: nil, reverse: false) { key, _ in
@@ -66,7 +71,7 @@ struct VerifyBatchTests {
                 let problems = try #require(report["problems"] as? [[String: Any]])
                 #expect(problems.count == 1, "\(problems)")
                 #expect(problems.first?["position"] as? Int == target, "\(problems)")
-                #expect((problems.first?["problem"] as? String)?.contains("index.type") == true, "\(problems)")
+                #expect((problems.first?["problem"] as? String)?.contains("index.by-type") == true, "\(problems)")
             }
         }
     }

@@ -12,7 +12,13 @@ import Testing
 
     /// Every table's keys and value sizes, in key order.
     private func shapes(of path: String, tables: [String]) throws -> [String: [[UInt8]]] {
-        let environment = try Environment(path: path, tables: tables, creating: false, isReadOnly: true)
+        let environment = try Environment(
+            path: path,
+            tables: tables,
+            layouts: groupedTableLayouts,
+            creating: false,
+            isReadOnly: true
+        )
         var shapes: [String: [[UInt8]]] = [:]
         try environment.read { transaction in
             for name in EventLog.tableNames + tables {
@@ -56,10 +62,14 @@ import Testing
             replay.waitUntilExit()
             try #require(replay.terminationStatus == 0)
             let fields = printed.split(separator: " ")
-            #expect(fields.count == 2 && Double(fields[0]) != nil && (Int(fields[1].trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 3000)
+            #expect(
+                fields.count == 2 && Double(fields[0]) != nil
+                    && (Int(fields[1].trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 3000
+            )
 
             let tables = [
-                "index.type", "index.entity", "index.retractions", "index.counts", "index.sourceless", "rm.projects",
+                "index.by-type", "index.by-entity", "index.retractions", "index.counts", "index.without-source",
+                "rm.projects",
                 "rm.cities", "rm.adoptions", "rm.impacts", "rm.kpi-sums", "rm.travel", "rm.format",
             ]
             let original = try shapes(of: folder + "/store", tables: tables)
