@@ -43,22 +43,43 @@ extension TransactionHandle {
             throw LMDBError(code: MDB_BAD_VALSIZE)
         }
         let duplicate = suffixBytes + value
-        let flags = try withCursor(table) { cursor -> UInt32? in
-            switch try cursor.lastSuffix(of: group, suffix: suffix) {
-            case .none: return 0
-            case .some(let last) where last.lexicographicallyPrecedes(suffixBytes): return UInt32(MDB_APPENDDUP)
-            case .some:
-                guard try cursor.seekExact(group: group, suffix: suffixBytes) else { return 0 }
-                if cursor.duplicate.elementsEqual(duplicate) { return nil }
-                try checkWrite(mdb_cursor_del(cursor.pointer, 0))
-                return 0
+        guard let writeState else { throw LMDBError(code: EACCES) }
+        // One cursor per table for the whole transaction: LMDB finds a key near the cursor's page without a descent.
+        var cursor = GroupCursor(pointer: try writeState.cursor(on: table.handle, in: pointer))
+        let flags: UInt32?
+        var code: Int32 = MDB_SUCCESS
+        if valueSize == 0 {
+            // The key is the whole entry. Most puts append a new last suffix: that is tried first; LMDB refuses it
+            // (MDB_KEYEXIST) for a suffix that is not after the group's last, which is then put in its place, unless
+            // it is there already.
+            flags = UInt32(MDB_APPENDDUP | MDB_NODUPDATA)
+            code = mdb_cursor_put(cursor.pointer, group, duplicate, UInt32(MDB_APPENDDUP | MDB_NODUPDATA))
+            if code == MDB_KEYEXIST {
+                code = mdb_cursor_put(cursor.pointer, group, duplicate, UInt32(MDB_NODUPDATA))
+                if code == MDB_KEYEXIST { code = MDB_SUCCESS }
             }
+        } else {
+            // A value is replaced, never kept beside another under the same suffix: the suffix decides.
+            switch try cursor.lastSuffix(of: group, suffix: suffix) {
+            case .none: flags = 0
+            case .some(let last) where last.lexicographicallyPrecedes(suffixBytes): flags = UInt32(MDB_APPENDDUP)
+            case .some:
+                if try cursor.seekExact(group: group, suffix: suffixBytes) {
+                    if cursor.duplicate.elementsEqual(duplicate) {
+                        flags = nil
+                    } else {
+                        try checkWrite(mdb_cursor_del(cursor.pointer, 0))
+                        flags = 0
+                    }
+                } else {
+                    flags = 0
+                }
+            }
+            if let flags { code = mdb_cursor_put(cursor.pointer, group, duplicate, flags) }
         }
-        if let flags {
-            try checkWrite(mdb_put(pointer, table.handle, group, duplicate, flags))
-            writeState?.tracer?(.putDuplicate(table, group: group, duplicate: duplicate, flags: flags))
-        }
-        if FaultInjection.isActive, let writeState {
+        try checkWrite(code)
+        if let flags { writeState.tracer?(.putDuplicate(table, group: group, duplicate: duplicate, flags: flags)) }
+        if FaultInjection.isActive {
             writeState.puts += 1
             FaultInjection.reach(.put(writeState.puts))
         }
@@ -226,4 +247,9 @@ private struct GroupCursor {
             return found
         }
     }
+}
+
+/// `mdb_cursor_put` of byte arrays.
+private func mdb_cursor_put(_ cursor: OpaquePointer, _ key: [UInt8], _ value: [UInt8], _ flags: UInt32) -> Int32 {
+    withValues(key, value) { CLMDB.mdb_cursor_put(cursor, &$0, &$1, flags) }
 }

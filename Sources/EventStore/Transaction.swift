@@ -13,6 +13,19 @@ final class WriteState {
     var puts = 0
     /// Hears each operation, when the program traces writes (``Environment/traceWrites(_:)``).
     var tracer: ((TracedOperation) -> Void)?
+    /// The cursor each grouped table's puts go through, open until the transaction ends (LMDB closes a write
+    /// transaction's cursors with it).
+    private var cursors: [UInt32: OpaquePointer] = [:]
+
+    /// The transaction's cursor on the table with LMDB handle `table`, opened on first use.
+    func cursor(on table: UInt32, in transaction: OpaquePointer) throws -> OpaquePointer {
+        if let open = cursors[table] { return open }
+        var opened: OpaquePointer?
+        try check(mdb_cursor_open(transaction, table, &opened))
+        guard let opened else { throw LMDBError(code: EINVAL) }
+        cursors[table] = opened
+        return opened
+    }
 }
 
 /// The LMDB calls both kinds of transaction share, on a live `MDB_txn`.
@@ -317,6 +330,11 @@ func mdb_put(
 )
     -> Int32
 {
+    withValues(key, value) { CLMDB.mdb_put(transaction, table, &$0, &$1, flags) }
+}
+
+/// Calls `body` with LMDB's views of the bytes of `key` and `value`, valid only inside it.
+func withValues(_ key: [UInt8], _ value: [UInt8], _ body: (inout MDB_val, inout MDB_val) -> Int32) -> Int32 {
     key.withUnsafeBytes { keyBytes in
         value.withUnsafeBytes { valueBytes in
             var keyValue = MDB_val(
@@ -327,7 +345,7 @@ func mdb_put(
                 mv_size: valueBytes.count,
                 mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress)
             )
-            return CLMDB.mdb_put(transaction, table, &keyValue, &dataValue, flags)
+            return body(&keyValue, &dataValue)
         }
     }
 }

@@ -73,7 +73,8 @@ struct MerkleTreeTests {
             let environment = try Environment(path: path, tables: [], creating: true)
             let contents = try Self.makeLog(environment, count: 45, seed: 21)
             try environment.read { transaction throws in
-                #expect(try transaction.treeSize() == 45)
+                #expect(try transaction.treeSize() == 32)
+                #expect(try transaction.treeCoverage() == 45)
                 for size in 0...45 {
                     let root = try transaction.treeRoot(size: UInt64(size))
                     #expect(root.bytes == RFC6962Model.root(contents[..<size]), "root of \(size)")
@@ -90,23 +91,71 @@ struct MerkleTreeTests {
         }
     }
 
-    @Test("each position stores its leaf and the roots it completes: 1 + its trailing zero bits hashes, appended")
+    @Test("a position in 16 stores the roots of 16 leaves or more it completes (its trailing zero bits less 3)")
     func eachPositionStoresTheNodesItCompletes() throws {
         try withTemporaryStorePath { path in
             let environment = try Environment(path: path, tables: [], creating: true)
-            let contents = try Self.makeLog(environment, count: 40, seed: 6962)
+            let contents = try Self.makeLog(environment, count: 70, seed: 6962)
             try environment.read { transaction throws in
-                #expect(try transaction.count(of: transaction.log.tree) == 40)
-                for position in 1...40 {
-                    let value = try #require(
-                        try transaction.value(forKey: Position.key(UInt64(position)), in: transaction.log.tree)
-                    )
-                    let expected = (0...position.trailingZeroBitCount).flatMap { height in
+                #expect(try transaction.count(of: transaction.log.tree) == 4)
+                for position in 1...70 {
+                    let value = try transaction.value(forKey: Position.key(UInt64(position)), in: transaction.log.tree)
+                    guard position % 16 == 0 else {
+                        #expect(value == nil, "position \(position)")
+                        continue
+                    }
+                    let expected = (4...position.trailingZeroBitCount).flatMap { height in
                         RFC6962Model.root(contents[(position - (1 << height))..<position])
                     }
                     #expect(value == expected, "position \(position)")
                 }
             }
+        }
+    }
+
+    @Test(
+        "a tree in the layout of earlier stores (every node under every position) reads as it is; a write lays it out anew"
+    )
+    func denseTreeIsReadThenLaidOutAnew() throws {
+        try withTemporaryStorePath { path in
+            let environment = try Environment(path: path, tables: [], creating: true)
+            let contents = try Self.makeLog(environment, count: 40, seed: 17)
+            // As an earlier build stored it: under each position its leaf and every root it completes.
+            try environment.write { transaction in
+                try transaction.removeAll(in: transaction.log.tree)
+                for position in 1...40 {
+                    let value = (0...position.trailingZeroBitCount).flatMap { height in
+                        RFC6962Model.root(contents[(position - (1 << height))..<position])
+                    }
+                    try transaction.put(value, forKey: Position.key(UInt64(position)), in: transaction.log.tree)
+                }
+            }
+            try environment.read { transaction throws in
+                #expect(try transaction.count(of: transaction.log.tree) == 40)
+                for size in [4, 7, 16, 23, 40] {
+                    #expect(try transaction.treeRoot(size: UInt64(size)).bytes == RFC6962Model.root(contents[..<size]))
+                    #expect(
+                        try transaction.inclusionProof(index: 3, size: UInt64(size)).map(\.bytes)
+                            == RFC6962Model.path(3, contents[..<size])
+                    )
+                }
+                var check = try TreeCheck(in: transaction)
+                var problems: [TreeCheck.Problem] = []
+                try transaction.forEachEvent { position, _, bytes in
+                    if let problem = try check.check(position, bytes: bytes, in: transaction) {
+                        problems.append(problem)
+                    }
+                    return true
+                }
+                #expect(problems.isEmpty && check.finish(events: 40) == nil, "\(problems)")
+            }
+            #expect(try environment.write { transaction in try transaction.completeTree() } == 40)
+            try environment.read { transaction throws in
+                #expect(try transaction.count(of: transaction.log.tree) == 2)
+                #expect(try transaction.treeRoot(size: 40).bytes == RFC6962Model.root(contents[...]))
+                #expect(try transaction.treeRoot(size: 33).bytes == RFC6962Model.root(contents[..<33]))
+            }
+            #expect(try environment.write { transaction in try transaction.completeTree() } == 0)
         }
     }
 
@@ -133,7 +182,8 @@ struct MerkleTreeTests {
             #expect(built == 37)
             #expect(try environment.write { transaction in try transaction.completeTree() } == 0)
             try environment.read { transaction throws in
-                #expect(try transaction.treeSize() == 38)
+                #expect(try transaction.treeSize() == 32)
+                #expect(try transaction.treeCoverage() == 38)
                 #expect(try transaction.treeRoot(size: 38).bytes == RFC6962Model.root(contents[...]))
             }
         }
@@ -143,12 +193,12 @@ struct MerkleTreeTests {
     func treeCheckNamesTheFirstCoveredPosition() throws {
         try withTemporaryStorePath { path in
             let environment = try Environment(path: path, tables: [], creating: true)
-            _ = try Self.makeLog(environment, count: 20, seed: 3)
-            // Position 16 stores its leaf and the roots over 15…16, 13…16, 9…16 and 1…16: damage the one over 9…16.
+            _ = try Self.makeLog(environment, count: 70, seed: 3)
+            // Position 64 stores the roots over 49…64, 33…64 and 1…64: damage the one over 33…64.
             try environment.write { transaction in
-                var value = try #require(try transaction.value(forKey: Position.key(16), in: transaction.log.tree))
-                value[3 * 32] ^= 1
-                try transaction.put(value, forKey: Position.key(16), in: transaction.log.tree)
+                var value = try #require(try transaction.value(forKey: Position.key(64), in: transaction.log.tree))
+                value[1 * 32] ^= 1
+                try transaction.put(value, forKey: Position.key(64), in: transaction.log.tree)
             }
             let problems = try environment.read { transaction throws in
                 var check = try TreeCheck(in: transaction)
@@ -159,11 +209,11 @@ struct MerkleTreeTests {
                     }
                     return true
                 }
-                if let problem = check.finish(events: 20) { problems.append(problem) }
+                if let problem = check.finish(events: 70) { problems.append(problem) }
                 return problems
             }
-            #expect(problems.map(\.position) == [Position(9)])
-            #expect(problems.first?.description.contains("node over positions 9…16") == true)
+            #expect(problems.map(\.position) == [Position(33)])
+            #expect(problems.first?.description.contains("node over positions 33…64") == true)
         }
     }
 }

@@ -84,6 +84,25 @@ enum TreeLayout {
         1 + position.trailingZeroBitCount
     }
 
+    /// The lowest height the stored tree keeps: a subtree below it (at most 8 leaves) is hashed from its events when
+    /// a proof needs it, so that only one position in 16 holds an entry.
+    static let lowestStoredHeight = 4
+
+    /// The number of nodes stored under `position`: the roots of height ``lowestStoredHeight`` or more that it
+    /// completes (0 for fifteen positions in sixteen).
+    static func storedNodeCount(at position: UInt64) -> Int {
+        max(0, nodeCount(at: position) - lowestStoredHeight)
+    }
+
+    /// How an entry of `byteCount` bytes under `position` lays out its nodes: the height of its first node, or nil
+    /// when the size fits no layout. Stores written before the sparse layout hold every node from the leaf up.
+    static func firstStoredHeight(at position: UInt64, byteCount: Int) -> Int? {
+        let sparse = storedNodeCount(at: position)
+        if sparse > 0 && byteCount == sparse * 32 { return lowestStoredHeight }
+        if byteCount == nodeCount(at: position) * 32 { return 0 }
+        return nil
+    }
+
     /// The largest power of two below `count` (at least 2).
     static func split(_ count: UInt64) -> UInt64 {
         UInt64(1) << (63 - (count - 1).leadingZeroBitCount)

@@ -1,13 +1,16 @@
 /// The RFC 6962 Merkle tree the store keeps beside its log, in the table `log.tree`.
 ///
 /// Leaf *i* hashes the bytes stored for position *i* (the bytes the chain hashes). Under position *p* the table
-/// holds the leaf's hash followed by the root of every complete subtree whose last leaf *p* is (one more for each
-/// trailing zero bit of *p*): each node is stored once, in the write transaction of the event that completes it,
-/// under a key larger than every key before it (so LMDB appends it), and a proof or a root reads O(log n) entries.
-/// A store written before the tree existed has an empty table until ``WriteTransaction/completeTree()`` builds it;
-/// until then the reads below compute what the table lacks from the events themselves.
+/// holds the root of every complete subtree of 16 leaves or more whose last leaf *p* is (one for each trailing zero
+/// bit of *p* from the fourth on), so one position in 16 has an entry: each node is stored once, in the write
+/// transaction of the event that completes it, under a key larger than every key before it (so LMDB appends it). A
+/// proof or a root reads O(log n) entries and hashes at most 8 events for each subtree below 16 leaves. Stores
+/// written before this layout hold every node from the leaf up under every position (an entry's size tells which);
+/// they are read as they are, and laid out anew by their next write. A store written before the tree existed has an
+/// empty table until ``WriteTransaction/completeTree()`` builds it; until then the reads below compute what the
+/// table lacks from the events themselves.
 extension LogReader where Self: ~Copyable {
-    /// The number of leading positions the stored tree covers: the last position it holds nodes for (0 for none).
+    /// The last position the stored tree holds nodes for (0 for none).
     public func treeSize() throws -> UInt64 {
         var size: UInt64 = 0
         try scan(log.tree, from: nil, reverse: true) { key, _ in
@@ -15,6 +18,27 @@ extension LogReader where Self: ~Copyable {
             return false
         }
         return size
+    }
+
+    /// The number of leading positions the stored tree covers: up to its last entry, and on to the head when fewer
+    /// than 16 positions follow that entry (they need none).
+    public func treeCoverage() throws -> UInt64 {
+        let stored = try treeSize()
+        let head = try head()?.position.rawValue ?? 0
+        return head > stored && head - stored < 1 << TreeLayout.lowestStoredHeight ? head : stored
+    }
+
+    /// Whether the stored tree is in the layout of stores written before the sparse one: every node under every
+    /// position (its last entry tells).
+    func isTreeDense() throws -> Bool {
+        var isDense = false
+        try scan(log.tree, from: nil, reverse: true) { key, value in
+            if let position = Position(key: key)?.rawValue {
+                isDense = TreeLayout.firstStoredHeight(at: position, byteCount: value.count) == 0
+            }
+            return false
+        }
+        return isDense
     }
 
     /// The root of the tree of the first `size` events (RFC 6962's MTH); the caller checks that the log holds them.
@@ -78,16 +102,22 @@ extension LogReader where Self: ~Copyable {
     /// stored tree where it reaches (`storedSize`), else computed from the events.
     func subtreeRoot(height: Int, end: UInt64, storedSize: UInt64) throws -> SHA256Digest {
         if end <= storedSize {
-            let found = try withValue(forKey: Position.key(end), in: log.tree) { value -> SHA256Digest? in
-                guard value.count == TreeLayout.nodeCount(at: end) * 32, height < TreeLayout.nodeCount(at: end) else {
-                    return nil
-                }
-                return SHA256Digest(bytes: Array(value[(height * 32)..<(height * 32 + 32)]))
+            let found = try withValue(forKey: Position.key(end), in: log.tree) { value -> StoredNode in
+                guard let first = TreeLayout.firstStoredHeight(at: end, byteCount: value.count),
+                    height < TreeLayout.nodeCount(at: end)
+                else { return .damaged }
+                guard height >= first else { return .below }
+                let offset = (height - first) * 32
+                return SHA256Digest(bytes: Array(value[offset..<(offset + 32)])).map(StoredNode.node) ?? .damaged
             }
-            guard let node = found ?? nil else {
+            switch found {
+            case .node(let node): return node
+            case .below: break
+            case nil where end.trailingZeroBitCount < TreeLayout.lowestStoredHeight:
+                break  // no entry is stored there
+            case .damaged, nil:
                 throw LogDamage(position: Position(end), reason: "the Merkle tree's nodes there are missing or damaged")
             }
-            return node
         }
         guard height > 0 else {
             let leaf = try withEvent(at: Position(end)) { _, bytes in MerkleHash.leaf(bytes) }
@@ -130,12 +160,18 @@ extension WriteTransaction {
     /// Builds the stored tree's nodes for the positions it does not cover yet, in this transaction; returns how many
     /// positions it added (0 when the tree already covered the log).
     ///
-    /// A store written before the tree existed gets its whole tree here. Every append calls it first, so the tree
-    /// never lags the log in a store this build has written to.
+    /// A store written before the tree existed gets its whole tree here, and one written before the sparse layout
+    /// its tree laid out anew (all its positions count as added). Every append calls it first, so the tree never lags
+    /// the log in a store this build has written to.
     @discardableResult
     public func completeTree() throws -> UInt64 {
         guard state.frontier == nil else { return 0 }
         let headPosition = try headPositionForTree()
+        var covered = try treeCoverage()
+        if try isTreeDense() {
+            try handle.removeAll(in: log.tree)
+            covered = 0
+        }
         let stored = try treeSize()
         guard stored <= headPosition else {
             throw LogDamage(position: Position(headPosition + 1), reason: "the Merkle tree holds nodes past the head")
@@ -149,7 +185,7 @@ extension WriteTransaction {
             let leaves = try leafHashes(from: first, through: min(headPosition, first + 4095))
             for leaf in leaves { try appendToTree(leaf) }
         }
-        return headPosition - stored
+        return headPosition - min(covered, headPosition)
     }
 
     /// The head's position, from this transaction's own appends when it has made some.
@@ -161,20 +197,34 @@ extension WriteTransaction {
     /// Clears the stored tree and builds it again from the log; returns how many positions it covered before.
     @discardableResult
     public func rebuildTree() throws -> UInt64 {
-        let covered = try treeSize()
+        let covered = try treeCoverage()
         try handle.removeAll(in: log.tree)
         state.frontier = nil
         try completeTree()
         return covered
     }
 
-    /// Appends the leaf `leaf` at the position after the tree's last: stores it with the roots it completes.
+    /// Appends the leaf `leaf` at the position after the tree's last: stores the roots of 16 leaves or more it
+    /// completes, if any.
     func appendToTree(_ leaf: SHA256Digest) throws {
         guard var frontier = state.frontier else { preconditionFailure("the tree's frontier is loaded first") }
         var value: [UInt8] = []
-        value.reserveCapacity(TreeLayout.nodeCount(at: frontier.size + 1) * 32)
-        frontier.append(leaf) { value.append(contentsOf: $0.bytes) }
-        try handle.put(value, forKey: Position.key(frontier.size), in: log.tree, flags: appendFlag)
+        var height = 0
+        frontier.append(leaf) { node in
+            if height >= TreeLayout.lowestStoredHeight { value.append(contentsOf: node.bytes) }
+            height += 1
+        }
+        if !value.isEmpty {
+            try handle.put(value, forKey: Position.key(frontier.size), in: log.tree, flags: appendFlag)
+        }
         state.frontier = frontier
     }
+}
+
+/// What an entry of the stored tree holds for one node: the node, nothing at that height (below the lowest stored
+/// one), or bytes that fit no layout.
+private enum StoredNode {
+    case node(SHA256Digest)
+    case below
+    case damaged
 }

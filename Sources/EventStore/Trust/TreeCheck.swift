@@ -17,8 +17,10 @@ public struct TreeCheck: Sendable {
         public var description: String
     }
 
-    /// The positions the stored tree covers (the last position it holds nodes for).
+    /// The last position the stored tree holds nodes for.
     public let storedSize: UInt64
+    /// Whether the tree is in the layout before the sparse one: every node under every position.
+    private let isDense: Bool
     private var frontier = MerkleFrontier()
     /// False once a position is missing from the log: the leaves after it cannot be numbered.
     private var isInStep = true
@@ -26,6 +28,7 @@ public struct TreeCheck: Sendable {
     /// Starts a check of the tree that `reader` sees.
     public init(in reader: borrowing some LogReader & ~Copyable) throws {
         storedSize = try reader.treeSize()
+        isDense = try reader.isTreeDense()
     }
 
     /// Folds the event stored at `position` with `bytes` and compares the nodes stored under it; returns the first
@@ -42,22 +45,24 @@ public struct TreeCheck: Sendable {
         var computed: [SHA256Digest] = []
         frontier.append(MerkleHash.leaf(bytes)) { computed.append($0) }
         guard position.rawValue <= storedSize else { return nil }
+        let lowest = isDense ? 0 : TreeLayout.lowestStoredHeight
+        let expected = Array(computed.dropFirst(lowest))
         let stored = try reader.withValue(forKey: position.key, in: reader.log.tree) { Array($0) }
         guard let stored else {
+            if expected.isEmpty { return nil }
             return Problem(position: position, description: "the Merkle tree has no nodes for this position")
         }
-        guard stored.count == computed.count * 32 else {
+        guard stored.count == expected.count * 32 else {
             return Problem(
                 position: position,
-                description: "the Merkle tree holds \(stored.count) bytes for this position, not \(computed.count * 32)"
+                description: "the Merkle tree holds \(stored.count) bytes for this position, not \(expected.count * 32)"
             )
         }
-        for (height, node) in computed.enumerated()
-        where !stored[(height * 32)..<(height * 32 + 32)].elementsEqual(
-            node.bytes
-        ) {
+        for (offset, node) in expected.enumerated()
+        where !stored[(offset * 32)..<(offset * 32 + 32)].elementsEqual(node.bytes) {
+            let height = lowest + offset
             let first = Position(position.rawValue - (UInt64(1) << height) + 1)
-            let found = SHA256Digest(bytes: Array(stored[(height * 32)..<(height * 32 + 32)])) ?? .zero
+            let found = SHA256Digest(bytes: Array(stored[(offset * 32)..<(offset * 32 + 32)])) ?? .zero
             let covered =
                 height == 0 ? "the leaf of position \(position)" : "the node over positions \(first)…\(position)"
             return Problem(
@@ -77,7 +82,8 @@ public struct TreeCheck: Sendable {
                 description: "the Merkle tree holds nodes up to position \(storedSize), past the log's \(events) events"
             )
         }
-        if storedSize > 0 && storedSize < events {
+        let needed = isDense ? events : events - events % (1 << TreeLayout.lowestStoredHeight)
+        if storedSize > 0 && storedSize < needed {
             return Problem(
                 position: Position(storedSize + 1),
                 description: "the Merkle tree stops at position \(storedSize) of \(events) (replay rebuilds it)"
