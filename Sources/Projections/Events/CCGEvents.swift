@@ -180,6 +180,13 @@ enum MembershipChange: String {
 extension CityJoinedCCG: ProjectedEvent {
     var payload: Payload { .cityJoinedCCG(self) }
 
+    static func effects(_ models: ReadModels) -> [FoldEffect] {
+        [FoldEffect(writes: [models.membershipEvents, models.members])]
+    }
+
+    /// A membership change's key carries its event (``CityLeftCCG`` writes there too).
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier] { [models.membershipEvents: RowCarrier(.key)] }
+
     /// The city is registered, no later than the event, not a member now, and left no later than the event.
     func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
         try rule.known("city", city, tables.stamp(Key.of(city), in: models.cities))
@@ -215,6 +222,10 @@ extension CityJoinedCCG: ProjectedEvent {
 extension CityLeftCCG: ProjectedEvent {
     var payload: Payload { .cityLeftCCG(self) }
 
+    static func effects(_ models: ReadModels) -> [FoldEffect] {
+        [FoldEffect(writes: [models.membershipEvents, models.members])]
+    }
+
     /// The city is registered and a member, both no later than the event.
     func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
         try models.requireMember(city, rule, in: tables)
@@ -244,6 +255,18 @@ extension MeetingScheduled: Registration {
 
 extension MeetingAttended: ProjectedEvent {
     var payload: Payload { .meetingAttended(self) }
+
+    static func effects(_ models: ReadModels) -> [FoldEffect] {
+        [FoldEffect(writes: [models.attendance, models.attendanceByCity])]
+    }
+
+    /// An attendance's row carries its event; a city's entry leads to it.
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier] {
+        [
+            models.attendance: RowCarrier(.row),
+            models.attendanceByCity: RowCarrier(.lookup(models.attendance, RowCarrier.swapped)),
+        ]
+    }
 
     /// A leaf: no rule relies on an attendance.
     static var isLeaf: Bool { true }
@@ -283,6 +306,12 @@ extension MeetingAttended: ProjectedEvent {
 
 extension TravelContributionGranted: ProjectedEvent {
     var payload: Payload { .travelContributionGranted(self) }
+
+    static func effects(_ models: ReadModels) -> [FoldEffect] {
+        [FoldEffect(writes: [models.travel, models.travelYears], reads: [models.meetings, models.travelYears])]
+    }
+
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier] { [models.travel: RowCarrier(.row)] }
 
     /// A leaf: a contribution's removal only frees budget.
     static var isLeaf: Bool { true }
@@ -345,6 +374,18 @@ extension TravelContributionGranted: ProjectedEvent {
 
 extension GrantAwarded: ProjectedEvent {
     var payload: Payload { .grantAwarded(self) }
+
+    static func effects(_ models: ReadModels) -> [FoldEffect] {
+        [FoldEffect(writes: [models.grants, models.grantsByCity, models.grantsBySolution])]
+    }
+
+    /// A grant's row carries its event; a city's entry leads to it.
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier] {
+        [
+            models.grants: RowCarrier(.row),
+            models.grantsByCity: RowCarrier(.lookup(models.grants, RowCarrier.lastPart)),
+        ]
+    }
 
     /// A leaf: no rule relies on a grant.
     static var isLeaf: Bool { true }

@@ -46,6 +46,10 @@ public struct CityLocation: Sendable, Equatable {
 extension CityLocated: ProjectedEvent {
     var payload: Payload { .cityLocated(self) }
 
+    static func effects(_ models: ReadModels) -> [FoldEffect] { [FoldEffect(writes: [models.locations])] }
+
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier] { [models.locations: RowCarrier(.key)] }
+
     /// A leaf: no rule relies on a location.
     static var isLeaf: Bool { true }
 

@@ -112,6 +112,23 @@ enum ErasedColumn {
 extension ContactRegistered: ProjectedEvent {
     var payload: Payload { .contactRegistered(self) }
 
+    static func effects(_ models: ReadModels) -> [FoldEffect] { [FoldEffect(writes: [models.contacts])] }
+
+    /// A registration's row carries its event, and the erasure that ``ContactErased`` marks on it; a city's entry
+    /// (city ‖ city ‖ contact) leads to the registration under contact ‖ contact.
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier] {
+        let cityIndexPrefix = Array("city".utf8) + [0]
+        return [
+            models.contacts: RowCarrier(
+                .lookup(models.contacts) { key, value in
+                    guard key.starts(with: cityIndexPrefix), let zero = key.lastIndex(of: 0) else { return nil }
+                    return Array("contact".utf8) + [0] + Array(key[(zero + 1)...])
+                },
+                marks: [RowCarrier.Mark(position: ErasedColumn.position, at: ErasedColumn.at)]
+            )
+        ]
+    }
+
     /// A new contact id; the city registered and a CCG member now.
     func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
         try rule.new("contact", contact, tables.row(ContactKey.contact(contact), in: models.contacts))
@@ -131,6 +148,10 @@ extension ContactRegistered: ProjectedEvent {
 
 extension ContactErased: ProjectedEvent {
     var payload: Payload { .contactErased(self) }
+
+    static func effects(_ models: ReadModels) -> [FoldEffect] {
+        [FoldEffect(writes: [models.contacts], reads: [models.contacts])]
+    }
 
     /// The contact is registered and not yet erased.
     func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {

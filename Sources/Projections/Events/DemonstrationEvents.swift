@@ -74,6 +74,32 @@ enum Adoption: String {
 // MARK: Rules, fold and withdrawal
 
 extension DemonstrationReported: ProjectedEvent {
+    static func effects(_ models: ReadModels) -> [FoldEffect] {
+        [
+            FoldEffect(
+                writes: [
+                    models.demonstrations, models.adoptions, models.demonstrationsByCity,
+                    models.demonstrationsBySolution, models.demonstrationsByProject,
+                ]
+            ),
+            FoldEffect(writes: [models.demonstrationCounts], reads: [models.demonstrationCounts]),
+            models.holdingEffect,
+        ]
+    }
+
+    /// A demonstration's row carries its event, and so does an adoption's key (``SolutionReplicated`` writes
+    /// adoptions too); the indexes lead to the row.
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier] {
+        let row = RowCarrier.PositionPlace.lookup(models.demonstrations, RowCarrier.lastPart)
+        return [
+            models.demonstrations: RowCarrier(.row),
+            models.adoptions: RowCarrier(.key),
+            models.demonstrationsByCity: RowCarrier(row),
+            models.demonstrationsBySolution: RowCarrier(row),
+            models.demonstrationsByProject: RowCarrier(row),
+        ]
+    }
+
     var payload: Payload { .demonstrationReported(self) }
 
     /// A new demonstration id; the solution, the city and any project registered, no later than the event; a city
@@ -114,6 +140,18 @@ extension DemonstrationReported: ProjectedEvent {
 }
 
 extension ImpactReported: ProjectedEvent {
+    static func effects(_ models: ReadModels) -> [FoldEffect] {
+        [
+            FoldEffect(writes: [models.impacts]),
+            FoldEffect(
+                writes: [models.kpiMaxima, models.kpiSums],
+                reads: [models.impacts, models.demonstrations, models.kpiSums]
+            ),
+        ]
+    }
+
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier] { [models.impacts: RowCarrier(.key)] }
+
     var payload: Payload { .impactReported(self) }
 
     /// A leaf: no rule relies on a reported impact.

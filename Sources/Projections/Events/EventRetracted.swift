@@ -30,6 +30,9 @@ public struct EventRetracted: EventData {
 extension EventRetracted: ProjectedEvent {
     var payload: Payload { .eventRetracted(self) }
 
+    /// Folds nothing: a retraction is undone or rebuilt around, never applied.
+    static func effects(_ models: ReadModels) -> [FoldEffect] { [] }
+
     /// Nothing against the read models: a retraction is checked against the log (its target exists, is not itself a
     /// retraction nor retracted yet, and is no contact event), and every later event is re-checked without the
     /// target (`KnowledgeBase.checkTarget(of:at:in:)` and `KnowledgeBase.retract(_:in:)`).

@@ -56,6 +56,8 @@ extension Scope {
 extension ImpactPublished: ProjectedEvent {
     var payload: Payload { .impactPublished(self) }
 
+    static func effects(_ models: ReadModels) -> [FoldEffect] { [FoldEffect(writes: [models.published])] }
+
     /// A leaf: no rule relies on a published figure.
     static var isLeaf: Bool { true }
 

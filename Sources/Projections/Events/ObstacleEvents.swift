@@ -84,6 +84,24 @@ public struct ObstacleOvercome: EventData {
 extension ObstacleReported: ProjectedEvent {
     var payload: Payload { .obstacleReported(self) }
 
+    static func effects(_ models: ReadModels) -> [FoldEffect] {
+        [FoldEffect(writes: [models.obstacles, models.obstaclesByEntity])]
+    }
+
+    /// An obstacle's row carries its event, and how ``ObstacleOvercome`` marks it overcome; an entity's entry leads
+    /// to it.
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier] {
+        let overcoming = RowCarrier.Mark(
+            position: OvercomeColumn.position,
+            at: OvercomeColumn.at,
+            before: [(OvercomeColumn.how, nil)]
+        )
+        return [
+            models.obstacles: RowCarrier(.row, marks: [overcoming]),
+            models.obstaclesByEntity: RowCarrier(.lookup(models.obstacles, RowCarrier.valueKey)),
+        ]
+    }
+
     /// A new id; each entity named is registered and no later than the event; a city named with a project is in it.
     func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
         try rule.new("obstacle", obstacle, tables.row(Key.of(obstacle), in: models.obstacles))
@@ -120,6 +138,10 @@ enum OvercomeColumn {
 
 extension ObstacleOvercome: ProjectedEvent {
     var payload: Payload { .obstacleOvercome(self) }
+
+    static func effects(_ models: ReadModels) -> [FoldEffect] {
+        [FoldEffect(writes: [models.obstacles], reads: [models.obstacles])]
+    }
 
     /// A leaf: nothing can depend on an obstacle being overcome.
     static var isLeaf: Bool { true }

@@ -156,10 +156,19 @@ extension ProjectRegistered: Registration {
     static let entity = "project"
     static var rows: KeyPath<ReadModels, Table> { \.projects }
     var id: Slug { project }
+
+    /// A project's row carries its registration, and the end that ``ProjectEnded`` marks on it.
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier] {
+        [models.projects: RowCarrier(.row, marks: [RowCarrier.Mark(position: Column.ended, at: Column.endedAt)])]
+    }
 }
 
 extension ProjectEnded: ProjectedEvent {
     var payload: Payload { .projectEnded(self) }
+
+    static func effects(_ models: ReadModels) -> [FoldEffect] {
+        [FoldEffect(writes: [models.projects], reads: [models.projects])]
+    }
 
     /// The project is registered, no later than the event, and has not ended.
     func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
@@ -191,6 +200,15 @@ extension CityRegistered: Registration {
 
 extension CityJoinedProject: ProjectedEvent {
     var payload: Payload { .cityJoinedProject(self) }
+
+    static func effects(_ models: ReadModels) -> [FoldEffect] {
+        [FoldEffect(writes: [models.roles, models.cityRoles])]
+    }
+
+    /// A role's row carries its event; a city's role is found through the project's.
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier] {
+        [models.roles: RowCarrier(.row), models.cityRoles: RowCarrier(.lookup(models.roles, RowCarrier.swapped))]
+    }
 
     /// The city and the project are registered, no later than the event; the city is not in the project yet, and
     /// the project has not ended.

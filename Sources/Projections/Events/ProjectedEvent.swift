@@ -25,6 +25,16 @@ protocol ProjectedEvent: EventData {
         to tables: borrowing some KeyValueWriter & ~Copyable
     ) throws
 
+    /// What ``apply(_:_:to:)`` writes, and what it reads to decide it, table by table. A view at a cut folds the
+    /// types whose effects build the tables it reads (``ViewNeeds``). `FoldEffectTests` holds every type's
+    /// declaration to the tables its fold touches.
+    static func effects(_ models: ReadModels) -> [FoldEffect]
+
+    /// How the rows of the tables this type writes first carry their events, so that a cut keeps the rows whose
+    /// events it includes instead of folding the log (``RowCarrier``); the marks later types of the family set are
+    /// declared here too. Empty unless stated.
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier]
+
     /// Undoes exactly what ``apply(_:_:to:)`` did for `event`; called only for a leaf.
     func withdraw(
         _ event: StoredEvent,
@@ -35,6 +45,8 @@ protocol ProjectedEvent: EventData {
 
 extension ProjectedEvent {
     static var isLeaf: Bool { false }
+
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier] { [:] }
 
     func withdraw(
         _ event: StoredEvent,
@@ -57,6 +69,12 @@ protocol Registration: ProjectedEvent {
 }
 
 extension Registration {
+    /// The entity's row, from the event alone.
+    static func effects(_ models: ReadModels) -> [FoldEffect] { [FoldEffect(writes: [models[keyPath: rows]])] }
+
+    /// The entity's row carries its event.
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier] { [models[keyPath: rows]: RowCarrier(.row)] }
+
     /// A new id.
     func check(_ rule: RuleContext, _ models: ReadModels, in tables: borrowing some KeyValueReader & ~Copyable) throws {
         try rule.new(Self.entity, id, tables.row(Key.of(id), in: models[keyPath: Self.rows]))

@@ -238,6 +238,24 @@ extension Replicating {
 }
 
 extension ReplicationPlanned: ProjectedEvent {
+    static func effects(_ models: ReadModels) -> [FoldEffect] {
+        [FoldEffect(writes: [models.plans, models.openPlans, models.plansByCity])]
+    }
+
+    /// A plan's row carries its event, and the closing that ``SolutionReplicated`` marks on it (which also puts
+    /// its status back to open before the cut); a city's entry leads to the plan.
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier] {
+        let closing = RowCarrier.Mark(
+            position: Column.closedBy,
+            at: Column.closedAt,
+            before: [(Column.status, .string(PlanStatus.open.rawValue))]
+        )
+        return [
+            models.plans: RowCarrier(.row, marks: [closing]),
+            models.plansByCity: RowCarrier(.lookup(models.plans, RowCarrier.valueKey)),
+        ]
+    }
+
     var payload: Payload { .replicationPlanned(self) }
 
     /// The rules every replication follows, and no open plan of the city for the solution from the same origin.
@@ -275,6 +293,28 @@ extension ReplicationPlanned: ProjectedEvent {
 }
 
 extension SolutionReplicated: ProjectedEvent {
+    static func effects(_ models: ReadModels) -> [FoldEffect] {
+        [
+            FoldEffect(
+                writes: [
+                    models.adoptions, models.replications, models.replicationsByCity, models.replicationsBySolution,
+                ]
+            ),
+            FoldEffect(writes: [models.plans, models.openPlans], reads: [models.plans]),
+            models.holdingEffect,
+        ]
+    }
+
+    /// A replication's key carries its event; the indexes lead to it.
+    static func carriers(_ models: ReadModels) -> [Table: RowCarrier] {
+        let row = RowCarrier.PositionPlace.lookup(models.replications, RowCarrier.keyPosition)
+        return [
+            models.replications: RowCarrier(.key),
+            models.replicationsByCity: RowCarrier(row),
+            models.replicationsBySolution: RowCarrier(row),
+        ]
+    }
+
     var payload: Payload { .solutionReplicated(self) }
 
     /// The rules every replication follows.

@@ -60,3 +60,12 @@ extension ReadModels {
         try tables.withValue(forKey: Key.of(solution), in: holderCounts) { HolderCount(bytes: $0) } ?? nil
     }
 }
+
+extension ReadModels {
+    /// What counting a solution's holders does, for the types that make a city hold one
+    /// (``DemonstrationReported``, ``SolutionReplicated``): it writes the counts from the adoptions, the counts
+    /// themselves and the holder's country.
+    var holdingEffect: FoldEffect {
+        FoldEffect(writes: [holderCounts, countryHolders], reads: [adoptions, holderCounts, countryHolders, cities])
+    }
+}

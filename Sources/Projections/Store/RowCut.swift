@@ -59,56 +59,15 @@ struct RowCarrier: Sendable {
 }
 
 extension ReadModels {
-    /// The tables whose rows each come from one event and carry it (kept beside ``effects(of:)``): every effect
-    /// writing them reads nothing but, for a mark, the row it marks.
+    /// The tables whose rows each come from one event and carry it, as the types that write them declare beside
+    /// their folds (``ProjectedEvent/carriers(_:)``): every effect writing them reads nothing but, for a mark, the
+    /// row it marks.
     var carriers: [Table: RowCarrier] {
-        let closing = RowCarrier.Mark(
-            position: Column.closedBy,
-            at: Column.closedAt,
-            before: [(Column.status, .string(PlanStatus.open.rawValue))]
-        )
-        let overcoming = RowCarrier.Mark(
-            position: OvercomeColumn.position,
-            at: OvercomeColumn.at,
-            before: [(OvercomeColumn.how, nil)]
-        )
-        let cityIndexPrefix = Array("city".utf8) + [0]
-        return [
-            projects: RowCarrier(.row, marks: [RowCarrier.Mark(position: Column.ended, at: Column.endedAt)]),
-            cities: RowCarrier(.row),
-            solutions: RowCarrier(.row),
-            meetings: RowCarrier(.row),
-            roles: RowCarrier(.row),
-            cityRoles: RowCarrier(.lookup(roles, RowCarrier.swapped)),
-            replications: RowCarrier(.key),
-            locations: RowCarrier(.key),
-            adoptions: RowCarrier(.key),
-            plans: RowCarrier(.row, marks: [closing]),
-            plansByCity: RowCarrier(.lookup(plans, RowCarrier.valueKey)),
-            demonstrations: RowCarrier(.row),
-            demonstrationsByCity: RowCarrier(.lookup(demonstrations, RowCarrier.lastPart)),
-            demonstrationsBySolution: RowCarrier(.lookup(demonstrations, RowCarrier.lastPart)),
-            demonstrationsByProject: RowCarrier(.lookup(demonstrations, RowCarrier.lastPart)),
-            impacts: RowCarrier(.key),
-            replicationsByCity: RowCarrier(.lookup(replications, RowCarrier.keyPosition)),
-            replicationsBySolution: RowCarrier(.lookup(replications, RowCarrier.keyPosition)),
-            membershipEvents: RowCarrier(.key),
-            attendance: RowCarrier(.row),
-            attendanceByCity: RowCarrier(.lookup(attendance, RowCarrier.swapped)),
-            travel: RowCarrier(.row),
-            grants: RowCarrier(.row),
-            grantsByCity: RowCarrier(.lookup(grants, RowCarrier.lastPart)),
-            obstacles: RowCarrier(.row, marks: [overcoming]),
-            obstaclesByEntity: RowCarrier(.lookup(obstacles, RowCarrier.valueKey)),
-            contacts: RowCarrier(
-                .lookup(contacts) { key, value in
-                    // city ‖ city ‖ contact → the registration under contact ‖ contact; a registration carries itself.
-                    guard key.starts(with: cityIndexPrefix), let zero = key.lastIndex(of: 0) else { return nil }
-                    return Array("contact".utf8) + [0] + Array(key[(zero + 1)...])
-                },
-                marks: [RowCarrier.Mark(position: ErasedColumn.position, at: ErasedColumn.at)]
-            ),
-        ]
+        var carriers: [Table: RowCarrier] = [:]
+        for type in EventType.allCases {
+            carriers.merge(type.dataType.carriers(self)) { first, _ in first }
+        }
+        return carriers
     }
 }
 

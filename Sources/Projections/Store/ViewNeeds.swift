@@ -51,56 +51,10 @@ struct FoldEffect: Sendable {
 }
 
 extension ReadModels {
-    /// What ``apply(_:to:)`` does for events of `type`, table by table (kept beside Apply.swift's cases).
+    /// What ``apply(_:to:)`` does for events of `type`, table by table: declared beside the type's fold, in the file
+    /// of its family (``ProjectedEvent/effects(_:)``).
     func effects(of type: EventType) -> [FoldEffect] {
-        switch type {
-        case .projectRegistered: [FoldEffect(writes: [projects])]
-        case .projectEnded: [FoldEffect(writes: [projects], reads: [projects])]
-        case .cityRegistered: [FoldEffect(writes: [cities])]
-        case .cityJoinedProject: [FoldEffect(writes: [roles, cityRoles])]
-        case .solutionCatalogued: [FoldEffect(writes: [solutions])]
-        case .demonstrationReported:
-            [
-                FoldEffect(
-                    writes: [
-                        demonstrations, adoptions, demonstrationsByCity, demonstrationsBySolution,
-                        demonstrationsByProject,
-                    ]
-                ),
-                FoldEffect(writes: [demonstrationCounts], reads: [demonstrationCounts]),
-                FoldEffect(
-                    writes: [holderCounts, countryHolders],
-                    reads: [adoptions, holderCounts, countryHolders, cities]
-                ),
-            ]
-        case .impactReported:
-            [
-                FoldEffect(writes: [impacts]),
-                FoldEffect(writes: [kpiMaxima, kpiSums], reads: [impacts, demonstrations, kpiSums]),
-            ]
-        case .replicationPlanned: [FoldEffect(writes: [plans, openPlans, plansByCity])]
-        case .solutionReplicated:
-            [
-                FoldEffect(writes: [adoptions, replications, replicationsByCity, replicationsBySolution]),
-                FoldEffect(writes: [plans, openPlans], reads: [plans]),
-                FoldEffect(
-                    writes: [holderCounts, countryHolders],
-                    reads: [adoptions, holderCounts, countryHolders, cities]
-                ),
-            ]
-        case .cityJoinedCCG, .cityLeftCCG: [FoldEffect(writes: [membershipEvents, members])]
-        case .meetingScheduled: [FoldEffect(writes: [meetings])]
-        case .meetingAttended: [FoldEffect(writes: [attendance, attendanceByCity])]
-        case .travelContributionGranted: [FoldEffect(writes: [travel, travelYears], reads: [meetings, travelYears])]
-        case .grantAwarded: [FoldEffect(writes: [grants, grantsByCity, grantsBySolution])]
-        case .contactRegistered: [FoldEffect(writes: [contacts])]
-        case .contactErased: [FoldEffect(writes: [contacts], reads: [contacts])]
-        case .eventRetracted: []
-        case .obstacleReported: [FoldEffect(writes: [obstacles, obstaclesByEntity])]
-        case .obstacleOvercome: [FoldEffect(writes: [obstacles], reads: [obstacles])]
-        case .impactPublished: [FoldEffect(writes: [published])]
-        case .cityLocated: [FoldEffect(writes: [locations])]
-        }
+        type.dataType.effects(self)
     }
 
     /// The tables named by `paths`, for a view to say what its query reads.

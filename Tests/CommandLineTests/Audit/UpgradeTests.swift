@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import Testing
 
@@ -5,8 +6,9 @@ import Testing
 /// Tests/Fixtures/release-0.1.0 (the first release, before the replication record) and
 /// Tests/Fixtures/json-rows-a4e9c9f (read models as JSON rows, format 1), Tests/Fixtures/binary-rows-fe0d12f
 /// (binary rows with sums and counts as objects, format 2), Tests/Fixtures/format-3-4b104fe (fixed-layout sums,
-/// before locations, holder counts and the Merkle tree) and Tests/Fixtures/format-6-b37b369 (format 6: plans
-/// without the marks that let cuts be answered from rows).
+/// before locations, holder counts and the Merkle tree), Tests/Fixtures/format-6-b37b369 (format 6: plans
+/// without the marks that let cuts be answered from rows) and Tests/Fixtures/format-7-601d27d (format 7: plain log
+/// indexes, every node of the Merkle tree stored).
 @Suite("Stores of earlier releases and formats")
 struct UpgradeTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -16,14 +18,26 @@ struct UpgradeTests {
     static let binaryRows = fixtures + "/binary-rows-fe0d12f"
     static let formatThree = fixtures + "/format-3-4b104fe"
     static let formatSix = fixtures + "/format-6-b37b369"
+    static let formatSeven = fixtures + "/format-7-601d27d"
 
-    /// The fixture written in an earlier read-model format: 1 (JSON rows), 2 (binary rows, sums as objects), 3, 6.
+    /// The fixture written in an earlier read-model format: 1 (JSON rows), 2 (binary rows, sums as objects), 3, 6, 7.
     static func fixture(ofFormat format: Int) -> String {
         switch format {
         case 1: jsonRows
         case 2: binaryRows
         case 3: formatThree
-        default: formatSix
+        case 6: formatSix
+        default: formatSeven
+        }
+    }
+
+    /// How many of the tables `names` the store at `path` (a folder, or a fixture's compressed data file) holds.
+    static func tablesPresent(_ names: [String], in path: String) throws -> Int {
+        try withTemporaryDirectory { folder in
+            let store = path.hasPrefix(fixtures) ? try copyStore(into: folder, from: path) : path
+            return try names.count { name in
+                (try? Environment(path: store, tables: [name], creating: false, isReadOnly: true)) != nil
+            }
         }
     }
 
@@ -118,7 +132,7 @@ struct UpgradeTests {
 
     @Test(
         "a store of an earlier read-model format answers as its build did, before its read models are rebuilt and after",
-        arguments: [1, 2, 3, 6]
+        arguments: [1, 2, 3, 6, 7]
     )
     func earlierFormatAnswersBeforeAndAfterTheRebuild(format: Int) throws {
         let fixture = Self.fixture(ofFormat: format)
@@ -133,12 +147,17 @@ struct UpgradeTests {
             _ = try Self.checkAnswers(of: fixture, on: store, stage: "format \(format), rebuilt")
             let again = try runSCKB(["replay", "--store", store])
             #expect(again.status == 0 && again.errorLines.isEmpty, "\(again.standardError)")
+            if format >= 5 {
+                // The plain log indexes that the grouped ones replaced are gone with the rebuild.
+                #expect(try Self.tablesPresent(["index.type", "index.entity", "index.sourceless"], in: fixture) == 3)
+                #expect(try Self.tablesPresent(["index.type", "index.entity", "index.sourceless"], in: store) == 0)
+            }
         }
     }
 
     @Test(
         "the first write to a store of an earlier read-model format rebuilds its read models once, saying so in one line",
-        arguments: [1, 2, 3, 6]
+        arguments: [1, 2, 3, 6, 7]
     )
     func firstWriteRebuildsOnce(format: Int) throws {
         try withTemporaryDirectory { folder in
