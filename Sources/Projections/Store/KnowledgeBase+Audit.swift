@@ -171,7 +171,13 @@ extension KnowledgeBase {
         let events = try environment.write { transaction in
             earlierFormat = try readModels.storedFormat(in: transaction)
             treeCovered = try transaction.rebuildTree()
-            _ = try rebuild(in: transaction, checkingAfter: nil, rebuildingIndexes: true, progress: progress)
+            _ = try rebuild(
+                in: transaction,
+                checkingAfter: nil,
+                rebuildingIndexes: true,
+                decodingAhead: true,
+                progress: progress
+            )
             return Int(try transaction.head()?.position.rawValue ?? 0)
         }
         let treeBuilt = treeCovered < UInt64(events) ? UInt64(events) : 0

@@ -53,6 +53,7 @@ extension KnowledgeBase {
         in transaction: borrowing WriteTransaction,
         checkingAfter: Position?,
         rebuildingIndexes: Bool = false,
+        decodingAhead: Bool = false,
         progress: (Position) -> Void = { _ in }
     ) throws -> [(position: Position, violation: RuleViolation)] {
         for table in readModels.all + (rebuildingIndexes ? indexes.all : []) {
@@ -63,30 +64,59 @@ extension KnowledgeBase {
         }
         let retracted = try retractedPositions(in: transaction)
         var failures: [(position: Position, violation: RuleViolation)] = []
-        try transaction.forEachEvent { position, hash, bytes in
+        func fold(_ event: StoredEvent) throws {
+            let position = event.position
             if position.rawValue % 65_536 == 0 { progress(position) }
             let isRetracted = retracted.contains(position)
-            if isRetracted && !rebuildingIndexes { return true }
-            let event = try StoredEvent(
-                position: position,
-                hash: SHA256Digest(bytes: Array(hash)) ?? .zero,
-                bytes: bytes
-            )
             if rebuildingIndexes { try indexes.add(event, to: transaction) }
-            if isRetracted || event.event.type == .eventRetracted { return true }
+            if isRetracted || event.event.type == .eventRetracted { return }
             if let checkingAfter, position > checkingAfter {
                 do {
                     try readModels.check(event, in: transaction)
                 } catch let violation as RuleViolation {
                     failures.append((position, violation))
-                    return true
+                    return
                 }
             }
             try readModels.apply(event, to: transaction)
-            return true
+        }
+        if decodingAhead {
+            let events = try decodedAhead()
+            defer { events.finish() }
+            while let next = events.next() { try fold(try next.get()) }
+        } else {
+            try transaction.forEachEvent { position, hash, bytes in
+                if retracted.contains(position) && !rebuildingIndexes { return true }
+                try fold(StoredEvent(position: position, hash: SHA256Digest(bytes: Array(hash)) ?? .zero, bytes: bytes))
+                return true
+            }
         }
         try readModels.recordFormat(in: transaction)
         return failures
+    }
+
+    /// The log's events, decoded on a second thread from a snapshot of their own a few batches ahead of the caller:
+    /// for a rebuild in a write transaction that has appended nothing yet, so that the snapshot holds the same log.
+    /// A damaged event is the last item, as its error.
+    private func decodedAhead() throws -> Prefetched<Result<StoredEvent, any Error>> {
+        try Prefetched { [environment] handOver in
+            var batch: [Result<StoredEvent, any Error>] = []
+            do {
+                try environment.read { reader in
+                    try reader.forEachEvent { position, hash, bytes in
+                        let hash = SHA256Digest(bytes: Array(hash)) ?? .zero
+                        batch.append(Result { try StoredEvent(position: position, hash: hash, bytes: bytes) })
+                        if case .failure = batch[batch.count - 1] { return false }
+                        guard batch.count == 256 else { return true }
+                        defer { batch.removeAll(keepingCapacity: true) }
+                        return handOver(batch)
+                    }
+                }
+            } catch {
+                batch.append(.failure(error))
+            }
+            _ = handOver(batch)
+        }
     }
 
     /// The positions of every retracted event, read from the log itself (not from an index), so that a rebuild
