@@ -77,6 +77,12 @@ extension KnowledgeBase {
         try environment.read { transaction in
             walk.tree = try TreeCheck(in: transaction)
             let retracted = try tolerantRetractedPositions(in: transaction)
+            // The scratch fold runs on a second core, a batch behind the walk that hashes and decodes.
+            let target = scratch.environment
+            let folding = try Worker<[PendingFold]> { batch in
+                try fold.apply(batch, retracted: retracted, to: target)
+            }
+            defer { folding.stop() }
             var batch: [PendingFold] = []
             batch.reserveCapacity(KnowledgeBase.verifyBatchSize)
             // The log is read key by key rather than through forEachEvent, so that a damaged key or record is a
@@ -86,13 +92,14 @@ extension KnowledgeBase {
                 if let pending = try walk.check(key: key, value: value, in: transaction, progress: progress) {
                     batch.append(pending)
                     if batch.count == KnowledgeBase.verifyBatchSize {
-                        try fold.apply(batch, retracted: retracted, to: scratch.environment)
+                        try folding.submit(batch)
                         batch.removeAll(keepingCapacity: true)
                     }
                 }
                 return true
             }
-            try fold.apply(batch, retracted: retracted, to: scratch.environment)
+            try folding.submit(batch)
+            try folding.finish()
             if let problem = walk.tree?.finish(events: UInt64(walk.events)) {
                 walk.problems.append(VerificationProblem(position: problem.position, problem: problem.description))
             }

@@ -7,16 +7,15 @@ import Glibc
 /// ``finish()`` before it returns, whether it took everything or stopped early; the thread then stops at its next
 /// batch.
 final class Prefetched<Item>: @unchecked Sendable {
-    // @unchecked: everything the two threads share is read and written under `mutex`; `current` and `index` are
+    // @unchecked: everything the two threads share is read and written under `monitor`; `current` and `index` are
     // the caller's alone.
 
     /// Batches made ahead at most.
     let batchesAhead: Int
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let monitor = Monitor()
     private var thread = pthread_t()
     private var isRunning = false
-    // Guarded by `mutex`.
+    // Guarded by `monitor`.
     private var ready: [[Item]] = []
     private var isMade = false
     private var isFinished = false
@@ -29,8 +28,6 @@ final class Prefetched<Item>: @unchecked Sendable {
     /// Throws the `pthread_create` error code when no thread can start.
     init(batchesAhead: Int = 8, make: @escaping @Sendable (_ handOver: ([Item]) -> Bool) -> Void) throws {
         self.batchesAhead = batchesAhead
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(changed, nil)
         let code = startThread(&thread) { [self] in
             make { handOver($0) }
             markMade()
@@ -39,21 +36,14 @@ final class Prefetched<Item>: @unchecked Sendable {
         isRunning = true
     }
 
-    deinit {
-        pthread_cond_destroy(changed)
-        pthread_mutex_destroy(mutex)
-        changed.deallocate()
-        mutex.deallocate()
-    }
-
     /// The next item, or nil once the thread has made all it makes.
     func next() -> Item? {
         if index == current.count {
-            pthread_mutex_lock(mutex)
-            while ready.isEmpty && !isMade { pthread_cond_wait(changed, mutex) }
+            monitor.lock()
+            while ready.isEmpty && !isMade { monitor.wait() }
             current = ready.isEmpty ? [] : ready.removeFirst()
-            pthread_cond_broadcast(changed)
-            pthread_mutex_unlock(mutex)
+            monitor.broadcast()
+            monitor.unlock()
             index = 0
             if current.isEmpty { return nil }
         }
@@ -64,35 +54,35 @@ final class Prefetched<Item>: @unchecked Sendable {
     /// Stops the thread and waits for it. Call it once the caller is done.
     func finish() {
         guard isRunning else { return }
-        pthread_mutex_lock(mutex)
+        monitor.lock()
         isFinished = true
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(mutex)
+        monitor.broadcast()
+        monitor.unlock()
         pthread_join(thread, nil)
         isRunning = false
     }
 
     /// Queues a batch for the caller, waiting while enough are queued; false once the caller has finished.
     private func handOver(_ batch: [Item]) -> Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        while ready.count >= batchesAhead && !isFinished { pthread_cond_wait(changed, mutex) }
+        monitor.lock()
+        defer { monitor.unlock() }
+        while ready.count >= batchesAhead && !isFinished { monitor.wait() }
         guard !isFinished else { return false }
         if !batch.isEmpty { ready.append(batch) }
-        pthread_cond_broadcast(changed)
+        monitor.broadcast()
         return true
     }
 
     private func markMade() {
-        pthread_mutex_lock(mutex)
+        monitor.lock()
         isMade = true
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(mutex)
+        monitor.broadcast()
+        monitor.unlock()
     }
 }
 
 /// Starts a thread that runs `body`; returns `pthread_create`'s code.
-private func startThread(_ thread: inout pthread_t, _ body: @escaping @Sendable () -> Void) -> Int32 {
+func startThread(_ thread: inout pthread_t, _ body: @escaping @Sendable () -> Void) -> Int32 {
     let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
     let code = pthread_create(
         &thread,
@@ -115,6 +105,33 @@ private final class ThreadBody {
     init(_ run: @escaping @Sendable () -> Void) {
         self.run = run
     }
+}
+
+/// A mutex and a condition that its holders wait on until another says it changed (`pthread_mutex_t`,
+/// `pthread_cond_t`).
+final class Monitor: @unchecked Sendable {
+    // @unchecked: the pthread calls themselves make the two safe to share between threads.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(changed, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(changed)
+        pthread_mutex_destroy(mutex)
+        changed.deallocate()
+        mutex.deallocate()
+    }
+
+    func lock() { pthread_mutex_lock(mutex) }
+    func unlock() { pthread_mutex_unlock(mutex) }
+    /// Releases the lock until another thread broadcasts, then holds it again.
+    func wait() { pthread_cond_wait(changed, mutex) }
+    /// Wakes every waiting thread.
+    func broadcast() { pthread_cond_broadcast(changed) }
 }
 
 /// A thread could not be started.
