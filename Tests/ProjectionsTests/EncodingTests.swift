@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import Testing
 
@@ -428,13 +429,48 @@ extension EncodingTests {
                     }
                     let bytes = Array(text.utf8)
                     let escaped = CanonicalJSON.escapingForDisplay(bytes)
-                    #expect(String(decoding: escaped, as: UTF8.self) == Self.model(text), "\(Array(text.unicodeScalars))")
+                    #expect(
+                        String(decoding: escaped, as: UTF8.self) == Self.model(text),
+                        "\(Array(text.unicodeScalars))"
+                    )
                     // A collection that is not contiguous gives the same bytes.
                     #expect(CanonicalJSON.escapingForDisplay(bytes.lazy.map { $0 }) == escaped)
                     checked += 1
                 }
             }
             #expect(checked == 2600)
+        }
+    }
+}
+
+extension EncodingTests {
+    @Suite struct CanonicalFrames {
+        @Test("the frame made ahead of the position gives the canonical bytes, for every generated and seed event")
+        func frameGivesTheCanonicalBytes() throws {
+            var lines: [[UInt8]] = []
+            SyntheticLog(count: 3000, seed: 11).write { lines.append($0) }
+            let seed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("events")
+            for file in try FileManager.default.contentsOfDirectory(atPath: seed.path).sorted()
+            where file.hasSuffix(".jsonl") {
+                let text = try String(contentsOf: seed.appendingPathComponent(file), encoding: .utf8)
+                lines += text.split(separator: "\n").map { Array($0.utf8) }
+            }
+            var generator = SeededGenerator(seed: 8785)
+            var framed = 0
+            for line in lines {
+                let event = try line.withUnsafeBytes { try Event(json: JSONParser.parse($0)) }
+                let position = Position(UInt64.random(in: 1...UInt64(1) << 40, using: &generator))
+                let recorded = Timestamp(secondsSince1970: Int64.random(in: 0...4_000_000_000, using: &generator))
+                guard let frame = event.canonicalFrame(), let at = event.at else { continue }
+                let expected = event.canonicalBytes(position: position, recorded: recorded, at: at)
+                #expect(
+                    frame.bytes(position: position, recorded: recorded) == expected,
+                    "\(String(decoding: line, as: UTF8.self))"
+                )
+                framed += 1
+            }
+            #expect(framed > 3000, "only \(framed) events had a frame")
         }
     }
 }

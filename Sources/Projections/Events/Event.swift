@@ -137,6 +137,44 @@ public struct Event: Sendable, Equatable {
         return bytes(self, at: at) == bytes(stored.event, at: at == nil ? nil : stored.at)
     }
 
+    /// The canonical bytes of an event around its position and recorded time, which sort between `id` and
+    /// `source`: `head` up to `"position":`, `tail` after the recorded time's closing quote.
+    struct CanonicalFrame: Sendable {
+        let head: [UInt8]
+        let tail: [UInt8]
+
+        /// The whole canonical bytes at `position`, recorded at `recorded`: neither needs escaping.
+        func bytes(position: Position, recorded: Timestamp) -> [UInt8] {
+            var bytes = head
+            bytes.reserveCapacity(head.count + tail.count + 48)
+            bytes.append(contentsOf: #""position":"#.utf8)
+            bytes.append(contentsOf: String(position.rawValue).utf8)
+            bytes.append(contentsOf: #","recorded":""#.utf8)
+            bytes.append(contentsOf: recorded.rfc3339.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: tail)
+            return bytes
+        }
+    }
+
+    /// The frame of the event's canonical bytes, made before it has a position (on the import's decoding thread);
+    /// nil when its `at` waits for its recorded time.
+    func canonicalFrame() -> CanonicalFrame? {
+        guard let at else { return nil }
+        var before = JSONObject()
+        if let actor { before.members.append(("actor", .string(actor.rawValue))) }
+        before.members.append(("at", .string(at.text)))
+        before.members.append(("data", .object(payload.object)))
+        if let id { before.members.append(("id", .string(id))) }
+        var after = JSONObject()
+        if let source { after.members.append(("source", .string(source))) }
+        after.members.append(("type", .string(type.rawValue)))
+        // {"actor":…,"id":…} less its "}" and with a ",", and {"source":…,"type":…} with a "," for its "{".
+        let head = CanonicalJSON.bytes(of: .object(before)).dropLast() + [UInt8(ascii: ",")]
+        let tail = [UInt8(ascii: ",")] + CanonicalJSON.bytes(of: .object(after)).dropFirst()
+        return CanonicalFrame(head: Array(head), tail: tail)
+    }
+
     /// The canonical (RFC 8785) bytes of the event as stored at `position`, without its hash.
     public func canonicalBytes(position: Position, recorded: Timestamp, at time: ValidTime) -> [UInt8] {
         var object = JSONObject()

@@ -17,6 +17,8 @@ final class DecodedLines: @unchecked Sendable {
         var bytesRead: Int
         /// Its event, or why it was refused.
         var event: Result<Event, any Error>
+        /// The frame of its canonical bytes, when its event is known and has its `at`.
+        var frame: Event.CanonicalFrame?
     }
 
     /// Lines per batch handed over at once.
@@ -63,7 +65,10 @@ final class DecodedLines: @unchecked Sendable {
                     guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
                     let event = decode(line, number: reader.lineNumber)
                     if case .failure = event { isStopped = true }
-                    batch.append(Item(line: reader.lineNumber, bytesRead: reader.bytesRead, event: event))
+                    let frame = try? event.get().canonicalFrame()
+                    batch.append(
+                        Item(line: reader.lineNumber, bytesRead: reader.bytesRead, event: event, frame: frame ?? nil)
+                    )
                 }
                 if !more { isStopped = true }
             } catch {

@@ -102,7 +102,7 @@ extension KnowledgeBase {
             while let line = lines.next() {
                 let event = try line.event.get()
                 do {
-                    switch try append(event, in: transaction) {
+                    switch try append(event, frame: line.frame, in: transaction) {
                     case .appended: counts.appended += 1
                     case .skipped: counts.skipped += 1
                     }

@@ -159,7 +159,12 @@ public final class KnowledgeBase: Sendable {
         return try write { transaction in try append(event, in: transaction) }
     }
 
-    func append(_ event: Event, in transaction: borrowing WriteTransaction) throws -> Outcome {
+    /// Appends `event` in `transaction`; `frame`, when given, is its ``Event/canonicalFrame()``, made ahead.
+    func append(
+        _ event: Event,
+        frame: Event.CanonicalFrame? = nil,
+        in transaction: borrowing WriteTransaction
+    ) throws -> Outcome {
         if let id = event.id, let existing = try transaction.position(ofID: id) {
             let stored = try storedEvent(at: existing, in: transaction)
             guard event.hasSameContent(as: stored) else {
@@ -173,6 +178,7 @@ public final class KnowledgeBase: Sendable {
         let head = try transaction.append(id: event.id) { position, recorded in
             let time = event.at ?? ValidTime(timestamp: recorded)
             appendedAt = time
+            if let frame { return frame.bytes(position: position, recorded: recorded) }
             return event.canonicalBytes(position: position, recorded: recorded, at: time)
         }
         var stored = event

@@ -35,6 +35,11 @@ struct DecoderRegressionTests {
                 let recorded = Timestamp(secondsSince1970: 1_750_000_000)
                 let time = event.at ?? ValidTime(timestamp: recorded)
                 let stored = event.canonicalBytes(position: Position(1), recorded: recorded, at: time)
+                if let frame = event.canonicalFrame(), frame.bytes(position: Position(1), recorded: recorded) != stored
+                {
+                    problem = HarnessProblem("the canonical frame made ahead gives other bytes")
+                    return
+                }
                 let read = try stored.withUnsafeBytes { bytes in
                     try StoredEvent(position: Position(1), hash: .zero, bytes: bytes)
                 }
