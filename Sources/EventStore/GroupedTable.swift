@@ -59,7 +59,9 @@ extension TransactionHandle {
                 if code == MDB_KEYEXIST { code = MDB_SUCCESS }
             }
         } else {
-            // A value is replaced, never kept beside another under the same suffix: the suffix decides.
+            // A value is replaced, never kept beside another under the same suffix: the suffix decides. (Traced as
+            // a cursor placed on the group, which the B-tree floor repeats.)
+            writeState.tracer?(.scan(table, start: group, reverse: false, steps: 0))
             switch try cursor.lastSuffix(of: group, suffix: suffix) {
             case .none: flags = 0
             case .some(let last) where last.lexicographicallyPrecedes(suffixBytes): flags = UInt32(MDB_APPENDDUP)
