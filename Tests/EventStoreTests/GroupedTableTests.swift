@@ -52,17 +52,21 @@ struct GroupedTableTests {
         return seen
     }
 
+    /// A new store at `path` with one table, `grouped`, of `layout`.
+    private static func store(at path: String, _ layout: TableLayout) throws -> (Environment, Table) {
+        let environment = try Environment(
+            path: path,
+            tables: ["grouped"],
+            layouts: ["grouped": layout],
+            creating: true
+        )
+        return (environment, environment.table(named: "grouped"))
+    }
+
     @Test("puts, removals, lookups and scans from any start match a sorted map", arguments: [0, 2])
     func matchesSortedMap(valueSize: Int) throws {
         try withTemporaryStorePath { path in
-            let layout = TableLayout.grouped(suffix: 2, valueSize: valueSize)
-            let environment = try Environment(
-                path: path,
-                tables: ["grouped"],
-                layouts: ["grouped": layout],
-                creating: true
-            )
-            let table = environment.table(named: "grouped")
+            let (environment, table) = try Self.store(at: path, .grouped(suffix: 2, valueSize: valueSize))
             var generator = SeededGenerator(seed: 22 + UInt64(valueSize))
             var model: [[UInt8]: [UInt8]] = [:]
             var groups: [[UInt8]] = []
@@ -128,13 +132,7 @@ struct GroupedTableTests {
     @Test("a grouped table is one LMDB key per group, its entries LMDB duplicates of it")
     func keptAsDuplicates() throws {
         try withTemporaryStorePath { path in
-            let environment = try Environment(
-                path: path,
-                tables: ["grouped"],
-                layouts: ["grouped": .grouped(suffix: 8, valueSize: 0)],
-                creating: true
-            )
-            let table = environment.table(named: "grouped")
+            let (environment, table) = try Self.store(at: path, .grouped(suffix: 8, valueSize: 0))
             try environment.write { transaction in
                 for position in 1...1000 {
                     try transaction.put(
@@ -180,13 +178,7 @@ struct GroupedTableTests {
     func refusals() throws {
         try withTemporaryStorePath { path in
             do {
-                let environment = try Environment(
-                    path: path,
-                    tables: ["grouped"],
-                    layouts: ["grouped": .grouped(suffix: 8, valueSize: 4)],
-                    creating: true
-                )
-                let table = environment.table(named: "grouped")
+                let (environment, table) = try Self.store(at: path, .grouped(suffix: 8, valueSize: 4))
                 #expect(throws: StoreError.self) {
                     try environment.write { transaction in
                         try transaction.put([1], forKey: [1, 0] + Position(1).key, in: table)

@@ -67,6 +67,18 @@ struct MerkleTreeTests {
         return contents
     }
 
+    /// What `verify`'s tree check finds walking the log of `events` events: each event's nodes, then the extent.
+    static func treeProblems(in transaction: borrowing ReadTransaction, events: UInt64) throws -> [TreeCheck.Problem] {
+        var check = try TreeCheck(in: transaction)
+        var problems: [TreeCheck.Problem] = []
+        try transaction.forEachEvent { position, _, bytes in
+            if let problem = try check.check(position, bytes: bytes, in: transaction) { problems.append(problem) }
+            return true
+        }
+        if let problem = check.finish(events: events) { problems.append(problem) }
+        return problems
+    }
+
     @Test("every root, inclusion path and consistency proof of a 45-event log is RFC 6962's")
     func proofsAreRFC6962s() throws {
         try withTemporaryStorePath { path in
@@ -139,15 +151,8 @@ struct MerkleTreeTests {
                             == RFC6962Model.path(3, contents[..<size])
                     )
                 }
-                var check = try TreeCheck(in: transaction)
-                var problems: [TreeCheck.Problem] = []
-                try transaction.forEachEvent { position, _, bytes in
-                    if let problem = try check.check(position, bytes: bytes, in: transaction) {
-                        problems.append(problem)
-                    }
-                    return true
-                }
-                #expect(problems.isEmpty && check.finish(events: 40) == nil, "\(problems)")
+                let problems = try Self.treeProblems(in: transaction, events: 40)
+                #expect(problems.isEmpty, "\(problems)")
             }
             #expect(try environment.write { transaction in try transaction.completeTree() } == 40)
             try environment.read { transaction throws in
@@ -201,16 +206,7 @@ struct MerkleTreeTests {
                 try transaction.put(value, forKey: Position.key(64), in: transaction.log.tree)
             }
             let problems = try environment.read { transaction throws in
-                var check = try TreeCheck(in: transaction)
-                var problems: [TreeCheck.Problem] = []
-                try transaction.forEachEvent { position, _, bytes in
-                    if let problem = try check.check(position, bytes: bytes, in: transaction) {
-                        problems.append(problem)
-                    }
-                    return true
-                }
-                if let problem = check.finish(events: 70) { problems.append(problem) }
-                return problems
+                try Self.treeProblems(in: transaction, events: 70)
             }
             #expect(problems.map(\.position) == [Position(33)])
             #expect(problems.first?.description.contains("node over positions 33…64") == true)

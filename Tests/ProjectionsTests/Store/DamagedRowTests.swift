@@ -30,18 +30,22 @@ import Testing
         let event: String
     }
 
+    /// The replication of s-1 from a to c, which reads a's adoption and c's registration.
+    static let replicatedToC =
+        #"{"type":"SolutionReplicated","at":"2016-01-01","data":{"solution":"s-1","city":"c","from":"a"}}"#
+
     static let cases = [
         Case(
             description: "the origin's adoption, read by the replication rules",
             table: "rm.adoptions",
             prefix: Key.of("s-1", "a") + [0],
-            event: #"{"type":"SolutionReplicated","at":"2016-01-01","data":{"solution":"s-1","city":"c","from":"a"}}"#
+            event: replicatedToC
         ),
         Case(
             description: "the adopting city's registration, read by the rule that it is registered",
             table: "rm.cities",
             prefix: Key.of("c"),
-            event: #"{"type":"SolutionReplicated","at":"2016-01-01","data":{"solution":"s-1","city":"c","from":"a"}}"#
+            event: replicatedToC
         ),
         Case(
             description: "an open plan, read by the fold that closes it",
