@@ -32,9 +32,15 @@ public struct EventLog: Sendable {
 
     /// The key under which the id index keeps `id`: its UTF-8 bytes, or their SHA-256 when too long for LMDB.
     public static func key(forID id: String) -> [UInt8] {
-        let bytes = Array(id.utf8)
-        if bytes.count < 400 { return [0] + bytes }
-        return [1] + SHA256.hash(bytes).bytes
+        let count = id.utf8.count
+        if count < 400 {
+            var key: [UInt8] = []
+            key.reserveCapacity(count + 1)
+            key.append(0)
+            key.append(contentsOf: id.utf8)
+            return key
+        }
+        return [1] + SHA256.hash(Array(id.utf8)).bytes
     }
 
     /// The chain hash of an event: SHA-256 of the chain hash before it (32 zero bytes for the first event) followed
@@ -208,15 +214,22 @@ extension WriteTransaction {
         recorded: Timestamp,
         id: String?
     ) throws -> LogHead {
-        try handle.put(hash.bytes + bytes, forKey: position.key, in: log.events, flags: appendFlag)
-        try handle.put(
-            [],
-            forKey: BigEndian.bytes(UInt64(bitPattern: recorded.secondsSince1970)) + position.key,
-            in: log.recorded,
-            flags: appendFlag
-        )
+        let positionKey = position.key
+        // The hash and the bytes are written straight into the page LMDB reserves for them.
+        let size = hash.bytes.count + bytes.count
+        try handle.putReserving(size, forKey: positionKey, in: log.events, flags: appendFlag) { buffer in
+            hash.bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+            bytes.withUnsafeBytes {
+                UnsafeMutableRawBufferPointer(rebasing: buffer[hash.bytes.count...]).copyMemory(from: $0)
+            }
+        }
+        var recordedKey: [UInt8] = []
+        recordedKey.reserveCapacity(16)
+        BigEndian.append(UInt64(bitPattern: recorded.secondsSince1970), to: &recordedKey)
+        recordedKey.append(contentsOf: positionKey)
+        try handle.put([], forKey: recordedKey, in: log.recorded, flags: appendFlag)
         if let id {
-            try handle.put(position.key, forKey: EventLog.key(forID: id), in: log.ids)
+            try handle.put(positionKey, forKey: EventLog.key(forID: id), in: log.ids)
         }
         try appendToTree(MerkleHash.leaf(bytes))
         let appended = LogHead(position: position, hash: hash, recorded: recorded)

@@ -37,50 +37,69 @@ extension TransactionHandle {
     /// Stores `value` under `key`, replacing the value there: one duplicate of the key's group.
     ///
     /// A suffix after every other of its group (a position, in an index written as the log grows) is appended
-    /// (`MDB_APPENDDUP`), which fills the group's pages instead of splitting them in half.
+    /// (`MDB_APPENDDUP`), which fills the group's pages instead of splitting them in half. The group and the
+    /// duplicate are handed to LMDB from the key's and the value's own bytes, without copies on the heap.
     func groupedPut(_ value: [UInt8], forKey key: [UInt8], in table: Table, suffix: Int, valueSize: Int) throws {
-        guard value.count == valueSize, let (group, suffixBytes) = Self.split(key, suffix: suffix) else {
-            throw LMDBError(code: MDB_BAD_VALSIZE)
-        }
-        let duplicate = suffixBytes + value
+        guard value.count == valueSize, suffix > 0, key.count > suffix else { throw LMDBError(code: MDB_BAD_VALSIZE) }
         guard let writeState else { throw LMDBError(code: EACCES) }
         // One cursor per table for the whole transaction: LMDB finds a key near the cursor's page without a descent.
         var cursor = GroupCursor(pointer: try writeState.cursor(on: table.handle, in: pointer))
-        let flags: UInt32?
-        var code: Int32 = MDB_SUCCESS
-        if valueSize == 0 {
-            // The key is the whole entry. Most puts append a new last suffix: that is tried first; LMDB refuses it
-            // (MDB_KEYEXIST) for a suffix that is not after the group's last, which is then put in its place, unless
-            // it is there already.
-            flags = UInt32(MDB_APPENDDUP | MDB_NODUPDATA)
-            code = mdb_cursor_put(cursor.pointer, group, duplicate, UInt32(MDB_APPENDDUP | MDB_NODUPDATA))
-            if code == MDB_KEYEXIST {
-                code = mdb_cursor_put(cursor.pointer, group, duplicate, UInt32(MDB_NODUPDATA))
-                if code == MDB_KEYEXIST { code = MDB_SUCCESS }
+        let groupCount = key.count - suffix
+        let flags: UInt32? = try key.withUnsafeBytes { keyBytes in
+            let group = UnsafeRawBufferPointer(rebasing: keyBytes[..<groupCount])
+            let suffixBytes = UnsafeRawBufferPointer(rebasing: keyBytes[groupCount...])
+            if valueSize == 0 {
+                // The key is the whole entry. Most puts append a new last suffix: that is tried first; LMDB refuses
+                // it (MDB_KEYEXIST) for a suffix that is not after the group's last, which is then put in its place,
+                // unless it is there already.
+                let appending = UInt32(MDB_APPENDDUP | MDB_NODUPDATA)
+                var code = cursorPut(cursor.pointer, group, suffixBytes, appending)
+                if code == MDB_KEYEXIST {
+                    code = cursorPut(cursor.pointer, group, suffixBytes, UInt32(MDB_NODUPDATA))
+                    if code == MDB_KEYEXIST { code = MDB_SUCCESS }
+                }
+                try checkWrite(code)
+                return appending
             }
-        } else {
-            // A value is replaced, never kept beside another under the same suffix: the suffix decides. (Traced as
-            // a cursor placed on the group, which the B-tree floor repeats.)
-            writeState.tracer?(.scan(table, start: group, reverse: false, steps: 0))
-            switch try cursor.lastSuffix(of: group, suffix: suffix) {
-            case .none: flags = 0
-            case .some(let last) where last.lexicographicallyPrecedes(suffixBytes): flags = UInt32(MDB_APPENDDUP)
-            case .some:
-                if try cursor.seekExact(group: group, suffix: suffixBytes) {
-                    if cursor.duplicate.elementsEqual(duplicate) {
-                        flags = nil
+            return try withUnsafeTemporaryAllocation(byteCount: suffix + valueSize, alignment: 1) { buffer in
+                buffer.copyMemory(from: suffixBytes)
+                value.withUnsafeBytes {
+                    UnsafeMutableRawBufferPointer(rebasing: buffer[suffix...]).copyMemory(from: $0)
+                }
+                let duplicate = UnsafeRawBufferPointer(buffer)
+                // A value is replaced, never kept beside another under the same suffix: the suffix decides. (Traced
+                // as a cursor placed on the group, which the B-tree floor repeats.)
+                writeState.tracer?(.scan(table, start: Array(group), reverse: false, steps: 0))
+                let flags: UInt32?
+                switch try cursor.lastSuffix(of: group, precedes: suffixBytes) {
+                case nil: flags = 0
+                case true?: flags = UInt32(MDB_APPENDDUP)
+                case false?:
+                    if try cursor.seekExact(group: group, suffix: suffixBytes) {
+                        if cursor.duplicate.elementsEqual(duplicate) {
+                            flags = nil
+                        } else {
+                            try checkWrite(mdb_cursor_del(cursor.pointer, 0))
+                            flags = 0
+                        }
                     } else {
-                        try checkWrite(mdb_cursor_del(cursor.pointer, 0))
                         flags = 0
                     }
-                } else {
-                    flags = 0
                 }
+                if let flags { try checkWrite(cursorPut(cursor.pointer, group, duplicate, flags)) }
+                return flags
             }
-            if let flags { code = mdb_cursor_put(cursor.pointer, group, duplicate, flags) }
         }
-        try checkWrite(code)
-        if let flags { writeState.tracer?(.putDuplicate(table, group: group, duplicate: duplicate, flags: flags)) }
+        if let flags, let tracer = writeState.tracer {
+            tracer(
+                .putDuplicate(
+                    table,
+                    group: Array(key[..<groupCount]),
+                    duplicate: key[groupCount...] + value,
+                    flags: flags
+                )
+            )
+        }
         if FaultInjection.isActive {
             writeState.puts += 1
             FaultInjection.reach(.put(writeState.puts))
@@ -157,36 +176,49 @@ private struct GroupCursor {
 
     /// Places the cursor by `operation` with search bytes for the key and the duplicate, then reads where it rests
     /// (the search calls leave the key pointing at the caller's bytes, which do not outlive them).
-    private mutating func seek(_ operation: MDB_cursor_op, group: [UInt8], duplicate: [UInt8]? = nil) -> Int32 {
-        let code = group.withUnsafeBytes { groupBytes in
-            var searchKey = MDB_val(
-                mv_size: groupBytes.count,
-                mv_data: UnsafeMutableRawPointer(mutating: groupBytes.baseAddress)
+    private mutating func seek(
+        _ operation: MDB_cursor_op,
+        group: UnsafeRawBufferPointer,
+        duplicate: UnsafeRawBufferPointer? = nil
+    ) -> Int32 {
+        var searchKey = MDB_val(mv_size: group.count, mv_data: UnsafeMutableRawPointer(mutating: group.baseAddress))
+        var searchData = MDB_val()
+        if let duplicate {
+            searchData = MDB_val(
+                mv_size: duplicate.count,
+                mv_data: UnsafeMutableRawPointer(mutating: duplicate.baseAddress)
             )
-            guard let duplicate else {
-                var searchData = MDB_val()
-                return mdb_cursor_get(pointer, &searchKey, &searchData, operation)
-            }
-            return duplicate.withUnsafeBytes { duplicateBytes in
-                var searchData = MDB_val(
-                    mv_size: duplicateBytes.count,
-                    mv_data: UnsafeMutableRawPointer(mutating: duplicateBytes.baseAddress)
-                )
-                return mdb_cursor_get(pointer, &searchKey, &searchData, operation)
-            }
         }
+        let code = mdb_cursor_get(pointer, &searchKey, &searchData, operation)
         guard code == MDB_SUCCESS else { return code }
         return move(MDB_GET_CURRENT)
     }
 
-    /// The suffix of the last duplicate of `group`, or nil when the table has no such group.
-    mutating func lastSuffix(of group: [UInt8], suffix: Int) throws -> [UInt8]? {
+    private mutating func seek(_ operation: MDB_cursor_op, group: [UInt8], duplicate: [UInt8]? = nil) -> Int32 {
+        group.withUnsafeBytes { groupBytes in
+            guard let duplicate else { return seek(operation, group: groupBytes) }
+            return duplicate.withUnsafeBytes { seek(operation, group: groupBytes, duplicate: $0) }
+        }
+    }
+
+    /// Whether the suffix of the last duplicate of `group` sorts before `suffix`, or nil when the table has no such
+    /// group.
+    mutating func lastSuffix(of group: UnsafeRawBufferPointer, precedes suffix: UnsafeRawBufferPointer) throws -> Bool?
+    {
         let code = seek(MDB_SET_KEY, group: group)
         if code == MDB_NOTFOUND { return nil }
         try check(code)
         try check(move(MDB_LAST_DUP))
-        guard duplicate.count >= suffix else { throw LMDBError(code: MDB_CORRUPTED) }
-        return Array(duplicate.prefix(suffix))
+        guard duplicate.count >= suffix.count else { throw LMDBError(code: MDB_CORRUPTED) }
+        return UnsafeRawBufferPointer(rebasing: duplicate[..<suffix.count]).lexicographicallyPrecedes(suffix)
+    }
+
+    /// Places the cursor on the duplicate of `group` that begins with `suffix`; false when there is none.
+    mutating func seekExact(group: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer) throws -> Bool {
+        let code = seek(MDB_GET_BOTH_RANGE, group: group, duplicate: suffix)
+        if code == MDB_NOTFOUND { return false }
+        try check(code)
+        return duplicate.starts(with: suffix)
     }
 
     /// Places the cursor on the duplicate of `group` that begins with `suffix`; false when there is none.
@@ -251,7 +283,14 @@ private struct GroupCursor {
     }
 }
 
-/// `mdb_cursor_put` of byte arrays.
-private func mdb_cursor_put(_ cursor: OpaquePointer, _ key: [UInt8], _ value: [UInt8], _ flags: UInt32) -> Int32 {
-    withValues(key, value) { CLMDB.mdb_cursor_put(cursor, &$0, &$1, flags) }
+/// `mdb_cursor_put` of bytes the caller holds.
+private func cursorPut(
+    _ cursor: OpaquePointer,
+    _ key: UnsafeRawBufferPointer,
+    _ value: UnsafeRawBufferPointer,
+    _ flags: UInt32
+) -> Int32 {
+    var keyValue = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+    var dataValue = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+    return mdb_cursor_put(cursor, &keyValue, &dataValue, flags)
 }

@@ -132,6 +132,33 @@ struct TransactionHandle {
         }
     }
 
+    /// Stores `count` bytes under `key` in a plain table, written by `fill` straight into the space LMDB reserves
+    /// for them (`MDB_RESERVE`) instead of being copied from an array.
+    func putReserving(
+        _ count: Int,
+        forKey key: [UInt8],
+        in table: Table,
+        flags: UInt32,
+        _ fill: (UnsafeMutableRawBufferPointer) -> Void
+    ) throws {
+        guard table.layout == .plain else { throw LMDBError(code: EINVAL) }
+        var data = MDB_val(mv_size: count, mv_data: nil)
+        let code = key.withUnsafeBytes { keyBytes in
+            var keyValue = MDB_val(
+                mv_size: keyBytes.count,
+                mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress)
+            )
+            return mdb_put(pointer, table.handle, &keyValue, &data, flags | UInt32(MDB_RESERVE))
+        }
+        try checkWrite(code)
+        fill(UnsafeMutableRawBufferPointer(start: data.mv_data, count: count))
+        writeState?.tracer?(.put(table, key: key, valueCount: count, flags: flags))
+        if FaultInjection.isActive, let writeState {
+            writeState.puts += 1
+            FaultInjection.reach(.put(writeState.puts))
+        }
+    }
+
     func removeValue(forKey key: [UInt8], in table: Table) throws -> Bool {
         if case .grouped(let suffix, _) = table.layout {
             return try groupedRemove(forKey: key, in: table, suffix: suffix)

@@ -32,7 +32,13 @@ public enum EventType: String, Vocabulary, Comparable {
     case cityLocated = "CityLocated"
 
     /// A one-byte code for indexes.
-    public var code: UInt8 { UInt8(EventType.allCases.firstIndex(of: self) ?? 0) }
+    public var code: UInt8 { UInt8(EventType.catalogue.firstIndex(of: self) ?? 0) }
+
+    /// The type's name in UTF-8: the key of its row in the counts index.
+    var nameBytes: [UInt8] { EventType.names[Int(code)] }
+
+    private static let catalogue = allCases
+    private static let names = allCases.map { Array($0.rawValue.utf8) }
 
     /// Orders by the type's name.
     public static func < (left: EventType, right: EventType) -> Bool { left.rawValue < right.rawValue }

@@ -51,27 +51,42 @@ struct LogIndexes: Sendable {
 
     /// Adds an appended event to every index.
     func add(_ recorded: StoredEvent, to storage: borrowing some KeyValueWriter & ~Copyable) throws {
-        let position = recorded.position.key
-        try storage.put([], forKey: [recorded.event.type.code] + position, in: byType)
+        let position = recorded.position.rawValue
+        let type = recorded.event.type
+        try storage.put([], forKey: LogIndexes.typeKey(type, position), in: byType)
         let entities = recorded.event.payload.entities
         for (offset, entity) in entities.enumerated() where !entities[..<offset].contains(entity) {
-            try storage.put([], forKey: LogIndexes.entityPrefix(entity) + position, in: byEntity)
+            var key: [UInt8] = []
+            key.reserveCapacity(entity.rawValue.utf8.count + 9)
+            key.append(contentsOf: entity.rawValue.utf8)
+            key.append(0)
+            BigEndian.append(position, to: &key)
+            try storage.put([], forKey: key, in: byEntity)
         }
         if case .eventRetracted(let retraction) = recorded.event.payload {
-            try storage.put(position, forKey: retraction.position.key, in: retractions)
+            try storage.put(recorded.position.key, forKey: retraction.position.key, in: retractions)
         }
-        let countKey = Array(recorded.event.type.rawValue.utf8)
+        let countKey = type.nameBytes
         var (count, withoutSource) = try storage.withValue(forKey: countKey, in: counts, LogIndexes.counts) ?? (0, 0)
         count += 1
         if recorded.event.source == nil {
             withoutSource += 1
-            try storage.put(
-                BigEndian.bytes(withoutSource),
-                forKey: [recorded.event.type.code] + position,
-                in: sourceless
-            )
+            try storage.put(BigEndian.bytes(withoutSource), forKey: LogIndexes.typeKey(type, position), in: sourceless)
         }
-        try storage.put(BigEndian.bytes(count) + BigEndian.bytes(withoutSource), forKey: countKey, in: counts)
+        var row: [UInt8] = []
+        row.reserveCapacity(16)
+        BigEndian.append(count, to: &row)
+        BigEndian.append(withoutSource, to: &row)
+        try storage.put(row, forKey: countKey, in: counts)
+    }
+
+    /// Type code ‖ position: a key of ``byType`` and ``sourceless``.
+    private static func typeKey(_ type: EventType, _ position: UInt64) -> [UInt8] {
+        var key: [UInt8] = []
+        key.reserveCapacity(9)
+        key.append(type.code)
+        BigEndian.append(position, to: &key)
+        return key
     }
 
     /// Reads a row of ``counts``: the events of a type, and those of them without a source.
