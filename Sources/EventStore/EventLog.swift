@@ -1,3 +1,4 @@
+import CLMDB
 /// The store's own tables: events by position, the id index and the recorded-time index.
 ///
 /// Each event is kept as its 32-byte chain hash followed by the bytes the caller encoded for it. The hash of the
@@ -159,15 +160,34 @@ extension WriteTransaction {
     /// Appends one event at the position after the head and returns the new head.
     ///
     /// `encode` receives the event's position and recorded time (never earlier than the previous event's) and
-    /// returns the bytes to store and hash. When `id` is given, the id index maps it to the new position; the
-    /// caller checks ``position(ofID:)`` first, since an id already indexed is a programmer error here.
+    /// returns the bytes to store and hash. When `id` is given, the id index maps it to the new position; an id the
+    /// index holds already is refused (`MDB_KEYEXIST`, nothing appended): see ``appendUnlessIndexed(id:_:)``.
     public func append(id: String?, _ encode: (Position, Timestamp) throws -> [UInt8]) throws -> LogHead {
+        switch try appendUnlessIndexed(id: id, encode) {
+        case .appended(let head): return head
+        case .alreadyIndexed: throw LMDBError(code: MDB_KEYEXIST)
+        }
+    }
+
+    /// Appends one event as ``append(id:_:)`` does, unless the id index holds `id` already: then nothing is
+    /// written and the position stored under it is returned. The id is looked up and claimed in one `mdb_put`
+    /// (`MDB_NOOVERWRITE`).
+    public func appendUnlessIndexed(
+        id: String?,
+        _ encode: (Position, Timestamp) throws -> [UInt8]
+    ) throws -> AppendOutcome {
         let previous = try headBeforeAppending()
         let position = previous.map { $0.position.next } ?? .first
         let recorded = max(clock(), previous?.recorded ?? Timestamp(secondsSince1970: 0))
         let bytes = try encode(position, recorded)
         let hash = EventLog.chainHash(after: previous?.hash, bytes)
-        return try store(bytes, hash: hash, at: position, recorded: recorded, id: id)
+        if let id, let stored = try handle.insert(position.key, forKey: EventLog.key(forID: id), in: log.ids) {
+            guard let existing = stored.withUnsafeBytes({ Position(key: $0) }) else {
+                throw LogDamage(position: position, reason: "the id index holds \(stored.count) bytes under an id")
+            }
+            return .alreadyIndexed(existing)
+        }
+        return .appended(try store(bytes, hash: hash, at: position, recorded: recorded, id: nil))
     }
 
     /// Appends an event exactly as another log holds it, at `position` with `recorded` and the chain hash `hash`,
@@ -236,6 +256,14 @@ extension WriteTransaction {
         state.head = .some(appended)
         return appended
     }
+}
+
+/// What ``WriteTransaction/appendUnlessIndexed(id:_:)`` did.
+public enum AppendOutcome: Sendable, Equatable {
+    /// The event was appended; the new head.
+    case appended(LogHead)
+    /// The id index already held the id, at this position; nothing was written.
+    case alreadyIndexed(Position)
 }
 
 /// The log's bytes at a position break its format.

@@ -132,6 +132,29 @@ struct TransactionHandle {
         }
     }
 
+    /// Stores `value` under `key` in a plain table unless the key is there already (`MDB_NOOVERWRITE`): then
+    /// nothing is written and the stored value is returned.
+    func insert(_ value: [UInt8], forKey key: [UInt8], in table: Table) throws -> [UInt8]? {
+        guard table.layout == .plain else { throw LMDBError(code: EINVAL) }
+        var stored: [UInt8]?
+        let flags = UInt32(MDB_NOOVERWRITE)
+        let code = withValues(key, value) { keyValue, dataValue in
+            let code = CLMDB.mdb_put(pointer, table.handle, &keyValue, &dataValue, flags)
+            if code == MDB_KEYEXIST {
+                stored = Array(UnsafeRawBufferPointer(start: dataValue.mv_data, count: dataValue.mv_size))
+            }
+            return code
+        }
+        if let stored { return stored }
+        try checkWrite(code)
+        writeState?.tracer?(.put(table, key: key, valueCount: value.count, flags: flags))
+        if FaultInjection.isActive, let writeState {
+            writeState.puts += 1
+            FaultInjection.reach(.put(writeState.puts))
+        }
+        return nil
+    }
+
     /// Stores `count` bytes under `key` in a plain table, written by `fill` straight into the space LMDB reserves
     /// for them (`MDB_RESERVE`) instead of being copied from an array.
     func putReserving(

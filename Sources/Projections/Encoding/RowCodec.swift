@@ -41,9 +41,12 @@ enum RowCodec {
     }()
 
     private static func hash(_ key: String) -> Int {
-        var hash: UInt32 = 2_166_136_261
-        for byte in key.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        return Int(hash & 0xFF)
+        var key = key
+        return key.withUTF8 { bytes in
+            var hash: UInt32 = 2_166_136_261
+            for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+            return Int(hash & 0xFF)
+        }
     }
 
     /// The key's one-byte code, or nil for a key outside the vocabulary.

@@ -219,6 +219,7 @@ extension ReadModels {
 enum Key {
     static func of(_ parts: String...) -> [UInt8] {
         var key: [UInt8] = []
+        key.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
         for (index, part) in parts.enumerated() {
             if index > 0 { key.append(0) }
             key.append(contentsOf: part.utf8)
@@ -228,6 +229,7 @@ enum Key {
 
     static func of(_ slugs: Slug...) -> [UInt8] {
         var key: [UInt8] = []
+        key.reserveCapacity(slugs.reduce(slugs.count) { $0 + $1.rawValue.utf8.count })
         for (index, slug) in slugs.enumerated() {
             if index > 0 { key.append(0) }
             key.append(contentsOf: slug.rawValue.utf8)

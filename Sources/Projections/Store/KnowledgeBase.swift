@@ -165,21 +165,25 @@ public final class KnowledgeBase: Sendable {
         frame: Event.CanonicalFrame? = nil,
         in transaction: borrowing WriteTransaction
     ) throws -> Outcome {
-        if let id = event.id, let existing = try transaction.position(ofID: id) {
-            let stored = try storedEvent(at: existing, in: transaction)
-            guard event.hasSameContent(as: stored) else {
-                throw InputError(
-                    "id '\(SafeText.escaped(id))' is already stored at position \(existing) with other content"
-                )
-            }
-            return .skipped(stored)
-        }
         var appendedAt: ValidTime?
-        let head = try transaction.append(id: event.id) { position, recorded in
+        let outcome = try transaction.appendUnlessIndexed(id: event.id) { position, recorded in
             let time = event.at ?? ValidTime(timestamp: recorded)
             appendedAt = time
             if let frame { return frame.bytes(position: position, recorded: recorded) }
             return event.canonicalBytes(position: position, recorded: recorded, at: time)
+        }
+        let head: LogHead
+        switch outcome {
+        case .appended(let appended):
+            head = appended
+        case .alreadyIndexed(let existing):
+            let stored = try storedEvent(at: existing, in: transaction)
+            guard event.hasSameContent(as: stored) else {
+                throw InputError(
+                    "id '\(SafeText.escaped(event.id ?? ""))' is already stored at position \(existing) with other content"
+                )
+            }
+            return .skipped(stored)
         }
         var stored = event
         stored.at = appendedAt
