@@ -52,8 +52,10 @@ public struct ExpectedHash: Sendable, Equatable {
 
 extension KnowledgeBase {
     /// How many events `verify` folds into its scratch store per scratch transaction: each batch commits on its own,
-    /// so the dirty pages of one batch, not of the whole log, are held at a time.
-    static let verifyBatchSize = 4096
+    /// so the dirty pages of one batch, not of the whole log, are held at a time. 32,768 by default (at 1M events,
+    /// 20 % faster than 4,096, since each commit writes its dirty pages out and the next batch copies the hot ones
+    /// again, for about 165 MB more heap); `$SCKB_VERIFY_BATCH` sets another (at least 1), for the tests.
+    static let verifyBatchSize = ProcessEnvironment.verifyBatchSize
 
     /// Checks the chain from the stored bytes, the id index, the log indexes and every read model (rebuilt from the
     /// log in a scratch store with the same fold, then compared entry by entry). Writes nothing to the store.

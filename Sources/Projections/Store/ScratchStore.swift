@@ -56,6 +56,13 @@ enum ProcessEnvironment {
         return max(size, 1 << 16)
     }
 
+    /// The events `verify` folds per scratch transaction: 32,768, or `$SCKB_VERIFY_BATCH` (at least 1), which the
+    /// tests set small so that a small log takes several batches.
+    static var verifyBatchSize: Int {
+        guard let value = getenv("SCKB_VERIFY_BATCH"), let size = Int(String(cString: value)) else { return 1 << 15 }
+        return max(size, 1)
+    }
+
     /// `$TMPDIR` when set and not empty, else `/tmp`.
     static var temporaryFolder: String {
         guard let value = getenv("TMPDIR"), value.pointee != 0 else { return "/tmp" }

@@ -7,8 +7,9 @@ import Testing
 /// batch is named where it is.
 @Suite(.serialized, .timeLimit(.minutes(10)))
 struct VerifyBatchTests {
-    /// 10,000 events: more than two of verify's batches of 4,096.
+    /// 10,000 events: more than two of verify's batches of 4,096 (`SCKB_VERIFY_BATCH`).
     static let count = 10_000
+    static let batches = ["SCKB_VERIFY_BATCH": "4096"]
 
     private func withGeneratedStore<T>(_ body: (_ store: String) throws -> T) throws -> T {
         try withTemporaryDirectory { folder in
@@ -23,10 +24,10 @@ struct VerifyBatchTests {
     @Test("a store of three batches verifies ok, with the same report whether the 64 KiB scratch map grows or not")
     func severalBatchesWithTinyScratchMap() throws {
         try withGeneratedStore { store in
-            let roomy = try runSCKB(["verify", "--format", "json", "--store", store])
+            let roomy = try runSCKB(["verify", "--format", "json", "--store", store], environment: Self.batches)
             let tiny = try runSCKB(
                 ["verify", "--format", "json", "--store", store],
-                environment: ["SCKB_SCRATCH_MAP_SIZE": "65536"]
+                environment: Self.batches.merging(["SCKB_SCRATCH_MAP_SIZE": "65536"]) { $1 }
             )
             #expect(roomy.status == 0, "\(roomy.standardOutput.prefix(500))")
             #expect(tiny.status == 0, "\(tiny.standardOutput.prefix(500))")
@@ -63,7 +64,8 @@ struct VerifyBatchTests {
                     #expect(try transaction.removeValue(forKey: key, in: index))
                 }
             }
-            for environment in [[:], ["SCKB_SCRATCH_MAP_SIZE": "65536"]] {
+            for scratch in [[:], ["SCKB_SCRATCH_MAP_SIZE": "65536"]] {
+                let environment = Self.batches.merging(scratch) { $1 }
                 let result = try runSCKB(["verify", "--format", "json", "--store", store], environment: environment)
                 #expect(result.status == 3, "\(result.standardError)")
                 let report = try jsonObject(result.standardOutput)
