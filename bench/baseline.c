@@ -168,6 +168,7 @@ static char *table_names[MAX_TABLES];
 static unsigned table_flags[MAX_TABLES];
 static MDB_dbi table_handles[MAX_TABLES];
 static int table_open[MAX_TABLES];
+static MDB_cursor *put_cursors[MAX_TABLES];
 
 static MDB_dbi table(MDB_txn *txn, unsigned id) {
     if (id >= MAX_TABLES || !table_names[id]) die("trace", "a table used before it is declared");
@@ -231,9 +232,11 @@ static int replay_floor(const char *trace_path, const char *dir) {
                 memset(table_open, 0, sizeof table_open);
             }
             txn = NULL;
+            memset(put_cursors, 0, sizeof put_cursors);
             continue;
         }
-        MDB_dbi dbi = table(txn, read_u16());
+        unsigned id = read_u16();
+        MDB_dbi dbi = table(txn, id);
         if (tag == 'G') {
             MDB_val key = read_bytes(), value;
             int rc = mdb_get(txn, dbi, &key, &value);
@@ -252,7 +255,10 @@ static int replay_floor(const char *trace_path, const char *dir) {
         } else if (tag == 'U') {
             unsigned flags = read_u32();
             MDB_val group = read_bytes(), duplicate = read_bytes();
-            check_mdb(mdb_put(txn, dbi, &group, &duplicate, flags), "mdb_put");
+            /* Through one cursor per table for the whole transaction, as sckb's grouped puts go
+               (WriteState.cursor in Sources/EventStore/Transaction.swift); LMDB closes it with the transaction. */
+            if (!put_cursors[id]) check_mdb(mdb_cursor_open(txn, dbi, &put_cursors[id]), "mdb_cursor_open");
+            check_mdb(mdb_cursor_put(put_cursors[id], &group, &duplicate, flags), "mdb_cursor_put");
         } else if (tag == 'D') {
             MDB_val key = read_bytes();
             int rc = mdb_del(txn, dbi, &key, NULL);
