@@ -177,6 +177,52 @@ func records(of environment: Environment) throws -> [(position: UInt64, hash: [U
         }
     }
 
+    @Test("an append of an indexed id writes nothing and tells the stored position, in its transaction or a later one")
+    func appendOfAnIndexedID() throws {
+        try withTemporaryStorePath { path in
+            let environment = try Environment(path: path, tables: [], creating: true)
+            let outcomes = try environment.write { transaction in
+                [
+                    try transaction.appendUnlessIndexed(id: "a") { _, _ in Array("first".utf8) },
+                    try transaction.appendUnlessIndexed(id: "b") { _, _ in Array("second".utf8) },
+                    try transaction.appendUnlessIndexed(id: "a") { _, _ in Array("again".utf8) },
+                ]
+            }
+            guard case .appended(let first) = outcomes[0], case .appended(let second) = outcomes[1] else {
+                Issue.record("the first two appends were refused: \(outcomes)")
+                return
+            }
+            #expect(first.position == Position(1))
+            #expect(second.position == Position(2))
+            #expect(outcomes[2] == .alreadyIndexed(Position(1)))
+            let later = try environment.write { transaction in
+                (
+                    try transaction.appendUnlessIndexed(id: "b") { _, _ in Array("later".utf8) },
+                    Result { try transaction.append(id: "a") { _, _ in Array("plain".utf8) } }
+                )
+            }
+            #expect(later.0 == .alreadyIndexed(Position(2)))
+            #expect(throws: LMDBError.self) { try later.1.get() }
+            // Nothing of the refused appends reached the log, its id index or its recorded-time index.
+            let stored = try records(of: environment).map { String(decoding: $0.bytes, as: UTF8.self) }
+            #expect(stored == ["first", "second"])
+            let indexed = try environment.read { transaction in
+                (
+                    try transaction.position(ofID: "a"),
+                    try transaction.position(ofID: "b"),
+                    try transaction.count(of: transaction.log.ids),
+                    try transaction.count(of: transaction.log.recorded),
+                    try transaction.head()?.position
+                )
+            }
+            #expect(indexed.0 == Position(1))
+            #expect(indexed.1 == Position(2))
+            #expect(indexed.2 == 2)
+            #expect(indexed.3 == 2)
+            #expect(indexed.4 == Position(2))
+        }
+    }
+
     @Test("the map grows from 64 KiB when one transaction writes a few MB")
     func mapGrows() throws {
         try withTemporaryStorePath { path in
